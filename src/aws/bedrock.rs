@@ -1,0 +1,332 @@
+//! The Bedrock control plane: inference profiles, their tags and the model
+//! catalog, per region. Turns `InferenceProfileSummary` into a domain
+//! [`Profile`] and `ResourceNotFoundException` into `None` / "already gone".
+//!
+//! Quirks handled here:
+//! - `ListInferenceProfiles` is always sent with `typeEquals` (the service
+//!   returns only system profiles without it);
+//! - neither list nor get returns tags or the `copyFrom` source, so tags take
+//!   one `ListTagsForResource` per profile, fetched with bounded concurrency.
+
+use aws_sdk_bedrock::Client;
+use aws_sdk_bedrock::error::ProvideErrorMetadata;
+use aws_sdk_bedrock::types::{
+    InferenceProfileModelSource, InferenceProfileSummary, InferenceProfileType, Tag as SdkTag,
+};
+use futures::{StreamExt, TryStreamExt, stream};
+use jiff::Timestamp;
+
+use super::{Aws, failure};
+use crate::domain::profile::Profile;
+use crate::domain::region::Region;
+use crate::domain::tag::Tags;
+use crate::error::{Error, Result};
+
+const SERVICE: &str = "bedrock";
+/// The model allows 1–1000; one page of the largest size is fewest calls.
+const PAGE_SIZE: i32 = 1000;
+
+/// A Bedrock client for one region.
+pub struct Bedrock {
+    client: Client,
+    pub region: Region,
+}
+
+/// A foundation model as `create` needs it.
+#[derive(Debug, Clone)]
+pub struct FoundationModel {
+    pub id: String,
+    pub arn: String,
+    /// `ON_DEMAND`, `PROVISIONED`, and `INFERENCE_PROFILE` (outside the SDK enum).
+    pub inference_types: Vec<String>,
+}
+
+impl FoundationModel {
+    pub fn on_demand(&self) -> bool {
+        self.inference_types.iter().any(|t| t == "ON_DEMAND")
+    }
+}
+
+/// A system-defined (cross-region) profile.
+#[derive(Debug, Clone)]
+pub struct SystemProfile {
+    pub id: String,
+    pub arn: String,
+    pub model_arns: Vec<String>,
+}
+
+/// What a deletion came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deleted {
+    Now,
+    AlreadyGone,
+}
+
+impl Aws {
+    pub fn bedrock(&self, region: &Region) -> Bedrock {
+        Bedrock {
+            client: Client::new(&self.region_config(region)),
+            region: region.clone(),
+        }
+    }
+
+    /// Every application profile in `regions` that `keep_untagged` accepts,
+    /// with tags. Regions are listed concurrently; tags are fetched with at
+    /// most `self.concurrency` requests in flight. Sorted by region, name, ID.
+    pub async fn profiles_with_tags(
+        &self,
+        regions: &[Region],
+        keep_untagged: impl Fn(&Profile) -> bool,
+    ) -> Result<Vec<Profile>> {
+        let listed: Vec<Vec<Profile>> = stream::iter(regions.iter().map(|r| {
+            let b = self.bedrock(r);
+            async move { b.list_profiles().await }
+        }))
+        .buffer_unordered(self.concurrency)
+        .try_collect()
+        .await?;
+        let candidates: Vec<Profile> = listed
+            .into_iter()
+            .flatten()
+            .filter(|p| keep_untagged(p))
+            .collect();
+        let clients: std::collections::HashMap<Region, Bedrock> =
+            regions.iter().map(|r| (r.clone(), self.bedrock(r))).collect();
+        let mut out: Vec<Profile> = stream::iter(candidates.into_iter().map(|mut p| {
+            let b = &clients[&p.region];
+            async move {
+                p.tags = b.tags(&p.arn).await?;
+                Ok::<_, Error>(p)
+            }
+        }))
+        .buffer_unordered(self.concurrency)
+        .try_collect()
+        .await?;
+        sort_profiles(&mut out);
+        Ok(out)
+    }
+}
+
+/// The order every view uses: region, then name, then ID.
+pub fn sort_profiles(profiles: &mut [Profile]) {
+    profiles.sort_by(|a, b| (&a.region, &a.name, &a.id).cmp(&(&b.region, &b.name, &b.id)));
+}
+
+impl Bedrock {
+    fn fail<E, R>(&self, operation: &'static str, err: &aws_sdk_bedrock::error::SdkError<E, R>) -> Error
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug,
+        aws_sdk_bedrock::error::SdkError<E, R>: aws_sdk_bedrock::operation::RequestId,
+    {
+        failure(SERVICE, operation, self.region.as_str(), err)
+    }
+
+    /// Application profiles of this region, without tags, every page.
+    pub async fn list_profiles(&self) -> Result<Vec<Profile>> {
+        let summaries: Vec<InferenceProfileSummary> = self
+            .client
+            .list_inference_profiles()
+            .type_equals(InferenceProfileType::Application)
+            .into_paginator()
+            .page_size(PAGE_SIZE)
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(|e| self.fail("ListInferenceProfiles", &e))?;
+        Ok(summaries.iter().map(|s| self.profile_from_summary(s)).collect())
+    }
+
+    fn profile_from_summary(&self, s: &InferenceProfileSummary) -> Profile {
+        Profile {
+            name: s.inference_profile_name().to_owned(),
+            id: s.inference_profile_id().to_owned(),
+            arn: s.inference_profile_arn().to_owned(),
+            region: self.region.clone(),
+            status: s.status().as_str().to_owned(),
+            kind: s.r#type().as_str().to_owned(),
+            description: s.description().map(str::to_owned),
+            model_arns: s
+                .models()
+                .iter()
+                .filter_map(|m| m.model_arn().map(str::to_owned))
+                .collect(),
+            tags: Tags::default(),
+            created_at: s.created_at().and_then(timestamp),
+            updated_at: s.updated_at().and_then(timestamp),
+        }
+    }
+
+    /// One profile by ID or ARN, without tags; `None` when AWS says it does not exist.
+    pub async fn get_profile(&self, identifier: &str) -> Result<Option<Profile>> {
+        match self
+            .client
+            .get_inference_profile()
+            .inference_profile_identifier(identifier)
+            .send()
+            .await
+        {
+            Ok(o) => Ok(Some(Profile {
+                name: o.inference_profile_name().to_owned(),
+                id: o.inference_profile_id().to_owned(),
+                arn: o.inference_profile_arn().to_owned(),
+                region: self.region.clone(),
+                status: o.status().as_str().to_owned(),
+                kind: o.r#type().as_str().to_owned(),
+                description: o.description().map(str::to_owned),
+                model_arns: o
+                    .models()
+                    .iter()
+                    .filter_map(|m| m.model_arn().map(str::to_owned))
+                    .collect(),
+                tags: Tags::default(),
+                created_at: o.created_at().and_then(timestamp),
+                updated_at: o.updated_at().and_then(timestamp),
+            })),
+            Err(e) if e.code() == Some("ResourceNotFoundException") => Ok(None),
+            Err(e) => Err(self.fail("GetInferenceProfile", &e)),
+        }
+    }
+
+    pub async fn tags(&self, arn: &str) -> Result<Tags> {
+        let out = self
+            .client
+            .list_tags_for_resource()
+            .resource_arn(arn)
+            .send()
+            .await
+            .map_err(|e| self.fail("ListTagsForResource", &e))?;
+        Ok(out
+            .tags()
+            .iter()
+            .map(|t| (t.key().to_owned(), t.value().to_owned()))
+            .collect())
+    }
+
+    /// Creates a profile; returns its ARN. `token` makes SDK retries after a
+    /// lost response land on the same profile.
+    pub async fn create_profile(
+        &self,
+        name: &str,
+        description: Option<&str>,
+        source_arn: &str,
+        tags: &Tags,
+        token: &str,
+    ) -> Result<String> {
+        let out = self
+            .client
+            .create_inference_profile()
+            .inference_profile_name(name)
+            .set_description(description.map(str::to_owned))
+            .model_source(InferenceProfileModelSource::CopyFrom(source_arn.to_owned()))
+            .set_tags(Some(sdk_tags(tags)))
+            .client_request_token(token)
+            .send()
+            .await
+            .map_err(|e| self.fail("CreateInferenceProfile", &e))?;
+        Ok(out.inference_profile_arn().to_owned())
+    }
+
+    pub async fn delete_profile(&self, arn: &str) -> Result<Deleted> {
+        match self
+            .client
+            .delete_inference_profile()
+            .inference_profile_identifier(arn)
+            .send()
+            .await
+        {
+            Ok(_) => Ok(Deleted::Now),
+            Err(e) if e.code() == Some("ResourceNotFoundException") => Ok(Deleted::AlreadyGone),
+            Err(e) => Err(self.fail("DeleteInferenceProfile", &e)),
+        }
+    }
+
+    pub async fn tag(&self, arn: &str, tags: &Tags) -> Result<()> {
+        self.client
+            .tag_resource()
+            .resource_arn(arn)
+            .set_tags(Some(sdk_tags(tags)))
+            .send()
+            .await
+            .map_err(|e| self.fail("TagResource", &e))?;
+        Ok(())
+    }
+
+    pub async fn untag(&self, arn: &str, keys: &[String]) -> Result<()> {
+        self.client
+            .untag_resource()
+            .resource_arn(arn)
+            .set_tag_keys(Some(keys.to_vec()))
+            .send()
+            .await
+            .map_err(|e| self.fail("UntagResource", &e))?;
+        Ok(())
+    }
+
+    /// A foundation model by ID or ARN; `None` when this region does not have it.
+    pub async fn foundation_model(&self, identifier: &str) -> Result<Option<FoundationModel>> {
+        match self
+            .client
+            .get_foundation_model()
+            .model_identifier(identifier)
+            .send()
+            .await
+        {
+            Ok(o) => Ok(o.model_details().map(|d| FoundationModel {
+                id: d.model_id().to_owned(),
+                arn: d.model_arn().to_owned(),
+                inference_types: d
+                    .inference_types_supported()
+                    .iter()
+                    .map(|t| t.as_str().to_owned())
+                    .collect(),
+            })),
+            Err(e) if e.code() == Some("ResourceNotFoundException") => Ok(None),
+            Err(e) => Err(self.fail("GetFoundationModel", &e)),
+        }
+    }
+
+    /// The system-defined profiles callable from this region.
+    pub async fn system_profiles(&self) -> Result<Vec<SystemProfile>> {
+        let summaries: Vec<InferenceProfileSummary> = self
+            .client
+            .list_inference_profiles()
+            .type_equals(InferenceProfileType::SystemDefined)
+            .into_paginator()
+            .page_size(PAGE_SIZE)
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(|e| self.fail("ListInferenceProfiles", &e))?;
+        Ok(summaries
+            .iter()
+            .map(|s| SystemProfile {
+                id: s.inference_profile_id().to_owned(),
+                arn: s.inference_profile_arn().to_owned(),
+                model_arns: s
+                    .models()
+                    .iter()
+                    .filter_map(|m| m.model_arn().map(str::to_owned))
+                    .collect(),
+            })
+            .collect())
+    }
+}
+
+fn sdk_tags(tags: &Tags) -> Vec<SdkTag> {
+    tags.iter()
+        .map(|(k, v)| {
+            SdkTag::builder()
+                .key(k)
+                .value(v)
+                .build()
+                .expect("key and value are set")
+        })
+        .collect()
+}
+
+fn timestamp(t: &aws_smithy_types::DateTime) -> Option<Timestamp> {
+    Timestamp::new(t.secs(), i32::try_from(t.subsec_nanos()).ok()?).ok()
+}

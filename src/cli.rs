@@ -1,0 +1,307 @@
+//! The command line, and nothing else: clap definitions parsed into the
+//! domain's types (`Tag`, `TagFilter`, `ProfileRef`, `ModelRef`, `Region`),
+//! so a malformed value is refused with exit 2 before any AWS request.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::domain::profile::{Description, ModelRef, ProfileName, ProfileRef};
+use crate::domain::region::Region;
+use crate::domain::tag::{Tag, TagFilter, TagKey};
+
+const ABOUT: &str = "Manage Amazon Bedrock application inference profiles as the unit of cost attribution.";
+const LONG_ABOUT: &str = "\
+Manage Amazon Bedrock application inference profiles as the unit of cost attribution.
+
+Platform teams provision tagged per-team profiles, finance reads spend by department, \
+operators find and remove profiles nobody uses. Credentials and the default region come \
+from the usual AWS chain (environment, `~/.aws/config` profiles, SSO).";
+
+const AFTER_HELP: &str = "\
+Examples:
+  aipctl create search-sonnet --department Search \\
+      --model us.anthropic.claude-sonnet-4-5-20250929-v1:0
+  aipctl list --all-regions --untagged Department
+  aipctl describe search-sonnet
+  aipctl tag search-sonnet CostCenter=CC-1234
+  aipctl delete --tag Department=Legacy --dry-run
+
+Exit codes: 0 success, 1 AWS or runtime failure, 2 invalid input (no AWS request made), \
+3 refused (a destructive action with no confirmation possible).";
+
+#[derive(Debug, Parser)]
+#[command(name = "aipctl", version, about = ABOUT, long_about = LONG_ABOUT, after_help = AFTER_HELP)]
+#[command(propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Region(s) to work in; repeat or separate with commas [default: from the AWS config chain]
+    #[arg(long = "region", global = true, value_name = "REGION", value_delimiter = ',', value_parser = parse_region)]
+    pub regions: Vec<Region>,
+
+    /// Every region that offers Bedrock
+    #[arg(long, global = true, conflicts_with = "regions")]
+    pub all_regions: bool,
+
+    /// AWS named profile, as in `~/.aws/config`
+    #[arg(
+        id = "aws_profile",
+        long = "profile",
+        global = true,
+        value_name = "NAME",
+        env = "AWS_PROFILE",
+        hide_env_values = true
+    )]
+    pub aws_profile: Option<String>,
+
+    /// Send requests to this endpoint instead of AWS's (e.g. a local emulator)
+    #[arg(long, global = true, value_name = "URL", value_parser = parse_endpoint)]
+    pub endpoint_url: Option<String>,
+
+    /// Output format
+    #[arg(short, long, global = true, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+
+    /// Answer yes to confirmations (needed for destructive actions without a terminal)
+    #[arg(short = 'y', long, global = true)]
+    pub yes: bool,
+
+    /// No colours (also when `NO_COLOR` is set)
+    #[arg(long, global = true)]
+    pub no_color: bool,
+
+    /// Show AWS operations, request IDs and timings on stderr
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    /// How many AWS requests run at once
+    #[arg(long, global = true, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+
+    /// Give up on an AWS operation (with its retries) after this many seconds
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
+
+    /// Attempts per AWS request, including the first; throttling and 5xx are retried with adaptive backoff
+    #[arg(long, global = true, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub max_attempts: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create an application inference profile
+    Create(CreateArgs),
+    /// List application inference profiles with their tags
+    List(ListArgs),
+    /// Show one profile: routed regions, tags, source, the ARNs an invoker needs
+    Describe(DescribeArgs),
+    /// Delete profiles, after showing what will go (asks first; `--dry-run` touches nothing)
+    Delete(DeleteArgs),
+    /// Add or change tags on a profile
+    Tag(TagArgs),
+    /// Remove tags from a profile
+    Untag(UntagArgs),
+    /// Print shell completions
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// Profile name: letters and digits with single ` `, `_` or `-` between them (1-64)
+    #[arg(value_parser = parse_name)]
+    pub name: ProfileName,
+
+    /// What the profile copies: a foundation-model ID or ARN (one region), or a system-defined
+    /// cross-region profile ID or ARN (`us.anthropic…`) to route across its regions
+    #[arg(long, value_name = "MODEL", value_parser = parse_model)]
+    pub model: ModelRef,
+
+    /// Tag to set, `KEY=VALUE` (repeatable)
+    #[arg(long = "tag", value_name = "KEY=VALUE", value_parser = parse_tag)]
+    pub tags: Vec<Tag>,
+
+    /// Shorthand for `--tag Department=D`
+    #[arg(long, value_name = "D", value_parser = parse_department)]
+    pub department: Option<Tag>,
+
+    /// Description (1-200 letters, digits, `:`, `.`, with single separators)
+    #[arg(long, value_name = "TEXT", value_parser = parse_description)]
+    pub description: Option<Description>,
+}
+
+#[derive(Debug, Args)]
+pub struct ProfileFilterArgs {
+    /// Keep profiles with this tag (`KEY=VALUE`) or tag key (`KEY`); repeat to require all
+    #[arg(long = "tag", value_name = "KEY[=VALUE]", value_parser = parse_tag_filter)]
+    pub tags: Vec<TagFilter>,
+
+    /// Keep profiles without this tag key: the ones that leak cost out of a department's row
+    #[arg(long = "untagged", value_name = "KEY", value_parser = parse_tag_key)]
+    pub untagged: Vec<TagKey>,
+
+    /// Keep profiles whose name matches this glob (`team-*`, `*-sonnet`)
+    #[arg(long = "name", value_name = "GLOB", value_parser = parse_glob)]
+    pub name: Option<NameGlob>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub filter: ProfileFilterArgs,
+
+    /// Extra tag keys to show as table columns (Department is always shown)
+    #[arg(long = "columns", value_name = "KEY", value_delimiter = ',', value_parser = parse_tag_key)]
+    pub columns: Vec<TagKey>,
+}
+
+#[derive(Debug, Args)]
+pub struct DescribeArgs {
+    /// Profile name, ID or ARN
+    #[arg(value_parser = parse_profile_ref)]
+    pub profile: ProfileRef,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// Profiles to delete: names, IDs or ARNs
+    #[arg(value_parser = parse_profile_ref, required_unless_present = "tags", conflicts_with = "tags")]
+    pub profiles: Vec<ProfileRef>,
+
+    /// Delete every profile with this tag (`KEY=VALUE` or `KEY`); repeat to require all
+    #[arg(long = "tag", value_name = "KEY[=VALUE]", value_parser = parse_tag_filter)]
+    pub tags: Vec<TagFilter>,
+
+    /// Show what would be deleted and touch nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TagArgs {
+    /// Profile name, ID or ARN
+    #[arg(value_parser = parse_profile_ref)]
+    pub profile: ProfileRef,
+
+    /// Tags to set, `KEY=VALUE`
+    #[arg(required = true, value_name = "KEY=VALUE", value_parser = parse_tag)]
+    pub tags: Vec<Tag>,
+}
+
+#[derive(Debug, Args)]
+pub struct UntagArgs {
+    /// Profile name, ID or ARN
+    #[arg(value_parser = parse_profile_ref)]
+    pub profile: ProfileRef,
+
+    /// Tag keys to remove
+    #[arg(required = true, value_name = "KEY", value_parser = parse_tag_key)]
+    pub keys: Vec<TagKey>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// Shell to generate completions for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// A `--name` glob, compiled once.
+#[derive(Debug, Clone)]
+pub struct NameGlob(pub globset::GlobMatcher);
+
+/// Where a plan or spec file is read from.
+pub type InputPath = PathBuf;
+
+// clap value parsers: each parses into a domain type and reports the rule broken.
+
+fn parse_region(s: &str) -> Result<Region, String> {
+    s.trim().parse().map_err(|e: crate::error::InputError| e.rule)
+}
+
+fn parse_endpoint(s: &str) -> Result<String, String> {
+    let rest = s
+        .strip_prefix("http://")
+        .or_else(|| s.strip_prefix("https://"))
+        .ok_or("expected a URL starting with `http://` or `https://`")?;
+    if rest.is_empty() || rest.starts_with('/') {
+        return Err("the URL has no host".into());
+    }
+    Ok(s.to_owned())
+}
+
+fn parse_name(s: &str) -> Result<ProfileName, String> {
+    s.parse().map_err(|e: crate::error::InputError| e.rule)
+}
+
+fn parse_model(s: &str) -> Result<ModelRef, String> {
+    s.parse().map_err(|e: crate::error::InputError| e.rule)
+}
+
+fn parse_tag(s: &str) -> Result<Tag, String> {
+    let tag: Tag = s.parse().map_err(|e: crate::error::InputError| e.to_string())?;
+    let key = tag.key.clone().writable().map_err(|e| e.to_string())?;
+    Ok(Tag {
+        key,
+        value: tag.value,
+    })
+}
+
+fn parse_department(s: &str) -> Result<Tag, String> {
+    if s.is_empty() {
+        return Err("a department cannot be empty".into());
+    }
+    parse_tag(&format!("{}={s}", crate::domain::tag::DEPARTMENT))
+}
+
+fn parse_description(s: &str) -> Result<Description, String> {
+    s.parse().map_err(|e: crate::error::InputError| e.rule)
+}
+
+fn parse_tag_filter(s: &str) -> Result<TagFilter, String> {
+    s.parse().map_err(|e: crate::error::InputError| e.to_string())
+}
+
+fn parse_tag_key(s: &str) -> Result<TagKey, String> {
+    s.parse().map_err(|e: crate::error::InputError| e.rule)
+}
+
+fn parse_profile_ref(s: &str) -> Result<ProfileRef, String> {
+    s.parse().map_err(|e: crate::error::InputError| e.rule)
+}
+
+fn parse_glob(s: &str) -> Result<NameGlob, String> {
+    if s.is_empty() {
+        return Err("the glob is empty".into());
+    }
+    globset::GlobBuilder::new(s)
+        .literal_separator(false)
+        .build()
+        .map(|g| NameGlob(g.compile_matcher()))
+        .map_err(|e| format!("not a valid glob: {}", e.kind()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

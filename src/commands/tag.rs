@@ -1,0 +1,36 @@
+//! `aipctl tag PROFILE K=V...`: sets tags in place (the only attribute AWS
+//! lets change), checked against the 50-tag limit counting existing tags,
+//! and shows the before and after.
+
+use super::{connect, resolve};
+use crate::cli::{GlobalArgs, TagArgs};
+use crate::domain::tag::Tags;
+use crate::error::Result;
+use crate::output::Output;
+use crate::output::profiles::TagChanges;
+
+pub async fn run(args: TagArgs, g: &GlobalArgs, out: &mut Output) -> Result<()> {
+    let (aws, regions) = connect(g).await?;
+    let profile = resolve(&aws, &regions, &args.profile).await?;
+    let after = profile.tags.merged(&args.tags)?;
+    let changes = profile.tags.diff(&after);
+    if changes.is_empty() {
+        out.note(&format!(
+            "`{}` already has these tags; nothing to do",
+            profile.name
+        ));
+    } else {
+        let set: Tags = changes
+            .iter()
+            .filter_map(|c| c.after.clone().map(|v| (c.key.clone(), v)))
+            .collect();
+        aws.bedrock(&profile.region).tag(&profile.arn, &set).await?;
+    }
+    out.data(&TagChanges {
+        profile: &profile.name,
+        arn: &profile.arn,
+        region: profile.region.as_str(),
+        changes: &changes,
+        tags: &after,
+    })
+}

@@ -1,0 +1,96 @@
+//! AWS regions: syntax, and the documented list of regions that offer
+//! Amazon Bedrock (for `--all-regions`), from
+//! <https://docs.aws.amazon.com/general/latest/gr/bedrock.html>.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use crate::error::InputError;
+
+/// Commercial regions with a Bedrock control-plane endpoint.
+pub const BEDROCK_REGIONS: &[&str] = &[
+    "us-east-1",
+    "us-east-2",
+    "us-west-2",
+    "ca-central-1",
+    "sa-east-1",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-north-1",
+    "eu-south-1",
+    "eu-south-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+];
+
+/// A region code such as `us-east-1`: lowercase words and a trailing number.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Region(String);
+
+impl Region {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for Region {
+    type Err = InputError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = s.split('-').collect();
+        let ok = parts.len() >= 3
+            && parts[..parts.len() - 1]
+                .iter()
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+            && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
+            && !parts[parts.len() - 1].is_empty();
+        if !ok {
+            return Err(InputError::new(
+                "region",
+                s,
+                "expected a region code such as `us-east-1`",
+            ));
+        }
+        Ok(Self(s.to_owned()))
+    }
+}
+
+impl fmt::Display for Region {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Parses a `--region` value: one or more comma-separated codes.
+pub fn parse_list(s: &str) -> Result<Vec<Region>, InputError> {
+    s.split(',').map(|r| r.trim().parse()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn region_codes_are_checked() {
+        for ok in ["us-east-1", "us-gov-west-1", "ap-southeast-2"] {
+            assert!(ok.parse::<Region>().is_ok(), "{ok}");
+        }
+        for bad in ["", "us-east", "US-EAST-1", "useast1", "us-east-1a", "us--1"] {
+            assert!(bad.parse::<Region>().is_err(), "{bad}");
+        }
+        assert_eq!(parse_list("us-east-1, eu-west-1").unwrap().len(), 2);
+        assert!(parse_list("us-east-1,").is_err());
+        assert!(BEDROCK_REGIONS.iter().all(|r| r.parse::<Region>().is_ok()));
+    }
+}

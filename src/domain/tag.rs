@@ -1,0 +1,342 @@
+//! Tags as AWS defines them for Bedrock resources, parsed before any request.
+//!
+//! Owns the syntax (`K=V`, `K`) and the rules of
+//! [Bedrock tagging](https://docs.aws.amazon.com/bedrock/latest/userguide/tagging.html):
+//! keys 1–128 and values 0–256 characters of `[a-zA-Z0-9\s._:/=+@-]`, the
+//! reserved `aws:` prefix and 50 tags per resource, counting existing ones.
+//! Nothing here talks to AWS.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use crate::error::InputError;
+
+/// The service limit: 50 tags per resource, existing and new together
+/// (`TooManyTagsException` in the Bedrock model).
+pub const MAX_TAGS_PER_RESOURCE: usize = 50;
+/// The cost-allocation tag aipctl centres on.
+pub const DEPARTMENT: &str = "Department";
+/// Records the `copyFrom` ARN, which AWS never returns after creation.
+pub const SOURCE_TAG: &str = "aipctl:source";
+/// `aipctl:protect=true` keeps a profile from `delete` and `prune`.
+pub const PROTECT_TAG: &str = "aipctl:protect";
+/// Marks profiles that `apply` provisions.
+pub const MANAGED_TAG: &str = "aipctl:managed";
+
+const KEY_MAX: usize = 128;
+const VALUE_MAX: usize = 256;
+
+fn allowed_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c.is_whitespace() || "._:/=+@-".contains(c)
+}
+
+/// A tag key that satisfies AWS's syntax. Reserved keys (`aws:…`) parse, so
+/// they can be used in filters; [`TagKey::writable`] refuses them for writes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct TagKey(String);
+
+impl TagKey {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Keys starting with `aws:` (any case) are reserved for AWS.
+    pub fn is_reserved(&self) -> bool {
+        self.0.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws:"))
+    }
+
+    /// The key, if a user may set or remove it.
+    pub fn writable(self) -> Result<Self, InputError> {
+        if self.is_reserved() {
+            return Err(InputError::new(
+                "tag key",
+                &self.0,
+                "keys starting with `aws:` are reserved for AWS",
+            ));
+        }
+        Ok(self)
+    }
+}
+
+impl FromStr for TagKey {
+    type Err = InputError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let len = s.chars().count();
+        if len == 0 || len > KEY_MAX {
+            return Err(InputError::new("tag key", s, "must be 1 to 128 characters"));
+        }
+        if let Some(bad) = s.chars().find(|c| !allowed_char(*c)) {
+            return Err(InputError::new(
+                "tag key",
+                s,
+                &format!("`{bad}` is not allowed; use letters, digits, spaces and `_ . : / = + - @`"),
+            ));
+        }
+        Ok(Self(s.to_owned()))
+    }
+}
+
+impl fmt::Display for TagKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A tag value: 0–256 characters of the same set as keys.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct TagValue(String);
+
+impl TagValue {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for TagValue {
+    type Err = InputError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.chars().count() > VALUE_MAX {
+            return Err(InputError::new("tag value", s, "must be at most 256 characters"));
+        }
+        if let Some(bad) = s.chars().find(|c| !allowed_char(*c)) {
+            return Err(InputError::new(
+                "tag value",
+                s,
+                &format!("`{bad}` is not allowed; use letters, digits, spaces and `_ . : / = + - @`"),
+            ));
+        }
+        Ok(Self(s.to_owned()))
+    }
+}
+
+/// `KEY=VALUE` as given on the command line. The value may be empty (`KEY=`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    pub key: TagKey,
+    pub value: TagValue,
+}
+
+impl FromStr for Tag {
+    type Err = InputError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let Some((key, value)) = s.split_once('=') else {
+            return Err(InputError::new("tag", s, "expected `KEY=VALUE`"));
+        };
+        Ok(Self {
+            key: key.parse()?,
+            value: value.parse()?,
+        })
+    }
+}
+
+/// A filter on tags: `K=V` (the key has that value) or `K` (the key is present).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TagFilter {
+    Equals(TagKey, TagValue),
+    Present(TagKey),
+}
+
+impl TagFilter {
+    pub fn matches(&self, tags: &Tags) -> bool {
+        match self {
+            Self::Equals(k, v) => tags.get(k.as_str()) == Some(v.as_str()),
+            Self::Present(k) => tags.get(k.as_str()).is_some(),
+        }
+    }
+
+    pub fn key(&self) -> &TagKey {
+        match self {
+            Self::Equals(k, _) | Self::Present(k) => k,
+        }
+    }
+}
+
+impl FromStr for TagFilter {
+    type Err = InputError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.split_once('=') {
+            Some((k, v)) => Ok(Self::Equals(k.parse()?, v.parse()?)),
+            None => Ok(Self::Present(s.parse()?)),
+        }
+    }
+}
+
+/// A resource's tags, ordered by key so every view is stable.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Tags(BTreeMap<String, String>);
+
+impl Tags {
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0.get(key).map(String::as_str)
+    }
+
+    pub fn insert(&mut self, key: impl Into<String>, value: impl Into<String>) {
+        self.0.insert(key.into(), value.into());
+    }
+
+    pub fn remove(&mut self, key: &str) -> Option<String> {
+        self.0.remove(key)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    /// Whether `aipctl:protect=true` is set (case-insensitive value).
+    pub fn is_protected(&self) -> bool {
+        self.get(PROTECT_TAG)
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+    }
+
+    /// The tags after setting `new` on top of `self`, refused when the result
+    /// would exceed [`MAX_TAGS_PER_RESOURCE`].
+    pub fn merged(&self, new: &[Tag]) -> Result<Self, InputError> {
+        let mut out = self.clone();
+        for tag in new {
+            out.insert(tag.key.as_str(), tag.value.as_str());
+        }
+        if out.len() > MAX_TAGS_PER_RESOURCE {
+            return Err(InputError::new(
+                "tags",
+                &format!("{} tags", out.len()),
+                &format!(
+                    "a profile can carry at most {MAX_TAGS_PER_RESOURCE} tags, counting the {} it has",
+                    self.len()
+                ),
+            ));
+        }
+        Ok(out)
+    }
+
+    /// What changes between `self` (before) and `after`, key by key.
+    pub fn diff(&self, after: &Self) -> Vec<TagChange> {
+        let mut keys: Vec<&str> = self.0.keys().chain(after.0.keys()).map(String::as_str).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys.into_iter()
+            .filter_map(|k| {
+                let (b, a) = (self.get(k), after.get(k));
+                (b != a).then(|| TagChange {
+                    key: k.to_owned(),
+                    before: b.map(str::to_owned),
+                    after: a.map(str::to_owned),
+                })
+            })
+            .collect()
+    }
+}
+
+impl FromIterator<(String, String)> for Tags {
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(iter: I) -> Self {
+        Self(iter.into_iter().collect())
+    }
+}
+
+/// One key's change: added (`before: None`), removed (`after: None`) or changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TagChange {
+    pub key: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tag_parses_key_and_value_and_allows_empty_value() {
+        let t: Tag = "Department=Search".parse().unwrap();
+        assert_eq!((t.key.as_str(), t.value.as_str()), ("Department", "Search"));
+        let t: Tag = "Owner=".parse().unwrap();
+        assert_eq!(t.value.as_str(), "");
+        let t: Tag = "a=b=c".parse().unwrap();
+        assert_eq!(t.value.as_str(), "b=c");
+    }
+
+    #[test]
+    fn tag_rejects_bad_syntax_naming_the_rule() {
+        let e = "Department".parse::<Tag>().unwrap_err();
+        assert!(e.to_string().contains("KEY=VALUE"), "{e}");
+        let e = "=x".parse::<Tag>().unwrap_err();
+        assert!(e.to_string().contains("1 to 128"), "{e}");
+        let e = "Dept=a,b".parse::<Tag>().unwrap_err();
+        assert!(e.to_string().contains("`,` is not allowed"), "{e}");
+        let long = "k".repeat(129);
+        assert!(long.parse::<TagKey>().is_err());
+        assert!("k".repeat(128).parse::<TagKey>().is_ok());
+        assert!("v".repeat(257).parse::<TagValue>().is_err());
+        assert!("v".repeat(256).parse::<TagValue>().is_ok());
+    }
+
+    #[test]
+    fn reserved_keys_parse_for_filters_but_are_not_writable() {
+        let k: TagKey = "AWS:cloudformation:stack-name".parse().unwrap();
+        assert!(k.is_reserved());
+        assert!(k.writable().is_err());
+        let k: TagKey = "awsome".parse().unwrap();
+        assert!(k.writable().is_ok());
+    }
+
+    #[test]
+    fn filters_match_equality_and_presence() {
+        let tags: Tags = [("Department".into(), "Search".into())].into_iter().collect();
+        assert!("Department=Search".parse::<TagFilter>().unwrap().matches(&tags));
+        assert!(!"Department=Legal".parse::<TagFilter>().unwrap().matches(&tags));
+        assert!("Department".parse::<TagFilter>().unwrap().matches(&tags));
+        assert!(!"Owner".parse::<TagFilter>().unwrap().matches(&tags));
+    }
+
+    #[test]
+    fn merge_counts_existing_tags_against_the_limit() {
+        let existing: Tags = (0..49).map(|i| (format!("k{i}"), String::new())).collect();
+        let one: Tag = "k49=x".parse().unwrap();
+        assert_eq!(existing.merged(std::slice::from_ref(&one)).unwrap().len(), 50);
+        let overwrite: Tag = "k0=y".parse().unwrap();
+        let full = existing.merged(&[one]).unwrap();
+        assert_eq!(full.merged(&[overwrite]).unwrap().len(), 50);
+        let extra: Tag = "k50=x".parse().unwrap();
+        let e = full.merged(&[extra]).unwrap_err();
+        assert!(e.to_string().contains("at most 50"), "{e}");
+    }
+
+    #[test]
+    fn diff_lists_added_changed_and_removed_keys() {
+        let before: Tags = [("a".into(), "1".into()), ("b".into(), "2".into())]
+            .into_iter()
+            .collect();
+        let after: Tags = [("b".into(), "3".into()), ("c".into(), "4".into())]
+            .into_iter()
+            .collect();
+        let d = before.diff(&after);
+        assert_eq!(d.len(), 3);
+        assert_eq!(
+            d[0],
+            TagChange {
+                key: "a".into(),
+                before: Some("1".into()),
+                after: None
+            }
+        );
+        assert_eq!(d[1].after.as_deref(), Some("3"));
+        assert_eq!(d[2].before, None);
+    }
+}

@@ -1,0 +1,200 @@
+//! The one error type of aipctl and how it maps to exit codes.
+//!
+//! Every failure becomes an [`Error`]; `main` renders it once as
+//! `error: …` / `hint: …` on stderr (see `output::render_error`) and exits
+//! with [`Error::exit_code`]: 2 for input and usage errors (found before any
+//! AWS request), 3 for a refused destructive action, 1 for everything else.
+
+use std::fmt;
+
+/// A value that breaks a rule, found while parsing input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError {
+    pub field: String,
+    pub value: String,
+    pub rule: String,
+}
+
+impl InputError {
+    pub fn new(field: &str, value: &str, rule: &str) -> Self {
+        Self {
+            field: field.to_owned(),
+            value: value.to_owned(),
+            rule: rule.to_owned(),
+        }
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid {} `{}`: {}", self.field, self.value, self.rule)
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// What AWS answered when a call failed, for `-v` and for messages.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AwsFailure {
+    pub service: &'static str,
+    pub operation: &'static str,
+    pub region: String,
+    /// The AWS error code (`ThrottlingException`), when AWS answered.
+    pub code: Option<String>,
+    pub message: String,
+    pub request_id: Option<String>,
+}
+
+impl fmt::Display for AwsFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} in {} failed", self.service, self.operation, self.region)?;
+        match &self.code {
+            Some(code) => write!(f, ": {code}: {}", self.message),
+            None => write!(f, ": {}", self.message),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Input(#[from] InputError),
+
+    #[error("{message}")]
+    Usage { message: String, hint: Option<String> },
+
+    #[error("inference profile `{reference}` was not found in {regions}")]
+    ProfileNotFound { reference: String, regions: String },
+
+    #[error("profile name `{name}` exists in more than one region: {}", arns.join(", "))]
+    AmbiguousProfile { name: String, arns: Vec<String> },
+
+    #[error("{message}")]
+    Conflict { message: String, hint: Option<String> },
+
+    #[error("{0}")]
+    Aws(Box<AwsFailure>),
+
+    #[error("{message}")]
+    Refused { message: String, hint: Option<String> },
+
+    #[error("{failed} of {total} {what} failed")]
+    Partial {
+        failed: usize,
+        total: usize,
+        what: &'static str,
+    },
+
+    #[error("no AWS region is set")]
+    NoRegion,
+
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::Usage {
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Input(_) | Self::Usage { .. } | Self::NoRegion => 2,
+            Self::Refused { .. } => 3,
+            _ => 1,
+        }
+    }
+
+    /// One line that tells the user what to do next, where there is one.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Self::Usage { hint, .. } | Self::Conflict { hint, .. } | Self::Refused { hint, .. } => {
+                hint.clone()
+            }
+            Self::ProfileNotFound { .. } => {
+                Some("run `aipctl list --all-regions` to see the profiles you can reach".into())
+            }
+            Self::AmbiguousProfile { arns, .. } => arns
+                .first()
+                .map(|a| format!("name the profile by its ARN, e.g. `{a}`")),
+            Self::NoRegion => Some(
+                "pass `--region us-east-1`, set `AWS_REGION`, or set `region` in your AWS profile".into(),
+            ),
+            Self::Aws(f) => aws_hint(f),
+            Self::Input(_) | Self::Partial { .. } | Self::Io(_) => None,
+        }
+    }
+
+    /// Details shown only with `-v`: the AWS operation and request ID.
+    pub fn verbose_detail(&self) -> Option<String> {
+        match self {
+            Self::Aws(f) => Some(format!(
+                "operation: {}:{} in {}; error code: {}; request id: {}",
+                f.service,
+                f.operation,
+                f.region,
+                f.code.as_deref().unwrap_or("-"),
+                f.request_id.as_deref().unwrap_or("-")
+            )),
+            _ => None,
+        }
+    }
+
+    /// The AWS error code, when this is an AWS failure.
+    pub fn aws_code(&self) -> Option<&str> {
+        match self {
+            Self::Aws(f) => f.code.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+fn aws_hint(f: &AwsFailure) -> Option<String> {
+    match f.code.as_deref()? {
+        "AccessDeniedException" | "AccessDenied" | "UnrecognizedClientException" => Some(format!(
+            "the caller lacks `{}:{}`; `aipctl policy operator` prints a policy that grants what aipctl needs",
+            f.service, f.operation
+        )),
+        "ThrottlingException" | "LimitExceededException" | "Throttling" => {
+            Some("AWS kept throttling after retries; try again later or lower `--concurrency`".into())
+        }
+        "ExpiredTokenException" | "ExpiredToken" => {
+            Some("your credentials expired; refresh them (e.g. `aws sso login`)".into())
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes_follow_the_contract() {
+        assert_eq!(Error::from(InputError::new("tag", "x", "y")).exit_code(), 2);
+        assert_eq!(Error::usage("u").exit_code(), 2);
+        assert_eq!(
+            Error::Refused {
+                message: "r".into(),
+                hint: None
+            }
+            .exit_code(),
+            3
+        );
+        assert_eq!(
+            Error::Partial {
+                failed: 1,
+                total: 2,
+                what: "deletions"
+            }
+            .exit_code(),
+            1
+        );
+        assert_eq!(Error::Aws(Box::default()).exit_code(), 1);
+    }
+}

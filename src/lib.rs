@@ -1,0 +1,53 @@
+//! aipctl: Amazon Bedrock application inference profiles as the unit of
+//! cost attribution.
+//!
+//! - [`cli`]: the command line (clap only), parsed into domain types;
+//! - [`commands`]: one module per verb, orchestration only;
+//! - [`domain`]: pure values and rules (tags, profiles, regions);
+//! - [`aws`]: the only place SDK types appear;
+//! - [`output`]: every byte printed (tables, JSON, CSV, errors);
+//! - [`error`]: the one error type and its exit codes.
+
+pub mod aws;
+pub mod cli;
+pub mod commands;
+pub mod domain;
+pub mod error;
+pub mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::Cli;
+use crate::error::Error;
+use crate::output::Output;
+
+/// Parses the command line, runs the command, renders any error once.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let mut out = Output::stdio(cli.global.output, cli.global.no_color, cli.global.verbose);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            out.error(&Error::Io(e));
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(commands::run(cli, &mut out)) {
+        Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`aipctl list | head`) is the reader's choice, not a failure.
+        Err(Error::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            out.error(&e);
+            ExitCode::from(e.exit_code())
+        }
+    }
+}

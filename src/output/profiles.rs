@@ -1,0 +1,281 @@
+//! Views of profiles: the list table, the describe card, tag changes and
+//! deletion results. The JSON form of a profile is the design's contract.
+
+use comfy_table::Table;
+use jiff::Timestamp;
+use serde::Serialize;
+
+use super::{View, age, new_table};
+use crate::domain::profile::Profile;
+use crate::domain::tag::{DEPARTMENT, TagChange, Tags};
+
+/// The JSON shape of one profile (design §2).
+#[derive(Debug, Serialize)]
+pub struct ProfileJson<'a> {
+    pub name: &'a str,
+    pub id: &'a str,
+    pub arn: &'a str,
+    pub region: &'a str,
+    pub status: &'a str,
+    #[serde(rename = "type")]
+    pub kind: &'a str,
+    pub description: Option<&'a str>,
+    pub models: &'a [String],
+    pub routed_regions: Vec<String>,
+    pub tags: &'a Tags,
+    pub created_at: Option<String>,
+    pub updated_at: Option<String>,
+}
+
+impl<'a> From<&'a Profile> for ProfileJson<'a> {
+    fn from(p: &'a Profile) -> Self {
+        Self {
+            name: &p.name,
+            id: &p.id,
+            arn: &p.arn,
+            region: p.region.as_str(),
+            status: &p.status,
+            kind: &p.kind,
+            description: p.description.as_deref(),
+            models: &p.model_arns,
+            routed_regions: p.routed_regions(),
+            tags: &p.tags,
+            created_at: p.created_at.map(rfc3339),
+            updated_at: p.updated_at.map(rfc3339),
+        }
+    }
+}
+
+fn rfc3339(t: Timestamp) -> String {
+    // Whole seconds, `Z`: stable and what people paste into other tools.
+    Timestamp::from_second(t.as_second()).map_or_else(|_| t.to_string(), |s| s.to_string())
+}
+
+/// `aipctl list`: profiles sorted by region, then name, then ID.
+pub struct ProfileList<'a> {
+    pub profiles: &'a [Profile],
+    /// Tag keys shown as columns after Department.
+    pub tag_columns: &'a [String],
+    pub now: Timestamp,
+}
+
+impl serde::Serialize for ProfileList<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.profiles.iter().map(ProfileJson::from))
+    }
+}
+
+impl ProfileList<'_> {
+    fn columns(&self) -> Vec<String> {
+        std::iter::once(DEPARTMENT.to_owned())
+            .chain(self.tag_columns.iter().filter(|c| *c != DEPARTMENT).cloned())
+            .collect()
+    }
+}
+
+impl View for ProfileList<'_> {
+    fn table(&self) -> Table {
+        let tag_cols = self.columns();
+        let mut header = vec!["name", "region", "model", "routes"];
+        header.extend(tag_cols.iter().map(String::as_str));
+        header.extend(["status", "age"]);
+        let mut t = new_table(&header);
+        for p in self.profiles {
+            let mut row = vec![
+                p.name.clone(),
+                p.region.to_string(),
+                p.model_id().unwrap_or_else(|| "-".into()),
+                p.routed_regions().join(","),
+            ];
+            row.extend(tag_cols.iter().map(|k| p.tags.get(k).unwrap_or("-").to_owned()));
+            row.push(p.status.clone());
+            row.push(
+                p.created_at
+                    .map_or_else(|| "-".into(), |c| age(self.now.as_second() - c.as_second())),
+            );
+            t.add_row(row);
+        }
+        t
+    }
+
+    fn csv(&self) -> (Vec<String>, Vec<Vec<String>>) {
+        let tag_cols = self.columns();
+        let mut header: Vec<String> = ["name", "id", "arn", "region", "model", "routed_regions"]
+            .map(String::from)
+            .to_vec();
+        header.extend(tag_cols.iter().cloned());
+        header.extend(["status", "created_at"].map(String::from));
+        let rows = self
+            .profiles
+            .iter()
+            .map(|p| {
+                let mut row = vec![
+                    p.name.clone(),
+                    p.id.clone(),
+                    p.arn.clone(),
+                    p.region.to_string(),
+                    p.model_id().unwrap_or_default(),
+                    p.routed_regions().join(";"),
+                ];
+                row.extend(
+                    tag_cols
+                        .iter()
+                        .map(|k| p.tags.get(k).unwrap_or_default().to_owned()),
+                );
+                row.push(p.status.clone());
+                row.push(p.created_at.map(rfc3339).unwrap_or_default());
+                row
+            })
+            .collect();
+        (header, rows)
+    }
+}
+
+/// `aipctl describe` and `aipctl create`: one profile as a card.
+pub struct ProfileCard<'a> {
+    pub profile: &'a Profile,
+}
+
+impl serde::Serialize for ProfileCard<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        ProfileJson::from(self.profile).serialize(s)
+    }
+}
+
+impl View for ProfileCard<'_> {
+    fn table(&self) -> Table {
+        let p = self.profile;
+        let mut t = new_table(&["field", "value"]);
+        t.add_row(vec!["name", &p.name]);
+        t.add_row(vec!["id", &p.id]);
+        t.add_row(vec!["arn", &p.arn]);
+        t.add_row(vec![
+            "invoke with",
+            &format!("modelId={} (bedrock-runtime in {})", p.arn, p.region),
+        ]);
+        t.add_row(vec!["region", p.region.as_str()]);
+        t.add_row(vec!["status", &p.status]);
+        t.add_row(vec!["description", p.description.as_deref().unwrap_or("-")]);
+        t.add_row(vec!["model", &p.model_id().unwrap_or_else(|| "-".into())]);
+        t.add_row(vec!["routed regions", &p.routed_regions().join(", ")]);
+        t.add_row(vec![
+            "source",
+            p.source().unwrap_or("- (not recorded; created outside aipctl)"),
+        ]);
+        for (i, m) in p.model_arns.iter().enumerate() {
+            t.add_row(vec![if i == 0 { "model arns" } else { "" }, m]);
+        }
+        if p.tags.is_empty() {
+            t.add_row(vec!["tags", "-"]);
+        }
+        for (i, (k, v)) in p.tags.iter().enumerate() {
+            t.add_row(vec![if i == 0 { "tags" } else { "" }, &format!("{k}={v}")]);
+        }
+        t.add_row(vec!["created", &p.created_at.map_or_else(|| "-".into(), rfc3339)]);
+        t.add_row(vec!["updated", &p.updated_at.map_or_else(|| "-".into(), rfc3339)]);
+        t
+    }
+
+    fn csv(&self) -> (Vec<String>, Vec<Vec<String>>) {
+        let list = ProfileList {
+            profiles: std::slice::from_ref(self.profile),
+            tag_columns: &[],
+            now: Timestamp::UNIX_EPOCH,
+        };
+        list.csv()
+    }
+}
+
+/// `aipctl tag` / `untag`: the tags before and after.
+#[derive(Serialize)]
+pub struct TagChanges<'a> {
+    pub profile: &'a str,
+    pub arn: &'a str,
+    pub region: &'a str,
+    pub changes: &'a [TagChange],
+    pub tags: &'a Tags,
+}
+
+impl View for TagChanges<'_> {
+    fn table(&self) -> Table {
+        let mut t = new_table(&["key", "before", "after"]);
+        for c in self.changes {
+            t.add_row(vec![
+                c.key.as_str(),
+                c.before.as_deref().unwrap_or("-"),
+                c.after.as_deref().unwrap_or("-"),
+            ]);
+        }
+        t
+    }
+
+    fn csv(&self) -> (Vec<String>, Vec<Vec<String>>) {
+        let header = ["profile", "region", "key", "before", "after"]
+            .map(String::from)
+            .to_vec();
+        let rows = self
+            .changes
+            .iter()
+            .map(|c| {
+                vec![
+                    self.profile.to_owned(),
+                    self.region.to_owned(),
+                    c.key.clone(),
+                    c.before.clone().unwrap_or_default(),
+                    c.after.clone().unwrap_or_default(),
+                ]
+            })
+            .collect();
+        (header, rows)
+    }
+}
+
+/// What happened to each profile a bulk action touched.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    pub name: String,
+    pub arn: String,
+    pub region: String,
+    /// `deleted`, `already-gone`, `would-delete`, `protected`, `failed`.
+    pub result: &'static str,
+    pub error: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(transparent)]
+pub struct Outcomes<'a>(pub &'a [Outcome]);
+
+impl View for Outcomes<'_> {
+    fn table(&self) -> Table {
+        let mut t = new_table(&["name", "region", "result", "detail"]);
+        for o in self.0 {
+            t.add_row(vec![
+                o.name.as_str(),
+                o.region.as_str(),
+                o.result,
+                o.error.as_deref().unwrap_or(""),
+            ]);
+        }
+        t
+    }
+
+    fn csv(&self) -> (Vec<String>, Vec<Vec<String>>) {
+        let header = ["name", "arn", "region", "result", "error"]
+            .map(String::from)
+            .to_vec();
+        let rows = self
+            .0
+            .iter()
+            .map(|o| {
+                vec![
+                    o.name.clone(),
+                    o.arn.clone(),
+                    o.region.clone(),
+                    o.result.to_owned(),
+                    o.error.clone().unwrap_or_default(),
+                ]
+            })
+            .collect();
+        (header, rows)
+    }
+}

@@ -1,0 +1,225 @@
+//! The test harness: one emulator per test binary, tests serialised against
+//! it with a reset in between, and the real `aipctl` binary run against it.
+//!
+//! The emulator is `tests/emulator` (moto plus our add-on) in the project's
+//! virtualenv. If that is missing, tests fail with the setup command to run;
+//! they never skip. The emulator exits when this process does (it watches
+//! the stdin pipe we hold).
+
+#![allow(dead_code, clippy::needless_pass_by_value)]
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+pub const ACCOUNT: &str = "123456789012";
+
+struct Emulator {
+    url: String,
+    _child: Child,
+    _stdin: ChildStdin,
+}
+
+static EMULATOR: OnceLock<Emulator> = OnceLock::new();
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .expect("bind a free port")
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn start() -> Emulator {
+    let python = root().join(".venv/bin/python");
+    assert!(
+        python.exists(),
+        "the emulator's Python environment is missing ({}): run `scripts/setup` (or `scripts/test`, which runs it)",
+        python.display()
+    );
+    let port = free_port();
+    let mut child = Command::new(&python)
+        .args([
+            "-m",
+            "awsemu.server",
+            "--port",
+            &port.to_string(),
+            "--exit-with-stdin",
+        ])
+        .env("PYTHONPATH", root().join("tests/emulator"))
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the emulator");
+    let stdin = child.stdin.take().expect("stdin pipe");
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if ureq::get(&format!("{url}/_emu/health"))
+            .timeout(Duration::from_secs(2))
+            .call()
+            .is_ok()
+        {
+            break;
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            let mut err = String::new();
+            if let Some(stderr) = child.stderr.take() {
+                for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                    err.push_str(&line);
+                    err.push('\n');
+                }
+            }
+            panic!("the emulator exited ({status}) before it was ready:\n{err}\nhint: run `scripts/setup`");
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the emulator did not answer within 60 s"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // Keep stderr drained so a chatty emulator never blocks on a full pipe.
+    if let Some(stderr) = child.stderr.take() {
+        std::thread::spawn(move || for _ in BufReader::new(stderr).lines() {});
+    }
+    Emulator {
+        url,
+        _child: child,
+        _stdin: stdin,
+    }
+}
+
+/// A clean emulator for one test; holding it keeps other tests out.
+pub struct World {
+    pub url: String,
+    _guard: MutexGuard<'static, ()>,
+    home: tempfile::TempDir,
+}
+
+pub fn world() -> World {
+    let guard = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let emu = EMULATOR.get_or_init(start);
+    let w = World {
+        url: emu.url.clone(),
+        _guard: guard,
+        home: tempfile::tempdir().unwrap(),
+    };
+    w.control("POST", "/_emu/reset", None);
+    w
+}
+
+impl World {
+    pub fn control(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let req = ureq::request(method, &format!("{}{path}", self.url)).timeout(Duration::from_secs(120));
+        let resp = match body {
+            Some(b) => req.send_json(b),
+            None => req.call(),
+        };
+        match resp {
+            Ok(r) => r.into_json().unwrap_or(Value::Null),
+            Err(ureq::Error::Status(code, r)) => {
+                panic!(
+                    "control {method} {path} answered {code}: {}",
+                    r.into_string().unwrap_or_default()
+                )
+            }
+            Err(e) => panic!("control {method} {path} failed: {e}"),
+        }
+    }
+
+    /// `aipctl` with this world's endpoint, dummy credentials and nothing
+    /// from the developer's own AWS configuration.
+    pub fn aipctl(&self) -> assert_cmd::Command {
+        let mut cmd = assert_cmd::Command::cargo_bin("aipctl").unwrap();
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.home.path())
+            .env("XDG_CACHE_HOME", self.home.path().join("cache"))
+            .env("AWS_ACCESS_KEY_ID", "AKIDTEST")
+            .env("AWS_SECRET_ACCESS_KEY", "secret")
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_ENDPOINT_URL", &self.url)
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_CONFIG_FILE", self.home.path().join("no-config"))
+            .env(
+                "AWS_SHARED_CREDENTIALS_FILE",
+                self.home.path().join("no-credentials"),
+            )
+            .env("NO_COLOR", "1")
+            .env("COLUMNS", "200");
+        cmd
+    }
+
+    pub fn home(&self) -> &Path {
+        self.home.path()
+    }
+
+    /// Creates profiles without going through the AWS API (the request log stays clean).
+    /// Each spec: `{"region", "name", "source", "tags"?, "description"?, "created_at"?}`.
+    pub fn seed_profiles(&self, specs: Value) -> Vec<Value> {
+        let out = self.control("POST", "/_emu/profiles", Some(json!({ "profiles": specs })));
+        out["profiles"].as_array().cloned().unwrap_or_default()
+    }
+
+    pub fn requests(&self) -> Vec<Value> {
+        self.control("GET", "/_emu/requests", None)["requests"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    pub fn clear_requests(&self) {
+        self.control("DELETE", "/_emu/requests", None);
+    }
+
+    /// `(service, operation)` of every logged AWS request, in order.
+    pub fn calls(&self) -> Vec<(String, String)> {
+        self.requests()
+            .iter()
+            .map(|r| {
+                (
+                    r["service"].as_str().unwrap_or("").to_owned(),
+                    r["operation"].as_str().unwrap_or("").to_owned(),
+                )
+            })
+            .collect()
+    }
+
+    pub fn faults(&self, rules: Value) {
+        self.control("POST", "/_emu/faults", Some(json!({ "seed": 7, "rules": rules })));
+    }
+}
+
+/// Parses stdout as JSON.
+pub fn json_out(output: &std::process::Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+pub fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+pub const SONNET_US: &str = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";
+pub const NOVA_PRO: &str = "amazon.nova-pro-v1:0";

@@ -1,0 +1,702 @@
+//! Profile lifecycle against the emulator: create, list, describe, tag,
+//! untag, delete, with the real binary over HTTP.
+
+mod common;
+
+use common::{NOVA_PRO, SONNET_US, json_out, stderr, stdout, world};
+use serde_json::json;
+
+fn count(calls: &[(String, String)], op: &str) -> usize {
+    calls.iter().filter(|(_, o)| o == op).count()
+}
+
+#[test]
+fn create_copies_a_system_profile_and_records_source_and_department() {
+    let w = world();
+    let out = w
+        .aipctl()
+        .args([
+            "create",
+            "team-search-sonnet",
+            "--model",
+            SONNET_US,
+            "--department",
+            "Search",
+            "--tag",
+            "Owner=alice",
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let p = json_out(&out);
+    assert_eq!(p["name"], "team-search-sonnet");
+    assert_eq!(p["type"], "APPLICATION");
+    assert_eq!(p["status"], "ACTIVE");
+    assert_eq!(p["region"], "us-east-1");
+    assert_eq!(
+        p["routed_regions"],
+        json!(["us-east-1", "us-east-2", "us-west-2"])
+    );
+    assert_eq!(p["models"].as_array().unwrap().len(), 3);
+    assert_eq!(p["tags"]["Department"], "Search");
+    assert_eq!(p["tags"]["Owner"], "alice");
+    assert_eq!(
+        p["tags"]["aipctl:source"],
+        format!(
+            "arn:aws:bedrock:us-east-1:{}:inference-profile/{SONNET_US}",
+            common::ACCOUNT
+        )
+    );
+    let id = p["id"].as_str().unwrap();
+    assert_eq!(
+        p["arn"],
+        format!(
+            "arn:aws:bedrock:us-east-1:{}:application-inference-profile/{id}",
+            common::ACCOUNT
+        )
+    );
+}
+
+#[test]
+fn create_is_idempotent_for_the_same_request() {
+    let w = world();
+    let args = [
+        "create",
+        "chat",
+        "--model",
+        NOVA_PRO,
+        "--department",
+        "Support",
+        "-o",
+        "json",
+    ];
+    let first = w.aipctl().args(args).output().unwrap();
+    assert!(first.status.success(), "{}", stderr(&first));
+    let second = w.aipctl().args(args).output().unwrap();
+    assert!(second.status.success(), "{}", stderr(&second));
+    assert_eq!(json_out(&first)["arn"], json_out(&second)["arn"]);
+    assert!(
+        stderr(&second).contains("already exists in us-east-1 as asked"),
+        "{}",
+        stderr(&second)
+    );
+    assert_eq!(
+        count(&w.calls(), "CreateInferenceProfile"),
+        1,
+        "the second run must not create"
+    );
+}
+
+#[test]
+fn create_with_same_name_but_different_tags_is_an_error_showing_the_difference() {
+    let w = world();
+    w.aipctl()
+        .args(["create", "chat", "--model", NOVA_PRO, "--department", "Support"])
+        .assert()
+        .success();
+    let out = w
+        .aipctl()
+        .args(["create", "chat", "--model", NOVA_PRO, "--department", "Legal"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("tag `Department` is `Support`, asked for `Legal`"),
+        "{err}"
+    );
+    assert!(err.contains("hint: change tags with `aipctl tag"), "{err}");
+}
+
+#[test]
+fn create_with_a_different_model_reports_the_source_difference() {
+    let w = world();
+    w.aipctl()
+        .args(["create", "chat", "--model", NOVA_PRO])
+        .assert()
+        .success();
+    let out = w
+        .aipctl()
+        .args(["create", "chat", "--model", "amazon.nova-lite-v1:0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out)
+            .contains("model source is `arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn create_retried_after_a_lost_response_makes_exactly_one_profile() {
+    let w = world();
+    // The write commits, then the caller sees a 500; the SDK retries with the same token.
+    w.faults(json!([{"service": "bedrock", "operation": "CreateInferenceProfile", "error": "InternalServerException", "status": 500, "count": 1, "after_action": true}]));
+    let out = w
+        .aipctl()
+        .args(["create", "chat", "--model", NOVA_PRO, "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        count(&w.calls(), "CreateInferenceProfile"),
+        2,
+        "one lost response, one retry"
+    );
+    let list = json_out(&w.aipctl().args(["list", "-o", "json"]).output().unwrap());
+    assert_eq!(list.as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn create_refuses_a_model_that_is_only_served_cross_region_and_names_the_profile() {
+    let w = world();
+    let out = w
+        .aipctl()
+        .args([
+            "create",
+            "chat",
+            "--model",
+            "anthropic.claude-sonnet-4-5-20250929-v1:0",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("cannot be invoked on demand in us-east-1"), "{err}");
+    assert!(err.contains(&format!("hint: use `--model {SONNET_US}`")), "{err}");
+    assert_eq!(count(&w.calls(), "CreateInferenceProfile"), 0);
+}
+
+#[test]
+fn create_in_several_regions_makes_one_profile_in_each() {
+    let w = world();
+    let out = w
+        .aipctl()
+        .args([
+            "create",
+            "chat",
+            "--model",
+            NOVA_PRO,
+            "--region",
+            "us-east-1,us-west-2",
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let regions: Vec<String> = json_out(&out)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["region"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(regions, ["us-east-1", "us-west-2"]);
+}
+
+#[test]
+fn create_rejects_a_model_arn_from_another_region_before_any_request() {
+    let w = world();
+    let out = w
+        .aipctl()
+        .args([
+            "create",
+            "chat",
+            "--model",
+            "arn:aws:bedrock:us-west-2::foundation-model/amazon.nova-pro-v1:0",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("hint: pass `--region us-west-2`"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(w.calls().is_empty(), "{:?}", w.calls());
+}
+
+fn seed_three(w: &common::World) {
+    w.seed_profiles(json!([
+        {"region": "us-east-1", "name": "search-sonnet", "source": SONNET_US, "tags": {"Department": "Search", "Owner": "alice"}},
+        {"region": "us-east-1", "name": "support-nova", "source": NOVA_PRO, "tags": {"Department": "Support"}},
+        {"region": "us-west-2", "name": "orphan-nova", "source": NOVA_PRO, "tags": {"Owner": "bob"}},
+    ]));
+}
+
+fn names(v: &serde_json::Value) -> Vec<String> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn list_filters_by_tag_value_presence_absence_and_name_glob() {
+    let w = world();
+    seed_three(&w);
+    let run = |extra: &[&str]| {
+        let mut args = vec!["list", "--region", "us-east-1,us-west-2", "-o", "json"];
+        args.extend_from_slice(extra);
+        let out = w.aipctl().args(&args).output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        names(&json_out(&out))
+    };
+    assert_eq!(run(&[]), ["search-sonnet", "support-nova", "orphan-nova"]);
+    assert_eq!(run(&["--tag", "Department=Search"]), ["search-sonnet"]);
+    assert_eq!(run(&["--tag", "Owner"]), ["search-sonnet", "orphan-nova"]);
+    assert_eq!(
+        run(&["--tag", "Owner", "--tag", "Department=Search"]),
+        ["search-sonnet"]
+    );
+    assert_eq!(run(&["--untagged", "Department"]), ["orphan-nova"]);
+    assert_eq!(run(&["--name", "*-nova"]), ["support-nova", "orphan-nova"]);
+}
+
+#[test]
+fn list_skips_tag_calls_for_profiles_the_name_glob_excludes() {
+    let w = world();
+    seed_three(&w);
+    w.aipctl()
+        .args(["list", "--region", "us-east-1,us-west-2", "--name", "search-*"])
+        .assert()
+        .success();
+    assert_eq!(count(&w.calls(), "ListTagsForResource"), 1);
+}
+
+#[test]
+fn list_follows_next_token_until_exhausted() {
+    let w = world();
+    // More than one page needs more than the default quota of 1,000 a region.
+    w.control(
+        "POST",
+        "/_emu/quotas",
+        Some(json!({"application_profiles": 2000})),
+    );
+    let specs: Vec<serde_json::Value> = (0..1005)
+        .map(|i| json!({"region": "us-east-1", "name": format!("p{i:04}"), "source": NOVA_PRO, "tags": {"Department": format!("D{}", i % 7)}}))
+        .collect();
+    w.seed_profiles(json!(specs));
+    let out = w.aipctl().args(["list", "-o", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let got = names(&json_out(&out));
+    assert_eq!(got.len(), 1005);
+    assert_eq!(got.first().map(String::as_str), Some("p0000"));
+    assert_eq!(got.last().map(String::as_str), Some("p1004"));
+    let calls = w.calls();
+    assert_eq!(count(&calls, "ListInferenceProfiles"), 2, "pages of 1000");
+    assert_eq!(count(&calls, "ListTagsForResource"), 1005);
+}
+
+#[test]
+fn list_always_asks_for_application_profiles_only() {
+    let w = world();
+    w.aipctl().args(["list"]).assert().success();
+    let reqs = w.requests();
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(reqs[0]["operation"], "ListInferenceProfiles");
+}
+
+#[test]
+fn list_csv_has_a_header_and_one_row_per_profile() {
+    let w = world();
+    seed_three(&w);
+    let out = w
+        .aipctl()
+        .args([
+            "list",
+            "--region",
+            "us-east-1,us-west-2",
+            "-o",
+            "csv",
+            "--columns",
+            "Owner",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "name,id,arn,region,model,routed_regions,Department,Owner,status,created_at"
+    );
+    assert_eq!(lines.len(), 4);
+    assert!(lines[1].starts_with("search-sonnet,"));
+    assert!(
+        lines[1].contains(",us-east-1;us-east-2;us-west-2,Search,alice,ACTIVE,"),
+        "{}",
+        lines[1]
+    );
+}
+
+#[test]
+fn describe_finds_a_profile_by_name_id_and_arn() {
+    let w = world();
+    seed_three(&w);
+    let by_name = json_out(
+        &w.aipctl()
+            .args(["describe", "search-sonnet", "-o", "json"])
+            .output()
+            .unwrap(),
+    );
+    let id = by_name["id"].as_str().unwrap().to_owned();
+    let arn = by_name["arn"].as_str().unwrap().to_owned();
+    for reference in [id.as_str(), arn.as_str()] {
+        let out = w
+            .aipctl()
+            .args(["describe", reference, "-o", "json"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(json_out(&out)["arn"], arn.as_str());
+    }
+    assert_eq!(by_name["tags"]["Owner"], "alice");
+}
+
+#[test]
+fn describe_an_ambiguous_name_lists_both_arns() {
+    let w = world();
+    let seeded = w.seed_profiles(json!([
+        {"region": "us-east-1", "name": "chat", "source": NOVA_PRO},
+        {"region": "us-west-2", "name": "chat", "source": NOVA_PRO},
+    ]));
+    let out = w
+        .aipctl()
+        .args(["describe", "chat", "--region", "us-east-1,us-west-2"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    for p in &seeded {
+        assert!(err.contains(p["arn"].as_str().unwrap()), "{err}");
+    }
+}
+
+#[test]
+fn describe_a_missing_profile_says_where_it_looked() {
+    let w = world();
+    let out = w
+        .aipctl()
+        .args(["describe", "nope", "--region", "eu-west-1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("error: inference profile `nope` was not found in eu-west-1"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn tag_shows_before_and_after_and_untag_removes() {
+    let w = world();
+    seed_three(&w);
+    let out = w
+        .aipctl()
+        .args([
+            "tag",
+            "support-nova",
+            "CostCenter=CC-7",
+            "Department=Care",
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json_out(&out);
+    assert_eq!(
+        v["changes"],
+        json!([
+            {"key": "CostCenter", "before": null, "after": "CC-7"},
+            {"key": "Department", "before": "Support", "after": "Care"},
+        ])
+    );
+    let out = w
+        .aipctl()
+        .args(["untag", "support-nova", "CostCenter", "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let described = json_out(
+        &w.aipctl()
+            .args(["describe", "support-nova", "-o", "json"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(described["tags"], json!({"Department": "Care"}));
+}
+
+#[test]
+fn tag_counts_existing_tags_against_the_limit_of_50() {
+    let w = world();
+    let tags: serde_json::Map<String, serde_json::Value> =
+        (0..49).map(|i| (format!("k{i}"), json!("v"))).collect();
+    w.seed_profiles(json!([{"region": "us-east-1", "name": "full", "source": NOVA_PRO, "tags": tags}]));
+    let out = w.aipctl().args(["tag", "full", "a=1", "b=2"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("at most 50 tags, counting the 49 it has"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(count(&w.calls(), "TagResource"), 0);
+    w.aipctl().args(["tag", "full", "a=1"]).assert().success();
+}
+
+#[test]
+fn delete_refuses_without_confirmation_when_stdin_is_not_a_tty() {
+    let w = world();
+    seed_three(&w);
+    let out = w
+        .aipctl()
+        .args(["delete", "support-nova"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        stderr(&out).contains("stdin is not a terminal"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("support-nova"),
+        "the plan is shown first: {}",
+        stderr(&out)
+    );
+    assert_eq!(count(&w.calls(), "DeleteInferenceProfile"), 0);
+}
+
+#[test]
+fn delete_dry_run_prints_the_plan_and_touches_nothing() {
+    let w = world();
+    seed_three(&w);
+    let out = w
+        .aipctl()
+        .args(["delete", "--tag", "Department", "--dry-run", "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let plan = json_out(&out);
+    let results: Vec<&str> = plan
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["result"].as_str().unwrap())
+        .collect();
+    assert_eq!(results, ["would-delete", "would-delete"]);
+    assert_eq!(count(&w.calls(), "DeleteInferenceProfile"), 0);
+}
+
+#[test]
+fn delete_with_yes_deletes_by_tag_and_never_touches_protected_profiles() {
+    let w = world();
+    seed_three(&w);
+    w.seed_profiles(json!([{"region": "us-east-1", "name": "keep", "source": NOVA_PRO, "tags": {"Department": "Search", "aipctl:protect": "true"}}]));
+    let out = w
+        .aipctl()
+        .args(["delete", "--tag", "Department", "--yes", "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json_out(&out);
+    let by_name: std::collections::BTreeMap<&str, &str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o["name"].as_str().unwrap(), o["result"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        by_name,
+        [
+            ("keep", "protected"),
+            ("search-sonnet", "deleted"),
+            ("support-nova", "deleted")
+        ]
+        .into()
+    );
+    let left = names(&json_out(
+        &w.aipctl().args(["list", "-o", "json"]).output().unwrap(),
+    ));
+    assert_eq!(left, ["keep"]);
+}
+
+#[test]
+fn delete_of_a_named_protected_profile_is_refused() {
+    let w = world();
+    w.seed_profiles(json!([{"region": "us-east-1", "name": "keep", "source": NOVA_PRO, "tags": {"aipctl:protect": "TRUE"}}]));
+    let out = w.aipctl().args(["delete", "keep", "--yes"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("protected"), "{}", stderr(&out));
+    assert_eq!(count(&w.calls(), "DeleteInferenceProfile"), 0);
+}
+
+#[test]
+fn delete_reports_partial_failure_per_profile_and_exits_1() {
+    let w = world();
+    seed_three(&w);
+    // ConflictException is not retried: the first deletion fails, the rest go through.
+    w.faults(json!([{"service": "bedrock", "operation": "DeleteInferenceProfile", "error": "ConflictException", "status": 400, "message": "profile is in use", "count": 1}]));
+    let out = w
+        .aipctl()
+        .args([
+            "delete",
+            "--tag",
+            "Department",
+            "--yes",
+            "--concurrency",
+            "1",
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v = json_out(&out);
+    let failed: Vec<&serde_json::Value> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["result"] == "failed")
+        .collect();
+    assert_eq!(failed.len(), 1);
+    assert!(
+        failed[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("ConflictException: profile is in use"),
+        "{:?}",
+        failed[0]
+    );
+    assert!(
+        stderr(&out).contains("error: 1 of 2 deletions failed"),
+        "{}",
+        stderr(&out)
+    );
+    let left = names(&json_out(
+        &w.aipctl().args(["list", "-o", "json"]).output().unwrap(),
+    ));
+    assert_eq!(left.len(), 1);
+}
+
+#[test]
+fn delete_counts_already_gone_as_done_after_a_lost_response() {
+    let w = world();
+    seed_three(&w);
+    w.faults(json!([{"service": "bedrock", "operation": "DeleteInferenceProfile", "error": "InternalServerException", "status": 500, "count": 1, "after_action": true}]));
+    let out = w
+        .aipctl()
+        .args(["delete", "support-nova", "--yes", "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json_out(&out)[0]["result"], "already-gone");
+}
+
+#[test]
+fn malformed_input_exits_2_naming_the_field_and_makes_no_request() {
+    let w = world();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["create", "_lead", "--model", NOVA_PRO],
+            "must not start with `_`",
+        ),
+        (&["create", "a..b", "--model", NOVA_PRO], "`.` is not allowed"),
+        (&["create", "ok", "--model", "claude"], "expected a model ID"),
+        (
+            &["create", "ok", "--model", NOVA_PRO, "--tag", "Department"],
+            "expected `KEY=VALUE`",
+        ),
+        (
+            &["create", "ok", "--model", NOVA_PRO, "--tag", "aws:x=1"],
+            "reserved for AWS",
+        ),
+        (
+            &["create", "ok", "--model", NOVA_PRO, "--description", "has, comma"],
+            "`,` is not allowed",
+        ),
+        (
+            &["create", "ok", "--model", NOVA_PRO, "--department", ""],
+            "cannot be empty",
+        ),
+        (
+            &[
+                "create",
+                "ok",
+                "--model",
+                NOVA_PRO,
+                "--department",
+                "A",
+                "--tag",
+                "Department=B",
+            ],
+            "conflicts with",
+        ),
+        (&["list", "--tag", "k=a,b"], "invalid tag value"),
+        (&["list", "--name", "[x"], "not a valid glob"),
+        (&["list", "--region", "useast1"], "region code"),
+        (&["list", "--untagged", ""], "1 to 128"),
+        (&["list", "--endpoint-url", "localhost:1"], "http://"),
+        (
+            &["describe", "arn:aws:bedrock:us-east-1::foundation-model/x.y"],
+            "application-inference-profile",
+        ),
+        (&["tag", "p", "noequals"], "expected `KEY=VALUE`"),
+        (&["untag", "p", "aws:cloudformation:stack-id"], "reserved for AWS"),
+        (&["delete"], "required"),
+        (&["list", "--concurrency", "0"], "0"),
+    ];
+    for (args, needle) in cases {
+        let out = w.aipctl().args(*args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(needle),
+            "{args:?}: expected `{needle}` in:\n{}",
+            stderr(&out)
+        );
+    }
+    assert!(
+        w.calls().is_empty(),
+        "no AWS request may be made: {:?}",
+        w.calls()
+    );
+}
+
+#[test]
+fn aws_failures_name_the_call_and_show_request_details_under_verbose() {
+    let w = world();
+    w.faults(json!([{"service": "bedrock", "operation": "ListInferenceProfiles", "error": "AccessDeniedException", "status": 403, "message": "not allowed"}]));
+    let out = w.aipctl().args(["list", "-v"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "error: bedrock ListInferenceProfiles in us-east-1 failed: AccessDeniedException: not allowed"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("operation: bedrock:ListInferenceProfiles in us-east-1; error code: AccessDeniedException; request id:"), "{err}");
+}
+
+#[test]
+fn throttling_is_retried_until_it_passes() {
+    let w = world();
+    seed_three(&w);
+    w.faults(json!([{"service": "bedrock", "operation": "ListTagsForResource", "error": "ThrottlingException", "status": 429, "count": 2}]));
+    let out = w
+        .aipctl()
+        .args(["list", "--region", "us-east-1,us-west-2", "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json_out(&out).as_array().unwrap().len(), 3);
+    assert_eq!(count(&w.calls(), "ListTagsForResource"), 5);
+}
