@@ -42,6 +42,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Region(s) to work in; repeat or separate with commas [default: from the AWS config chain]
     #[arg(long = "region", global = true, value_name = "REGION", value_delimiter = ',', value_parser = parse_region)]
@@ -116,6 +117,10 @@ pub enum Command {
     Tag(TagArgs),
     /// Remove tags from a profile
     Untag(UntagArgs),
+    /// Token and prompt-cache figures per profile or per department, from CloudWatch
+    Usage(UsageArgs),
+    /// Build (and put) CloudWatch dashboards of token and prompt-cache metrics
+    Dashboard(DashboardArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
 }
@@ -174,6 +179,75 @@ pub struct DescribeArgs {
     /// Profile name, ID or ARN
     #[arg(value_parser = parse_profile_ref)]
     pub profile: ProfileRef,
+
+    /// Add the last 30 days of token and cache figures (CloudWatch)
+    #[arg(long)]
+    pub usage: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  aipctl dashboard bedrock-by-department --region us-east-1,us-west-2
+  aipctl dashboard search --tag Department=Search --print > search.json
+  aipctl list -o json > profiles.json && aipctl dashboard offline --from-json profiles.json --print
+  aipctl dashboard --list
+  aipctl dashboard bedrock-by-department --delete")]
+pub struct DashboardArgs {
+    /// Dashboard name: letters, digits, `_`, `-` (a large selection becomes NAME-1, NAME-2, ...)
+    #[arg(id = "dashboard", value_name = "NAME", value_parser = parse_dashboard_name, required_unless_present = "list")]
+    pub name: Option<crate::domain::dashboard::DashboardName>,
+
+    #[command(flatten)]
+    pub filter: ProfileFilterArgs,
+
+    /// Tag key that makes the sections
+    #[arg(long, value_name = "KEY", default_value = "Department", value_parser = parse_tag_key)]
+    pub by: TagKey,
+
+    /// Print the body JSON to stdout instead of putting it (no AWS write)
+    #[arg(long)]
+    pub print: bool,
+
+    /// Take the profiles from a file written by `aipctl list -o json` (with `--print`, no AWS call at all)
+    #[arg(long, value_name = "FILE")]
+    pub from_json: Option<PathBuf>,
+
+    /// List the dashboards aipctl made
+    #[arg(long, conflicts_with_all = ["print", "from_json", "delete"])]
+    pub list: bool,
+
+    /// Delete the dashboard NAME (and its numbered parts), if aipctl made it
+    #[arg(long, conflicts_with_all = ["print", "from_json"])]
+    pub delete: bool,
+}
+
+/// A metrics window: `--since` or `--from`/`--to`.
+#[derive(Debug, Args)]
+pub struct WindowArgs {
+    /// How far back to look: a whole number of hours, days or weeks (`12h`, `7d`, `4w`)
+    #[arg(long, value_name = "SPAN", default_value = "30d", value_parser = parse_since, conflicts_with_all = ["from", "to"])]
+    pub since: jiff::SignedDuration,
+
+    /// First day (UTC, inclusive), `YYYY-MM-DD`
+    #[arg(long, value_name = "DATE", requires = "to", value_parser = parse_from)]
+    pub from: Option<jiff::civil::Date>,
+
+    /// Last day (UTC, inclusive), `YYYY-MM-DD`
+    #[arg(long, value_name = "DATE", requires = "from", value_parser = parse_to)]
+    pub to: Option<jiff::civil::Date>,
+}
+
+#[derive(Debug, Args)]
+pub struct UsageArgs {
+    #[command(flatten)]
+    pub filter: ProfileFilterArgs,
+
+    /// One row per value of this tag key (e.g. `Department`) instead of one per profile
+    #[arg(long, value_name = "KEY", value_parser = parse_tag_key)]
+    pub by: Option<TagKey>,
+
+    #[command(flatten)]
+    pub window: WindowArgs,
 }
 
 #[derive(Debug, Args)]
@@ -223,9 +297,6 @@ pub struct CompletionsArgs {
 /// A `--name` glob, compiled once.
 #[derive(Debug, Clone)]
 pub struct NameGlob(pub globset::GlobMatcher);
-
-/// Where a plan or spec file is read from.
-pub type InputPath = PathBuf;
 
 // clap value parsers: each parses into a domain type and reports the rule broken.
 
@@ -281,6 +352,22 @@ fn parse_tag_key(s: &str) -> Result<TagKey, String> {
 }
 
 fn parse_profile_ref(s: &str) -> Result<ProfileRef, String> {
+    s.parse().map_err(|e: crate::error::InputError| e.rule)
+}
+
+fn parse_since(s: &str) -> Result<jiff::SignedDuration, String> {
+    crate::domain::window::parse_span("--since", s).map_err(|e| e.rule)
+}
+
+fn parse_from(s: &str) -> Result<jiff::civil::Date, String> {
+    crate::domain::window::parse_date("--from", s).map_err(|e| e.rule)
+}
+
+fn parse_to(s: &str) -> Result<jiff::civil::Date, String> {
+    crate::domain::window::parse_date("--to", s).map_err(|e| e.rule)
+}
+
+fn parse_dashboard_name(s: &str) -> Result<crate::domain::dashboard::DashboardName, String> {
     s.parse().map_err(|e: crate::error::InputError| e.rule)
 }
 

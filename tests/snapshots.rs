@@ -27,6 +27,8 @@ fn help_texts() {
         "delete",
         "tag",
         "untag",
+        "usage",
+        "dashboard",
         "completions",
     ] {
         insta::assert_snapshot!(format!("help_{cmd}"), help(&[cmd, "--help"]));

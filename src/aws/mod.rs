@@ -4,6 +4,7 @@
 //! values and errors into domain values and [`crate::error::Error`].
 
 pub mod bedrock;
+pub mod cloudwatch;
 mod error;
 
 use std::time::Duration;

@@ -32,7 +32,10 @@ pub async fn run(args: CreateArgs, g: &GlobalArgs, out: &mut Output) -> Result<(
         created.push(create_in(&aws, region, &args, &user_tags, out).await?);
     }
     match created.as_slice() {
-        [one] => out.data(&ProfileCard { profile: one }),
+        [one] => out.data(&ProfileCard {
+            profile: one,
+            usage: None,
+        }),
         many => out.data(&ProfileList {
             profiles: many,
             tag_columns: &[],

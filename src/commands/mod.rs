@@ -4,11 +4,13 @@
 
 pub mod completions;
 pub mod create;
+pub mod dashboard;
 pub mod delete;
 pub mod describe;
 pub mod list;
 pub mod tag;
 pub mod untag;
+pub mod usage;
 
 use std::io::{self, BufRead, IsTerminal};
 use std::time::Duration;
@@ -32,6 +34,8 @@ pub async fn run(cli: Cli, out: &mut Output) -> Result<()> {
         Command::Delete(args) => delete::run(args, g, out).await,
         Command::Tag(args) => tag::run(args, g, out).await,
         Command::Untag(args) => untag::run(args, g, out).await,
+        Command::Usage(args) => usage::run(args, g, out).await,
+        Command::Dashboard(args) => dashboard::run(args, g, out).await,
         Command::Completions(args) => completions::run(&args, out),
     }
 }

@@ -325,6 +325,58 @@ impl Profile {
     }
 }
 
+/// Profiles from the JSON `aipctl list -o json` writes (the design's profile
+/// shape), for commands that work offline.
+pub fn profiles_from_json(text: &str) -> Result<Vec<Profile>, InputError> {
+    #[derive(serde::Deserialize)]
+    struct Record {
+        name: String,
+        id: String,
+        arn: String,
+        region: String,
+        #[serde(default = "active")]
+        status: String,
+        #[serde(rename = "type", default = "application")]
+        kind: String,
+        #[serde(default)]
+        description: Option<String>,
+        #[serde(default)]
+        models: Vec<String>,
+        #[serde(default)]
+        tags: std::collections::BTreeMap<String, String>,
+    }
+    fn active() -> String {
+        "ACTIVE".into()
+    }
+    fn application() -> String {
+        "APPLICATION".into()
+    }
+    let bad = |why: String| InputError::new("profiles file", "", &why);
+    let records: Vec<Record> = serde_json::from_str(text)
+        .map_err(|e| bad(format!("is not the JSON array `aipctl list -o json` writes: {e}")))?;
+    records
+        .into_iter()
+        .map(|r| {
+            Ok(Profile {
+                region: r
+                    .region
+                    .parse()
+                    .map_err(|e: InputError| bad(format!("profile `{}`: {e}", r.name)))?,
+                name: r.name,
+                id: r.id,
+                arn: r.arn,
+                status: r.status,
+                kind: r.kind,
+                description: r.description,
+                model_arns: r.models,
+                tags: r.tags.into_iter().collect(),
+                created_at: None,
+                updated_at: None,
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,9 +5,11 @@ use comfy_table::Table;
 use jiff::Timestamp;
 use serde::Serialize;
 
+use super::usage::{percent, sparkline, thousands};
 use super::{View, age, new_table};
 use crate::domain::profile::Profile;
 use crate::domain::tag::{DEPARTMENT, TagChange, Tags};
+use crate::domain::usage::Usage;
 
 /// The JSON shape of one profile (design §2).
 #[derive(Debug, Serialize)]
@@ -131,14 +133,27 @@ impl View for ProfileList<'_> {
     }
 }
 
-/// `aipctl describe` and `aipctl create`: one profile as a card.
+/// `aipctl describe` and `aipctl create`: one profile as a card, with the
+/// last 30 days' figures under `describe --usage`.
 pub struct ProfileCard<'a> {
     pub profile: &'a Profile,
+    pub usage: Option<&'a Usage>,
 }
 
 impl serde::Serialize for ProfileCard<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ProfileJson::from(self.profile).serialize(s)
+        #[derive(Serialize)]
+        struct WithUsage<'a> {
+            #[serde(flatten)]
+            profile: ProfileJson<'a>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            usage_30d: Option<&'a Usage>,
+        }
+        WithUsage {
+            profile: ProfileJson::from(self.profile),
+            usage_30d: self.usage,
+        }
+        .serialize(s)
     }
 }
 
@@ -173,6 +188,27 @@ impl View for ProfileCard<'_> {
         }
         t.add_row(vec!["created", &p.created_at.map_or_else(|| "-".into(), rfc3339)]);
         t.add_row(vec!["updated", &p.updated_at.map_or_else(|| "-".into(), rfc3339)]);
+        if let Some(u) = self.usage {
+            t.add_row(vec!["invocations (30d)", &thousands(u.invocations)]);
+            t.add_row(vec![
+                "tokens in/out (30d)",
+                &format!("{} / {}", thousands(u.input_tokens), thousands(u.output_tokens)),
+            ]);
+            t.add_row(vec![
+                "cache read/write (30d)",
+                &format!(
+                    "{} / {}",
+                    thousands(u.cache_read_tokens),
+                    thousands(u.cache_write_tokens)
+                ),
+            ]);
+            t.add_row(vec!["cache hit ratio (30d)", &percent(u.cache_hit_ratio)]);
+            t.add_row(vec![
+                "errors/throttles (30d)",
+                &format!("{} / {}", thousands(u.errors()), thousands(u.throttles)),
+            ]);
+            t.add_row(vec!["daily invocations", &sparkline(&u.daily_invocations, 30)]);
+        }
         t
     }
 

@@ -1,0 +1,282 @@
+//! `aipctl dashboard NAME`: builds CloudWatch dashboards for the chosen
+//! profiles and puts them (or prints them with `--print`), lists and deletes
+//! the ones aipctl made. Re-running with the same profiles puts the same
+//! bytes; numbered parts left over from a larger earlier run are removed.
+
+use std::collections::BTreeMap;
+
+use comfy_table::Table;
+use serde::Serialize;
+
+use super::connect;
+use crate::cli::{DashboardArgs, GlobalArgs};
+use crate::domain::dashboard::{self, Dashboard, DashboardName, MARKER, Options};
+use crate::domain::filter::ProfileFilter;
+use crate::domain::profile::{Profile, profiles_from_json};
+use crate::domain::usage;
+use crate::error::{Error, InputError, Result};
+use crate::output::{Output, View, new_table};
+
+pub async fn run(args: DashboardArgs, g: &GlobalArgs, out: &mut Output) -> Result<()> {
+    if args.list {
+        return list(g, out).await;
+    }
+    let name = args
+        .name
+        .clone()
+        .ok_or_else(|| Error::usage("a dashboard NAME is required"))?;
+    if args.delete {
+        return delete(&name, g, out).await;
+    }
+    let filter = ProfileFilter::from(args.filter);
+    let selection = describe_selection(&filter, g);
+
+    let offline = match &args.from_json {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                InputError::new(
+                    "--from-json",
+                    &path.display().to_string(),
+                    &format!("cannot be read: {e}"),
+                )
+            })?;
+            let profiles = profiles_from_json(&text).map_err(|mut e| {
+                e.value = path.display().to_string();
+                e
+            })?;
+            Some(
+                profiles
+                    .into_iter()
+                    .filter(|p| filter.matches(p))
+                    .collect::<Vec<_>>(),
+            )
+        }
+        None => None,
+    };
+    let options = |dimension_values| Options {
+        group_by: args.by.as_str().to_owned(),
+        dimension_values,
+        selection: selection.clone(),
+    };
+
+    if let (Some(profiles), true) = (&offline, args.print) {
+        let boards = dashboard::for_profiles(&name, profiles, &options(BTreeMap::new()));
+        return print(&boards, out);
+    }
+
+    let (aws, regions) = connect(g).await?;
+    let profiles: Vec<Profile> = match offline {
+        Some(p) => p,
+        None => aws
+            .profiles_with_tags(&regions, |p| filter.matches_name(p))
+            .await?
+            .into_iter()
+            .filter(|p| filter.matches(p))
+            .collect(),
+    };
+    let dims = dimension_forms(&aws, &profiles).await?;
+    let boards = dashboard::for_profiles(&name, &profiles, &options(dims));
+    if args.print {
+        return print(&boards, out);
+    }
+
+    let cw = aws.cloudwatch(&regions[0]);
+    if boards.len() > 1 {
+        out.note(&format!(
+            "{} profiles are more than one dashboard holds; putting {} dashboards: {}",
+            profiles.len(),
+            boards.len(),
+            boards
+                .iter()
+                .map(|b| b.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let mut put = Vec::new();
+    for b in &boards {
+        for message in cw.put_dashboard(&b.name, &b.body_string()).await? {
+            out.warn(&format!("CloudWatch on `{}`: {message}", b.name));
+        }
+        put.push(b.name.clone());
+    }
+    let stale: Vec<String> = ours(&cw, name.as_str())
+        .await?
+        .into_iter()
+        .filter(|n| !put.contains(n))
+        .collect();
+    if !stale.is_empty() {
+        cw.delete_dashboards(&stale).await?;
+        out.note(&format!(
+            "removed parts left from an earlier, larger run: {}",
+            stale.join(", ")
+        ));
+    }
+    out.data(&Put {
+        dashboards: put,
+        profiles: profiles.len(),
+    })
+}
+
+/// The `ModelId` form to chart per profile (by ARN), discovered per region.
+async fn dimension_forms(aws: &crate::aws::Aws, profiles: &[Profile]) -> Result<BTreeMap<String, String>> {
+    let mut regions: Vec<&crate::domain::region::Region> = profiles.iter().map(|p| &p.region).collect();
+    regions.sort();
+    regions.dedup();
+    let mut out = BTreeMap::new();
+    for r in regions {
+        let seen = aws.cloudwatch(r).model_ids().await?;
+        for p in profiles.iter().filter(|p| &p.region == r) {
+            // A dashboard charts one form per profile: the ID unless only the ARN has data.
+            let form = usage::dimension_values(p, &seen)
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| p.id.clone());
+            out.insert(p.arn.clone(), form);
+        }
+    }
+    Ok(out)
+}
+
+fn describe_selection(filter: &ProfileFilter, g: &GlobalArgs) -> String {
+    let mut parts: Vec<String> = filter
+        .tags
+        .iter()
+        .map(|t| match t {
+            crate::domain::tag::TagFilter::Equals(k, v) => format!("tag {k}={}", v.as_str()),
+            crate::domain::tag::TagFilter::Present(k) => format!("tag {k}"),
+        })
+        .collect();
+    parts.extend(filter.untagged.iter().map(|k| format!("no {k} tag")));
+    if filter.name.is_some() {
+        parts.push("a name glob".into());
+    }
+    if g.all_regions {
+        parts.push("all regions".into());
+    } else if !g.regions.is_empty() {
+        parts.push(format!(
+            "regions {}",
+            g.regions
+                .iter()
+                .map(crate::domain::region::Region::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if parts.is_empty() {
+        "every application profile".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+fn print(boards: &[Dashboard], out: &mut Output) -> Result<()> {
+    let value = match boards {
+        [one] => one.body.clone(),
+        many => serde_json::Value::Array(
+            many.iter()
+                .map(|b| serde_json::json!({ "name": b.name, "body": b.body }))
+                .collect(),
+        ),
+    };
+    let mut text = serde_json::to_string_pretty(&value).map_err(std::io::Error::from)?;
+    text.push('\n');
+    out.raw(text.as_bytes())
+}
+
+/// Names of aipctl's dashboards: `name` and `name-N` when given, else all.
+async fn ours(cw: &crate::aws::cloudwatch::CloudWatch, name: &str) -> Result<Vec<String>> {
+    let prefix = (!name.is_empty()).then_some(name);
+    let mut out = Vec::new();
+    for e in cw.list_dashboards(prefix).await? {
+        let part_of = e.name == name
+            || e.name
+                .strip_prefix(name)
+                .and_then(|r| r.strip_prefix('-'))
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        if !name.is_empty() && !part_of {
+            continue;
+        }
+        if cw
+            .dashboard_body(&e.name)
+            .await?
+            .is_some_and(|b| b.contains(MARKER))
+        {
+            out.push(e.name);
+        }
+    }
+    Ok(out)
+}
+
+async fn list(g: &GlobalArgs, out: &mut Output) -> Result<()> {
+    let (aws, regions) = connect(g).await?;
+    let names = ours(&aws.cloudwatch(&regions[0]), "").await?;
+    out.data(&Names(names))
+}
+
+async fn delete(name: &DashboardName, g: &GlobalArgs, out: &mut Output) -> Result<()> {
+    let (aws, regions) = connect(g).await?;
+    let cw = aws.cloudwatch(&regions[0]);
+    let names = ours(&cw, name.as_str()).await?;
+    if names.is_empty() {
+        return Err(Error::Usage {
+            message: format!(
+                "no dashboard `{name}` made by aipctl was found",
+                name = name.as_str()
+            ),
+            hint: Some("see them with `aipctl dashboard --list`".into()),
+        });
+    }
+    super::confirm(
+        out,
+        g.yes,
+        &format!("Delete dashboards {}?", names.join(", ")),
+        name.as_str(),
+    )?;
+    cw.delete_dashboards(&names).await?;
+    out.data(&Names(names))
+}
+
+#[derive(Serialize)]
+struct Put {
+    dashboards: Vec<String>,
+    profiles: usize,
+}
+
+impl View for Put {
+    fn table(&self) -> Table {
+        let mut t = new_table(&["dashboard", "profiles"]);
+        for d in &self.dashboards {
+            t.add_row(vec![d.clone(), self.profiles.to_string()]);
+        }
+        t
+    }
+
+    fn csv(&self) -> (Vec<String>, Vec<Vec<String>>) {
+        (
+            vec!["dashboard".into()],
+            self.dashboards.iter().map(|d| vec![d.clone()]).collect(),
+        )
+    }
+}
+
+#[derive(Serialize)]
+#[serde(transparent)]
+struct Names(Vec<String>);
+
+impl View for Names {
+    fn table(&self) -> Table {
+        let mut t = new_table(&["dashboard"]);
+        for n in &self.0 {
+            t.add_row(vec![n.clone()]);
+        }
+        t
+    }
+
+    fn csv(&self) -> (Vec<String>, Vec<Vec<String>>) {
+        (
+            vec!["dashboard".into()],
+            self.0.iter().map(|n| vec![n.clone()]).collect(),
+        )
+    }
+}

@@ -1,0 +1,232 @@
+//! The usage report: per profile or per tag value, with totals, the cache
+//! hit ratio and a sparkline of daily invocations.
+
+use comfy_table::{CellAlignment, Table};
+use serde::Serialize;
+
+use super::{View, new_table};
+use crate::domain::usage::Usage;
+
+#[derive(Debug, Serialize)]
+pub struct UsageRow {
+    /// The profile name, or the tag value (`None`: profiles without the tag).
+    pub name: Option<String>,
+    pub region: Option<String>,
+    pub arn: Option<String>,
+    pub department: Option<String>,
+    pub profiles: usize,
+    #[serde(flatten)]
+    pub usage: Usage,
+}
+
+#[derive(Debug, Serialize)]
+pub struct UsageReport {
+    pub start: String,
+    pub end: String,
+    /// The tag key rows are grouped by; `None` for one row per profile.
+    pub by: Option<String>,
+    pub rows: Vec<UsageRow>,
+    pub total: Usage,
+    pub metric_requests: usize,
+}
+
+/// `1234567` → `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A ratio as a percentage with one decimal, `-` when undefined.
+pub fn percent(r: Option<f64>) -> String {
+    r.map_or_else(|| "-".to_owned(), |r| format!("{:.1}%", r * 100.0))
+}
+
+/// Eight-level bars for a series, at most `width` columns (days are summed
+/// into buckets when there are more).
+pub fn sparkline(values: &[u64], width: usize) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    if values.is_empty() || width == 0 {
+        return String::new();
+    }
+    let per = values.len().div_ceil(width);
+    let buckets: Vec<u64> = values.chunks(per).map(|c| c.iter().sum()).collect();
+    let max = buckets.iter().copied().max().unwrap_or(0);
+    buckets
+        .iter()
+        .map(|&v| {
+            if max == 0 || v == 0 {
+                ' '
+            } else {
+                let level = usize::try_from(v.saturating_mul(7) / max).unwrap_or(7);
+                BARS[level.min(7)]
+            }
+        })
+        .collect::<String>()
+        .replace(' ', "·")
+}
+
+fn ms(v: Option<f64>) -> String {
+    v.map_or_else(|| "-".to_owned(), |v| format!("{v:.0}"))
+}
+
+impl View for UsageReport {
+    fn table(&self) -> Table {
+        let grouped = self.by.is_some();
+        let key = self.by.clone().unwrap_or_default();
+        let mut header: Vec<&str> = if grouped {
+            vec![key.as_str(), "profiles"]
+        } else {
+            vec!["profile", "region", "department"]
+        };
+        header.extend([
+            "invocations",
+            "input",
+            "output",
+            "cache read",
+            "cache write",
+            "cache hit",
+            "errors",
+            "throttles",
+        ]);
+        if !grouped {
+            header.extend(["p50 ms", "p90 ms"]);
+        }
+        header.push("daily invocations");
+        let mut t = new_table(&header);
+        let numbers = |u: &Usage| {
+            vec![
+                thousands(u.invocations),
+                thousands(u.input_tokens),
+                thousands(u.output_tokens),
+                thousands(u.cache_read_tokens),
+                thousands(u.cache_write_tokens),
+                percent(u.cache_hit_ratio),
+                thousands(u.errors()),
+                thousands(u.throttles),
+            ]
+        };
+        for r in &self.rows {
+            let mut row = if grouped {
+                vec![
+                    r.name.clone().unwrap_or_else(|| "(untagged)".into()),
+                    r.profiles.to_string(),
+                ]
+            } else {
+                vec![
+                    r.name.clone().unwrap_or_default(),
+                    r.region.clone().unwrap_or_default(),
+                    r.department.clone().unwrap_or_else(|| "-".into()),
+                ]
+            };
+            row.extend(numbers(&r.usage));
+            if !grouped {
+                row.push(ms(r.usage.latency_p50_ms));
+                row.push(ms(r.usage.latency_p90_ms));
+            }
+            row.push(sparkline(&r.usage.daily_invocations, 30));
+            t.add_row(row);
+        }
+        let mut total = if grouped {
+            vec![
+                "TOTAL".to_owned(),
+                self.rows.iter().map(|r| r.profiles).sum::<usize>().to_string(),
+            ]
+        } else {
+            vec!["TOTAL".to_owned(), String::new(), String::new()]
+        };
+        total.extend(numbers(&self.total));
+        if !grouped {
+            total.extend([String::new(), String::new()]);
+        }
+        total.push(sparkline(&self.total.daily_invocations, 30));
+        t.add_row(total);
+        let first_number = if grouped { 1 } else { 3 };
+        for i in first_number..header.len() - 1 {
+            if let Some(c) = t.column_mut(i) {
+                c.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+        t
+    }
+
+    fn csv(&self) -> (Vec<String>, Vec<Vec<String>>) {
+        let first = self.by.clone().unwrap_or_else(|| "profile".into());
+        let mut header = vec![
+            first,
+            "region".into(),
+            "arn".into(),
+            "department".into(),
+            "profiles".into(),
+        ];
+        header.extend(
+            [
+                "invocations",
+                "input_tokens",
+                "output_tokens",
+                "cache_read_tokens",
+                "cache_write_tokens",
+                "cache_hit_ratio",
+                "client_errors",
+                "server_errors",
+                "throttles",
+                "latency_p50_ms",
+                "latency_p90_ms",
+            ]
+            .map(String::from),
+        );
+        let rows = self
+            .rows
+            .iter()
+            .map(|r| {
+                let u = &r.usage;
+                vec![
+                    r.name.clone().unwrap_or_default(),
+                    r.region.clone().unwrap_or_default(),
+                    r.arn.clone().unwrap_or_default(),
+                    r.department.clone().unwrap_or_default(),
+                    r.profiles.to_string(),
+                    u.invocations.to_string(),
+                    u.input_tokens.to_string(),
+                    u.output_tokens.to_string(),
+                    u.cache_read_tokens.to_string(),
+                    u.cache_write_tokens.to_string(),
+                    u.cache_hit_ratio.map(|r| format!("{r:.6}")).unwrap_or_default(),
+                    u.client_errors.to_string(),
+                    u.server_errors.to_string(),
+                    u.throttles.to_string(),
+                    u.latency_p50_ms.map(|v| format!("{v:.1}")).unwrap_or_default(),
+                    u.latency_p90_ms.map(|v| format!("{v:.1}")).unwrap_or_default(),
+                ]
+            })
+            .collect();
+        (header, rows)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_for_people() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(percent(Some(0.4567)), "45.7%");
+        assert_eq!(percent(None), "-");
+    }
+
+    #[test]
+    fn sparklines_scale_to_the_maximum_and_bucket_long_series() {
+        assert_eq!(sparkline(&[0, 1, 2, 4, 8], 10), "·▁▂▄█");
+        assert_eq!(sparkline(&[0, 0], 10), "··");
+        assert_eq!(sparkline(&[1; 60], 30).chars().count(), 30);
+    }
+}

@@ -1,0 +1,387 @@
+//! `usage`, `describe --usage` and `dashboard` against seeded CloudWatch data.
+
+mod common;
+
+use common::{NOVA_PRO, SONNET_US, json_out, stderr, stdout, world};
+use serde_json::{Value, json};
+
+fn count(w: &common::World, op: &str) -> usize {
+    w.calls().iter().filter(|(_, o)| o == op).count()
+}
+
+/// Three profiles, two departments, usage on three days of last week.
+fn seeded(w: &common::World) -> (Vec<Value>, String, String) {
+    let profiles = w.seed_profiles(json!([
+        {"region": "us-east-1", "name": "search-sonnet", "source": SONNET_US, "tags": {"Department": "Search"}},
+        {"region": "us-east-1", "name": "search-nova", "source": NOVA_PRO, "tags": {"Department": "Search"}},
+        {"region": "us-west-2", "name": "legal-nova", "source": NOVA_PRO, "tags": {"Department": "Legal"}},
+        {"region": "us-west-2", "name": "quiet", "source": NOVA_PRO, "tags": {"Department": "Legal"}},
+    ]));
+    let today = jiff::Zoned::now().with_time_zone(jiff::tz::TimeZone::UTC).date();
+    let day = |n: i64| (today - jiff::Span::new().days(n)).to_string();
+    let rec = |p: &Value, date: String, inv: u64, input: u64, output: u64, read: u64, write: u64| {
+        json!({"region": p["region"], "model_id": p["id"], "date": date, "invocations": inv, "input_tokens": input,
+               "output_tokens": output, "cache_read_tokens": read, "cache_write_tokens": write,
+               "client_errors": 1, "throttles": 2, "latency_ms": [100.0, 200.0, 300.0, 400.0]})
+    };
+    let records = vec![
+        rec(&profiles[0], day(7), 10, 1000, 500, 3000, 200),
+        rec(&profiles[0], day(6), 20, 2000, 700, 6000, 100),
+        rec(&profiles[1], day(6), 5, 400, 100, 0, 0),
+        rec(&profiles[2], day(5), 7, 700, 300, 700, 700),
+        // Outside the window asked for below: must not count.
+        rec(&profiles[0], day(20), 1000, 1000, 1000, 1000, 1000),
+    ];
+    w.control("POST", "/_emu/usage", Some(json!({"records": records})));
+    (profiles, day(8), day(2))
+}
+
+#[test]
+fn usage_per_profile_equals_the_seeded_numbers_with_zeros_for_silent_profiles() {
+    let w = world();
+    let (_, from, to) = seeded(&w);
+    w.clear_requests();
+    let out = w
+        .aipctl()
+        .args([
+            "usage",
+            "--region",
+            "us-east-1,us-west-2",
+            "--from",
+            &from,
+            "--to",
+            &to,
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json_out(&out);
+    let rows = v["rows"].as_array().unwrap();
+    let row = |name: &str| {
+        rows.iter()
+            .find(|r| r["name"] == name)
+            .unwrap_or_else(|| panic!("{name} in {v}"))
+    };
+    let s = row("search-sonnet");
+    assert_eq!(
+        (
+            s["invocations"].as_u64(),
+            s["input_tokens"].as_u64(),
+            s["output_tokens"].as_u64()
+        ),
+        (Some(30), Some(3000), Some(1200))
+    );
+    assert_eq!(
+        (s["cache_read_tokens"].as_u64(), s["cache_write_tokens"].as_u64()),
+        (Some(9000), Some(300))
+    );
+    // 9000 / (9000 + 300 + 3000)
+    assert!((s["cache_hit_ratio"].as_f64().unwrap() - 9000.0 / 12_300.0).abs() < 1e-12);
+    assert_eq!(
+        (s["client_errors"].as_u64(), s["throttles"].as_u64()),
+        (Some(2), Some(4))
+    );
+    assert_eq!(
+        s["daily_invocations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d.as_u64().unwrap())
+            .sum::<u64>(),
+        30
+    );
+    let q = row("quiet");
+    assert_eq!(q["invocations"], 0);
+    assert_eq!(q["cache_hit_ratio"], Value::Null);
+    assert_eq!(v["total"]["invocations"], 42);
+    // One ListMetrics and one GetMetricData per region: never one call per profile.
+    assert_eq!(count(&w, "GetMetricData"), 2);
+    assert_eq!(count(&w, "ListMetrics"), 2);
+}
+
+#[test]
+fn usage_by_department_sums_profiles_and_recomputes_the_ratio() {
+    let w = world();
+    let (_, from, to) = seeded(&w);
+    let out = w
+        .aipctl()
+        .args([
+            "usage",
+            "--region",
+            "us-east-1,us-west-2",
+            "--from",
+            &from,
+            "--to",
+            &to,
+            "--by",
+            "Department",
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json_out(&out);
+    let rows = v["rows"].as_array().unwrap();
+    let search = rows.iter().find(|r| r["name"] == "Search").unwrap();
+    assert_eq!(search["profiles"], 2);
+    assert_eq!(search["invocations"], 35);
+    assert_eq!(search["input_tokens"], 3400);
+    assert!((search["cache_hit_ratio"].as_f64().unwrap() - 9000.0 / (9000.0 + 300.0 + 3400.0)).abs() < 1e-12);
+    let legal = rows.iter().find(|r| r["name"] == "Legal").unwrap();
+    assert_eq!(
+        (legal["profiles"].as_u64(), legal["invocations"].as_u64()),
+        (Some(2), Some(7))
+    );
+    assert!((legal["cache_hit_ratio"].as_f64().unwrap() - 700.0 / 2100.0).abs() < 1e-12);
+}
+
+#[test]
+fn usage_reads_metrics_published_under_the_profile_arn() {
+    let w = world();
+    let p = &w.seed_profiles(json!([{"region": "us-east-1", "name": "arn-form", "source": NOVA_PRO}]))[0];
+    let today = jiff::Zoned::now().with_time_zone(jiff::tz::TimeZone::UTC).date();
+    let date = (today - jiff::Span::new().days(3)).to_string();
+    w.control("POST", "/_emu/usage", Some(json!({"records": [
+        {"region": "us-east-1", "model_id": p["id"], "dimension_value": p["arn"], "date": date, "invocations": 11,
+         "input_tokens": 10, "output_tokens": 10, "cache_read_tokens": 0, "cache_write_tokens": 0}
+    ]})));
+    let out = w
+        .aipctl()
+        .args(["usage", "--since", "7d", "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json_out(&out)["rows"][0]["invocations"], 11);
+}
+
+#[test]
+fn usage_for_1200_profiles_makes_at_most_ceil_queries_over_500_calls() {
+    let w = world();
+    w.control(
+        "POST",
+        "/_emu/quotas",
+        Some(json!({"application_profiles": 2000})),
+    );
+    let specs: Vec<Value> = (0..1200)
+        .map(|i| json!({"region": "us-east-1", "name": format!("p{i:04}"), "source": NOVA_PRO}))
+        .collect();
+    w.seed_profiles(json!(specs));
+    w.clear_requests();
+    let out = w
+        .aipctl()
+        .args(["usage", "--since", "7d", "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json_out(&out)["rows"].as_array().unwrap().len(), 1200);
+    // 10 metrics x 1200 profiles = 12,000 queries: 24 calls of 500.
+    assert_eq!(count(&w, "GetMetricData"), 24);
+}
+
+#[test]
+fn describe_usage_adds_thirty_day_figures() {
+    let w = world();
+    seeded(&w);
+    let out = w
+        .aipctl()
+        .args(["describe", "search-sonnet", "--usage", "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json_out(&out);
+    // 30 in the window of the other tests plus 1000 twenty days ago.
+    assert_eq!(v["usage_30d"]["invocations"], 1030);
+    let table = w
+        .aipctl()
+        .args(["describe", "search-sonnet", "--usage"])
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&table).contains("cache hit ratio (30d)"),
+        "{}",
+        stdout(&table)
+    );
+}
+
+#[test]
+fn usage_rejects_bad_windows_before_any_request() {
+    let w = world();
+    for (args, needle) in [
+        (vec!["usage", "--since", "7x"], "`7d`"),
+        (vec!["usage", "--since", "0d"], "`7d`"),
+        (vec!["usage", "--from", "2026-01-01"], "--to"),
+        (
+            vec!["usage", "--from", "2026-02-30", "--to", "2026-03-01"],
+            "YYYY-MM-DD",
+        ),
+        (
+            vec!["usage", "--from", "2026-03-02", "--to", "2026-03-01"],
+            "is before",
+        ),
+        (
+            vec!["usage", "--from", "2099-01-01", "--to", "2099-01-02"],
+            "in the future",
+        ),
+        (vec!["usage", "--by", ""], "1 to 128"),
+        (vec!["dashboard", "bad name"], "not allowed"),
+        (vec!["dashboard"], "required"),
+    ] {
+        let out = w.aipctl().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(needle),
+            "{args:?}: `{needle}` not in {}",
+            stderr(&out)
+        );
+    }
+    assert!(w.calls().is_empty(), "{:?}", w.calls());
+}
+
+#[test]
+fn dashboard_puts_a_body_that_is_stable_across_runs_and_lists_and_deletes_it() {
+    let w = world();
+    seeded(&w);
+    let args = ["dashboard", "bedrock", "--region", "us-east-1,us-west-2"];
+    w.aipctl().args(args).assert().success();
+    let first = w.control("GET", "/_emu/requests", None);
+    assert!(
+        first["requests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["operation"] == "PutDashboard" && r["status"] == 200)
+    );
+    let printed = w
+        .aipctl()
+        .args([
+            "dashboard",
+            "bedrock",
+            "--region",
+            "us-east-1,us-west-2",
+            "--print",
+        ])
+        .output()
+        .unwrap();
+    let again = w
+        .aipctl()
+        .args([
+            "dashboard",
+            "bedrock",
+            "--region",
+            "us-east-1,us-west-2",
+            "--print",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(printed.stdout, again.stdout, "same profiles, same bytes");
+    let body: Value = serde_json::from_slice(&printed.stdout).unwrap();
+    let text = body.to_string();
+    for needle in [
+        "Generated by aipctl",
+        "Search",
+        "Legal",
+        "cache hit ratio",
+        "CacheReadInputTokenCount",
+        "TimeToFirstToken",
+        "Comparison",
+    ] {
+        assert!(text.contains(needle), "{needle}");
+    }
+    let listed = json_out(
+        &w.aipctl()
+            .args(["dashboard", "--list", "-o", "json"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(listed, json!(["bedrock"]));
+    w.aipctl()
+        .args(["dashboard", "bedrock", "--delete", "--yes"])
+        .assert()
+        .success();
+    let listed = json_out(
+        &w.aipctl()
+            .args(["dashboard", "--list", "-o", "json"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(listed, json!([]));
+}
+
+#[test]
+fn dashboard_print_from_json_makes_no_aws_call() {
+    let w = world();
+    seeded(&w);
+    let list = w
+        .aipctl()
+        .args(["list", "--region", "us-east-1,us-west-2", "-o", "json"])
+        .output()
+        .unwrap();
+    let file = w.home().join("profiles.json");
+    std::fs::write(&file, &list.stdout).unwrap();
+    w.clear_requests();
+    let out = w
+        .aipctl()
+        .args([
+            "dashboard",
+            "offline",
+            "--from-json",
+            file.to_str().unwrap(),
+            "--print",
+            "--tag",
+            "Department=Legal",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(w.calls().is_empty(), "{:?}", w.calls());
+    let body: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = body.to_string();
+    assert!(
+        text.contains("legal-nova") && !text.contains("search-sonnet"),
+        "the tag filter applies to the file"
+    );
+}
+
+#[test]
+fn dashboard_for_an_empty_selection_is_valid_and_explains_itself() {
+    let w = world();
+    let out = w
+        .aipctl()
+        .args(["dashboard", "nothing", "--tag", "Department=Nobody"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let printed = w
+        .aipctl()
+        .args(["dashboard", "nothing", "--tag", "Department=Nobody", "--print"])
+        .output()
+        .unwrap();
+    insta::assert_snapshot!("dashboard_empty", stdout(&printed));
+}
+
+#[test]
+fn dashboard_body_snapshot() {
+    let w = world();
+    let list = json!([
+        {"name": "search-sonnet", "id": "aaaaaaaaaaaa", "arn": "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/aaaaaaaaaaaa", "region": "us-east-1", "tags": {"Department": "Search"}},
+        {"name": "legal-nova", "id": "bbbbbbbbbbbb", "arn": "arn:aws:bedrock:us-west-2:123456789012:application-inference-profile/bbbbbbbbbbbb", "region": "us-west-2", "tags": {"Department": "Legal"}},
+    ]);
+    let file = w.home().join("profiles.json");
+    std::fs::write(&file, list.to_string()).unwrap();
+    let out = w
+        .aipctl()
+        .args([
+            "dashboard",
+            "snap",
+            "--from-json",
+            file.to_str().unwrap(),
+            "--print",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    insta::assert_snapshot!("dashboard_two_departments", stdout(&out));
+}
