@@ -12,6 +12,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -59,11 +60,14 @@ class Emulator:
 def emulator_server():
     port = _free_port()
     env = dict(os.environ, PYTHONPATH=str(HERE), PYTHONDONTWRITEBYTECODE="1")
+    # The server logs a line per request: a file, never an undrained pipe
+    # (a full pipe blocks the server's logging thread and then every request).
+    log = tempfile.TemporaryFile()
     proc = subprocess.Popen(
         [sys.executable, "-m", "awsemu.server", "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -73,13 +77,15 @@ def emulator_server():
             break
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
-                err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+                log.seek(0)
+                err = log.read().decode(errors="replace")
                 proc.kill()
                 raise RuntimeError(f"emulator did not start:\n{err}")
             time.sleep(0.1)
     yield Emulator(url)
     proc.terminate()
     proc.wait(timeout=10)
+    log.close()
 
 
 @pytest.fixture

@@ -1,0 +1,238 @@
+"""Request log: one entry per AWS request, as the client saw it.
+
+The outermost WSGI wrapper around moto (inside only the ``/_emu/*`` control
+plane; see ``MODULE_NAMES`` in ``server.py``). It records every AWS request
+once, including requests rejected by validation and by fault rules, so tests
+can assert on what the CLI actually called: how many pages, which Region,
+whether a retry happened.
+
+Entry::
+
+    {"seq": 1, "service": "bedrock", "operation": "ListInferenceProfiles",
+     "status": 200, "region": "us-east-1", "time": "2025-11-22T05:46:12.953Z",
+     "duration_ms": 2.41, "method": "GET", "path": "/inference-profiles"}
+
+- ``status`` is the final HTTP status sent to the client (moto, a shim or a
+  fault answered).
+- ``region`` comes from the SigV4 ``Authorization`` credential scope
+  (``Credential=AKID/20250101/<region>/<service>/aws4_request``); None if
+  the request is unsigned.
+- ``service``/``operation``: what moto's ``call_action`` resolved (this module
+  wraps it and records ``service_name`` and ``_get_action()`` for the current
+  request thread), else ``X-Amz-Target`` (awsJson: Cost Explorer, CloudWatch
+  JSON), else the Smithy RPC v2 CBOR path
+  ``/service/GraniteServiceVersion20100801/operation/<Op>`` (CloudWatch from
+  the Rust SDK), else ``Action=`` (awsQuery), else None; the service falls
+  back to the SigV4 signing name (``monitoring`` → ``cloudwatch``).
+- ``time`` is when the request arrived (RFC 3339, ms, ``Z``); ``duration_ms``
+  runs until the response body was produced (injected delays included).
+- ``/moto-api/*`` requests are not AWS requests and are not logged.
+
+Control routes: ``GET /_emu/requests`` → ``{"requests": [...]}`` (filters
+``?service=``, ``?operation=``, ``?region=``); ``DELETE /_emu/requests``
+clears; ``POST /_emu/reset`` clears too (``reset()``). Sequence numbers
+restart at 1 after a clear. The log keeps the latest 100,000 entries.
+
+Thread-safe: werkzeug serves each request on its own thread; entries are
+appended under a lock, and the operation hook uses a thread-local.
+
+moto internals patched: ``BaseResponse.call_action`` (wrapped, to learn the
+operation; behaviour unchanged).
+"""
+
+from __future__ import annotations
+
+import collections
+import re
+import threading
+import time
+from datetime import datetime, timezone
+from typing import Any, Callable, Iterable
+from urllib.parse import parse_qs
+
+MAX_ENTRIES = 100_000
+
+_LOCK = threading.Lock()
+_entries: collections.deque[dict[str, Any]] = collections.deque(maxlen=MAX_ENTRIES)
+_seq = 0
+_current = threading.local()
+
+ENVIRON_KEY = "awsemu.operation"  # (service, operation) set by the call_action hook
+
+_SIGNING_NAMES = {"monitoring": "cloudwatch"}
+_TARGET_PREFIXES = {
+    "AWSInsightsIndexService": "ce",
+    "GraniteServiceVersion20100801": "cloudwatch",
+}
+_CBOR_PATH = re.compile(r"^/service/([^/]+)/operation/([^/?]+)")
+_CREDENTIAL = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
+
+
+def reset() -> None:
+    global _seq
+    with _LOCK:
+        _entries.clear()
+        _seq = 0
+
+
+def entries(service: str | None = None) -> list[dict[str, Any]]:
+    """A copy of the log (in-process access for other modules and tests)."""
+    with _LOCK:
+        return [dict(e) for e in _entries if service is None or e["service"] == service]
+
+
+# ---------------------------------------------------------------- control routes
+
+
+def _route_get(body: Any, query: dict) -> tuple[int, Any]:
+    with _LOCK:
+        items = [dict(e) for e in _entries]
+    for key in ("service", "operation", "region"):
+        if key in query:
+            items = [e for e in items if e.get(key) == query[key]]
+    return 200, {"requests": items}
+
+
+def _route_delete(body: Any, query: dict) -> tuple[int, Any]:
+    reset()
+    return 200, {"cleared": True}
+
+
+ROUTES = {
+    ("GET", "/_emu/requests"): _route_get,
+    ("DELETE", "/_emu/requests"): _route_delete,
+}
+
+
+# ---------------------------------------------------------------- resolution
+
+
+def _rfc3339(ts: float) -> str:
+    dt = datetime.fromtimestamp(ts, tz=timezone.utc)
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+
+
+def _scope(environ: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(region, signing name) from the SigV4 Authorization header."""
+    match = _CREDENTIAL.search(environ.get("HTTP_AUTHORIZATION", ""))
+    if not match:
+        return None, None
+    return match.group(1), match.group(2)
+
+
+def _resolve(environ: dict[str, Any], signing: str | None) -> tuple[str | None, str | None]:
+    hooked = getattr(_current, "op", None) or environ.get(ENVIRON_KEY)
+    if hooked and hooked[1]:
+        return hooked
+    service = _SIGNING_NAMES.get(signing or "", signing)
+    target = environ.get("HTTP_X_AMZ_TARGET")
+    if target and "." in target:
+        prefix, _, op = target.rpartition(".")
+        return _TARGET_PREFIXES.get(prefix, service), op
+    cbor = _CBOR_PATH.match(environ.get("PATH_INFO", ""))
+    if cbor:
+        return _TARGET_PREFIXES.get(cbor.group(1), service), cbor.group(2)
+    action = parse_qs(environ.get("QUERY_STRING", "")).get("Action")
+    if action:
+        return service, action[-1]
+    return service, None
+
+
+# ---------------------------------------------------------------- WSGI
+
+
+class RequestLog:
+    """WSGI middleware that logs each request after the inner app answered."""
+
+    def __init__(self, app: Callable) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path.startswith("/moto-api") or path.startswith("/_emu/") or path == "/favicon.ico":
+            return self.app(environ, start_response)
+        started_wall = time.time()
+        started = time.perf_counter()
+        _current.op = None
+        seen: dict[str, Any] = {}
+
+        def capture(status: str, headers: list, exc_info: Any = None) -> Callable:
+            seen["status"] = status
+            return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+
+        try:
+            result = self.app(environ, capture)
+            try:
+                # Materialise the body so the entry exists before the client
+                # has the full response (tests read the log right after).
+                body = list(result)
+            finally:
+                close = getattr(result, "close", None)
+                if close is not None:
+                    close()
+        except BaseException:
+            self._log(environ, "500", started_wall, started)
+            raise
+        self._log(environ, seen.get("status", "500"), started_wall, started)
+        return body
+
+    @staticmethod
+    def _log(environ: dict[str, Any], status: str, started_wall: float, started: float) -> None:
+        global _seq
+        region, signing = _scope(environ)
+        service, operation = _resolve(environ, signing)
+        _current.op = None
+        try:
+            code = int(str(status).split(" ", 1)[0])
+        except ValueError:
+            code = 500
+        entry = {
+            "service": service,
+            "operation": operation,
+            "status": code,
+            "region": region,
+            "time": _rfc3339(started_wall),
+            "duration_ms": round((time.perf_counter() - started) * 1000.0, 3),
+            "method": environ.get("REQUEST_METHOD"),
+            "path": environ.get("PATH_INFO"),
+        }
+        with _LOCK:
+            _seq += 1
+            entries_seq = _seq
+            _entries.append({"seq": entries_seq, **entry})
+
+
+def wsgi(app: Callable) -> Callable:
+    return RequestLog(app)
+
+
+# ---------------------------------------------------------------- install
+
+_INSTALLED = False
+
+
+def install() -> None:
+    """Wrap ``BaseResponse.call_action`` to record the resolved operation."""
+    global _INSTALLED
+    if _INSTALLED:
+        return
+    from moto.core.responses import BaseResponse
+
+    original = BaseResponse.call_action
+
+    def call_action(self: Any) -> Any:
+        service = getattr(self, "service_name", None)
+        if service and service != "moto_api":
+            try:
+                op = (service, self._get_action() or None)
+            except Exception:
+                op = (service, None)
+            _current.op = op
+            try:
+                self.normalized_request.environ[ENVIRON_KEY] = op
+            except Exception:
+                pass
+        return original(self)
+
+    BaseResponse.call_action = call_action  # type: ignore[method-assign]
+    _INSTALLED = True

@@ -1,0 +1,333 @@
+"""Usage seeding: one call writes Bedrock usage to CloudWatch *and* to billing.
+
+``POST /_emu/usage`` takes daily usage records and writes, consistently:
+
+1. CloudWatch datapoints in namespace ``AWS/Bedrock`` (through
+   ``awsemu.cloudwatch.put_datapoints``), dimension ``ModelId``;
+2. priced Cost Explorer line items (``awsemu.costexplorer``), priced from
+   ``awsemu.pricing`` and billed under the model's real service name
+   (``catalog.model_billing``), carrying the application profile's tags as they
+   are at seeding time.
+
+Record ``{"region", "model_id", "date", "invocations", "input_tokens", "output_tokens",
+"cache_read_tokens", "cache_write_tokens", "client_errors"?, "server_errors"?,
+"throttles"?, "latency_ms"?: [samples], "ttft_ms"?: [samples], "dimension_value"?}``.
+``model_id`` is an application profile ID or ARN, a system profile ID or ARN, or a
+foundation-model ID or ARN, resolved in ``region``.
+
+**Timestamp rule**: one datum per metric per record at 12:00:00 UTC of ``date``.
+Several records for the same (region, ModelId, date) add up (CloudWatch sums them).
+**Zero rule**: a count metric whose value is 0 is *omitted* (no datum), so an idle
+day leaves no datapoint at all; ``InvocationLatency`` / ``TimeToFirstToken`` are
+written only when samples are given (one datum with ``Values=samples``, unit
+Milliseconds). Count metrics use unit ``Count``.
+
+**ModelId value**: the profile ID for application and system profiles
+(``a1b2c3d4e5f6``, ``us.anthropic.…``), the model ID for foundation models; a
+record's ``dimension_value`` overrides it (e.g. the full AIP ARN, to test that form).
+
+**Line items**: one per (record, token kind) with tokens > 0. ``UsageQuantity`` is in
+units of 1,000 tokens (unit ``Units``); cost = tokens x price / 1000 rounded to 10
+places. Usage types: Marketplace-billed models ``USE1-MP:USE1_InputTokenCount-Units``
+(``OutputTokenCount``, ``CacheReadInputTokenCount``, ``CacheWriteInputTokenCount``);
+first-party models ``USE1-NovaPro-input-tokens`` (``output-tokens``,
+``cache-read-input-tokens``, ``cache-write-input-tokens``). Operation
+``InvokeModelInference``; RESOURCE_ID is the AIP's ARN for AIP usage. Records for
+system profiles and plain models carry no tags (untagged spend, as in AWS).
+
+``GET /_emu/prices`` serves the price table (``pricing.table_json()``) plus
+``models``: every catalog model ID with its price family (null = no price), so
+tests can price usage independently. ``?model_id=`` (any identifier accepted by
+``/_emu/usage``, with ``region`` and ``account_id``) resolves one model.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+from . import costexplorer, pricing
+
+DEFAULT_ACCOUNT = costexplorer.DEFAULT_ACCOUNT
+NAMESPACE = "AWS/Bedrock"
+
+# token kind -> (record field, CloudWatch metric, Marketplace usage-type metric, 1st-party suffix,
+#                product attribute inferenceType)
+TOKEN_KINDS = {
+    "input": ("input_tokens", "InputTokenCount", "InputTokenCount", "input-tokens", "Input tokens"),
+    "output": ("output_tokens", "OutputTokenCount", "OutputTokenCount", "output-tokens", "Output tokens"),
+    "cache_read": (
+        "cache_read_tokens", "CacheReadInputTokenCount", "CacheReadInputTokenCount",
+        "cache-read-input-tokens", "Cache read input tokens",
+    ),
+    "cache_write": (
+        "cache_write_tokens", "CacheWriteInputTokenCount", "CacheWriteInputTokenCount",
+        "cache-write-input-tokens", "Cache write input tokens",
+    ),
+}
+COUNT_METRICS = (
+    ("invocations", "Invocations"),
+    ("input_tokens", "InputTokenCount"),
+    ("output_tokens", "OutputTokenCount"),
+    ("cache_read_tokens", "CacheReadInputTokenCount"),
+    ("cache_write_tokens", "CacheWriteInputTokenCount"),
+    ("client_errors", "InvocationClientErrors"),
+    ("server_errors", "InvocationServerErrors"),
+    ("throttles", "InvocationThrottles"),
+)
+SAMPLE_METRICS = (("latency_ms", "InvocationLatency"), ("ttft_ms", "TimeToFirstToken"))
+_INT_FIELDS = tuple(f for f, _ in COUNT_METRICS)
+
+# Billing region codes (usage-type prefixes). AWS uses "EU" for eu-west-1 on older
+# services (EC2); Bedrock line items use the four-letter form.
+REGION_CODES = {
+    "us-east-1": "USE1", "us-east-2": "USE2", "us-west-1": "USW1", "us-west-2": "USW2",
+    "ca-central-1": "CAN1", "ca-west-1": "CAN2", "sa-east-1": "SAE1",
+    "eu-west-1": "EUW1", "eu-west-2": "EUW2", "eu-west-3": "EUW3", "eu-central-1": "EUC1",
+    "eu-central-2": "EUC2", "eu-north-1": "EUN1", "eu-south-1": "EUS1", "eu-south-2": "EUS2",
+    "ap-northeast-1": "APN1", "ap-northeast-2": "APN2", "ap-northeast-3": "APN3",
+    "ap-southeast-1": "APS1", "ap-southeast-2": "APS2", "ap-south-1": "APS3",
+    "ap-southeast-3": "APS4", "ap-southeast-4": "APS6", "ap-south-2": "APS5",
+    "me-central-1": "MEC1", "il-central-1": "ILC1", "us-gov-west-1": "UGW1", "us-gov-east-1": "UGE1",
+}
+
+
+class UsageError(ValueError):
+    """A record the seeder refuses (answered as HTTP 400)."""
+
+
+def region_code(region: str) -> str:
+    if region in REGION_CODES:
+        return REGION_CODES[region]
+    parts = region.split("-")
+    return (parts[0][:2] + "".join(p[0] for p in parts[1:-1]) + parts[-1]).upper()
+
+
+class Resolved:
+    """What a record's ``model_id`` stands for."""
+
+    __slots__ = ("kind", "dimension", "fm_id", "tags", "resource_arn", "billing", "prices")
+
+    def __init__(self, kind: str, dimension: str, fm_id: str, tags: dict[str, str], resource_arn: str) -> None:
+        from . import catalog
+
+        self.kind = kind  # APPLICATION | SYSTEM_DEFINED | FOUNDATION_MODEL
+        self.dimension = dimension
+        self.fm_id = fm_id
+        self.tags = tags
+        self.resource_arn = resource_arn
+        try:
+            self.billing = catalog.model_billing(fm_id)
+        except KeyError as exc:
+            raise UsageError(str(exc).strip("'\"")) from None
+        try:
+            self.prices = pricing.prices_for(fm_id)
+        except pricing.UnknownModelPrice as exc:
+            raise UsageError(str(exc).strip("'\"")) from None
+
+
+def resolve(account_id: str, region: str, model_id: str) -> Resolved:
+    """Resolve an AIP / system profile / foundation model identifier in ``region``."""
+    from . import bedrock, catalog
+
+    if region not in catalog.REGIONS:
+        raise UsageError(f"region {region!r} is not served by the emulator ({', '.join(catalog.REGIONS)})")
+    if not isinstance(model_id, str) or not model_id:
+        raise UsageError("model_id must be a non-empty string")
+    prof = bedrock.find_profile(account_id, region, model_id)
+    if prof is not None:
+        if not prof.models:
+            raise UsageError(f"profile {model_id} has no models")
+        fm_id = catalog.base_model_id(prof.models[0])
+        if prof.type == "APPLICATION":
+            tags = bedrock.profile_tags(account_id, region, prof.arn)
+            return Resolved("APPLICATION", prof.id, fm_id, tags, prof.arn)
+        return Resolved("SYSTEM_DEFINED", prof.id, fm_id, {}, "")
+    if "application-inference-profile/" in model_id or "inference-profile/" in model_id:
+        raise UsageError(f"no inference profile {model_id} in {region} for account {account_id}")
+    fm_id = pricing.foundation_model_id(model_id)
+    if catalog.foundation_model(region, fm_id) is None:
+        raise UsageError(
+            f"model_id {model_id!r} is neither an inference profile nor a foundation model offered in {region}"
+        )
+    return Resolved("FOUNDATION_MODEL", fm_id, fm_id, {}, "")
+
+
+def _int_field(record: dict[str, Any], name: str) -> int:
+    value = record.get(name, 0)
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise UsageError(f"{name} must be a non-negative integer, not {value!r}")
+    return value
+
+
+def _samples(record: dict[str, Any], name: str) -> list[float]:
+    value = record.get(name)
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0 for v in value
+    ):
+        raise UsageError(f"{name} must be a list of non-negative numbers")
+    return [float(v) for v in value]
+
+
+def _usage_type(res: Resolved, region: str, kind: str) -> str:
+    code = region_code(region)
+    _, _, mp_metric, suffix, _ = TOKEN_KINDS[kind]
+    if res.billing["service_name"] != "Amazon Bedrock":
+        return f"{code}-MP:{code}_{mp_metric}-Units"
+    token = "".join(ch for ch in res.billing["model_name"].title() if ch.isalnum())
+    return f"{code}-{token}-{suffix}"
+
+
+def seed(account_id: str, records: list[dict[str, Any]]) -> dict[str, Any]:
+    """Validate every record, then write datapoints and line items. Raises UsageError."""
+    if not isinstance(records, list):
+        raise UsageError('"records" must be a list')
+    today = costexplorer.today()
+    cache: dict[tuple[str, str], Resolved] = {}
+    series: dict[tuple[str, str, str, str], list[tuple[datetime, Any]]] = defaultdict(list)
+    items: list[costexplorer.LineItem] = []
+    total = Decimal(0)
+    for n, record in enumerate(records):
+        if not isinstance(record, dict):
+            raise UsageError(f"records[{n}] must be an object")
+        try:
+            region = record["region"]
+            model_id = record["model_id"]
+            day = date.fromisoformat(str(record["date"]))
+        except KeyError as exc:
+            raise UsageError(f"records[{n}] needs {exc.args[0]!r}") from None
+        except ValueError:
+            raise UsageError(f"records[{n}].date must be YYYY-MM-DD, not {record.get('date')!r}") from None
+        if day > today:
+            raise UsageError(f"records[{n}].date {day} is in the future (today is {today})")
+        key = (region, model_id)
+        res = cache.get(key)
+        if res is None:
+            try:
+                res = cache[key] = resolve(account_id, region, model_id)
+            except UsageError as exc:
+                raise UsageError(f"records[{n}]: {exc}") from None
+        counts = {f: _int_field(record, f) for f in _INT_FIELDS}
+        dimension = record.get("dimension_value") or res.dimension
+        if not isinstance(dimension, str):
+            raise UsageError(f"records[{n}].dimension_value must be a string")
+        stamp = datetime(day.year, day.month, day.day, 12, tzinfo=timezone.utc)
+        for field, metric in COUNT_METRICS:
+            if counts[field]:
+                series[(region, dimension, metric, "Count")].append((stamp, float(counts[field])))
+        for field, metric in SAMPLE_METRICS:
+            samples = _samples(record, field)
+            if samples:
+                series[(region, dimension, metric, "Milliseconds")].append((stamp, samples))
+        for kind, (field, _, _, _, inference_type) in TOKEN_KINDS.items():
+            tokens = counts[field]
+            if not tokens:
+                continue
+            price = res.prices[kind]
+            if price is None:
+                raise UsageError(
+                    f"records[{n}]: {res.fm_id} ({res.prices['family']}) does not support prompt caching; "
+                    f"{field} must be 0"
+                )
+            cost = pricing.token_cost(tokens, price)
+            total += cost
+            items.append(
+                costexplorer.LineItem(
+                    day,
+                    res.billing["service_name"],
+                    cost,
+                    linked_account=account_id,
+                    region=region,
+                    usage_type=_usage_type(res, region, kind),
+                    operation="InvokeModelInference",
+                    usage_quantity=Decimal(tokens) / Decimal(1000),
+                    unit="Units",
+                    tags=res.tags,
+                    product={
+                        "provider": res.billing["provider"],
+                        "model": res.billing.get("model_name") or res.prices["model_name"],
+                        "inferenceType": inference_type,
+                        "feature": "On-demand Inference",
+                    },
+                    resource_id=res.resource_arn,
+                    billing_entity="AWS Marketplace" if res.billing["service_name"] != "Amazon Bedrock" else "AWS",
+                )
+            )
+    datapoints = _put_series(account_id, series)
+    costexplorer.add_line_items(account_id, items)
+    return {"datapoints": datapoints, "line_items": len(items), "cost_usd": costexplorer.fmt_amount(total)}
+
+
+def _put_series(account_id: str, series: dict[tuple[str, str, str, str], list[tuple[datetime, Any]]]) -> int:
+    if not series:
+        return 0
+    from . import cloudwatch
+
+    written = 0
+    for (region, dimension, metric, unit), points in series.items():
+        points.sort(key=lambda p: p[0])
+        written += cloudwatch.put_datapoints(
+            account_id, region, NAMESPACE, metric, {"ModelId": dimension}, points, unit=unit
+        )
+    return written
+
+
+# --------------------------------------------------------------------------- routes
+
+
+def _route_usage(body: Any, query: dict[str, str]) -> tuple[int, Any]:
+    if not isinstance(body, dict):
+        return 400, {"error": 'body must be {"account_id"?, "records": [...]}'}
+    account_id = str(body.get("account_id") or query.get("account_id") or DEFAULT_ACCOUNT)
+    try:
+        return 200, seed(account_id, body.get("records"))
+    except UsageError as exc:
+        return 400, {"error": str(exc)}
+
+
+def _route_prices(body: Any, query: dict[str, str]) -> tuple[int, Any]:
+    from . import catalog
+
+    model_id = query.get("model_id")
+    if model_id:
+        account_id = query.get("account_id") or DEFAULT_ACCOUNT
+        region = query.get("region") or "us-east-1"
+        try:
+            res = resolve(account_id, region, model_id)
+        except UsageError as exc:
+            return 400, {"error": str(exc)}
+        p = res.prices
+        return 200, {
+            "model_id": res.fm_id,
+            "kind": res.kind,
+            "family": p["family"],
+            "service_name": res.billing["service_name"],
+            "unit": pricing.UNIT,
+            "rounding": pricing.ROUNDING,
+            **{k: (None if p[k] is None else format(p[k], "f")) for k in pricing.TOKEN_KINDS},
+        }
+    out = pricing.table_json()
+    models = {}
+    for entry in catalog.MODELS:
+        try:
+            models[entry["model_id"]] = pricing.family_of(entry["model_id"])
+        except pricing.UnknownModelPrice:
+            models[entry["model_id"]] = None
+    out["models"] = models
+    return 200, out
+
+
+ROUTES = {
+    ("POST", "/_emu/usage"): _route_usage,
+    ("GET", "/_emu/prices"): _route_prices,
+}
+
+
+def reset() -> None:
+    """Line items live in awsemu.costexplorer and datapoints in moto; nothing to drop here."""
