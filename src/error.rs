@@ -157,7 +157,7 @@ impl Error {
 fn aws_hint(f: &AwsFailure) -> Option<String> {
     match f.code.as_deref()? {
         "AccessDeniedException" | "AccessDenied" | "UnrecognizedClientException" => Some(format!(
-            "the caller lacks `{}:{}`; `aipctl policy operator` prints a policy that grants what aipctl needs",
+            "the caller lacks `{}:{}`; the README lists the permissions each aipctl command needs",
             f.service, f.operation
         )),
         "ThrottlingException" | "LimitExceededException" | "Throttling" => {

@@ -226,7 +226,7 @@ mod tests {
         assert_eq!(
             text,
             "error: bedrock ListInferenceProfiles in us-east-1 failed: AccessDeniedException: no\n\
-             hint: the caller lacks `bedrock:ListInferenceProfiles`; `aipctl policy operator` prints a policy that grants what aipctl needs\n  \
+             hint: the caller lacks `bedrock:ListInferenceProfiles`; the README lists the permissions each aipctl command needs\n  \
              operation: bedrock:ListInferenceProfiles in us-east-1; error code: AccessDeniedException; request id: req-1\n"
         );
     }

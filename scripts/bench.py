@@ -1,0 +1,141 @@
+"""The measurements behind scripts/bench (see that script for usage).
+
+`list` over N profiles in 4 regions with a fixed injected latency per AWS
+call: aipctl's wall time (median of runs) and calls, against the ideal for
+its concurrency (calls x latency / concurrency) and against the AWS CLI v1
+doing the same job as a shell loop (list-inference-profiles per region plus
+list-tags-for-resource per profile). The CLI loop is timed on a sample of
+profiles and its total extrapolated from the per-call median, which the
+result says.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1"]
+
+
+def control(url: str, method: str, path: str, body: object | None = None) -> object:
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(url + path, data=data, method=method, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=600) as resp:
+        return json.loads(resp.read() or b"null")
+
+
+def start_emulator() -> tuple[subprocess.Popen, str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "awsemu.server", "--port", str(port), "--exit-with-stdin"],
+        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            control(url, "GET", "/_emu/health")
+            return proc, url
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit("the emulator did not start")
+
+
+def env_for(url: str) -> dict[str, str]:
+    return {
+        "PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"),
+        "AWS_ENDPOINT_URL": url, "AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "bench",
+        "AWS_SECRET_ACCESS_KEY": "bench", "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--aipctl", required=True)
+    ap.add_argument("--aws", required=True)
+    ap.add_argument("--build", default="release")
+    ap.add_argument("--profiles", type=int, default=1000)
+    ap.add_argument("--latency-ms", type=int, default=40)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--concurrency", type=int, default=16)
+    ap.add_argument("--cli-sample", type=int, default=10, help="profiles the AWS CLI loop is timed on")
+    args = ap.parse_args()
+
+    proc, url = start_emulator()
+    try:
+        control(url, "POST", "/_emu/seed", {"scenario": "bench", "profiles": args.profiles, "regions": REGIONS, "days": 1, "departments": 40})
+        control(url, "POST", "/_emu/faults", {"seed": 1, "rules": [{"service": "*", "operation": "*", "delay_ms": args.latency_ms}]})
+        env = env_for(url)
+
+        walls, calls = [], 0
+        for _ in range(args.runs):
+            control(url, "DELETE", "/_emu/requests")
+            t0 = time.perf_counter()
+            out = subprocess.run(
+                [args.aipctl, "list", "--region", ",".join(REGIONS), "--concurrency", str(args.concurrency), "-o", "json"],
+                env=env, capture_output=True, check=True,
+            )
+            walls.append(time.perf_counter() - t0)
+            listed = len(json.loads(out.stdout))
+            calls = len(control(url, "GET", "/_emu/requests")["requests"])
+        assert listed == args.profiles, f"listed {listed} of {args.profiles}"
+        wall = statistics.median(walls)
+        ideal = calls * args.latency_ms / 1000 / args.concurrency
+
+        # The AWS CLI loop, timed per call on a sample.
+        arns = [p["arn"] for p in json.loads(out.stdout)][: args.cli_sample]
+        cli_times = []
+        for region in REGIONS:
+            t0 = time.perf_counter()
+            subprocess.run([args.aws, "bedrock", "list-inference-profiles", "--type-equals", "APPLICATION", "--region", region, "--output", "json"], env=env, capture_output=True, check=True)
+            cli_times.append(time.perf_counter() - t0)
+        for arn in arns:
+            region = arn.split(":")[3]
+            t0 = time.perf_counter()
+            subprocess.run([args.aws, "bedrock", "list-tags-for-resource", "--resource-arn", arn, "--region", region, "--output", "json"], env=env, capture_output=True, check=True)
+            cli_times.append(time.perf_counter() - t0)
+        per_call = statistics.median(cli_times)
+        cli_calls = len(REGIONS) + args.profiles
+        cli_total = per_call * cli_calls
+    finally:
+        proc.terminate()
+
+    result = {
+        "benchmark": "list", "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
+        "aipctl_build": args.build, "profiles": args.profiles, "regions": REGIONS, "latency_ms": args.latency_ms,
+        "concurrency": args.concurrency, "runs": args.runs,
+        "aipctl": {"wall_s_median": round(wall, 3), "wall_s_all": [round(w, 3) for w in walls], "api_calls": calls, "calls_per_s": round(calls / wall, 1)},
+        "ideal_s": round(ideal, 3), "ratio_to_ideal": round(wall / ideal, 2),
+        "aws_cli": {"per_call_s_median": round(per_call, 3), "calls": cli_calls, "sampled_calls": len(cli_times), "total_s_extrapolated": round(cli_total, 1)},
+        "speedup_vs_aws_cli": round(cli_total / wall, 1),
+    }
+    out_dir = ROOT / "bench" / "results"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"list-{result['date'][:10]}.json"
+    path.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"| measure | value |\n| --- | --- |")
+    print(f"| profiles x regions | {args.profiles} x {len(REGIONS)} |")
+    print(f"| injected latency per call | {args.latency_ms} ms |")
+    print(f"| aipctl list ({args.build}), median of {args.runs} | {wall:.2f} s, {calls} calls, {calls / wall:.0f} calls/s |")
+    print(f"| ideal at concurrency {args.concurrency} | {ideal:.2f} s (aipctl at {wall / ideal:.2f}x) |")
+    print(f"| AWS CLI v1 loop | {per_call:.3f} s a call x {cli_calls} calls = {cli_total:.0f} s (extrapolated from {len(cli_times)} timed calls) |")
+    print(f"| aipctl speed-up | {cli_total / wall:.0f}x |")
+    print(f"\nwritten to {path.relative_to(ROOT)}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
