@@ -1,5 +1,5 @@
 //! The Rust SDK itself against the emulator, for the operations no aipctl
-//! command sends yet (Cost Explorer) and for a gzip-compressed PutMetricData:
+//! command sends yet (Cost Explorer) and for a gzip-compressed `PutMetricData`:
 //! the emulator must speak every protocol the SDK does.
 
 mod common;
@@ -68,7 +68,7 @@ async fn cost_explorer_operations_answer_the_rust_sdk() {
     let keys: Vec<String> = out
         .results_by_time()
         .iter()
-        .flat_map(|r| r.groups())
+        .flat_map(aws_sdk_costexplorer::types::ResultByTime::groups)
         .flat_map(|g| g.keys().to_vec())
         .collect();
     assert!(keys.contains(&"Department$Search".to_owned()), "{keys:?}");
