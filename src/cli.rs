@@ -26,6 +26,7 @@ Examples:
   aipctl describe search-sonnet
   aipctl tag search-sonnet CostCenter=CC-1234
   aipctl delete --tag Department=Legacy --dry-run
+  aipctl plan -f teams.toml && aipctl apply -f teams.toml
 
 Exit codes: 0 success, 1 AWS or runtime failure, 2 invalid input (no AWS request made), \
 3 refused (a destructive action with no confirmation possible).";
@@ -121,6 +122,10 @@ pub enum Command {
     Usage(UsageArgs),
     /// Build (and put) CloudWatch dashboards of token and prompt-cache metrics
     Dashboard(DashboardArgs),
+    /// Show what `apply` would change to make the account match a spec (reads only)
+    Plan(PlanArgs),
+    /// Make the account match a spec: create, retag, and (when allowed) replace and prune
+    Apply(ApplyArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
 }
@@ -285,6 +290,56 @@ pub struct UntagArgs {
     /// Tag keys to remove
     #[arg(required = true, value_name = "KEY", value_parser = parse_tag_key)]
     pub keys: Vec<TagKey>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  aipctl plan -f teams.toml
+  aipctl plan -f teams.toml -o json --out plan.json
+  aipctl plan -f teams.toml --region us-east-1     # only this region
+
+Reads the account in the spec's regions (or `--region`/`--all-regions`) and prints creations, \
+tag changes, replacements (AWS cannot change a name, description or model in place: the ARN \
+changes) and orphans (profiles aipctl manages that the spec no longer has). Nothing is changed.")]
+pub struct PlanArgs {
+    /// The provisioning spec (TOML; the README describes it)
+    #[arg(short = 'f', long = "file", value_name = "SPEC")]
+    pub file: PathBuf,
+
+    /// Also save the plan as JSON, with a fingerprint of the account, for `apply --plan`
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  aipctl apply -f teams.toml                        # shows the plan, asks, applies
+  aipctl apply -f teams.toml --yes --prune          # also deletes orphans, no prompt
+  aipctl plan -f teams.toml --out plan.json && aipctl apply --plan plan.json
+
+Idempotent: a second run changes nothing. An interrupted run is finished by running it again.")]
+pub struct ApplyArgs {
+    /// The provisioning spec (TOML; the README describes it)
+    #[arg(
+        short = 'f',
+        long = "file",
+        value_name = "SPEC",
+        required_unless_present = "plan",
+        conflicts_with = "plan"
+    )]
+    pub file: Option<PathBuf>,
+
+    /// Execute exactly this saved plan (`aipctl plan --out`), if the account has not changed since
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
+
+    /// Replace profiles whose name, description or model changed (their ARN changes)
+    #[arg(long)]
+    pub allow_replace: bool,
+
+    /// Delete orphans: profiles aipctl manages that the spec no longer has
+    #[arg(long)]
+    pub prune: bool,
 }
 
 #[derive(Debug, Args)]

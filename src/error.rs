@@ -55,10 +55,42 @@ impl fmt::Display for AwsFailure {
     }
 }
 
+/// The problems found in a spec file, each at its line and field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecErrors {
+    pub file: String,
+    pub errors: Vec<crate::domain::spec::SpecError>,
+}
+
+impl fmt::Display for SpecErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let one = |e: &crate::domain::spec::SpecError| match e.at.line {
+            Some(line) => format!("{}:{line}: `{}`: {}", self.file, e.at.field, e.message),
+            None => format!("{}: `{}`: {}", self.file, e.at.field, e.message),
+        };
+        match self.errors.as_slice() {
+            [e] => f.write_str(&one(e)),
+            many => {
+                write!(f, "{} problems in {}:", many.len(), self.file)?;
+                for e in many {
+                    write!(f, "\n  {}", one(e))?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(transparent)]
     Input(#[from] InputError),
+
+    #[error("{errors}")]
+    Spec {
+        errors: SpecErrors,
+        hint: Option<String>,
+    },
 
     #[error("{message}")]
     Usage { message: String, hint: Option<String> },
@@ -104,7 +136,7 @@ impl Error {
 
     pub fn exit_code(&self) -> u8 {
         match self {
-            Self::Input(_) | Self::Usage { .. } | Self::NoRegion => 2,
+            Self::Input(_) | Self::Spec { .. } | Self::Usage { .. } | Self::NoRegion => 2,
             Self::Refused { .. } => 3,
             _ => 1,
         }
@@ -113,9 +145,10 @@ impl Error {
     /// One line that tells the user what to do next, where there is one.
     pub fn hint(&self) -> Option<String> {
         match self {
-            Self::Usage { hint, .. } | Self::Conflict { hint, .. } | Self::Refused { hint, .. } => {
-                hint.clone()
-            }
+            Self::Usage { hint, .. }
+            | Self::Spec { hint, .. }
+            | Self::Conflict { hint, .. }
+            | Self::Refused { hint, .. } => hint.clone(),
             Self::ProfileNotFound { .. } => {
                 Some("run `aipctl list --all-regions` to see the profiles you can reach".into())
             }

@@ -6,6 +6,7 @@
 pub mod bedrock;
 pub mod cloudwatch;
 mod error;
+mod sts;
 
 use std::time::Duration;
 

@@ -232,6 +232,7 @@ async fn delete(name: &DashboardName, g: &GlobalArgs, out: &mut Output) -> Resul
         g.yes,
         &format!("Delete dashboards {}?", names.join(", ")),
         name.as_str(),
+        "`aipctl dashboard --list` to see them",
     )?;
     cw.delete_dashboards(&names).await?;
     out.data(&Names(names))

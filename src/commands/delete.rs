@@ -90,7 +90,7 @@ pub async fn run(args: DeleteArgs, g: &GlobalArgs, out: &mut Output) -> Result<(
             many.len().to_string(),
         ),
     };
-    confirm(out, g.yes, &question, &expected)?;
+    confirm(out, g.yes, &question, &expected, "`--dry-run` to see the plan")?;
 
     let total = deletable.len();
     outcomes.extend(delete_all(&aws, deletable, out).await);

@@ -1,13 +1,17 @@
 //! One file per verb; each orchestrates: parse is done (cli), rules live in
 //! `domain`, AWS calls in `aws`, printing in `output`. Shared here: loading
-//! AWS settings from the global flags and resolving a PROFILE argument.
+//! AWS settings from the global flags, resolving a PROFILE argument,
+//! confirmation, and what `create` and `apply` both do: resolving a model to
+//! a `copyFrom` ARN and creating a profile idempotently.
 
+pub mod apply;
 pub mod completions;
 pub mod create;
 pub mod dashboard;
 pub mod delete;
 pub mod describe;
 pub mod list;
+pub mod plan;
 pub mod tag;
 pub mod untag;
 pub mod usage;
@@ -17,11 +21,13 @@ use std::time::Duration;
 
 use futures::{StreamExt, TryStreamExt, stream};
 
+use crate::aws::bedrock::Bedrock;
 use crate::aws::{Aws, Settings};
 use crate::cli::{Cli, Command, GlobalArgs, ProfileFilterArgs};
 use crate::domain::filter::ProfileFilter;
-use crate::domain::profile::{Profile, ProfileRef};
+use crate::domain::profile::{BedrockArn, ModelRef, Profile, ProfileRef, request_token};
 use crate::domain::region::Region;
+use crate::domain::tag::Tags;
 use crate::error::{Error, Result};
 use crate::output::Output;
 
@@ -36,22 +42,29 @@ pub async fn run(cli: Cli, out: &mut Output) -> Result<()> {
         Command::Untag(args) => untag::run(args, g, out).await,
         Command::Usage(args) => usage::run(args, g, out).await,
         Command::Dashboard(args) => dashboard::run(args, g, out).await,
+        Command::Plan(args) => plan::run(args, g, out).await,
+        Command::Apply(args) => apply::run(args, g, out).await,
         Command::Completions(args) => completions::run(&args, out),
     }
 }
 
 /// AWS settings and the chosen regions.
 pub async fn connect(g: &GlobalArgs) -> Result<(Aws, Vec<Region>)> {
-    let aws = Aws::load(&Settings {
+    let aws = load(g).await;
+    let regions = aws.regions(&g.regions, g.all_regions)?;
+    Ok((aws, regions))
+}
+
+/// AWS settings from the global flags.
+pub async fn load(g: &GlobalArgs) -> Aws {
+    Aws::load(&Settings {
         profile: g.aws_profile.clone(),
         endpoint_url: g.endpoint_url.clone(),
         max_attempts: g.max_attempts,
         timeout: Duration::from_secs(g.timeout),
         concurrency: usize::from(g.concurrency),
     })
-    .await;
-    let regions = aws.regions(&g.regions, g.all_regions)?;
-    Ok((aws, regions))
+    .await
 }
 
 impl From<ProfileFilterArgs> for ProfileFilter {
@@ -124,15 +137,22 @@ fn region_list(regions: &[Region]) -> String {
 }
 
 /// Asks the person at the terminal to type `expected` to go ahead. Without a
-/// terminal on stdin, refuses unless `--yes` was given.
-pub fn confirm(out: &mut Output, yes: bool, question: &str, expected: &str) -> Result<()> {
+/// terminal on stdin, refuses unless `--yes` was given; `refusal_hint` says
+/// how to see what would happen instead.
+pub fn confirm(
+    out: &mut Output,
+    yes: bool,
+    question: &str,
+    expected: &str,
+    refusal_hint: &str,
+) -> Result<()> {
     if yes {
         return Ok(());
     }
     if !io::stdin().is_terminal() {
         return Err(Error::Refused {
             message: "refusing to change anything without confirmation: stdin is not a terminal".into(),
-            hint: Some("pass `--yes` to confirm, or `--dry-run` to see the plan".into()),
+            hint: Some(format!("pass `--yes` to confirm, or {refusal_hint}")),
         });
     }
     out.note(&format!("{question} Type `{expected}` to confirm:"));
@@ -146,4 +166,173 @@ pub fn confirm(out: &mut Output, yes: bool, question: &str, expected: &str) -> R
             hint: None,
         })
     }
+}
+
+/// What a model reference resolves to in one region.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The `copyFrom` ARN.
+    pub arn: String,
+    /// The foundation-model ARNs a profile copying it routes to.
+    pub routes: Vec<String>,
+}
+
+/// The `copyFrom` ARN for `model` in this region. A model this region serves
+/// only through cross-region profiles is refused with the system profile to
+/// use instead (AWS would accept it and fail later at invocation with
+/// "on-demand throughput isn't supported").
+pub async fn resolve_source(b: &Bedrock, model: &ModelRef) -> Result<Source> {
+    let region = b.region.as_str();
+    match model {
+        ModelRef::FoundationModelId(id) => {
+            let fm = b.foundation_model(id).await?.ok_or_else(|| Error::Usage {
+                message: format!("foundation model `{id}` is not offered in {region}"),
+                hint: Some(format!(
+                    "see the models of the region with `aws bedrock list-foundation-models --region {region}`"
+                )),
+            })?;
+            if fm.on_demand() {
+                return Ok(Source {
+                    routes: vec![fm.arn.clone()],
+                    arn: fm.arn,
+                });
+            }
+            Err(cross_region_only(b, &fm.id).await?)
+        }
+        ModelRef::FoundationModelArn(arn) => {
+            let fm = b
+                .foundation_model(&arn.to_string())
+                .await?
+                .ok_or_else(|| Error::Usage {
+                    message: format!(
+                        "foundation model `{}` is not offered in {region}",
+                        arn.resource_id
+                    ),
+                    hint: None,
+                })?;
+            if fm.on_demand() {
+                return Ok(Source {
+                    routes: vec![fm.arn.clone()],
+                    arn: fm.arn,
+                });
+            }
+            Err(cross_region_only(b, &fm.id).await?)
+        }
+        ModelRef::SystemProfileId(id) => {
+            let p = b.get_profile(id).await?.ok_or_else(|| Error::Usage {
+                message: format!("system-defined profile `{id}` is not offered in {region}"),
+                hint: Some(format!("list them with `aws bedrock list-inference-profiles --type-equals SYSTEM_DEFINED --region {region}`")),
+            })?;
+            Ok(Source {
+                arn: p.arn,
+                routes: p.model_arns,
+            })
+        }
+        ModelRef::SystemProfileArn(arn) => {
+            let p = b
+                .get_profile(&arn.to_string())
+                .await?
+                .ok_or_else(|| Error::Usage {
+                    message: format!(
+                        "system-defined profile `{}` is not offered in {region}",
+                        arn.resource_id
+                    ),
+                    hint: None,
+                })?;
+            Ok(Source {
+                arn: p.arn,
+                routes: p.model_arns,
+            })
+        }
+    }
+}
+
+/// The error for a model this region serves only through a cross-region
+/// profile, naming the profiles that route to it.
+async fn cross_region_only(b: &Bedrock, model_id: &str) -> Result<Error> {
+    let mut candidates: Vec<String> = b
+        .system_profiles()
+        .await?
+        .into_iter()
+        .filter(|p| {
+            p.model_arns
+                .iter()
+                .filter_map(|a| BedrockArn::parse(a))
+                .any(|a| a.resource_id == model_id)
+        })
+        .map(|p| p.id)
+        .collect();
+    // Geographic profiles first: they keep processing inside the geography;
+    // `global.` routes anywhere.
+    candidates.sort_by_key(|id| (id.starts_with("global."), id.clone()));
+    let region = &b.region;
+    Ok(match candidates.first() {
+        Some(first) => Error::Usage {
+            message: format!(
+                "`{model_id}` cannot be invoked on demand in {region}; it is served through cross-region profiles: {}",
+                candidates.join(", ")
+            ),
+            hint: Some(format!("use `--model {first}`")),
+        },
+        None => Error::Usage {
+            message: format!(
+                "`{model_id}` cannot be invoked on demand in {region}, and no system-defined profile there routes to it"
+            ),
+            hint: None,
+        },
+    })
+}
+
+/// Creates a profile and waits until it is `ACTIVE`; returns it with its
+/// tags. The request token is derived from the request, so an SDK retry after
+/// a lost response, or a re-run after an interruption, gets the same profile
+/// back rather than a second one.
+pub async fn create_profile(
+    b: &Bedrock,
+    name: &str,
+    description: Option<&str>,
+    source: &str,
+    tags: &Tags,
+) -> Result<Profile> {
+    let region = &b.region;
+    let token = request_token(region, name, source, description, tags, 0);
+    let mut arn = b.create_profile(name, description, source, tags, &token).await?;
+    let mut profile = b.get_profile(&arn).await?;
+    if profile.is_none() {
+        // The token was remembered from an earlier profile that has since been
+        // deleted; AWS answered with that profile's ARN. Create anew.
+        let token = request_token(
+            region,
+            name,
+            source,
+            description,
+            tags,
+            jiff::Timestamp::now().as_second(),
+        );
+        arn = b.create_profile(name, description, source, tags, &token).await?;
+        profile = b.get_profile(&arn).await?;
+    }
+    let mut profile = wait_active(b, profile, &arn).await?;
+    profile.tags = b.tags(&arn).await?;
+    Ok(profile)
+}
+
+/// Waits until AWS reports the profile `ACTIVE` (today it is at once; the
+/// status enum may grow), for up to 60 seconds.
+async fn wait_active(b: &Bedrock, mut profile: Option<Profile>, arn: &str) -> Result<Profile> {
+    for attempt in 0..60u32 {
+        match profile {
+            Some(p) if p.status == "ACTIVE" => return Ok(p),
+            _ => {}
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(
+            250 * u64::from(attempt.min(4) + 1),
+        ))
+        .await;
+        profile = b.get_profile(arn).await?;
+    }
+    Err(Error::Conflict {
+        message: format!("profile {arn} did not become ACTIVE within a minute"),
+        hint: Some(format!("check it later with `aipctl describe {arn}`")),
+    })
 }

@@ -3,8 +3,10 @@
 
 pub mod dashboard;
 pub mod filter;
+pub mod plan;
 pub mod profile;
 pub mod region;
+pub mod spec;
 pub mod tag;
 pub mod usage;
 pub mod window;

@@ -5,7 +5,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::InputError;
 
@@ -34,9 +34,17 @@ pub const BEDROCK_REGIONS: &[&str] = &[
 ];
 
 /// A region code such as `us-east-1`: lowercase words and a trailing number.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(transparent)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String")]
 pub struct Region(String);
+
+impl TryFrom<String> for Region {
+    type Error = InputError;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
 
 impl Region {
     pub fn as_str(&self) -> &str {

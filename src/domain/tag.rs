@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::InputError;
 
@@ -23,8 +23,11 @@ pub const DEPARTMENT: &str = "Department";
 pub const SOURCE_TAG: &str = "aipctl:source";
 /// `aipctl:protect=true` keeps a profile from `delete` and `prune`.
 pub const PROTECT_TAG: &str = "aipctl:protect";
-/// Marks profiles that `apply` provisions.
+/// Marks profiles that `apply` provisions (`aipctl:managed=true`).
 pub const MANAGED_TAG: &str = "aipctl:managed";
+/// `team/model`: which spec entry a managed profile is, so a renamed entry
+/// is seen as a replacement rather than an orphan plus a creation.
+pub const SLOT_TAG: &str = "aipctl:slot";
 
 const KEY_MAX: usize = 128;
 const VALUE_MAX: usize = 256;
@@ -171,7 +174,7 @@ impl FromStr for TagFilter {
 }
 
 /// A resource's tags, ordered by key so every view is stable.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Tags(BTreeMap<String, String>);
 
@@ -251,7 +254,7 @@ impl FromIterator<(String, String)> for Tags {
 }
 
 /// One key's change: added (`before: None`), removed (`after: None`) or changed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TagChange {
     pub key: String,
     pub before: Option<String>,

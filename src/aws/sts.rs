@@ -1,0 +1,21 @@
+//! STS: which account the credentials belong to. A saved plan records it,
+//! and `apply --plan` refuses to run against another account.
+
+use aws_sdk_sts::Client;
+
+use super::{Aws, failure};
+use crate::domain::region::Region;
+use crate::error::Result;
+
+impl Aws {
+    /// The 12-digit account ID of the caller (`GetCallerIdentity`, which
+    /// needs no IAM permission).
+    pub async fn account_id(&self, region: &Region) -> Result<String> {
+        let out = Client::new(&self.region_config(region))
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(|e| failure("sts", "GetCallerIdentity", region.as_str(), &e))?;
+        Ok(out.account().unwrap_or_default().to_owned())
+    }
+}

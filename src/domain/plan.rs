@@ -1,0 +1,697 @@
+//! The plan: what must change in the account for it to match a spec, and the
+//! fingerprint of the account state a saved plan was made against.
+//!
+//! [`diff`] takes the desired profiles (spec entries with their model
+//! resolved to a `copyFrom` ARN) and the profiles the account has, and
+//! returns creations, tag changes, replacements and orphans. AWS can change
+//! only tags in place, so a different name, description or model source is a
+//! replacement: a new profile with a new ARN. The source is compared with
+//! the `aipctl:source` tag because AWS never returns it; a profile made
+//! outside aipctl is adopted when its routed models are the ones the source
+//! routes to. Values in, values out: no AWS, no clock.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::domain::profile::Profile;
+use crate::domain::region::Region;
+use crate::domain::spec::Entry;
+use crate::domain::tag::{MANAGED_TAG, SLOT_TAG, SOURCE_TAG, TagChange, Tags};
+
+/// The version of the saved-plan format; `apply --plan` refuses others.
+pub const PLAN_FORMAT: &str = "aipctl-plan/1";
+
+/// A profile as the spec wants it, its model resolved in its region.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Desired {
+    pub region: Region,
+    pub name: String,
+    pub team: String,
+    /// The spec's model alias.
+    pub model: String,
+    pub description: Option<String>,
+    /// The `copyFrom` ARN: a foundation model or a system-defined profile.
+    pub source: String,
+    /// Every tag the profile carries, aipctl's own included.
+    pub tags: Tags,
+    /// The foundation-model ARNs the source routes to, to recognise a
+    /// profile made outside aipctl. Not saved in plans.
+    #[serde(skip)]
+    pub routes: Vec<String>,
+}
+
+impl Desired {
+    /// An entry with its source resolved; adds `aipctl:managed`,
+    /// `aipctl:slot` and `aipctl:source` to the team's tags.
+    pub fn new(entry: &Entry, source: String, routes: Vec<String>) -> Self {
+        let mut tags = entry.tags.clone();
+        tags.insert(MANAGED_TAG, "true");
+        tags.insert(SLOT_TAG, entry.slot());
+        tags.insert(SOURCE_TAG, source.clone());
+        Self {
+            region: entry.region.clone(),
+            name: entry.name.as_str().to_owned(),
+            team: entry.team.clone(),
+            model: entry.model.clone(),
+            description: entry.description.as_ref().map(|d| d.as_str().to_owned()),
+            source,
+            tags,
+            routes,
+        }
+    }
+
+    pub fn slot(&self) -> String {
+        crate::domain::spec::slot(&self.team, &self.model)
+    }
+}
+
+/// One change to the account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "lowercase")]
+pub enum Change {
+    /// A new profile.
+    Create {
+        #[serde(flatten)]
+        desired: Desired,
+    },
+    /// Tags set and removed in place; `adopt` when the profile was made
+    /// outside aipctl and becomes managed.
+    Retag {
+        arn: String,
+        current_tags: Tags,
+        tag_changes: Vec<TagChange>,
+        adopt: bool,
+        #[serde(flatten)]
+        desired: Desired,
+    },
+    /// Delete `arn` and create the desired profile: its ARN changes.
+    Replace {
+        arn: String,
+        current_name: String,
+        current_tags: Tags,
+        reasons: Vec<String>,
+        #[serde(flatten)]
+        desired: Desired,
+    },
+    /// A profile aipctl manages that the spec no longer has.
+    Orphan {
+        region: Region,
+        name: String,
+        arn: String,
+        tags: Tags,
+        /// `aipctl:protect=true`: never deleted, even with `--prune`.
+        protected: bool,
+    },
+}
+
+impl Change {
+    pub fn action(&self) -> &'static str {
+        match self {
+            Self::Create { .. } => "create",
+            Self::Retag { .. } => "retag",
+            Self::Replace { .. } => "replace",
+            Self::Orphan { .. } => "orphan",
+        }
+    }
+
+    pub fn region(&self) -> &Region {
+        match self {
+            Self::Create { desired } | Self::Retag { desired, .. } | Self::Replace { desired, .. } => {
+                &desired.region
+            }
+            Self::Orphan { region, .. } => region,
+        }
+    }
+
+    /// The profile's name after the change (an orphan's own name).
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Create { desired } | Self::Retag { desired, .. } | Self::Replace { desired, .. } => {
+                &desired.name
+            }
+            Self::Orphan { name, .. } => name,
+        }
+    }
+
+    fn rank(&self) -> u8 {
+        match self {
+            Self::Replace { .. } => 0,
+            Self::Create { .. } => 1,
+            Self::Retag { .. } => 2,
+            Self::Orphan { .. } => 3,
+        }
+    }
+}
+
+/// How many of each.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub create: usize,
+    pub retag: usize,
+    pub replace: usize,
+    pub orphan: usize,
+    pub unchanged: usize,
+}
+
+/// The changes, replacements first, then by region and name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plan {
+    pub changes: Vec<Change>,
+    pub unchanged: usize,
+}
+
+impl Plan {
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary {
+            unchanged: self.unchanged,
+            ..Summary::default()
+        };
+        for c in &self.changes {
+            match c {
+                Change::Create { .. } => s.create += 1,
+                Change::Retag { .. } => s.retag += 1,
+                Change::Replace { .. } => s.replace += 1,
+                Change::Orphan { .. } => s.orphan += 1,
+            }
+        }
+        s
+    }
+}
+
+fn is_managed(p: &Profile) -> bool {
+    p.tags
+        .get(MANAGED_TAG)
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+}
+
+fn sorted(v: &[String]) -> Vec<&str> {
+    let mut out: Vec<&str> = v.iter().map(String::as_str).collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Tags a caller can change: `aws:` keys belong to AWS and are left alone.
+fn own_tags(tags: &Tags) -> Tags {
+    tags.iter()
+        .filter(|(k, _)| !k.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws:")))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+}
+
+fn quoted(v: Option<&str>) -> String {
+    v.map_or_else(|| "unset".to_owned(), |s| format!("`{s}`"))
+}
+
+/// What `current` needs to become `desired`.
+fn compare(desired: &Desired, current: &Profile) -> Option<Change> {
+    let mut reasons = Vec::new();
+    if current.name != desired.name {
+        reasons.push(format!("name `{}` -> `{}`", current.name, desired.name));
+    }
+    if current.description != desired.description {
+        reasons.push(format!(
+            "description {} -> {}",
+            quoted(current.description.as_deref()),
+            quoted(desired.description.as_deref())
+        ));
+    }
+    let adopt = !is_managed(current);
+    match current.source() {
+        Some(s) if s == desired.source => {}
+        Some(s) => reasons.push(format!("model source `{s}` -> `{}`", desired.source)),
+        None if sorted(&current.model_arns) == sorted(&desired.routes) => {}
+        None => reasons.push(format!(
+            "model source not recorded, and the profile routes to {} rather than where `{}` routes",
+            current.model_arns.join(", "),
+            desired.source
+        )),
+    }
+    if !reasons.is_empty() {
+        return Some(Change::Replace {
+            arn: current.arn.clone(),
+            current_name: current.name.clone(),
+            current_tags: current.tags.clone(),
+            reasons,
+            desired: desired.clone(),
+        });
+    }
+    let tag_changes = own_tags(&current.tags).diff(&desired.tags);
+    (!tag_changes.is_empty()).then(|| Change::Retag {
+        arn: current.arn.clone(),
+        current_tags: current.tags.clone(),
+        tag_changes,
+        adopt,
+        desired: desired.clone(),
+    })
+}
+
+/// The changes that make `actual` (every application profile of the regions
+/// read) match `desired`.
+///
+/// A desired profile is matched first to a managed profile with its slot
+/// (`team/model`) in its region, so a renamed entry is one replacement; then
+/// to a profile with its name. Managed profiles left over are orphans, which
+/// also removes duplicates left by an interrupted run.
+pub fn diff(desired: &[Desired], actual: &[Profile]) -> Plan {
+    let mut taken = vec![false; actual.len()];
+    let mut matched: Vec<Option<usize>> = vec![None; desired.len()];
+    for (i, d) in desired.iter().enumerate() {
+        let slot = d.slot();
+        let found = actual
+            .iter()
+            .enumerate()
+            .filter(|(j, p)| {
+                !taken[*j]
+                    && p.region == d.region
+                    && is_managed(p)
+                    && p.tags.get(SLOT_TAG) == Some(slot.as_str())
+            })
+            .min_by_key(|(_, p)| (p.name != d.name, p.arn.clone()));
+        if let Some((j, _)) = found {
+            taken[j] = true;
+            matched[i] = Some(j);
+        }
+    }
+    for (i, d) in desired.iter().enumerate() {
+        if matched[i].is_some() {
+            continue;
+        }
+        let found = actual
+            .iter()
+            .enumerate()
+            .filter(|(j, p)| !taken[*j] && p.region == d.region && p.name == d.name)
+            .min_by_key(|(_, p)| p.arn.clone());
+        if let Some((j, _)) = found {
+            taken[j] = true;
+            matched[i] = Some(j);
+        }
+    }
+
+    let mut plan = Plan::default();
+    for (d, m) in desired.iter().zip(&matched) {
+        match m {
+            None => plan.changes.push(Change::Create { desired: d.clone() }),
+            Some(j) => match compare(d, &actual[*j]) {
+                Some(change) => plan.changes.push(change),
+                None => plan.unchanged += 1,
+            },
+        }
+    }
+    for (p, _) in actual.iter().zip(&taken).filter(|(p, t)| !**t && is_managed(p)) {
+        plan.changes.push(Change::Orphan {
+            region: p.region.clone(),
+            name: p.name.clone(),
+            arn: p.arn.clone(),
+            tags: p.tags.clone(),
+            protected: p.tags.is_protected(),
+        });
+    }
+    plan.changes
+        .sort_by(|a, b| (a.rank(), a.region(), a.name()).cmp(&(b.rank(), b.region(), b.name())));
+    plan
+}
+
+/// What a saved plan expects of one profile it touches: the ARN and tags it
+/// had, or (`arn: None`) that no profile has the name yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileState {
+    pub region: Region,
+    pub name: String,
+    pub arn: Option<String>,
+    pub tags: Option<Tags>,
+}
+
+/// The account state a plan was made against.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fingerprint {
+    pub account: String,
+    pub regions: Vec<Region>,
+    pub profiles: Vec<ProfileState>,
+    /// SHA-256 of the fields above, to compare plans at a glance.
+    pub digest: String,
+}
+
+impl Fingerprint {
+    /// The state of everything `plan` touches in `account`.
+    pub fn of(plan: &Plan, account: &str, regions: &[Region]) -> Self {
+        let mut profiles = Vec::new();
+        let absent = |region: &Region, name: &str| ProfileState {
+            region: region.clone(),
+            name: name.to_owned(),
+            arn: None,
+            tags: None,
+        };
+        for c in &plan.changes {
+            match c {
+                Change::Create { desired } => profiles.push(absent(&desired.region, &desired.name)),
+                Change::Retag {
+                    arn,
+                    current_tags,
+                    desired,
+                    ..
+                } => profiles.push(ProfileState {
+                    region: desired.region.clone(),
+                    name: desired.name.clone(),
+                    arn: Some(arn.clone()),
+                    tags: Some(current_tags.clone()),
+                }),
+                Change::Replace {
+                    arn,
+                    current_name,
+                    current_tags,
+                    desired,
+                    ..
+                } => {
+                    profiles.push(ProfileState {
+                        region: desired.region.clone(),
+                        name: current_name.clone(),
+                        arn: Some(arn.clone()),
+                        tags: Some(current_tags.clone()),
+                    });
+                    if *current_name != desired.name {
+                        profiles.push(absent(&desired.region, &desired.name));
+                    }
+                }
+                Change::Orphan {
+                    region,
+                    name,
+                    arn,
+                    tags,
+                    ..
+                } => profiles.push(ProfileState {
+                    region: region.clone(),
+                    name: name.clone(),
+                    arn: Some(arn.clone()),
+                    tags: Some(tags.clone()),
+                }),
+            }
+        }
+        profiles.sort_by(|a, b| (&a.region, &a.name, &a.arn).cmp(&(&b.region, &b.name, &b.arn)));
+        let mut regions = regions.to_vec();
+        regions.sort();
+        let digest = digest(account, &regions, &profiles);
+        Self {
+            account: account.to_owned(),
+            regions,
+            profiles,
+            digest,
+        }
+    }
+
+    /// How the account (`actual`: every application profile, with tags, of
+    /// this fingerprint's regions) differs from when the plan was made; empty
+    /// when the plan still applies.
+    pub fn changes_since(&self, account: &str, actual: &[Profile]) -> Vec<String> {
+        if account != self.account {
+            return vec![format!(
+                "the plan was made for account {}, but these credentials are for account {account}",
+                self.account
+            )];
+        }
+        let mut out = Vec::new();
+        for s in &self.profiles {
+            match &s.arn {
+                None => {
+                    for p in actual.iter().filter(|p| p.region == s.region && p.name == s.name) {
+                        out.push(format!(
+                            "`{}` in {} now exists ({}); the plan would create it",
+                            s.name, s.region, p.arn
+                        ));
+                    }
+                }
+                Some(arn) => match actual.iter().find(|p| p.arn == *arn) {
+                    None => out.push(format!("`{}` in {} ({arn}) no longer exists", s.name, s.region)),
+                    Some(p) => {
+                        let before = s.tags.clone().unwrap_or_default();
+                        for c in before.diff(&p.tags) {
+                            out.push(format!(
+                                "`{}` in {}: tag `{}` was {}, is now {}",
+                                s.name,
+                                s.region,
+                                c.key,
+                                quoted(c.before.as_deref()),
+                                quoted(c.after.as_deref())
+                            ));
+                        }
+                    }
+                },
+            }
+        }
+        out
+    }
+
+    /// Whether the recorded digest matches the recorded fields (a hand-edited
+    /// plan does not).
+    pub fn is_intact(&self) -> bool {
+        digest(&self.account, &self.regions, &self.profiles) == self.digest
+    }
+}
+
+fn digest(account: &str, regions: &[Region], profiles: &[ProfileState]) -> String {
+    let canonical = serde_json::to_vec(&(account, regions, profiles)).expect("plain values serialize");
+    hex::encode(Sha256::digest(&canonical))
+}
+
+/// A saved plan (`plan --out FILE`, and `plan -o json`): the changes, and
+/// the fingerprint `apply --plan` checks before executing them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanFile {
+    pub format: String,
+    pub summary: Summary,
+    pub changes: Vec<Change>,
+    pub fingerprint: Fingerprint,
+}
+
+impl PlanFile {
+    pub fn new(plan: &Plan, account: &str, regions: &[Region]) -> Self {
+        Self {
+            format: PLAN_FORMAT.to_owned(),
+            summary: plan.summary(),
+            changes: plan.changes.clone(),
+            fingerprint: Fingerprint::of(plan, account, regions),
+        }
+    }
+
+    pub fn plan(&self) -> Plan {
+        Plan {
+            changes: self.changes.clone(),
+            unchanged: self.summary.unchanged,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FM: &str = "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0";
+    const SP: &str = "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.amazon.nova-pro-v1:0";
+
+    fn desired(team: &str, name: &str, tags: &[(&str, &str)]) -> Desired {
+        let mut t: Tags = tags
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        t.insert(MANAGED_TAG, "true");
+        t.insert(SLOT_TAG, format!("{team}/nova"));
+        t.insert(SOURCE_TAG, FM);
+        Desired {
+            region: "us-east-1".parse().unwrap(),
+            name: name.into(),
+            team: team.into(),
+            model: "nova".into(),
+            description: None,
+            source: FM.into(),
+            tags: t,
+            routes: vec![FM.into()],
+        }
+    }
+
+    fn profile(name: &str, arn: &str, tags: &Tags) -> Profile {
+        Profile {
+            name: name.into(),
+            id: arn.rsplit('/').next().unwrap().into(),
+            arn: arn.into(),
+            region: "us-east-1".parse().unwrap(),
+            status: "ACTIVE".into(),
+            kind: "APPLICATION".into(),
+            description: None,
+            model_arns: vec![FM.into()],
+            tags: tags.clone(),
+            created_at: None,
+            updated_at: None,
+        }
+    }
+
+    fn actions(plan: &Plan) -> Vec<String> {
+        plan.changes
+            .iter()
+            .map(|c| format!("{} {}", c.action(), c.name()))
+            .collect()
+    }
+
+    #[test]
+    fn an_empty_account_gets_every_profile_created() {
+        let d = [desired("a", "a-nova", &[]), desired("b", "b-nova", &[])];
+        let plan = diff(&d, &[]);
+        assert_eq!(actions(&plan), ["create a-nova", "create b-nova"]);
+        assert_eq!(plan.summary().create, 2);
+    }
+
+    #[test]
+    fn matching_profiles_are_unchanged_and_tag_differences_are_retags() {
+        let a = desired("a", "a-nova", &[("CostCenter", "CC-1")]);
+        let b = desired("b", "b-nova", &[("CostCenter", "CC-2")]);
+        let mut old_b = b.tags.clone();
+        old_b.insert("CostCenter", "CC-9");
+        old_b.insert("Stray", "x");
+        old_b.insert("aws:cloudformation:stack-name", "s");
+        let actual = [
+            profile("a-nova", "arn:a/aaaaaaaaaaaa", &a.tags),
+            profile("b-nova", "arn:a/bbbbbbbbbbbb", &old_b),
+        ];
+        let plan = diff(&[a, b], &actual);
+        assert_eq!(plan.unchanged, 1);
+        assert_eq!(actions(&plan), ["retag b-nova"]);
+        let Change::Retag {
+            tag_changes, adopt, ..
+        } = &plan.changes[0]
+        else {
+            panic!("{plan:?}")
+        };
+        assert!(!adopt);
+        let keys: Vec<_> = tag_changes
+            .iter()
+            .map(|c| format!("{}:{:?}->{:?}", c.key, c.before, c.after))
+            .collect();
+        // `aws:` tags are AWS's and are left alone.
+        assert_eq!(
+            keys,
+            [
+                "CostCenter:Some(\"CC-9\")->Some(\"CC-2\")",
+                "Stray:Some(\"x\")->None"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_changed_source_or_description_is_a_replacement_showing_the_old_arn() {
+        let mut d = desired("a", "a-nova", &[]);
+        let mut tags = d.tags.clone();
+        tags.insert(SOURCE_TAG, SP);
+        let actual = [profile("a-nova", "arn:a/aaaaaaaaaaaa", &tags)];
+        d.description = Some("new".into());
+        let plan = diff(std::slice::from_ref(&d), &actual);
+        let Change::Replace { arn, reasons, .. } = &plan.changes[0] else {
+            panic!("{plan:?}")
+        };
+        assert_eq!(arn, "arn:a/aaaaaaaaaaaa");
+        assert_eq!(
+            reasons,
+            &[
+                "description unset -> `new`".to_owned(),
+                format!("model source `{SP}` -> `{FM}`")
+            ]
+        );
+    }
+
+    #[test]
+    fn a_renamed_entry_is_found_by_its_slot_and_replaced() {
+        let old = desired("a", "old-name", &[]);
+        let new = desired("a", "new-name", &[]);
+        let actual = [profile("old-name", "arn:a/aaaaaaaaaaaa", &old.tags)];
+        let plan = diff(&[new], &actual);
+        assert_eq!(actions(&plan), ["replace new-name"]);
+        let Change::Replace { reasons, .. } = &plan.changes[0] else {
+            panic!()
+        };
+        assert_eq!(reasons, &["name `old-name` -> `new-name`".to_owned()]);
+    }
+
+    #[test]
+    fn managed_leftovers_are_orphans_and_unmanaged_ones_are_ignored() {
+        let a = desired("a", "a-nova", &[]);
+        let gone = desired("gone", "gone-nova", &[("aipctl:protect", "true")]);
+        let actual = [
+            profile("a-nova", "arn:a/aaaaaaaaaaaa", &a.tags),
+            // A duplicate of the same slot, e.g. from an interrupted run.
+            profile("a-nova", "arn:a/zzzzzzzzzzzz", &a.tags),
+            profile("gone-nova", "arn:a/gggggggggggg", &gone.tags),
+            profile("by-hand", "arn:a/hhhhhhhhhhhh", &Tags::default()),
+        ];
+        let plan = diff(&[a], &actual);
+        assert_eq!(plan.unchanged, 1);
+        assert_eq!(actions(&plan), ["orphan a-nova", "orphan gone-nova"]);
+        assert!(
+            matches!(&plan.changes[0], Change::Orphan { arn, protected: false, .. } if arn == "arn:a/zzzzzzzzzzzz")
+        );
+        assert!(matches!(&plan.changes[1], Change::Orphan { protected: true, .. }));
+    }
+
+    #[test]
+    fn a_profile_made_by_hand_is_adopted_when_it_routes_where_the_source_does() {
+        let d = desired("a", "a-nova", &[]);
+        let by_hand = profile("a-nova", "arn:a/aaaaaaaaaaaa", &Tags::default());
+        let plan = diff(std::slice::from_ref(&d), std::slice::from_ref(&by_hand));
+        assert!(
+            matches!(&plan.changes[0], Change::Retag { adopt: true, .. }),
+            "{plan:?}"
+        );
+
+        let mut elsewhere = by_hand;
+        elsewhere.model_arns =
+            vec!["arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0".into()];
+        let plan = diff(&[d], &[elsewhere]);
+        assert!(matches!(&plan.changes[0], Change::Replace { .. }), "{plan:?}");
+    }
+
+    #[test]
+    fn the_fingerprint_notices_changed_tags_deleted_and_new_profiles() {
+        let a = desired("a", "a-nova", &[]);
+        let b = desired("b", "b-nova", &[]);
+        let mut old_b = b.tags.clone();
+        old_b.insert("CostCenter", "CC-9");
+        let actual = vec![profile("b-nova", "arn:a/bbbbbbbbbbbb", &old_b)];
+        let plan = diff(&[a.clone(), b], &actual);
+        let regions = ["us-east-1".parse().unwrap()];
+        let fp = Fingerprint::of(&plan, "123456789012", &regions);
+        assert!(fp.is_intact());
+        assert!(fp.changes_since("123456789012", &actual).is_empty());
+
+        let mut later = actual.clone();
+        later[0].tags.insert("CostCenter", "CC-7");
+        later.push(profile("a-nova", "arn:a/aaaaaaaaaaaa", &a.tags));
+        assert_eq!(
+            fp.changes_since("123456789012", &later),
+            [
+                "`a-nova` in us-east-1 now exists (arn:a/aaaaaaaaaaaa); the plan would create it",
+                "`b-nova` in us-east-1: tag `CostCenter` was `CC-9`, is now `CC-7`",
+            ]
+        );
+        assert_eq!(
+            fp.changes_since("123456789012", &[]),
+            ["`b-nova` in us-east-1 (arn:a/bbbbbbbbbbbb) no longer exists"]
+        );
+        assert!(fp.changes_since("999999999999", &actual)[0].contains("made for account 123456789012"));
+        let mut edited = fp;
+        edited.account = "999999999999".into();
+        assert!(!edited.is_intact());
+    }
+
+    #[test]
+    fn a_plan_file_round_trips_through_json() {
+        let d = desired("a", "a-nova", &[]);
+        let plan = diff(&[d], &[]);
+        let file = PlanFile::new(&plan, "123456789012", &["us-east-1".parse().unwrap()]);
+        let text = serde_json::to_string(&file).unwrap();
+        let back: PlanFile = serde_json::from_str(&text).unwrap();
+        // `routes` is not saved.
+        let Change::Create { desired } = &back.changes[0] else {
+            panic!()
+        };
+        assert!(desired.routes.is_empty());
+        assert_eq!(back.fingerprint, file.fingerprint);
+        assert_eq!(back.summary.create, 1);
+    }
+}

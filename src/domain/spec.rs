@@ -1,0 +1,895 @@
+//! The provisioning spec (`aipctl plan -f SPEC`, `aipctl apply -f SPEC`):
+//! TOML parsed into types, checked whole, then expanded into one
+//! [`Entry`] per team × model × region.
+//!
+//! Owns the spec's format and every rule that can be checked without AWS:
+//! unknown keys (refused, not ignored), model aliases that no `[models]`
+//! table defines, regions that do not offer Bedrock, names and tags AWS
+//! would reject after templating, and two entries with the same name in a
+//! region. Every problem carries the line and the field it was found at, and
+//! all of them are reported at once. Resolving a model reference to a
+//! `copyFrom` ARN needs AWS and happens later, in `commands`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::domain::profile::{Description, ModelRef, ProfileName};
+use crate::domain::region::{BEDROCK_REGIONS, Region};
+use crate::domain::tag::{
+    DEPARTMENT, MANAGED_TAG, MAX_TAGS_PER_RESOURCE, SLOT_TAG, SOURCE_TAG, TagKey, TagValue, Tags,
+};
+
+/// The tag keys a team's `cost_center` and `owner` set.
+pub const COST_CENTER: &str = "CostCenter";
+pub const OWNER: &str = "Owner";
+/// Used when neither `defaults.name` nor the team's `name` is set.
+pub const DEFAULT_NAME_TEMPLATE: &str = "{team}-{model}";
+const PLACEHOLDERS: &[&str] = &["team", "model", "region", "department"];
+/// aipctl adds `aipctl:managed`, `aipctl:slot` and `aipctl:source` to every profile.
+const AIPCTL_TAGS: usize = 3;
+
+/// Where in the spec something was written: a 1-based line and the dotted
+/// field path (`teams.search.cost_center`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub line: Option<usize>,
+    pub field: String,
+}
+
+/// One problem with the spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecError {
+    pub at: Location,
+    pub message: String,
+}
+
+impl fmt::Display for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.at.line {
+            Some(line) => write!(f, "line {line}: `{}`: {}", self.at.field, self.message),
+            None => write!(f, "`{}`: {}", self.at.field, self.message),
+        }
+    }
+}
+
+/// One profile the spec asks for, before its model is resolved in AWS.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub team: String,
+    /// The model alias (a key of `[models]`).
+    pub model: String,
+    pub region: Region,
+    pub name: ProfileName,
+    pub description: Option<Description>,
+    /// What the profile copies in this region.
+    pub source: ModelRef,
+    /// Where `source` was written, for errors found when resolving it.
+    pub source_at: Location,
+    /// The team's tags, without the ones aipctl adds.
+    pub tags: Tags,
+}
+
+impl Entry {
+    /// `team/model`: the entry's identity across renames (tag `aipctl:slot`).
+    pub fn slot(&self) -> String {
+        slot(&self.team, &self.model)
+    }
+}
+
+pub fn slot(team: &str, model: &str) -> String {
+    format!("{team}/{model}")
+}
+
+/// A checked, expanded spec.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spec {
+    /// Sorted by region, then name.
+    pub entries: Vec<Entry>,
+    /// Every region some team uses, sorted.
+    pub regions: Vec<Region>,
+}
+
+// ---------------------------------------------------------------------------
+// The file as written. Every table refuses keys it does not know.
+
+type SpannedMap = BTreeMap<Spanned<String>, Spanned<String>>;
+type SpannedList = Spanned<Vec<Spanned<String>>>;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSpec {
+    #[serde(default)]
+    defaults: RawDefaults,
+    #[serde(default)]
+    models: BTreeMap<Spanned<String>, RawModel>,
+    #[serde(default)]
+    teams: BTreeMap<Spanned<String>, RawTeam>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDefaults {
+    regions: Option<SpannedList>,
+    models: Option<SpannedList>,
+    name: Option<Spanned<String>>,
+    description: Option<Spanned<String>>,
+    #[serde(default)]
+    tags: SpannedMap,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawModel {
+    source: Option<Spanned<String>>,
+    #[serde(default)]
+    per_region: SpannedMap,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTeam {
+    department: Spanned<String>,
+    cost_center: Option<Spanned<String>>,
+    owner: Option<Spanned<String>>,
+    #[serde(default)]
+    tags: SpannedMap,
+    models: Option<SpannedList>,
+    regions: Option<SpannedList>,
+    name: Option<Spanned<String>>,
+    description: Option<Spanned<String>>,
+}
+
+/// 1-based line of a byte offset.
+fn line_of(text: &str, offset: usize) -> usize {
+    text.get(..offset).unwrap_or(text).matches('\n').count() + 1
+}
+
+struct Checker<'t> {
+    text: &'t str,
+    errors: Vec<SpecError>,
+}
+
+impl Checker<'_> {
+    fn at<T>(&self, spanned: &Spanned<T>, field: impl Into<String>) -> Location {
+        Location {
+            line: Some(line_of(self.text, spanned.span().start)),
+            field: field.into(),
+        }
+    }
+
+    fn error(&mut self, at: Location, message: impl Into<String>) {
+        self.errors.push(SpecError {
+            at,
+            message: message.into(),
+        });
+    }
+}
+
+/// Parses, checks and expands a spec. Every problem found is returned,
+/// ordered by line.
+pub fn parse(text: &str) -> Result<Spec, Vec<SpecError>> {
+    let raw: RawSpec = toml::from_str(text).map_err(|e| vec![toml_error(text, &e)])?;
+    let mut c = Checker {
+        text,
+        errors: Vec::new(),
+    };
+    let spec = expand(&mut c, &raw);
+    if c.errors.is_empty() {
+        Ok(spec)
+    } else {
+        let mut errors = c.errors;
+        errors.sort_by(|a, b| (a.at.line, &a.at.field).cmp(&(b.at.line, &b.at.field)));
+        errors.dedup();
+        Err(errors)
+    }
+}
+
+/// A syntax or shape error from the TOML reader, with the line and the
+/// field it is about (the table header above it plus the key on its line).
+fn toml_error(text: &str, e: &toml::de::Error) -> SpecError {
+    let message = e.message().trim().to_owned();
+    let Some(span) = e.span() else {
+        return SpecError {
+            at: Location {
+                line: None,
+                field: "(file)".into(),
+            },
+            message,
+        };
+    };
+    let line = line_of(text, span.start);
+    let mut table = String::new();
+    for l in text.lines().take(line) {
+        let t = l.trim();
+        if t.starts_with('[') {
+            t.trim_start_matches('[')
+                .split(']')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .clone_into(&mut table);
+        }
+    }
+    let this = text.lines().nth(line - 1).unwrap_or_default().trim();
+    let key = if this.starts_with('[') {
+        None
+    } else {
+        this.split_once('=')
+            .map(|(k, _)| k.trim().trim_matches('"').to_owned())
+    };
+    let mut field = match key {
+        Some(k) if table.is_empty() => k,
+        Some(k) => format!("{table}.{k}"),
+        None if table.is_empty() => "(top level)".to_owned(),
+        None => table,
+    };
+    // serde names the missing or unknown key in the message.
+    for prefix in ["missing field `", "unknown field `"] {
+        if let Some(rest) = message.strip_prefix(prefix)
+            && let Some(name) = rest.split('`').next()
+            && !field.ends_with(name)
+        {
+            field = if field.starts_with('(') {
+                name.to_owned()
+            } else {
+                format!("{field}.{name}")
+            };
+        }
+    }
+    SpecError {
+        at: Location {
+            line: Some(line),
+            field,
+        },
+        message,
+    }
+}
+
+/// A spec key used in names and tags: 1-64 letters, digits, `-` or `_`,
+/// starting with a letter or digit.
+fn check_key(c: &mut Checker<'_>, key: &Spanned<String>, field: &str, what: &str) -> bool {
+    let k = key.get_ref();
+    let ok = !k.is_empty()
+        && k.len() <= 64
+        && k.starts_with(|ch: char| ch.is_ascii_alphanumeric())
+        && k.chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_');
+    if !ok {
+        let at = c.at(key, field);
+        c.error(
+            at,
+            format!(
+                "{what} `{k}` must be 1 to 64 letters, digits, `-` or `_`, starting with a letter or digit"
+            ),
+        );
+    }
+    ok
+}
+
+fn check_region(c: &mut Checker<'_>, r: &Spanned<String>, field: &str) -> Option<Region> {
+    let at = c.at(r, field);
+    match r.get_ref().parse::<Region>() {
+        Err(e) => {
+            c.error(at, e.rule);
+            None
+        }
+        Ok(region) if !BEDROCK_REGIONS.contains(&region.as_str()) => {
+            c.error(
+                at,
+                format!(
+                    "unknown region `{region}`: Bedrock is offered in {}",
+                    BEDROCK_REGIONS.join(", ")
+                ),
+            );
+            None
+        }
+        Ok(region) => Some(region),
+    }
+}
+
+/// A list of regions, each checked, none twice.
+fn check_regions(c: &mut Checker<'_>, list: &SpannedList, field: &str) -> Vec<Region> {
+    let mut out: Vec<Region> = Vec::new();
+    for (i, r) in list.get_ref().iter().enumerate() {
+        let f = format!("{field}[{i}]");
+        if let Some(region) = check_region(c, r, &f) {
+            if out.contains(&region) {
+                let at = c.at(r, f);
+                c.error(at, format!("region `{region}` is listed twice"));
+            } else {
+                out.push(region);
+            }
+        }
+    }
+    out
+}
+
+/// A list of model aliases, each defined in `[models]`, none twice.
+fn check_aliases(
+    c: &mut Checker<'_>,
+    list: &SpannedList,
+    field: &str,
+    models: &BTreeMap<Spanned<String>, RawModel>,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (i, m) in list.get_ref().iter().enumerate() {
+        let f = format!("{field}[{i}]");
+        let alias = m.get_ref();
+        if !models.contains_key(alias.as_str()) {
+            let known: Vec<&str> = models.keys().map(|k| k.get_ref().as_str()).collect();
+            let at = c.at(m, f);
+            c.error(
+                at,
+                if known.is_empty() {
+                    format!("unknown model alias `{alias}`: the spec has no `[models]` table")
+                } else {
+                    format!(
+                        "unknown model alias `{alias}`; the spec defines {}",
+                        known.join(", ")
+                    )
+                },
+            );
+        } else if out.contains(alias) {
+            let at = c.at(m, f);
+            c.error(at, format!("model `{alias}` is listed twice"));
+        } else {
+            out.push(alias.clone());
+        }
+    }
+    out
+}
+
+/// `{placeholder}`s of a template, each known.
+fn check_template(c: &mut Checker<'_>, t: &Spanned<String>, field: &str) {
+    let mut rest = t.get_ref().as_str();
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            let at = c.at(t, field);
+            c.error(
+                at,
+                "a `{` is not closed; placeholders are {team}, {model}, {region}, {department}",
+            );
+            return;
+        };
+        let name = &after[..close];
+        if !PLACEHOLDERS.contains(&name) {
+            let at = c.at(t, field);
+            c.error(
+                at,
+                format!(
+                    "unknown placeholder `{{{name}}}`; use {{team}}, {{model}}, {{region}}, {{department}}"
+                ),
+            );
+        }
+        rest = &after[close + 1..];
+    }
+}
+
+fn fill(template: &str, team: &str, model: &str, region: &Region, department: &str) -> String {
+    template
+        .replace("{team}", team)
+        .replace("{model}", model)
+        .replace("{region}", region.as_str())
+        .replace("{department}", department)
+}
+
+/// One tag written in the spec, checked like `--tag` (and `aws:`/aipctl's own keys refused).
+fn check_tag(
+    c: &mut Checker<'_>,
+    key: &Spanned<String>,
+    value: &Spanned<String>,
+    field: &str,
+) -> Option<(String, String)> {
+    let f = format!("{field}.{}", key.get_ref());
+    let k = match key.get_ref().parse::<TagKey>().and_then(TagKey::writable) {
+        Ok(k) => k,
+        Err(e) => {
+            let at = c.at(key, f);
+            c.error(at, e.to_string());
+            return None;
+        }
+    };
+    if [MANAGED_TAG, SOURCE_TAG, SLOT_TAG].contains(&k.as_str()) {
+        let at = c.at(key, f);
+        c.error(at, format!("aipctl sets `{k}` itself"));
+        return None;
+    }
+    check_value(c, value, &f).map(|v| (k.as_str().to_owned(), v))
+}
+
+fn check_value(c: &mut Checker<'_>, value: &Spanned<String>, field: &str) -> Option<String> {
+    match value.get_ref().parse::<TagValue>() {
+        Ok(v) => Some(v.as_str().to_owned()),
+        Err(e) => {
+            let at = c.at(value, field);
+            c.error(at, e.to_string());
+            None
+        }
+    }
+}
+
+/// The source of `alias` in `region`: `per_region.<region>`, else `source`.
+fn model_source(
+    c: &mut Checker<'_>,
+    alias: &Spanned<String>,
+    model: &RawModel,
+    region: &Region,
+) -> Option<(ModelRef, Location)> {
+    let m = model;
+    let (written, field) = if let Some(s) = m.per_region.get(region.as_str()) {
+        (s, format!("models.{}.per_region.{region}", alias.get_ref()))
+    } else if let Some(s) = &m.source {
+        (s, format!("models.{}.source", alias.get_ref()))
+    } else {
+        let at = c.at(alias, format!("models.{}", alias.get_ref()));
+        c.error(
+            at,
+            format!(
+                "model `{}` has no source for region `{region}`; add `source` or `per_region.{region}`",
+                alias.get_ref()
+            ),
+        );
+        return None;
+    };
+    let at = c.at(written, field);
+    let source = match written.get_ref().parse::<ModelRef>() {
+        Ok(s) => s,
+        Err(e) => {
+            c.error(at, e.rule);
+            return None;
+        }
+    };
+    if let ModelRef::FoundationModelArn(a) | ModelRef::SystemProfileArn(a) = &source
+        && a.region != region.as_str()
+    {
+        c.error(
+            at,
+            format!(
+                "the ARN is in `{}` but is used for region `{region}`; give a model ID, or an ARN per region under `per_region`",
+                a.region
+            ),
+        );
+        return None;
+    }
+    Some((source, at))
+}
+
+#[allow(clippy::too_many_lines)] // one pass over the spec reads best in one place
+fn expand(c: &mut Checker<'_>, raw: &RawSpec) -> Spec {
+    let d = &raw.defaults;
+    if raw.teams.is_empty() {
+        c.error(
+            Location {
+                line: None,
+                field: "teams".into(),
+            },
+            "the spec has no teams; add a `[teams.NAME]` table",
+        );
+    }
+    for (alias, model) in &raw.models {
+        let field = format!("models.{}", alias.get_ref());
+        check_key(c, alias, &field, "model alias");
+        for r in model.per_region.keys() {
+            check_region(c, r, &format!("{field}.per_region.{}", r.get_ref()));
+        }
+    }
+    let default_regions = d
+        .regions
+        .as_ref()
+        .map(|l| check_regions(c, l, "defaults.regions"));
+    let default_models = d
+        .models
+        .as_ref()
+        .map(|l| check_aliases(c, l, "defaults.models", &raw.models));
+    for (t, field) in [
+        (&d.name, "defaults.name"),
+        (&d.description, "defaults.description"),
+    ] {
+        if let Some(t) = t {
+            check_template(c, t, field);
+        }
+    }
+    let mut default_tags = Tags::default();
+    for (k, v) in &d.tags {
+        if let Some((k, v)) = check_tag(c, k, v, "defaults.tags") {
+            default_tags.insert(k, v);
+        }
+    }
+
+    let mut entries: Vec<Entry> = Vec::new();
+    // (region, name) -> (team, model, where the team is)
+    let mut names: BTreeMap<(Region, String), (String, String, Option<usize>)> = BTreeMap::new();
+    // In file order, so a clash is reported at the later team.
+    let mut teams: Vec<_> = raw.teams.iter().collect();
+    teams.sort_by_key(|(k, _)| k.span().start);
+    for (team_key, team) in teams {
+        let team_name = team_key.get_ref();
+        let tf = format!("teams.{team_name}");
+        if !check_key(c, team_key, &tf, "team") {
+            continue;
+        }
+        let t = team;
+        let regions = match (&t.regions, &default_regions) {
+            (Some(l), _) => check_regions(c, l, &format!("{tf}.regions")),
+            (None, Some(r)) => r.clone(),
+            (None, None) => {
+                let at = c.at(team_key, tf.clone());
+                c.error(at, "no regions: set `regions` here or `defaults.regions`");
+                continue;
+            }
+        };
+        let models = match (&t.models, &default_models) {
+            (Some(l), _) => check_aliases(c, l, &format!("{tf}.models"), &raw.models),
+            (None, Some(m)) => m.clone(),
+            (None, None) => {
+                let at = c.at(team_key, tf.clone());
+                c.error(at, "no models: set `models` here or `defaults.models`");
+                continue;
+            }
+        };
+
+        let mut tags = default_tags.clone();
+        for (k, v) in &t.tags {
+            if let Some((k, v)) = check_tag(c, k, v, &format!("{tf}.tags")) {
+                tags.insert(k, v);
+            }
+        }
+        let department = check_value(c, &t.department, &format!("{tf}.department"));
+        if t.department.get_ref().is_empty() {
+            let at = c.at(&t.department, format!("{tf}.department"));
+            c.error(at, "a department cannot be empty");
+        }
+        for (key, field, value) in [
+            (DEPARTMENT, "department", Some(&t.department)),
+            (COST_CENTER, "cost_center", t.cost_center.as_ref()),
+            (OWNER, "owner", t.owner.as_ref()),
+        ] {
+            let Some(value) = value else { continue };
+            let f = format!("{tf}.{field}");
+            if let Some(other) = t.tags.iter().find(|(k, _)| k.get_ref() == key) {
+                let at = c.at(other.0, format!("{tf}.tags.{key}"));
+                c.error(
+                    at,
+                    format!("conflicts with `{f}`; set the `{key}` tag in one place"),
+                );
+            }
+            if let Some(v) = check_value(c, value, &f) {
+                tags.insert(key, v);
+            }
+        }
+        if tags.len() + AIPCTL_TAGS > MAX_TAGS_PER_RESOURCE {
+            let at = c.at(team_key, tf.clone());
+            c.error(
+                at,
+                format!(
+                    "{} tags plus the {AIPCTL_TAGS} aipctl adds exceed the limit of {MAX_TAGS_PER_RESOURCE} per profile",
+                    tags.len()
+                ),
+            );
+        }
+
+        for (t_opt, field) in [(&t.name, "name"), (&t.description, "description")] {
+            if let Some(t) = t_opt {
+                check_template(c, t, &format!("{tf}.{field}"));
+            }
+        }
+        let (name_template, name_at) = match (&t.name, &d.name) {
+            (Some(n), _) => (n.get_ref().as_str(), c.at(n, format!("{tf}.name"))),
+            (None, Some(n)) => (n.get_ref().as_str(), c.at(n, "defaults.name")),
+            (None, None) => (DEFAULT_NAME_TEMPLATE, c.at(team_key, tf.clone())),
+        };
+        let description_template = match (&t.description, &d.description) {
+            (Some(s), _) => Some((s.get_ref().as_str(), c.at(s, format!("{tf}.description")))),
+            (None, Some(s)) => Some((s.get_ref().as_str(), c.at(s, "defaults.description"))),
+            (None, None) => None,
+        };
+        let Some(department) = department else {
+            continue;
+        };
+
+        for alias in &models {
+            let (alias_key, model) = raw
+                .models
+                .get_key_value(alias.as_str())
+                .expect("aliases were checked against [models]");
+            for region in &regions {
+                let Some((source, source_at)) = model_source(c, alias_key, model, region) else {
+                    continue;
+                };
+                let filled = fill(name_template, team_name, alias, region, &department);
+                let name = match filled.parse::<ProfileName>() {
+                    Ok(n) => n,
+                    Err(e) => {
+                        c.error(
+                            name_at.clone(),
+                            format!("the name `{filled}` for team `{team_name}`, model `{alias}` is not valid: {}", e.rule),
+                        );
+                        continue;
+                    }
+                };
+                let description = match &description_template {
+                    None => None,
+                    Some((template, at)) => {
+                        let filled = fill(template, team_name, alias, region, &department);
+                        match filled.parse::<Description>() {
+                            Ok(d) => Some(d),
+                            Err(e) => {
+                                c.error(
+                                    at.clone(),
+                                    format!(
+                                        "the description `{filled}` for team `{team_name}` is not valid: {}",
+                                        e.rule
+                                    ),
+                                );
+                                continue;
+                            }
+                        }
+                    }
+                };
+                let team_line = c.at(team_key, "").line;
+                let key = (region.clone(), name.as_str().to_owned());
+                if let Some((other_team, other_model, other_line)) = names.get(&key) {
+                    let other_line = other_line.map_or_else(String::new, |l| format!(" (line {l})"));
+                    c.error(
+                        name_at.clone(),
+                        format!(
+                            "team `{team_name}`, model `{alias}` and team `{other_team}`{other_line}, model `{other_model}` both get the name `{name}` in {region}; names must be unique per region"
+                        ),
+                    );
+                    continue;
+                }
+                names.insert(key, (team_name.clone(), alias.clone(), team_line));
+                entries.push(Entry {
+                    team: team_name.clone(),
+                    model: alias.clone(),
+                    region: region.clone(),
+                    name,
+                    description,
+                    source,
+                    source_at,
+                    tags: tags.clone(),
+                });
+            }
+        }
+    }
+    entries.sort_by(|a, b| (&a.region, &a.name).cmp(&(&b.region, &b.name)));
+    let regions: BTreeSet<Region> = entries.iter().map(|e| e.region.clone()).collect();
+    Spec {
+        entries,
+        regions: regions.into_iter().collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SMALL: &str = r#"
+[defaults]
+regions = ["us-east-1", "eu-west-1"]
+models = ["sonnet", "nova"]
+tags = { ManagedBy = "platform" }
+
+[models.sonnet.per_region]
+us-east-1 = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
+eu-west-1 = "eu.anthropic.claude-sonnet-4-5-20250929-v1:0"
+
+[models.nova]
+source = "amazon.nova-pro-v1:0"
+
+[teams.search]
+department = "Search"
+cost_center = "CC-1010"
+owner = "maria@example.com"
+tags = { Project = "ranking" }
+
+[teams.legal]
+department = "Legal"
+models = ["sonnet"]
+regions = ["eu-west-1"]
+name = "{team}-{region}-{model}"
+description = "{department} team: {model}"
+"#;
+
+    fn errors(text: &str) -> Vec<String> {
+        parse(text)
+            .expect_err("the spec should be refused")
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn a_spec_expands_to_team_by_model_by_region() {
+        let spec = parse(SMALL).unwrap();
+        let got: Vec<String> = spec
+            .entries
+            .iter()
+            .map(|e| format!("{} {} {} {}", e.region, e.name, e.slot(), e.source))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "eu-west-1 legal-eu-west-1-sonnet legal/sonnet eu.anthropic.claude-sonnet-4-5-20250929-v1:0",
+                "eu-west-1 search-nova search/nova amazon.nova-pro-v1:0",
+                "eu-west-1 search-sonnet search/sonnet eu.anthropic.claude-sonnet-4-5-20250929-v1:0",
+                "us-east-1 search-nova search/nova amazon.nova-pro-v1:0",
+                "us-east-1 search-sonnet search/sonnet us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+            ]
+        );
+        assert_eq!(spec.regions.len(), 2);
+        let search = &spec.entries[1];
+        let tags: Vec<(&str, &str)> = search.tags.iter().collect();
+        assert_eq!(
+            tags,
+            [
+                ("CostCenter", "CC-1010"),
+                ("Department", "Search"),
+                ("ManagedBy", "platform"),
+                ("Owner", "maria@example.com"),
+                ("Project", "ranking"),
+            ]
+        );
+        assert_eq!(search.description, None);
+        assert_eq!(
+            spec.entries[0].description.as_ref().map(Description::as_str),
+            Some("Legal team: sonnet")
+        );
+        assert_eq!(
+            spec.entries[0].source_at.field,
+            "models.sonnet.per_region.eu-west-1"
+        );
+        assert_eq!(spec.entries[0].source_at.line, Some(9));
+    }
+
+    #[test]
+    fn unknown_keys_are_refused_with_line_and_field() {
+        let text = SMALL.replace("owner = ", "ownr = ");
+        let e = errors(&text);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].starts_with("line 17: `teams.search.ownr`: unknown field `ownr`"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn invalid_toml_names_the_line() {
+        let e = errors("[teams.a]\ndepartment = \"A\"\nowner = \n");
+        assert!(e[0].starts_with("line 3: `teams.a.owner`:"), "{e:?}");
+    }
+
+    #[test]
+    fn a_missing_department_is_named() {
+        let e = errors("[defaults]\nregions=[\"us-east-1\"]\n[teams.a]\nowner = \"x\"\n");
+        assert!(
+            e[0].contains("`teams.a.department`: missing field `department`"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn all_problems_are_reported_in_line_order() {
+        let text = SMALL
+            .replace("\"eu-west-1\"]\nname", "\"eu-west-9\"]\nname")
+            .replace("models = [\"sonnet\"]", "models = [\"opus\"]")
+            .replace("CC-1010", "CC,1010");
+        let e = errors(&text);
+        assert_eq!(e.len(), 3, "{e:?}");
+        assert!(
+            e[0].starts_with("line 16: `teams.search.cost_center`: invalid tag value `CC,1010`"),
+            "{e:?}"
+        );
+        assert!(
+            e[1].starts_with(
+                "line 22: `teams.legal.models[0]`: unknown model alias `opus`; the spec defines nova, sonnet"
+            ),
+            "{e:?}"
+        );
+        assert!(
+            e[2].starts_with("line 23: `teams.legal.regions[0]`: unknown region `eu-west-9`"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn names_that_collide_after_templating_are_refused() {
+        let text = SMALL.replace("name = \"{team}-{region}-{model}\"", "name = \"search-sonnet\"");
+        let e = errors(&text);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains("`teams.legal.name`: team `legal`, model `sonnet` and team `search` (line 14), model `sonnet` both get the name `search-sonnet` in eu-west-1"), "{e:?}");
+    }
+
+    #[test]
+    fn names_and_descriptions_aws_would_reject_are_refused() {
+        let e = errors(&SMALL.replace("{team}-{region}-{model}", "{team}--{model}"));
+        assert!(
+            e[0].contains(
+                "the name `legal--sonnet` for team `legal`, model `sonnet` is not valid: must not have two of"
+            ),
+            "{e:?}"
+        );
+        let e = errors(&SMALL.replace("{department} team: {model}", "{department} (team)"));
+        assert!(
+            e[0].contains("`teams.legal.description`: the description `Legal (team)`"),
+            "{e:?}"
+        );
+        let e = errors(&SMALL.replace("{team}-{region}-{model}", "{team}-{zone}"));
+        assert!(e[0].contains("unknown placeholder `{zone}`"), "{e:?}");
+    }
+
+    #[test]
+    fn reserved_and_aipctl_tag_keys_are_refused() {
+        let e = errors(&SMALL.replace("Project = ", "\"aws:project\" = "));
+        assert!(e[0].contains("`teams.search.tags.aws:project`: invalid tag key `aws:project`: keys starting with `aws:` are reserved"), "{e:?}");
+        let e = errors(&SMALL.replace("Project = ", "\"aipctl:source\" = "));
+        assert!(e[0].contains("aipctl sets `aipctl:source` itself"), "{e:?}");
+        let e = errors(&SMALL.replace("Project = ", "Department = "));
+        assert!(
+            e[0].contains("`teams.search.tags.Department`: conflicts with `teams.search.department`"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn a_model_without_a_source_for_a_region_is_refused() {
+        let e = errors(&SMALL.replace("regions = [\"eu-west-1\"]", "regions = [\"us-west-2\"]"));
+        assert!(
+            e[0].contains("`models.sonnet`: model `sonnet` has no source for region `us-west-2`"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn an_arn_source_must_be_in_the_region_it_serves() {
+        let text = SMALL.replace(
+            "source = \"amazon.nova-pro-v1:0\"",
+            "source = \"arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0\"",
+        );
+        let e = errors(&text);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].contains(
+                "`models.nova.source`: the ARN is in `us-east-1` but is used for region `eu-west-1`"
+            ),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn too_many_tags_counts_the_ones_aipctl_adds() {
+        let many: Vec<String> = (0..45).map(|i| format!("K{i} = \"v\"")).collect();
+        let many = many.join("\n");
+        let text = SMALL
+            .replace(
+                "[teams.legal]",
+                &format!("[teams.search.tags]\n{many}\n[teams.legal]"),
+            )
+            .replace("tags = { Project = \"ranking\" }\n", "");
+        let e = errors(&text);
+        assert!(
+            e[0].contains("49 tags plus the 3 aipctl adds exceed the limit of 50"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn the_example_org_is_eight_teams_by_three_models_by_two_regions() {
+        let spec = parse(include_str!("../../examples/org.toml")).unwrap();
+        assert_eq!(spec.entries.len(), 8 * 3 * 2);
+        assert_eq!(spec.regions.len(), 2);
+        let ds = spec.entries.iter().find(|e| e.team == "data-science").unwrap();
+        assert_eq!(ds.name.as_str(), "ds-haiku");
+        assert_eq!(ds.tags.get("Department"), Some("DataScience"));
+    }
+
+    #[test]
+    fn an_empty_spec_is_refused() {
+        let e = errors("");
+        assert_eq!(e, ["`teams`: the spec has no teams; add a `[teams.NAME]` table"]);
+    }
+}

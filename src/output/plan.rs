@@ -1,0 +1,157 @@
+//! The plan as people and scripts read it: one row per change, replacements
+//! first and in capitals with the ARN that will change; JSON is the saved-plan
+//! document itself (`plan -o json` and `plan --out` write the same thing).
+
+use comfy_table::{Attribute, Cell, Color, Table};
+
+use super::{View, new_table};
+use crate::domain::plan::{Change, PlanFile, Summary};
+use crate::domain::profile::BedrockArn;
+use crate::domain::tag::TagChange;
+
+/// `aipctl plan`, and the plan `apply` shows before it asks.
+pub struct PlanView<'a> {
+    pub file: &'a PlanFile,
+}
+
+impl serde::Serialize for PlanView<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.file.serialize(s)
+    }
+}
+
+/// `Department: + Search`, `CostCenter: CC-1010 -> CC-2020`, `Stray: - x`.
+fn tag_change(c: &TagChange) -> String {
+    match (&c.before, &c.after) {
+        (None, Some(a)) => format!("+ {}={a}", c.key),
+        (Some(b), None) => format!("- {}={b}", c.key),
+        (Some(b), Some(a)) => format!("~ {}={b} -> {a}", c.key),
+        (None, None) => format!("  {}", c.key),
+    }
+}
+
+/// The model a source ARN names, short: `us.anthropic.claude-…`.
+fn short_source(arn: &str) -> String {
+    BedrockArn::parse(arn).map_or_else(|| arn.to_owned(), |a| a.resource_id)
+}
+
+/// The detail lines of one change.
+fn detail(c: &Change) -> Vec<String> {
+    match c {
+        Change::Create { desired } => vec![format!(
+            "{} ({}) for team {}",
+            desired.model,
+            short_source(&desired.source),
+            desired.team
+        )],
+        Change::Retag {
+            tag_changes, adopt, ..
+        } => {
+            let mut lines = Vec::new();
+            if *adopt {
+                lines.push("made outside aipctl; becomes managed".to_owned());
+            }
+            lines.extend(tag_changes.iter().map(tag_change));
+            lines
+        }
+        Change::Replace { arn, reasons, .. } => {
+            let mut lines = vec![format!("ARN CHANGES: {arn} is deleted")];
+            lines.extend(reasons.iter().cloned());
+            lines
+        }
+        Change::Orphan { arn, protected, .. } => vec![
+            arn.clone(),
+            if *protected {
+                "protected (aipctl:protect=true): never deleted".to_owned()
+            } else {
+                "not in the spec: deleted only with `apply --prune`".to_owned()
+            },
+        ],
+    }
+}
+
+fn arn(c: &Change) -> &str {
+    match c {
+        Change::Create { .. } => "",
+        Change::Retag { arn, .. } | Change::Replace { arn, .. } | Change::Orphan { arn, .. } => arn,
+    }
+}
+
+impl View for PlanView<'_> {
+    fn table(&self) -> Table {
+        let mut t = new_table(&["action", "region", "name", "detail"]);
+        for c in &self.file.changes {
+            let action = match c {
+                Change::Replace { .. } => Cell::new("REPLACE").fg(Color::Red).add_attribute(Attribute::Bold),
+                Change::Create { .. } => Cell::new("create").fg(Color::Green),
+                Change::Retag { .. } => Cell::new("retag").fg(Color::Yellow),
+                Change::Orphan { .. } => Cell::new("orphan").fg(Color::Magenta),
+            };
+            t.add_row(vec![
+                action,
+                Cell::new(c.region().as_str()),
+                Cell::new(c.name()),
+                Cell::new(detail(c).join("\n")),
+            ]);
+        }
+        t
+    }
+
+    fn csv(&self) -> (Vec<String>, Vec<Vec<String>>) {
+        let header = ["action", "region", "name", "arn", "detail"]
+            .map(String::from)
+            .to_vec();
+        let rows = self
+            .file
+            .changes
+            .iter()
+            .map(|c| {
+                vec![
+                    c.action().to_owned(),
+                    c.region().to_string(),
+                    c.name().to_owned(),
+                    arn(c).to_owned(),
+                    detail(c).join("; "),
+                ]
+            })
+            .collect();
+        (header, rows)
+    }
+}
+
+/// `Plan: 3 to create, 1 to retag, 1 to replace, 2 orphans, 40 unchanged.`
+pub fn summary_line(s: &Summary) -> String {
+    if s.create + s.retag + s.replace + s.orphan == 0 {
+        return format!("No changes: {} profile(s) match the spec.", s.unchanged);
+    }
+    format!(
+        "Plan: {} to create, {} to retag, {} to replace, {} orphan(s), {} unchanged.",
+        s.create, s.retag, s.replace, s.orphan, s.unchanged
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tag_changes_read_like_a_diff() {
+        let c = |b: Option<&str>, a: Option<&str>| TagChange {
+            key: "K".into(),
+            before: b.map(str::to_owned),
+            after: a.map(str::to_owned),
+        };
+        assert_eq!(tag_change(&c(None, Some("v"))), "+ K=v");
+        assert_eq!(tag_change(&c(Some("v"), None)), "- K=v");
+        assert_eq!(tag_change(&c(Some("a"), Some("b"))), "~ K=a -> b");
+    }
+
+    #[test]
+    fn the_summary_says_when_nothing_changes() {
+        let s = Summary {
+            unchanged: 48,
+            ..Summary::default()
+        };
+        assert_eq!(summary_line(&s), "No changes: 48 profile(s) match the spec.");
+    }
+}
