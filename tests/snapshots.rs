@@ -29,6 +29,8 @@ fn help_texts() {
         "untag",
         "usage",
         "dashboard",
+        "plan",
+        "apply",
         "completions",
     ] {
         insta::assert_snapshot!(format!("help_{cmd}"), help(&[cmd, "--help"]));

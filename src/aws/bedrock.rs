@@ -265,6 +265,11 @@ impl Bedrock {
     }
 
     /// A foundation model by ID or ARN; `None` when this region does not have it.
+    ///
+    /// Bedrock answers a model the region does not offer with
+    /// `ValidationException` "The provided model identifier is invalid."
+    /// rather than `ResourceNotFoundException`; both mean "not here" (the ID's
+    /// syntax was checked before the call).
     pub async fn foundation_model(&self, identifier: &str) -> Result<Option<FoundationModel>> {
         match self
             .client
@@ -282,7 +287,14 @@ impl Bedrock {
                     .map(|t| t.as_str().to_owned())
                     .collect(),
             })),
-            Err(e) if e.code() == Some("ResourceNotFoundException") => Ok(None),
+            Err(e)
+                if e.code() == Some("ResourceNotFoundException")
+                    || (e.code() == Some("ValidationException")
+                        && e.message()
+                            .is_some_and(|m| m.contains("model identifier is invalid"))) =>
+            {
+                Ok(None)
+            }
             Err(e) => Err(self.fail("GetFoundationModel", &e)),
         }
     }

@@ -473,8 +473,25 @@ fn expand(c: &mut Checker<'_>, raw: &RawSpec) -> Spec {
     for (alias, model) in &raw.models {
         let field = format!("models.{}", alias.get_ref());
         check_key(c, alias, &field, "model alias");
+        // Every source is checked, used or not.
+        let written = model.source.iter().map(|s| (s, format!("{field}.source"))).chain(
+            model
+                .per_region
+                .iter()
+                .map(|(r, s)| (s, format!("{field}.per_region.{}", r.get_ref()))),
+        );
+        for (s, f) in written {
+            if let Err(e) = s.get_ref().parse::<ModelRef>() {
+                let at = c.at(s, f);
+                c.error(at, e.rule);
+            }
+        }
         for r in model.per_region.keys() {
             check_region(c, r, &format!("{field}.per_region.{}", r.get_ref()));
+        }
+        if model.source.is_none() && model.per_region.is_empty() {
+            let at = c.at(alias, field.clone());
+            c.error(at, "a model needs `source` or a `per_region` table");
         }
     }
     let default_regions = d

@@ -1,0 +1,708 @@
+//! Declarative provisioning against the emulator: `aipctl plan -f SPEC` and
+//! `aipctl apply -f SPEC | --plan FILE`, with the real binary over HTTP.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{World, json_out, stderr, stdout, world};
+use serde_json::{Value, json};
+
+const WRITES: &[&str] = &[
+    "CreateInferenceProfile",
+    "TagResource",
+    "UntagResource",
+    "DeleteInferenceProfile",
+];
+
+/// Two teams, one model, one region; the tests change it line by line.
+const SMALL: &str = r#"[defaults]
+regions = ["us-east-1"]
+models = ["nova"]
+
+[models.nova]
+source = "amazon.nova-pro-v1:0"
+
+[models.lite]
+source = "amazon.nova-lite-v1:0"
+
+[models.sonnet.per_region]
+us-east-1 = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
+
+[teams.search]
+department = "Search"
+cost_center = "CC-1010"
+
+[teams.support]
+department = "Support"
+cost_center = "CC-1020"
+"#;
+
+fn example() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/org.toml")
+}
+
+fn spec(w: &World, text: &str) -> PathBuf {
+    let path = w.home().join("spec.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn writes(w: &World) -> Vec<String> {
+    w.calls()
+        .into_iter()
+        .filter(|(_, op)| WRITES.contains(&op.as_str()))
+        .map(|(_, op)| op)
+        .collect()
+}
+
+fn count(w: &World, op: &str) -> usize {
+    w.calls().iter().filter(|(_, o)| o == op).count()
+}
+
+fn run(w: &World, args: &[&str]) -> std::process::Output {
+    w.aipctl().args(args).output().unwrap()
+}
+
+fn ok(w: &World, args: &[&str]) -> std::process::Output {
+    let out = run(w, args);
+    assert!(
+        out.status.success(),
+        "aipctl {args:?} failed:\n{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    out
+}
+
+fn apply(w: &World, path: &std::path::Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["apply", "-f", path.to_str().unwrap(), "--yes", "-o", "json"];
+    args.extend_from_slice(extra);
+    run(w, &args)
+}
+
+fn plan_json(w: &World, path: &std::path::Path) -> Value {
+    json_out(&ok(w, &["plan", "-f", path.to_str().unwrap(), "-o", "json"]))
+}
+
+/// Every application profile in the regions, as JSON.
+fn profiles(w: &World, regions: &str) -> Vec<Value> {
+    json_out(&ok(w, &["list", "--region", regions, "-o", "json"]))
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn results(out: &std::process::Output) -> Vec<String> {
+    json_out(out)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            format!(
+                "{} {}",
+                o["name"].as_str().unwrap(),
+                o["result"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn apply_creates_the_example_org_from_an_empty_account() {
+    let w = world();
+    let out = apply(&w, &example(), &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let res = results(&out);
+    assert_eq!(res.len(), 48);
+    assert!(res.iter().all(|r| r.ends_with(" created")), "{res:?}");
+    assert_eq!(count(&w, "CreateInferenceProfile"), 48);
+
+    let all = profiles(&w, "us-east-1,eu-west-1");
+    assert_eq!(all.len(), 48);
+    let mut slots: Vec<String> = all
+        .iter()
+        .map(|p| format!("{} {}", p["region"], p["tags"]["aipctl:slot"]))
+        .collect();
+    slots.sort();
+    slots.dedup();
+    assert_eq!(slots.len(), 48, "one profile per team x model x region");
+    let ds = all
+        .iter()
+        .find(|p| p["name"] == "ds-sonnet" && p["region"] == "eu-west-1")
+        .unwrap();
+    assert_eq!(ds["tags"]["aipctl:managed"], "true");
+    assert_eq!(ds["tags"]["Department"], "DataScience");
+    assert_eq!(ds["tags"]["CostCenter"], "CC-1070");
+    assert_eq!(ds["tags"]["ManagedBy"], "platform-team");
+    assert_eq!(
+        ds["tags"]["aipctl:source"],
+        format!(
+            "arn:aws:bedrock:eu-west-1:{}:inference-profile/eu.anthropic.claude-sonnet-4-5-20250929-v1:0",
+            common::ACCOUNT
+        )
+    );
+    assert_eq!(ds["description"], "DataScience team: sonnet");
+    let nova = all
+        .iter()
+        .find(|p| p["name"] == "search-nova-pro" && p["region"] == "us-east-1")
+        .unwrap();
+    assert_eq!(nova["routed_regions"], json!(["us-east-1"]));
+}
+
+#[test]
+fn a_second_apply_makes_no_write_call() {
+    let w = world();
+    assert!(apply(&w, &example(), &[]).status.success());
+    w.clear_requests();
+    let out = apply(&w, &example(), &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("No changes: 48 profile(s) match the spec."),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(writes(&w), Vec::<String>::new());
+    assert!(!w.calls().is_empty(), "the account was read");
+}
+
+#[test]
+fn a_team_cost_center_change_is_a_retag_with_the_tag_diff() {
+    let w = world();
+    let path = spec(&w, SMALL);
+    assert!(apply(&w, &path, &[]).status.success());
+    let arn_before = profiles(&w, "us-east-1")
+        .into_iter()
+        .find(|p| p["name"] == "search-nova")
+        .unwrap()["arn"]
+        .clone();
+
+    spec(&w, &SMALL.replace("CC-1010", "CC-2010"));
+    let plan = plan_json(&w, &path);
+    assert_eq!(plan["summary"]["retag"], 1);
+    assert_eq!(plan["summary"]["unchanged"], 1);
+    let change = &plan["changes"][0];
+    assert_eq!(change["action"], "retag");
+    assert_eq!(change["name"], "search-nova");
+    assert_eq!(change["arn"], arn_before);
+    assert_eq!(
+        change["tag_changes"],
+        json!([{"key": "CostCenter", "before": "CC-1010", "after": "CC-2010"}])
+    );
+
+    w.clear_requests();
+    let out = apply(&w, &path, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(results(&out), ["search-nova retagged"]);
+    assert_eq!(writes(&w), ["TagResource"]);
+    let after = profiles(&w, "us-east-1");
+    let search = after.iter().find(|p| p["name"] == "search-nova").unwrap();
+    assert_eq!(search["tags"]["CostCenter"], "CC-2010");
+    assert_eq!(search["arn"], arn_before, "tags change in place");
+}
+
+#[test]
+fn a_tag_removed_from_the_spec_is_removed_from_the_profile() {
+    let w = world();
+    let with_owner = SMALL.replace("CC-1020\"", "CC-1020\"\nowner = \"kenji\"");
+    let path = spec(&w, &with_owner);
+    assert!(apply(&w, &path, &[]).status.success());
+    spec(&w, SMALL);
+    w.clear_requests();
+    let out = apply(&w, &path, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(writes(&w), ["UntagResource"]);
+    let support = profiles(&w, "us-east-1")
+        .into_iter()
+        .find(|p| p["name"] == "support-nova")
+        .unwrap();
+    assert_eq!(support["tags"].get("Owner"), None);
+}
+
+#[test]
+fn a_replacement_is_refused_without_allow_replace_and_done_with_it() {
+    let w = world();
+    let path = spec(&w, SMALL);
+    assert!(apply(&w, &path, &[]).status.success());
+    let old_arn = profiles(&w, "us-east-1")
+        .into_iter()
+        .find(|p| p["name"] == "search-nova")
+        .unwrap()["arn"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // The search team moves to another model: AWS cannot change it in place.
+    let moved = SMALL.replace(
+        "cost_center = \"CC-1010\"",
+        "cost_center = \"CC-1010\"\nmodels = [\"lite\"]\nname = \"search-nova\"",
+    );
+    spec(&w, &moved);
+    let table = ok(&w, &["plan", "-f", path.to_str().unwrap()]);
+    let text = stdout(&table);
+    assert!(text.contains("REPLACE"), "{text}");
+    assert!(
+        text.contains(&format!("ARN CHANGES: {old_arn} is deleted")),
+        "{text}"
+    );
+    assert!(
+        text.contains("model source `arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0` -> `arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0`"),
+        "{text}"
+    );
+
+    w.clear_requests();
+    let out = apply(&w, &path, &[]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("the plan replaces 1 profile(s), which gives them new ARNs: `search-nova` in us-east-1"),
+        "{err}"
+    );
+    assert!(err.contains("hint: pass `--allow-replace`"), "{err}");
+    assert_eq!(writes(&w), Vec::<String>::new());
+
+    let out = apply(&w, &path, &["--allow-replace"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(results(&out), ["search-nova replaced"]);
+    assert_eq!(
+        json_out(&out)[0]["error"],
+        format!("was {old_arn}"),
+        "the outcome names the old ARN"
+    );
+    let now = profiles(&w, "us-east-1");
+    assert_eq!(now.len(), 2);
+    let search = now.iter().find(|p| p["name"] == "search-nova").unwrap();
+    assert_ne!(search["arn"], old_arn.as_str());
+    assert_eq!(
+        search["models"],
+        json!(["arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0"])
+    );
+    assert_eq!(search["tags"]["aipctl:slot"], "search/lite");
+}
+
+#[test]
+fn a_renamed_entry_is_one_replacement_not_an_orphan_and_a_creation() {
+    let w = world();
+    let path = spec(&w, SMALL);
+    assert!(apply(&w, &path, &[]).status.success());
+    spec(
+        &w,
+        &SMALL.replace(
+            "models = [\"nova\"]",
+            "models = [\"nova\"]\nname = \"{department}-{model}\"",
+        ),
+    );
+    let plan = plan_json(&w, &path);
+    assert_eq!(plan["summary"]["replace"], 2, "{plan}");
+    assert_eq!(plan["summary"]["orphan"], 0);
+    assert_eq!(
+        plan["changes"][0]["reasons"],
+        json!(["name `search-nova` -> `Search-nova`"])
+    );
+    let out = apply(&w, &path, &["--allow-replace"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut names: Vec<String> = profiles(&w, "us-east-1")
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["Search-nova", "Support-nova"]);
+}
+
+#[test]
+fn orphans_are_deleted_only_with_prune_and_never_when_protected() {
+    let w = world();
+    let three = format!(
+        "{SMALL}\n[teams.legal]\ndepartment = \"Legal\"\ntags = {{ \"aipctl:protect\" = \"true\" }}\n"
+    );
+    let path = spec(&w, &three);
+    assert!(apply(&w, &path, &[]).status.success());
+    // Someone's own profile: not managed, never an orphan.
+    w.seed_profiles(json!([{"region": "us-east-1", "name": "by-hand", "source": common::NOVA_PRO}]));
+
+    // The support and legal teams are gone from the spec.
+    spec(
+        &w,
+        &SMALL.replace(
+            "[teams.support]\ndepartment = \"Support\"\ncost_center = \"CC-1020\"\n",
+            "",
+        ),
+    );
+    let plan = plan_json(&w, &path);
+    let orphans: Vec<String> = plan["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {} protected={}",
+                c["action"].as_str().unwrap(),
+                c["name"].as_str().unwrap(),
+                c["protected"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        orphans,
+        [
+            "orphan legal-nova protected=true",
+            "orphan support-nova protected=false"
+        ]
+    );
+
+    w.clear_requests();
+    let out = apply(&w, &path, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(results(&out), ["legal-nova protected", "support-nova kept"]);
+    assert_eq!(writes(&w), Vec::<String>::new());
+
+    let out = apply(&w, &path, &["--prune"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(results(&out), ["legal-nova protected", "support-nova deleted"]);
+    assert_eq!(writes(&w), ["DeleteInferenceProfile"]);
+    let mut names: Vec<String> = profiles(&w, "us-east-1")
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["by-hand", "legal-nova", "search-nova"]);
+}
+
+#[test]
+fn apply_refuses_without_a_terminal_unless_yes() {
+    let w = world();
+    let path = spec(&w, SMALL);
+    let out = run(&w, &["apply", "-f", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3));
+    let err = stderr(&out);
+    assert!(
+        err.contains("Plan: 2 to create"),
+        "the plan is shown first: {err}"
+    );
+    assert!(err.contains("stdin is not a terminal"), "{err}");
+    assert_eq!(writes(&w), Vec::<String>::new());
+}
+
+#[test]
+fn an_apply_interrupted_by_faults_converges_on_rerun_without_duplicates() {
+    let w = world();
+    // Three creations commit but their answers are lost; three more fail outright.
+    w.faults(json!([
+        {"service": "bedrock", "operation": "CreateInferenceProfile", "error": "InternalServerException", "status": 500, "count": 3, "after_action": true},
+        {"service": "bedrock", "operation": "CreateInferenceProfile", "error": "InternalServerException", "status": 500, "count": 3},
+    ]));
+    let out = apply(&w, &example(), &["--max-attempts", "1"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("6 of 48 changes failed"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(profiles(&w, "us-east-1,eu-west-1").len(), 45);
+
+    w.control("DELETE", "/_emu/faults", None);
+    let out = apply(&w, &example(), &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        results(&out).len(),
+        3,
+        "only the three never made: {:?}",
+        results(&out)
+    );
+
+    let all = profiles(&w, "us-east-1,eu-west-1");
+    assert_eq!(all.len(), 48);
+    let mut keys: Vec<String> = all
+        .iter()
+        .map(|p| format!("{} {}", p["region"], p["name"]))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), 48, "no duplicates");
+    w.clear_requests();
+    assert!(apply(&w, &example(), &[]).status.success());
+    assert_eq!(writes(&w), Vec::<String>::new());
+}
+
+#[test]
+fn an_interrupted_replacement_is_finished_by_the_next_run() {
+    let w = world();
+    let path = spec(&w, SMALL);
+    assert!(apply(&w, &path, &[]).status.success());
+    spec(
+        &w,
+        &SMALL.replace(
+            "source = \"amazon.nova-pro-v1:0\"",
+            "source = \"amazon.nova-lite-v1:0\"",
+        ),
+    );
+    // The old profiles are deleted, then creation fails.
+    w.faults(json!([{"service": "bedrock", "operation": "CreateInferenceProfile", "error": "ServiceUnavailableException", "status": 503, "count": 2}]));
+    let out = apply(&w, &path, &["--allow-replace", "--max-attempts", "1"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(profiles(&w, "us-east-1").len(), 0);
+
+    w.control("DELETE", "/_emu/faults", None);
+    let plan = plan_json(&w, &path);
+    assert_eq!(plan["summary"]["create"], 2, "{plan}");
+    let out = apply(&w, &path, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let now = profiles(&w, "us-east-1");
+    assert_eq!(now.len(), 2);
+    assert!(now.iter().all(|p| {
+        p["models"][0]
+            .as_str()
+            .unwrap()
+            .ends_with("amazon.nova-lite-v1:0")
+    }));
+}
+
+#[test]
+fn a_saved_plan_is_applied_exactly_and_refused_when_the_account_changed() {
+    let w = world();
+    let path = spec(&w, SMALL);
+    assert!(apply(&w, &path, &[]).status.success());
+    spec(&w, &SMALL.replace("CC-1010", "CC-2010"));
+    let saved = w.home().join("plan.json");
+    let out = ok(
+        &w,
+        &[
+            "plan",
+            "-f",
+            path.to_str().unwrap(),
+            "--out",
+            saved.to_str().unwrap(),
+        ],
+    );
+    assert!(stderr(&out).contains("plan saved to"), "{}", stderr(&out));
+    let file: Value = serde_json::from_str(&std::fs::read_to_string(&saved).unwrap()).unwrap();
+    assert_eq!(file["format"], "aipctl-plan/1");
+    assert_eq!(file["fingerprint"]["account"], common::ACCOUNT);
+    assert_eq!(file["fingerprint"]["regions"], json!(["us-east-1"]));
+    assert_eq!(
+        file["fingerprint"]["profiles"][0]["tags"]["CostCenter"],
+        "CC-1010"
+    );
+
+    // Someone changes the profile the plan touches.
+    ok(&w, &["tag", "search-nova", "CostCenter=CC-3010"]);
+    w.clear_requests();
+    let out = run(&w, &["apply", "--plan", saved.to_str().unwrap(), "--yes"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("the account changed since the plan in"), "{err}");
+    assert!(
+        err.contains("`search-nova` in us-east-1: tag `CostCenter` was `CC-1010`, is now `CC-3010`"),
+        "{err}"
+    );
+    assert_eq!(writes(&w), Vec::<String>::new());
+
+    // Put it back: the plan applies, exactly (one tag call), with no spec at hand.
+    ok(&w, &["tag", "search-nova", "CostCenter=CC-1010"]);
+    std::fs::remove_file(&path).unwrap();
+    w.clear_requests();
+    let out = run(
+        &w,
+        &["apply", "--plan", saved.to_str().unwrap(), "--yes", "-o", "json"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(results(&out), ["search-nova retagged"]);
+    assert_eq!(writes(&w), ["TagResource"]);
+}
+
+#[test]
+fn a_saved_plan_that_was_edited_or_is_not_a_plan_is_refused_before_any_request() {
+    let w = world();
+    let path = spec(&w, SMALL);
+    let saved = w.home().join("plan.json");
+    ok(
+        &w,
+        &[
+            "plan",
+            "-f",
+            path.to_str().unwrap(),
+            "--out",
+            saved.to_str().unwrap(),
+        ],
+    );
+    let text = std::fs::read_to_string(&saved).unwrap();
+    std::fs::write(&saved, text.replace(common::ACCOUNT, "999999999999")).unwrap();
+    w.clear_requests();
+    let out = run(&w, &["apply", "--plan", saved.to_str().unwrap(), "--yes"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("was edited"), "{}", stderr(&out));
+    std::fs::write(&saved, "{}").unwrap();
+    let out = run(&w, &["apply", "--plan", saved.to_str().unwrap(), "--yes"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("is not a plan written by `aipctl plan --out`"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(w.calls().is_empty(), "{:?}", w.calls());
+}
+
+#[test]
+fn spec_errors_exit_2_with_file_line_and_field_before_any_request() {
+    let w = world();
+    let cases: &[(&str, String, &str)] = &[
+        (
+            "invalid TOML",
+            SMALL.replace("cost_center = \"CC-1010\"", "cost_center = CC-1010"),
+            "spec.toml:16: `teams.search.cost_center`: invalid string",
+        ),
+        (
+            "unknown key",
+            SMALL.replace("cost_center = \"CC-1010\"", "cost_centre = \"CC-1010\""),
+            "spec.toml:16: `teams.search.cost_centre`: unknown field `cost_centre`, expected one of",
+        ),
+        (
+            "missing department",
+            SMALL.replace("department = \"Support\"\n", ""),
+            "`teams.support.department`: missing field `department`",
+        ),
+        (
+            "duplicate names after templating",
+            SMALL.replace(
+                "cost_center = \"CC-1020\"",
+                "cost_center = \"CC-1020\"\nname = \"search-{model}\"",
+            ),
+            "spec.toml:21: `teams.support.name`: team `support`, model `nova` and team `search` (line 14), model `nova` both get the name `search-nova` in us-east-1",
+        ),
+        (
+            "a name AWS would reject",
+            SMALL.replace(
+                "models = [\"nova\"]",
+                "models = [\"nova\"]\nname = \"{team}.{model}\"",
+            ),
+            "spec.toml:4: `defaults.name`: the name `search.nova` for team `search`, model `nova` is not valid: `.` is not allowed",
+        ),
+        (
+            "a tag value AWS would reject",
+            SMALL.replace("CC-1010", "CC#1010"),
+            "spec.toml:16: `teams.search.cost_center`: invalid tag value `CC#1010`: `#` is not allowed",
+        ),
+        (
+            "a reserved tag key",
+            SMALL.replace("cost_center = \"CC-1010\"", "tags = { \"aws:team\" = \"x\" }"),
+            "spec.toml:16: `teams.search.tags.aws:team`: invalid tag key `aws:team`: keys starting with `aws:` are reserved for AWS",
+        ),
+        (
+            "an unknown model alias",
+            SMALL.replace("models = [\"nova\"]", "models = [\"opus\"]"),
+            "spec.toml:3: `defaults.models[0]`: unknown model alias `opus`; the spec defines lite, nova, sonnet",
+        ),
+        (
+            "an unknown region",
+            SMALL.replace("regions = [\"us-east-1\"]", "regions = [\"us-east-7\"]"),
+            "spec.toml:2: `defaults.regions[0]`: unknown region `us-east-7`: Bedrock is offered in",
+        ),
+        (
+            "a malformed model reference",
+            SMALL.replace("amazon.nova-lite-v1:0", "nova lite"),
+            "spec.toml:9: `models.lite.source`: expected a model ID like",
+        ),
+    ];
+    for (what, text, expected) in cases {
+        let path = spec(&w, text);
+        for verb in ["plan", "apply"] {
+            w.clear_requests();
+            let out = run(&w, &[verb, "-f", path.to_str().unwrap(), "--yes"]);
+            assert_eq!(out.status.code(), Some(2), "{what} ({verb}): {}", stderr(&out));
+            let err = stderr(&out);
+            let shown = err.replace(&format!("{}", path.parent().unwrap().display()), "");
+            assert!(
+                shown.contains(expected),
+                "{what} ({verb}): expected {expected:?} in\n{err}"
+            );
+            assert!(
+                err.contains("hint: the spec format is described in the README"),
+                "{what}: {err}"
+            );
+            assert!(
+                w.calls().is_empty(),
+                "{what} ({verb}) made requests: {:?}",
+                w.calls()
+            );
+        }
+    }
+}
+
+#[test]
+fn every_spec_problem_is_reported_at_once() {
+    let w = world();
+    let text = SMALL.replace("CC-1010", "CC#1010").replace(
+        "department = \"Support\"",
+        "department = \"Support\"\nregions = [\"mars-1\"]",
+    );
+    let path = spec(&w, &text);
+    let out = run(&w, &["plan", "-f", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("2 problems in"), "{err}");
+    assert!(err.contains("spec.toml:16: `teams.search.cost_center`"), "{err}");
+    assert!(err.contains("spec.toml:20: `teams.support.regions[0]`"), "{err}");
+}
+
+#[test]
+fn a_model_a_region_does_not_offer_is_an_input_error_at_its_line() {
+    let w = world();
+    let text = SMALL.replace("regions = [\"us-east-1\"]", "regions = [\"ca-central-1\"]");
+    let path = spec(&w, &text);
+    let out = run(&w, &["apply", "-f", path.to_str().unwrap(), "--yes"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("spec.toml:6: `models.nova.source`: foundation model `amazon.nova-pro-v1:0` is not offered in ca-central-1"),
+        "{err}"
+    );
+    assert_eq!(writes(&w), Vec::<String>::new());
+}
+
+/// Replaces 12-character profile IDs and the digest, which change every run.
+fn redact(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("application-inference-profile/") {
+        let start = i + "application-inference-profile/".len();
+        out.push_str(&rest[..start]);
+        out.push_str("[ID]");
+        let skip = rest[start..]
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .count();
+        rest = &rest[start + skip..];
+    }
+    out.push_str(rest);
+    out.lines()
+        .map(|l| match l.find("\"digest\": \"") {
+            Some(i) => format!("{}\"digest\": \"[DIGEST]\",", &l[..i]),
+            None => l.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn plan_views() {
+    let w = world();
+    let before = format!(
+        "{SMALL}\n[teams.legal]\ndepartment = \"Legal\"\n\n[teams.finance]\ndepartment = \"Finance\"\n"
+    );
+    let path = spec(&w, &before);
+    assert!(apply(&w, &path, &[]).status.success());
+    // search: new cost center (retag); support: another model under the same
+    // name (replace); legal: gone (orphan); marketing: new (create); finance: as is.
+    let after = SMALL.replace("CC-1010", "CC-2010").replace(
+        "cost_center = \"CC-1020\"",
+        "cost_center = \"CC-1020\"\nmodels = [\"sonnet\"]\nname = \"support-nova\"",
+    ) + "\n[teams.marketing]\ndepartment = \"Marketing\"\n\n[teams.finance]\ndepartment = \"Finance\"\n";
+    spec(&w, &after);
+    let table = ok(&w, &["plan", "-f", path.to_str().unwrap()]);
+    insta::assert_snapshot!(
+        "plan_table",
+        redact(&format!("{}\n--- stderr ---\n{}", stdout(&table), stderr(&table)))
+    );
+    let json = ok(&w, &["plan", "-f", path.to_str().unwrap(), "-o", "json"]);
+    insta::assert_snapshot!("plan_json", redact(&stdout(&json)));
+}
