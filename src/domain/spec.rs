@@ -905,6 +905,22 @@ description = "{department} team: {model}"
     }
 
     #[test]
+    fn the_readme_example_is_a_valid_spec() {
+        let readme = include_str!("../../README.md");
+        let start = readme.find("```toml\n").expect("the README has a spec example") + 8;
+        let end = start + readme[start..].find("```").unwrap();
+        let spec = parse(&readme[start..end]).unwrap();
+        let legal: Vec<&str> = spec
+            .entries
+            .iter()
+            .filter(|e| e.team == "legal")
+            .map(|e| e.name.as_str())
+            .collect();
+        assert_eq!(legal, ["legal-eu-west-1-sonnet"]);
+        assert_eq!(spec.entries.len(), 5);
+    }
+
+    #[test]
     fn an_empty_spec_is_refused() {
         let e = errors("");
         assert_eq!(e, ["`teams`: the spec has no teams; add a `[teams.NAME]` table"]);
