@@ -121,6 +121,8 @@ pub enum Command {
     Usage(UsageArgs),
     /// Build (and put) CloudWatch dashboards of token and prompt-cache metrics
     Dashboard(DashboardArgs),
+    /// Find profiles with no traffic and delete them safely (a dry run unless `--apply`)
+    Prune(PruneArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
 }
@@ -219,6 +221,52 @@ pub struct DashboardArgs {
     /// Delete the dashboard NAME (and its numbered parts), if aipctl made it
     #[arg(long, conflicts_with_all = ["print", "from_json"])]
     pub delete: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "A profile is idle when CloudWatch shows no invocations and no input tokens for it over \
+the idle window. Profiles younger than --min-age are never idle by missing data alone; \
+aipctl:protect=true is never pruned.
+
+Examples:
+  aipctl prune --all-regions                       # the plan: what is idle and why
+  aipctl prune --idle 60d --plan-out idle.json     # save the plan for review
+  aipctl prune --from-plan idle.json --apply       # delete exactly that plan, re-checking each profile
+  aipctl prune --mark                              # tag idle profiles aipctl:idle-since=DATE
+  aipctl prune --grace 14d --apply                 # later: delete those marked 14+ days ago, still idle"
+)]
+pub struct PruneArgs {
+    #[command(flatten)]
+    pub filter: ProfileFilterArgs,
+
+    /// How long without invocations or input tokens makes a profile idle (`30d`, `8w`)
+    #[arg(long, value_name = "SPAN", default_value = "30d", value_parser = parse_span)]
+    pub idle: jiff::SignedDuration,
+
+    /// Never call a profile younger than this idle [default: the idle window]
+    #[arg(long, value_name = "SPAN", value_parser = parse_span)]
+    pub min_age: Option<jiff::SignedDuration>,
+
+    /// Delete the idle profiles (asks first; without a terminal needs `--yes`)
+    #[arg(long)]
+    pub apply: bool,
+
+    /// Write the plan (the profiles to delete) to FILE, for `--from-plan`
+    #[arg(long, value_name = "FILE")]
+    pub plan_out: Option<PathBuf>,
+
+    /// Act on exactly the profiles of a saved plan, re-checking each one's tags and traffic first
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["mark", "grace", "tags", "untagged", "name", "idle", "min_age", "plan_out"])]
+    pub from_plan: Option<PathBuf>,
+
+    /// Tag idle profiles `aipctl:idle-since=DATE` instead of deleting them (a grace period for owners)
+    #[arg(long, conflicts_with_all = ["apply", "grace"])]
+    pub mark: bool,
+
+    /// Delete only profiles marked idle at least this long ago and still idle; unmark those active again
+    #[arg(long, value_name = "SPAN", value_parser = parse_span)]
+    pub grace: Option<jiff::SignedDuration>,
 }
 
 /// A metrics window: `--since` or `--from`/`--to`.
@@ -357,6 +405,10 @@ fn parse_profile_ref(s: &str) -> Result<ProfileRef, String> {
 
 fn parse_since(s: &str) -> Result<jiff::SignedDuration, String> {
     crate::domain::window::parse_span("--since", s).map_err(|e| e.rule)
+}
+
+fn parse_span(s: &str) -> Result<jiff::SignedDuration, String> {
+    crate::domain::window::parse_span("span", s).map_err(|e| e.rule)
 }
 
 fn parse_from(s: &str) -> Result<jiff::civil::Date, String> {

@@ -29,6 +29,7 @@ fn help_texts() {
         "untag",
         "usage",
         "dashboard",
+        "prune",
         "completions",
     ] {
         insta::assert_snapshot!(format!("help_{cmd}"), help(&[cmd, "--help"]));

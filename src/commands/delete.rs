@@ -115,7 +115,7 @@ pub async fn run(args: DeleteArgs, g: &GlobalArgs, out: &mut Output) -> Result<(
     Ok(())
 }
 
-fn outcome(p: &Profile, result: &'static str, error: Option<String>) -> Outcome {
+pub(super) fn outcome(p: &Profile, result: &'static str, error: Option<String>) -> Outcome {
     Outcome {
         name: p.name.clone(),
         arn: p.arn.clone(),
@@ -145,7 +145,9 @@ fn show_plan(out: &mut Output, deletable: &[Profile], protected: &[Profile]) {
     }
 }
 
-async fn delete_all(aws: &Aws, profiles: Vec<Profile>, out: &mut Output) -> Vec<Outcome> {
+/// Deletes `profiles` with bounded concurrency and a progress bar; one
+/// outcome each (`deleted`, `already-gone` or `failed`), sorted.
+pub(super) async fn delete_all(aws: &Aws, profiles: Vec<Profile>, out: &mut Output) -> Vec<Outcome> {
     let bar = out.progress(profiles.len() as u64, "deleting");
     let results: Vec<Outcome> = stream::iter(profiles.into_iter().map(|p| {
         let b = aws.bedrock(&p.region);

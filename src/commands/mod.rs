@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod delete;
 pub mod describe;
 pub mod list;
+pub mod prune;
 pub mod tag;
 pub mod untag;
 pub mod usage;
@@ -36,22 +37,28 @@ pub async fn run(cli: Cli, out: &mut Output) -> Result<()> {
         Command::Untag(args) => untag::run(args, g, out).await,
         Command::Usage(args) => usage::run(args, g, out).await,
         Command::Dashboard(args) => dashboard::run(args, g, out).await,
+        Command::Prune(args) => prune::run(args, g, out).await,
         Command::Completions(args) => completions::run(&args, out),
     }
 }
 
 /// AWS settings and the chosen regions.
 pub async fn connect(g: &GlobalArgs) -> Result<(Aws, Vec<Region>)> {
-    let aws = Aws::load(&Settings {
+    let aws = load(g).await;
+    let regions = aws.regions(&g.regions, g.all_regions)?;
+    Ok((aws, regions))
+}
+
+/// AWS settings alone, for commands whose regions come from a file.
+pub async fn load(g: &GlobalArgs) -> Aws {
+    Aws::load(&Settings {
         profile: g.aws_profile.clone(),
         endpoint_url: g.endpoint_url.clone(),
         max_attempts: g.max_attempts,
         timeout: Duration::from_secs(g.timeout),
         concurrency: usize::from(g.concurrency),
     })
-    .await;
-    let regions = aws.regions(&g.regions, g.all_regions)?;
-    Ok((aws, regions))
+    .await
 }
 
 impl From<ProfileFilterArgs> for ProfileFilter {

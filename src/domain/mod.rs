@@ -4,6 +4,7 @@
 pub mod dashboard;
 pub mod filter;
 pub mod profile;
+pub mod prune;
 pub mod region;
 pub mod tag;
 pub mod usage;

@@ -171,7 +171,7 @@ impl FromStr for TagFilter {
 }
 
 /// A resource's tags, ordered by key so every view is stable.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(transparent)]
 pub struct Tags(BTreeMap<String, String>);
 

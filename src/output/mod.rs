@@ -6,6 +6,7 @@
 //! sees. Nothing here calls AWS or reads the clock.
 
 pub mod profiles;
+pub mod prune;
 pub mod usage;
 
 use std::io::{self, IsTerminal, Write};
