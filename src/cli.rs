@@ -91,9 +91,19 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
 
-    /// Attempts per AWS request, including the first; throttling and 5xx are retried with adaptive backoff
+    /// Attempts per AWS request, including the first; throttling and 5xx are retried with backoff
     #[arg(long, global = true, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=20))]
     pub max_attempts: u32,
+
+    /// `adaptive` also slows the request rate after throttling (kind to shared quotas); `standard` only backs off
+    #[arg(long, global = true, value_enum, default_value_t = RetryMode::Adaptive)]
+    pub retry_mode: RetryMode,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RetryMode {
+    Standard,
+    Adaptive,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -24,6 +24,8 @@ pub struct Settings {
     pub profile: Option<String>,
     pub endpoint_url: Option<String>,
     pub max_attempts: u32,
+    /// Adds a client-side rate limiter after throttling to the standard backoff.
+    pub adaptive_retry: bool,
     pub timeout: Duration,
     pub concurrency: usize,
 }
@@ -39,10 +41,17 @@ impl Aws {
     pub async fn load(settings: &Settings) -> Self {
         let attempt_timeout = settings.timeout.min(Duration::from_secs(30));
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            // Adaptive: the standard exponential backoff with jitter, plus a
-            // client-side rate limiter that slows down after throttling, which
-            // suits bulk listing and deleting against unpublished TPS limits.
-            .retry_config(RetryConfig::adaptive().with_max_attempts(settings.max_attempts))
+            // Adaptive (the default): the standard exponential backoff with
+            // jitter, plus a client-side rate limiter that slows down after
+            // throttling, which suits bulk work against unpublished TPS limits.
+            .retry_config(
+                if settings.adaptive_retry {
+                    RetryConfig::adaptive()
+                } else {
+                    RetryConfig::standard()
+                }
+                .with_max_attempts(settings.max_attempts),
+            )
             .timeout_config(
                 TimeoutConfig::builder()
                     .operation_timeout(settings.timeout)

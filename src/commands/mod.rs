@@ -55,6 +55,7 @@ pub async fn load(g: &GlobalArgs) -> Aws {
         profile: g.aws_profile.clone(),
         endpoint_url: g.endpoint_url.clone(),
         max_attempts: g.max_attempts,
+        adaptive_retry: g.retry_mode == crate::cli::RetryMode::Adaptive,
         timeout: Duration::from_secs(g.timeout),
         concurrency: usize::from(g.concurrency),
     })
