@@ -9,7 +9,7 @@
 
 use futures::{StreamExt, stream};
 
-use super::{confirm, connect, resolve};
+use super::{confirm, connect, resolve_many};
 use crate::aws::Aws;
 use crate::aws::bedrock::Deleted;
 use crate::cli::{DeleteArgs, GlobalArgs};
@@ -33,14 +33,7 @@ pub async fn run(args: DeleteArgs, g: &GlobalArgs, out: &mut Output) -> Result<(
             .filter(|p| filter.matches(p))
             .collect()
     } else {
-        let mut found: Vec<Profile> = Vec::new();
-        for r in &args.profiles {
-            let p = resolve(&aws, &regions, r).await?;
-            if !found.iter().any(|f| f.arn == p.arn) {
-                found.push(p);
-            }
-        }
-        found
+        resolve_many(&aws, &regions, &args.profiles).await?
     };
 
     let (protected, deletable): (Vec<Profile>, Vec<Profile>) =

@@ -78,49 +78,73 @@ impl From<ProfileFilterArgs> for ProfileFilter {
 /// the application profiles of every chosen region; a name found in two
 /// regions is an error that lists both ARNs.
 pub async fn resolve(aws: &Aws, regions: &[Region], reference: &ProfileRef) -> Result<Profile> {
-    let mut found = match reference {
-        ProfileRef::Arn(arn) => {
-            let region: Region = arn.region.parse()?;
-            let b = aws.bedrock(&region);
-            let p = b.get_profile(&arn.to_string()).await?;
-            p.into_iter().collect::<Vec<_>>()
-        }
-        ProfileRef::IdOrName(_) => {
-            let lists: Vec<Vec<Profile>> = stream::iter(regions.iter().map(|r| {
-                let b = aws.bedrock(r);
-                async move { b.list_profiles().await }
-            }))
-            .buffer_unordered(aws.concurrency)
-            .try_collect()
-            .await?;
-            lists
-                .into_iter()
-                .flatten()
-                .filter(|p| reference.matches(p))
-                .collect()
-        }
+    let mut found = resolve_many(aws, regions, std::slice::from_ref(reference)).await?;
+    Ok(found.remove(0))
+}
+
+/// [`resolve`] for several references, listing each region once, whatever
+/// the number of names. Profiles come back with tags, in the order asked,
+/// without duplicates.
+pub async fn resolve_many(aws: &Aws, regions: &[Region], references: &[ProfileRef]) -> Result<Vec<Profile>> {
+    let by_name = references.iter().any(|r| matches!(r, ProfileRef::IdOrName(_)));
+    let listed: Vec<Profile> = if by_name {
+        let lists: Vec<Vec<Profile>> = stream::iter(regions.iter().map(|r| {
+            let b = aws.bedrock(r);
+            async move { b.list_profiles().await }
+        }))
+        .buffer_unordered(aws.concurrency)
+        .try_collect()
+        .await?;
+        lists.into_iter().flatten().collect()
+    } else {
+        Vec::new()
     };
-    match found.len() {
-        0 => Err(Error::ProfileNotFound {
-            reference: reference.to_string(),
-            regions: match reference {
-                ProfileRef::Arn(a) => a.region.clone(),
-                ProfileRef::IdOrName(_) => region_list(regions),
-            },
-        }),
-        1 => {
-            let mut p = found.remove(0);
-            p.tags = aws.bedrock(&p.region).tags(&p.arn).await?;
-            Ok(p)
-        }
-        _ => {
-            crate::aws::bedrock::sort_profiles(&mut found);
-            Err(Error::AmbiguousProfile {
-                name: reference.to_string(),
-                arns: found.into_iter().map(|p| p.arn).collect(),
-            })
+    let mut chosen: Vec<Profile> = Vec::with_capacity(references.len());
+    for reference in references {
+        let mut found: Vec<Profile> = match reference {
+            ProfileRef::Arn(arn) => {
+                let region: Region = arn.region.parse()?;
+                aws.bedrock(&region)
+                    .get_profile(&arn.to_string())
+                    .await?
+                    .into_iter()
+                    .collect()
+            }
+            ProfileRef::IdOrName(_) => listed.iter().filter(|p| reference.matches(p)).cloned().collect(),
+        };
+        match found.len() {
+            0 => {
+                return Err(Error::ProfileNotFound {
+                    reference: reference.to_string(),
+                    regions: match reference {
+                        ProfileRef::Arn(a) => a.region.clone(),
+                        ProfileRef::IdOrName(_) => region_list(regions),
+                    },
+                });
+            }
+            1 => {
+                let p = found.remove(0);
+                if !chosen.iter().any(|c| c.arn == p.arn) {
+                    chosen.push(p);
+                }
+            }
+            _ => {
+                crate::aws::bedrock::sort_profiles(&mut found);
+                return Err(Error::AmbiguousProfile {
+                    name: reference.to_string(),
+                    arns: found.into_iter().map(|p| p.arn).collect(),
+                });
+            }
         }
     }
+    let with_tags: Vec<Profile> = stream::iter(chosen.into_iter().map(|mut p| async move {
+        p.tags = aws.bedrock(&p.region).tags(&p.arn).await?;
+        Ok::<_, Error>(p)
+    }))
+    .buffered(aws.concurrency)
+    .try_collect()
+    .await?;
+    Ok(with_tags)
 }
 
 fn region_list(regions: &[Region]) -> String {
