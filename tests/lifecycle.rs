@@ -631,3 +631,41 @@ fn throttling_is_retried_until_it_passes() {
     assert_eq!(json_out(&out).as_array().unwrap().len(), 3);
     assert_eq!(count(&w.calls(), "ListTagsForResource"), 5);
 }
+
+#[test]
+fn list_says_how_close_each_region_is_to_the_quota() {
+    let w = world();
+    seed_three(&w);
+    let out = w
+        .aipctl()
+        .args(["list", "--region", "us-east-1,us-west-2,eu-west-1"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(
+        stderr(&out).contains(
+            "profiles against the usual quota of about 1000 a region: us-east-1 2 (0%), us-west-2 1 (0%)"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    w.control(
+        "POST",
+        "/_emu/quotas",
+        Some(json!({"application_profiles": 2000})),
+    );
+    let specs: Vec<serde_json::Value> = (0..850)
+        .map(|i| json!({"region": "eu-west-1", "name": format!("p{i:04}"), "source": NOVA_PRO}))
+        .collect();
+    w.seed_profiles(json!(specs));
+    let out = w
+        .aipctl()
+        .args(["list", "--region", "eu-west-1", "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&out).contains("warning:") && stderr(&out).contains("near the quota: eu-west-1"),
+        "{}",
+        stderr(&out)
+    );
+}
