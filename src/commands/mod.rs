@@ -72,6 +72,17 @@ impl From<ProfileFilterArgs> for ProfileFilter {
     }
 }
 
+/// The profiles of `regions` that `filter` keeps, with tags. Names are
+/// matched before tags are fetched, saving a call per excluded profile.
+pub async fn select(aws: &Aws, regions: &[Region], filter: &ProfileFilter) -> Result<Vec<Profile>> {
+    Ok(aws
+        .profiles_with_tags(regions, |p| filter.matches_name(p))
+        .await?
+        .into_iter()
+        .filter(|p| filter.matches(p))
+        .collect())
+}
+
 /// Finds the one profile a PROFILE argument names, with its tags.
 ///
 /// An ARN is looked up in its own region. A name or ID is matched against

@@ -14,7 +14,7 @@ use std::path::Path;
 use jiff::{SignedDuration, Timestamp};
 
 use super::delete::{delete_all, outcome};
-use super::{confirm, connect, load};
+use super::{confirm, connect, load, select};
 use crate::aws::Aws;
 use crate::cli::{GlobalArgs, PruneArgs};
 use crate::domain::filter::ProfileFilter;
@@ -50,12 +50,7 @@ pub async fn run(args: PruneArgs, g: &GlobalArgs, out: &mut Output) -> Result<()
     };
     let filter = ProfileFilter::from(args.filter);
     let (aws, regions) = connect(g).await?;
-    let profiles: Vec<Profile> = aws
-        .profiles_with_tags(&regions, |p| filter.matches_name(p))
-        .await?
-        .into_iter()
-        .filter(|p| filter.matches(p))
-        .collect();
+    let profiles = select(&aws, &regions, &filter).await?;
     let (last, calls) = last_traffic(&aws, &profiles, look_back(criteria.idle), now).await?;
     out.detail(&format!(
         "{calls} GetMetricData request(s) for {} profile(s)",

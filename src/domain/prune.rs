@@ -269,20 +269,8 @@ mod tests {
 
     fn profile(age_days: i64, tags: &[(&str, &str)]) -> Profile {
         Profile {
-            name: "p".into(),
-            id: "abcdefabcdef".into(),
-            arn: "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abcdefabcdef".into(),
-            region: "us-east-1".parse().unwrap(),
-            status: "ACTIVE".into(),
-            kind: "APPLICATION".into(),
-            description: None,
-            model_arns: vec![],
-            tags: tags
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect(),
             created_at: Some(now() - SignedDuration::from_secs(age_days * DAY)),
-            updated_at: None,
+            ..crate::domain::profile::test_profile("p", "abcdefabcdef", tags)
         }
     }
 
