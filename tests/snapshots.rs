@@ -29,6 +29,7 @@ fn help_texts() {
         "untag",
         "usage",
         "dashboard",
+        "policy",
         "completions",
     ] {
         insta::assert_snapshot!(format!("help_{cmd}"), help(&[cmd, "--help"]));

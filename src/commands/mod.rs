@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod delete;
 pub mod describe;
 pub mod list;
+pub mod policy;
 pub mod tag;
 pub mod untag;
 pub mod usage;
@@ -36,6 +37,7 @@ pub async fn run(cli: Cli, out: &mut Output) -> Result<()> {
         Command::Untag(args) => untag::run(args, g, out).await,
         Command::Usage(args) => usage::run(args, g, out).await,
         Command::Dashboard(args) => dashboard::run(args, g, out).await,
+        Command::Policy(args) => policy::run(args, g, out).await,
         Command::Completions(args) => completions::run(&args, out),
     }
 }
