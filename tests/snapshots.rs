@@ -30,6 +30,7 @@ fn help_texts() {
         "usage",
         "dashboard",
         "prune",
+        "policy",
         "completions",
     ] {
         insta::assert_snapshot!(format!("help_{cmd}"), help(&[cmd, "--help"]));

@@ -18,6 +18,75 @@ use crate::error::{Error, Result};
 
 pub use error::failure;
 
+/// Whether an AWS operation changes anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    Write,
+}
+
+/// One AWS operation aipctl sends: the IAM service prefix, the operation
+/// name (which is also the IAM action name for every call in the table) and
+/// whether it writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Operation {
+    pub service: &'static str,
+    pub name: &'static str,
+    pub access: Access,
+}
+
+impl Operation {
+    const fn read(service: &'static str, name: &'static str) -> Self {
+        Self {
+            service,
+            name,
+            access: Access::Read,
+        }
+    }
+
+    const fn write(service: &'static str, name: &'static str) -> Self {
+        Self {
+            service,
+            name,
+            access: Access::Write,
+        }
+    }
+
+    /// `bedrock:ListInferenceProfiles`.
+    pub fn iam_action(&self) -> String {
+        format!("{}:{}", self.service, self.name)
+    }
+}
+
+/// Every AWS operation the `aws` layer sends, and so every permission an
+/// operator needs. `policies/operator.json` must allow all of them and
+/// nothing else; `policies/read-only.json` must allow exactly the reads.
+/// A test scans this module's files for SDK calls and fails on one missing
+/// here, so a new call cannot ship without its permission.
+///
+/// The Cost Explorer calls serve `aipctl cost` and `aipctl cost-tags`.
+pub const OPERATIONS: &[Operation] = &[
+    Operation::read("bedrock", "ListInferenceProfiles"),
+    Operation::read("bedrock", "GetInferenceProfile"),
+    Operation::read("bedrock", "ListTagsForResource"),
+    Operation::read("bedrock", "GetFoundationModel"),
+    Operation::write("bedrock", "CreateInferenceProfile"),
+    Operation::write("bedrock", "DeleteInferenceProfile"),
+    Operation::write("bedrock", "TagResource"),
+    Operation::write("bedrock", "UntagResource"),
+    Operation::read("cloudwatch", "ListMetrics"),
+    Operation::read("cloudwatch", "GetMetricData"),
+    Operation::read("cloudwatch", "ListDashboards"),
+    Operation::read("cloudwatch", "GetDashboard"),
+    Operation::write("cloudwatch", "PutDashboard"),
+    Operation::write("cloudwatch", "DeleteDashboards"),
+    Operation::read("ce", "GetCostAndUsage"),
+    Operation::read("ce", "GetCostForecast"),
+    Operation::read("ce", "GetDimensionValues"),
+    Operation::read("ce", "ListCostAllocationTags"),
+    Operation::write("ce", "UpdateCostAllocationTagsStatus"),
+];
+
 /// How aipctl talks to AWS, from the global flags.
 #[derive(Debug, Clone)]
 pub struct Settings {

@@ -9,6 +9,7 @@ pub mod delete;
 pub mod describe;
 pub mod list;
 pub mod prune;
+pub mod policy;
 pub mod tag;
 pub mod untag;
 pub mod usage;
@@ -38,6 +39,7 @@ pub async fn run(cli: Cli, out: &mut Output) -> Result<()> {
         Command::Usage(args) => usage::run(args, g, out).await,
         Command::Dashboard(args) => dashboard::run(args, g, out).await,
         Command::Prune(args) => prune::run(args, g, out).await,
+        Command::Policy(args) => policy::run(args, g, out).await,
         Command::Completions(args) => completions::run(&args, out),
     }
 }

@@ -5,6 +5,7 @@
 //! renderers write to any `io::Write`, so tests snapshot exactly what a user
 //! sees. Nothing here calls AWS or reads the clock.
 
+pub mod policy;
 pub mod profiles;
 pub mod prune;
 pub mod usage;
@@ -227,7 +228,7 @@ mod tests {
         assert_eq!(
             text,
             "error: bedrock ListInferenceProfiles in us-east-1 failed: AccessDeniedException: no\n\
-             hint: the caller lacks `bedrock:ListInferenceProfiles`; the README lists the permissions each aipctl command needs\n  \
+             hint: the caller lacks `bedrock:ListInferenceProfiles`; `aipctl policy operator` prints a policy with every permission aipctl needs\n  \
              operation: bedrock:ListInferenceProfiles in us-east-1; error code: AccessDeniedException; request id: req-1\n"
         );
     }
