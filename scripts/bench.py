@@ -1,12 +1,17 @@
 """The measurements behind scripts/bench (see that script for usage).
 
-`list` over N profiles in 4 regions with a fixed injected latency per AWS
-call: aipctl's wall time (median of runs) and calls, against the ideal for
-its concurrency (calls x latency / concurrency) and against the AWS CLI v1
-doing the same job as a shell loop (list-inference-profiles per region plus
-list-tags-for-resource per profile). The CLI loop is timed on a sample of
-profiles and its total extrapolated from the per-call median, which the
-result says.
+- `list` over N profiles in 4 regions with a fixed injected latency per AWS
+  call: aipctl's wall time (median of runs) and calls, against the ideal for
+  its concurrency (calls x latency / concurrency) and against the AWS CLI v1
+  doing the same job as a shell loop (list-inference-profiles per region plus
+  list-tags-for-resource per profile). The CLI loop is timed on a sample of
+  profiles and its total extrapolated from the per-call median, which the
+  result says.
+- `usage` and `prune` (dry run): GetMetricData calls and wall time against
+  one call per profile (what per-resource tools do), the latter at its ideal.
+- `delete` of 100 profiles: wall time and calls.
+- start-up: `aipctl --version` and a one-call command, against `aws --version`.
+- peak memory (max RSS) of `list` at 1,000 and 10,000 profiles.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1"]
+MANY_REGIONS = REGIONS + ["us-east-2", "eu-central-1", "eu-west-3", "eu-north-1", "ap-southeast-2", "ca-central-1"]
 
 
 def control(url: str, method: str, path: str, body: object | None = None) -> object:
@@ -62,6 +68,68 @@ def env_for(url: str) -> dict[str, str]:
     }
 
 
+def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, int, bytes]:
+    """Wall seconds, max RSS (KiB) and stdout of one child process."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    out = proc.stdout.read() if proc.stdout else b""
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{cmd} failed")
+    return wall, usage.ru_maxrss, out
+
+
+def calls_of(url: str, operation: str) -> int:
+    return sum(1 for r in control(url, "GET", "/_emu/requests")["requests"] if r["operation"] == operation)
+
+
+def bench_more(args: argparse.Namespace) -> dict:
+    """usage/prune metric calls, delete 100, start-up and memory."""
+    out: dict = {}
+    proc, url = start_emulator()
+    try:
+        env = env_for(url)
+        control(url, "POST", "/_emu/seed", {"scenario": "bench", "profiles": args.profiles, "regions": REGIONS, "days": 30, "departments": 40})
+        control(url, "POST", "/_emu/faults", {"seed": 1, "rules": [{"service": "*", "operation": "*", "delay_ms": args.latency_ms}]})
+        for name, cmd in [("usage", ["usage", "--since", "30d"]), ("prune_dry_run", ["prune"])]:
+            control(url, "DELETE", "/_emu/requests")
+            wall, _, _ = timed([args.aipctl, *cmd, "--region", ",".join(REGIONS), "-o", "json"], env)
+            gmd = calls_of(url, "GetMetricData")
+            per_profile_ideal = args.profiles * args.latency_ms / 1000 / args.concurrency
+            out[name] = {"wall_s": round(wall, 2), "get_metric_data_calls": gmd, "one_call_per_profile_calls": args.profiles,
+                         "one_call_per_profile_ideal_s": round(per_profile_ideal, 2)}
+        listed = json.loads(timed([args.aipctl, "list", "--region", ",".join(REGIONS), "-o", "json"], env)[2])
+        names = sorted(p["name"] for p in listed)[:100]
+        control(url, "DELETE", "/_emu/requests")
+        wall, _, _ = timed([args.aipctl, "delete", *names, "--region", ",".join(REGIONS), "--yes", "-o", "json"], env)
+        out["delete_100"] = {"wall_s": round(wall, 2), "api_calls": len(control(url, "GET", "/_emu/requests")["requests"]),
+                             "delete_calls": calls_of(url, "DeleteInferenceProfile")}
+        control(url, "DELETE", "/_emu/faults")
+        # Start-up, no injected latency.
+        ver = [timed([args.aipctl, "--version"], env)[0] for _ in range(10)]
+        one = [timed([args.aipctl, "list", "--region", "eu-west-1", "--name", "none-*", "-o", "json"], env)[0] for _ in range(10)]
+        aws = [timed([args.aws, "--version"], env)[0] for _ in range(5)]
+        out["startup"] = {"aipctl_version_ms": round(statistics.median(ver) * 1000, 1),
+                          "aipctl_one_call_ms": round(statistics.median(one) * 1000, 1),
+                          "aws_version_ms": round(statistics.median(aws) * 1000, 1)}
+    finally:
+        proc.terminate()
+    # Memory: list at 1,000 and 10,000 profiles (1,000 a region).
+    memory = {}
+    for total, regions in [(1000, REGIONS[:1]), (10_000, MANY_REGIONS)]:
+        proc, url = start_emulator()
+        try:
+            control(url, "POST", "/_emu/seed", {"scenario": "bench", "profiles": total, "regions": regions, "days": 1, "departments": 40})
+            wall, rss, stdout = timed([args.aipctl, "list", "--region", ",".join(regions), "-o", "json"], env_for(url))
+            assert len(json.loads(stdout)) == total
+            memory[str(total)] = {"max_rss_mib": round(rss / 1024, 1), "wall_s": round(wall, 2)}
+        finally:
+            proc.terminate()
+    out["list_memory"] = memory
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--aipctl", required=True)
@@ -73,6 +141,7 @@ def main() -> None:
     ap.add_argument("--concurrency", type=int, default=16)
     ap.add_argument("--cli-sample", type=int, default=10, help="profiles the AWS CLI loop is timed on")
     args = ap.parse_args()
+    more = bench_more(args)
 
     proc, url = start_emulator()
     try:
@@ -122,6 +191,7 @@ def main() -> None:
         "ideal_s": round(ideal, 3), "ratio_to_ideal": round(wall / ideal, 2),
         "aws_cli": {"per_call_s_median": round(per_call, 3), "calls": cli_calls, "sampled_calls": len(cli_times), "total_s_extrapolated": round(cli_total, 1)},
         "speedup_vs_aws_cli": round(cli_total / wall, 1),
+        **more,
     }
     out_dir = ROOT / "bench" / "results"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -134,6 +204,16 @@ def main() -> None:
     print(f"| ideal at concurrency {args.concurrency} | {ideal:.2f} s (aipctl at {wall / ideal:.2f}x) |")
     print(f"| AWS CLI v1 loop | {per_call:.3f} s a call x {cli_calls} calls = {cli_total:.0f} s (extrapolated from {len(cli_times)} timed calls) |")
     print(f"| aipctl speed-up | {cli_total / wall:.0f}x |")
+    for name in ("usage", "prune_dry_run"):
+        m = more[name]
+        print(f"| {name.replace('_', ' ')} ({args.profiles} profiles) | {m['wall_s']} s, {m['get_metric_data_calls']} GetMetricData calls "
+              f"(one per profile: {m['one_call_per_profile_calls']} calls, at best {m['one_call_per_profile_ideal_s']} s) |")
+    d = more["delete_100"]
+    print(f"| delete 100 by name | {d['wall_s']} s, {d['api_calls']} calls ({d['delete_calls']} deletions) |")
+    st = more["startup"]
+    print(f"| start-up | aipctl --version {st['aipctl_version_ms']} ms, one-call command {st['aipctl_one_call_ms']} ms; aws --version {st['aws_version_ms']} ms |")
+    for n, m in more["list_memory"].items():
+        print(f"| list peak memory, {n} profiles | {m['max_rss_mib']} MiB ({m['wall_s']} s) |")
     print(f"\nwritten to {path.relative_to(ROOT)}", file=sys.stderr)
 
 

@@ -92,9 +92,19 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
 
-    /// Attempts per AWS request, including the first; throttling and 5xx are retried with adaptive backoff
+    /// Attempts per AWS request, including the first; throttling and 5xx are retried with backoff
     #[arg(long, global = true, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=20))]
     pub max_attempts: u32,
+
+    /// `adaptive` also slows the request rate after throttling (kind to shared quotas); `standard` only backs off
+    #[arg(long, global = true, value_enum, default_value_t = RetryMode::Adaptive)]
+    pub retry_mode: RetryMode,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RetryMode {
+    Standard,
+    Adaptive,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -126,6 +136,10 @@ pub enum Command {
     Plan(PlanArgs),
     /// Make the account match a spec: create, retag, and (when allowed) replace and prune
     Apply(ApplyArgs),
+    /// Find profiles with no traffic and delete them safely (a dry run unless `--apply`)
+    Prune(PruneArgs),
+    /// Least-privilege IAM policies: invoke through profiles, run aipctl, read only
+    Policy(PolicyArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
 }
@@ -224,6 +238,52 @@ pub struct DashboardArgs {
     /// Delete the dashboard NAME (and its numbered parts), if aipctl made it
     #[arg(long, conflicts_with_all = ["print", "from_json"])]
     pub delete: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "A profile is idle when CloudWatch shows no invocations and no input tokens for it over \
+the idle window. Profiles younger than --min-age are never idle by missing data alone; \
+aipctl:protect=true is never pruned.
+
+Examples:
+  aipctl prune --all-regions                       # the plan: what is idle and why
+  aipctl prune --idle 60d --plan-out idle.json     # save the plan for review
+  aipctl prune --from-plan idle.json --apply       # delete exactly that plan, re-checking each profile
+  aipctl prune --mark                              # tag idle profiles aipctl:idle-since=DATE
+  aipctl prune --grace 14d --apply                 # later: delete those marked 14+ days ago, still idle"
+)]
+pub struct PruneArgs {
+    #[command(flatten)]
+    pub filter: ProfileFilterArgs,
+
+    /// How long without invocations or input tokens makes a profile idle (`30d`, `8w`)
+    #[arg(long, value_name = "SPAN", default_value = "30d", value_parser = parse_span)]
+    pub idle: jiff::SignedDuration,
+
+    /// Never call a profile younger than this idle [default: the idle window]
+    #[arg(long, value_name = "SPAN", value_parser = parse_span)]
+    pub min_age: Option<jiff::SignedDuration>,
+
+    /// Delete the idle profiles (asks first; without a terminal needs `--yes`)
+    #[arg(long)]
+    pub apply: bool,
+
+    /// Write the plan (the profiles to delete) to FILE, for `--from-plan`
+    #[arg(long, value_name = "FILE")]
+    pub plan_out: Option<PathBuf>,
+
+    /// Act on exactly the profiles of a saved plan, re-checking each one's tags and traffic first
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["mark", "grace", "tags", "untagged", "name", "idle", "min_age", "plan_out"])]
+    pub from_plan: Option<PathBuf>,
+
+    /// Tag idle profiles `aipctl:idle-since=DATE` instead of deleting them (a grace period for owners)
+    #[arg(long, conflicts_with_all = ["apply", "grace"])]
+    pub mark: bool,
+
+    /// Delete only profiles marked idle at least this long ago and still idle; unmark those active again
+    #[arg(long, value_name = "SPAN", value_parser = parse_span)]
+    pub grace: Option<jiff::SignedDuration>,
 }
 
 /// A metrics window: `--since` or `--from`/`--to`.
@@ -343,6 +403,79 @@ pub struct ApplyArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  aipctl policy invoke search-sonnet support-nova > invoke.json
+  aipctl policy invoke --tag Department=Search --all-regions --format terraform
+  aipctl policy operator --format cloudformation > aipctl-operator.json
+  aipctl policy read-only
+  aipctl policy stepfunctions search-sonnet --format cloudformation
+
+The `operator` and `read-only` documents are the files in `policies/`; they need no AWS access.")]
+pub struct PolicyArgs {
+    #[command(subcommand)]
+    pub command: PolicyCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Invoke through profiles (the Invoke and Converse APIs, streaming or not): the profiles, the
+    /// system profiles they copy, and the model in every routed region
+    Invoke(InvokePolicyArgs),
+    /// Every permission aipctl uses (`policies/operator.json`)
+    Operator(PolicyFormatArgs),
+    /// List, describe, usage and cost; nothing that writes (`policies/read-only.json`)
+    ReadOnly(PolicyFormatArgs),
+    /// A Step Functions state machine that invokes through a profile, and the role it needs
+    Stepfunctions(StepFunctionsArgs),
+}
+
+/// How `aipctl policy` writes a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PolicyFormat {
+    /// Plain JSON
+    Json,
+    /// Terraform resources: `aws_iam_policy`; for `stepfunctions` a role, its policy and the state machine
+    Terraform,
+    /// A CloudFormation template (JSON, which YAML templates accept too)
+    Cloudformation,
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyFormatArgs {
+    /// Write the document as JSON, or ready to paste into Terraform or CloudFormation
+    #[arg(long, value_enum, default_value_t = PolicyFormat::Json)]
+    pub format: PolicyFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct InvokePolicyArgs {
+    /// Profiles to invoke through: names, IDs or ARNs
+    #[arg(value_parser = parse_profile_ref, required_unless_present = "tags", conflicts_with = "tags")]
+    pub profiles: Vec<ProfileRef>,
+
+    /// Every profile with this tag (`KEY=VALUE` or `KEY`); repeat to require all
+    #[arg(long = "tag", value_name = "KEY[=VALUE]", value_parser = parse_tag_filter)]
+    pub tags: Vec<TagFilter>,
+
+    #[command(flatten)]
+    pub format: PolicyFormatArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct StepFunctionsArgs {
+    /// Profile name, ID or ARN; its model must be an Anthropic model (the body is a Messages API request)
+    #[arg(value_parser = parse_profile_ref)]
+    pub profile: ProfileRef,
+
+    /// `max_tokens` of the request body
+    #[arg(long, value_name = "N", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub max_tokens: u32,
+
+    #[command(flatten)]
+    pub format: PolicyFormatArgs,
+}
+
+#[derive(Debug, Args)]
 pub struct CompletionsArgs {
     /// Shell to generate completions for
     #[arg(value_enum)]
@@ -412,6 +545,10 @@ fn parse_profile_ref(s: &str) -> Result<ProfileRef, String> {
 
 fn parse_since(s: &str) -> Result<jiff::SignedDuration, String> {
     crate::domain::window::parse_span("--since", s).map_err(|e| e.rule)
+}
+
+fn parse_span(s: &str) -> Result<jiff::SignedDuration, String> {
+    crate::domain::window::parse_span("span", s).map_err(|e| e.rule)
 }
 
 fn parse_from(s: &str) -> Result<jiff::civil::Date, String> {

@@ -98,6 +98,9 @@ pub enum Error {
     #[error("inference profile `{reference}` was not found in {regions}")]
     ProfileNotFound { reference: String, regions: String },
 
+    #[error("no inference profile with {filter} in {regions}")]
+    NoProfileMatches { filter: String, regions: String },
+
     #[error("profile name `{name}` exists in more than one region: {}", arns.join(", "))]
     AmbiguousProfile { name: String, arns: Vec<String> },
 
@@ -152,6 +155,9 @@ impl Error {
             Self::ProfileNotFound { .. } => {
                 Some("run `aipctl list --all-regions` to see the profiles you can reach".into())
             }
+            Self::NoProfileMatches { .. } => {
+                Some("run `aipctl list --all-regions` with the same `--tag` to see where they are".into())
+            }
             Self::AmbiguousProfile { arns, .. } => arns
                 .first()
                 .map(|a| format!("name the profile by its ARN, e.g. `{a}`")),
@@ -190,7 +196,7 @@ impl Error {
 fn aws_hint(f: &AwsFailure) -> Option<String> {
     match f.code.as_deref()? {
         "AccessDeniedException" | "AccessDenied" | "UnrecognizedClientException" => Some(format!(
-            "the caller lacks `{}:{}`; the README lists the permissions each aipctl command needs",
+            "the caller lacks `{}:{}`; `aipctl policy operator` prints a policy with every permission aipctl needs",
             f.service, f.operation
         )),
         "ThrottlingException" | "LimitExceededException" | "Throttling" => {

@@ -602,75 +602,6 @@ fn delete_counts_already_gone_as_done_after_a_lost_response() {
 }
 
 #[test]
-fn malformed_input_exits_2_naming_the_field_and_makes_no_request() {
-    let w = world();
-    let cases: &[(&[&str], &str)] = &[
-        (
-            &["create", "_lead", "--model", NOVA_PRO],
-            "must not start with `_`",
-        ),
-        (&["create", "a..b", "--model", NOVA_PRO], "`.` is not allowed"),
-        (&["create", "ok", "--model", "claude"], "expected a model ID"),
-        (
-            &["create", "ok", "--model", NOVA_PRO, "--tag", "Department"],
-            "expected `KEY=VALUE`",
-        ),
-        (
-            &["create", "ok", "--model", NOVA_PRO, "--tag", "aws:x=1"],
-            "reserved for AWS",
-        ),
-        (
-            &["create", "ok", "--model", NOVA_PRO, "--description", "has, comma"],
-            "`,` is not allowed",
-        ),
-        (
-            &["create", "ok", "--model", NOVA_PRO, "--department", ""],
-            "cannot be empty",
-        ),
-        (
-            &[
-                "create",
-                "ok",
-                "--model",
-                NOVA_PRO,
-                "--department",
-                "A",
-                "--tag",
-                "Department=B",
-            ],
-            "conflicts with",
-        ),
-        (&["list", "--tag", "k=a,b"], "invalid tag value"),
-        (&["list", "--name", "[x"], "not a valid glob"),
-        (&["list", "--region", "useast1"], "region code"),
-        (&["list", "--untagged", ""], "1 to 128"),
-        (&["list", "--endpoint-url", "localhost:1"], "http://"),
-        (
-            &["describe", "arn:aws:bedrock:us-east-1::foundation-model/x.y"],
-            "application-inference-profile",
-        ),
-        (&["tag", "p", "noequals"], "expected `KEY=VALUE`"),
-        (&["untag", "p", "aws:cloudformation:stack-id"], "reserved for AWS"),
-        (&["delete"], "required"),
-        (&["list", "--concurrency", "0"], "0"),
-    ];
-    for (args, needle) in cases {
-        let out = w.aipctl().args(*args).output().unwrap();
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
-        assert!(
-            stderr(&out).contains(needle),
-            "{args:?}: expected `{needle}` in:\n{}",
-            stderr(&out)
-        );
-    }
-    assert!(
-        w.calls().is_empty(),
-        "no AWS request may be made: {:?}",
-        w.calls()
-    );
-}
-
-#[test]
 fn aws_failures_name_the_call_and_show_request_details_under_verbose() {
     let w = world();
     w.faults(json!([{"service": "bedrock", "operation": "ListInferenceProfiles", "error": "AccessDeniedException", "status": 403, "message": "not allowed"}]));
@@ -699,4 +630,42 @@ fn throttling_is_retried_until_it_passes() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(json_out(&out).as_array().unwrap().len(), 3);
     assert_eq!(count(&w.calls(), "ListTagsForResource"), 5);
+}
+
+#[test]
+fn list_says_how_close_each_region_is_to_the_quota() {
+    let w = world();
+    seed_three(&w);
+    let out = w
+        .aipctl()
+        .args(["list", "--region", "us-east-1,us-west-2,eu-west-1"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(
+        stderr(&out).contains(
+            "profiles against the usual quota of about 1000 a region: us-east-1 2 (0%), us-west-2 1 (0%)"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    w.control(
+        "POST",
+        "/_emu/quotas",
+        Some(json!({"application_profiles": 2000})),
+    );
+    let specs: Vec<serde_json::Value> = (0..850)
+        .map(|i| json!({"region": "eu-west-1", "name": format!("p{i:04}"), "source": NOVA_PRO}))
+        .collect();
+    w.seed_profiles(json!(specs));
+    let out = w
+        .aipctl()
+        .args(["list", "--region", "eu-west-1", "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&out).contains("warning:") && stderr(&out).contains("near the quota: eu-west-1"),
+        "{}",
+        stderr(&out)
+    );
 }

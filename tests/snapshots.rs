@@ -31,6 +31,8 @@ fn help_texts() {
         "dashboard",
         "plan",
         "apply",
+        "prune",
+        "policy",
         "completions",
     ] {
         insta::assert_snapshot!(format!("help_{cmd}"), help(&[cmd, "--help"]));

@@ -26,6 +26,31 @@ const SERVICE: &str = "bedrock";
 /// The model allows 1–1000; one page of the largest size is fewest calls.
 const PAGE_SIZE: i32 = 1000;
 
+/// A domain [`Profile`] (without tags) from an SDK value with the accessors
+/// `InferenceProfileSummary` and `GetInferenceProfileOutput` share (two
+/// distinct SDK types with the same fields).
+macro_rules! profile {
+    ($bedrock:expr, $o:expr) => {
+        Profile {
+            name: $o.inference_profile_name().to_owned(),
+            id: $o.inference_profile_id().to_owned(),
+            arn: $o.inference_profile_arn().to_owned(),
+            region: $bedrock.region.clone(),
+            status: $o.status().as_str().to_owned(),
+            kind: $o.r#type().as_str().to_owned(),
+            description: $o.description().map(str::to_owned),
+            model_arns: $o
+                .models()
+                .iter()
+                .filter_map(|m| m.model_arn().map(str::to_owned))
+                .collect(),
+            tags: Tags::default(),
+            created_at: $o.created_at().and_then(timestamp),
+            updated_at: $o.updated_at().and_then(timestamp),
+        }
+    };
+}
+
 /// A Bedrock client for one region.
 pub struct Bedrock {
     client: Client,
@@ -135,27 +160,7 @@ impl Bedrock {
             .try_collect()
             .await
             .map_err(|e| self.fail("ListInferenceProfiles", &e))?;
-        Ok(summaries.iter().map(|s| self.profile_from_summary(s)).collect())
-    }
-
-    fn profile_from_summary(&self, s: &InferenceProfileSummary) -> Profile {
-        Profile {
-            name: s.inference_profile_name().to_owned(),
-            id: s.inference_profile_id().to_owned(),
-            arn: s.inference_profile_arn().to_owned(),
-            region: self.region.clone(),
-            status: s.status().as_str().to_owned(),
-            kind: s.r#type().as_str().to_owned(),
-            description: s.description().map(str::to_owned),
-            model_arns: s
-                .models()
-                .iter()
-                .filter_map(|m| m.model_arn().map(str::to_owned))
-                .collect(),
-            tags: Tags::default(),
-            created_at: s.created_at().and_then(timestamp),
-            updated_at: s.updated_at().and_then(timestamp),
-        }
+        Ok(summaries.iter().map(|s| profile!(self, s)).collect())
     }
 
     /// One profile by ID or ARN, without tags; `None` when AWS says it does not exist.
@@ -167,23 +172,7 @@ impl Bedrock {
             .send()
             .await
         {
-            Ok(o) => Ok(Some(Profile {
-                name: o.inference_profile_name().to_owned(),
-                id: o.inference_profile_id().to_owned(),
-                arn: o.inference_profile_arn().to_owned(),
-                region: self.region.clone(),
-                status: o.status().as_str().to_owned(),
-                kind: o.r#type().as_str().to_owned(),
-                description: o.description().map(str::to_owned),
-                model_arns: o
-                    .models()
-                    .iter()
-                    .filter_map(|m| m.model_arn().map(str::to_owned))
-                    .collect(),
-                tags: Tags::default(),
-                created_at: o.created_at().and_then(timestamp),
-                updated_at: o.updated_at().and_then(timestamp),
-            })),
+            Ok(o) => Ok(Some(profile!(self, o))),
             Err(e) if e.code() == Some("ResourceNotFoundException") => Ok(None),
             Err(e) => Err(self.fail("GetInferenceProfile", &e)),
         }

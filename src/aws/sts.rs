@@ -7,6 +7,8 @@ use super::{Aws, failure};
 use crate::domain::region::Region;
 use crate::error::Result;
 
+const SERVICE: &str = "sts";
+
 impl Aws {
     /// The 12-digit account ID of the caller (`GetCallerIdentity`, which
     /// needs no IAM permission).
@@ -15,7 +17,7 @@ impl Aws {
             .get_caller_identity()
             .send()
             .await
-            .map_err(|e| failure("sts", "GetCallerIdentity", region.as_str(), &e))?;
+            .map_err(|e| failure(SERVICE, "GetCallerIdentity", region.as_str(), &e))?;
         Ok(out.account().unwrap_or_default().to_owned())
     }
 }

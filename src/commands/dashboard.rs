@@ -67,12 +67,7 @@ pub async fn run(args: DashboardArgs, g: &GlobalArgs, out: &mut Output) -> Resul
     let (aws, regions) = connect(g).await?;
     let profiles: Vec<Profile> = match offline {
         Some(p) => p,
-        None => aws
-            .profiles_with_tags(&regions, |p| filter.matches_name(p))
-            .await?
-            .into_iter()
-            .filter(|p| filter.matches(p))
-            .collect(),
+        None => super::select(&aws, &regions, &filter).await?,
     };
     let dims = dimension_forms(&aws, &profiles).await?;
     let boards = dashboard::for_profiles(&name, &profiles, &options(dims));

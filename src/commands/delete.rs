@@ -9,7 +9,7 @@
 
 use futures::{StreamExt, stream};
 
-use super::{confirm, connect, resolve};
+use super::{confirm, connect, resolve_many};
 use crate::aws::Aws;
 use crate::aws::bedrock::Deleted;
 use crate::cli::{DeleteArgs, GlobalArgs};
@@ -33,14 +33,7 @@ pub async fn run(args: DeleteArgs, g: &GlobalArgs, out: &mut Output) -> Result<(
             .filter(|p| filter.matches(p))
             .collect()
     } else {
-        let mut found: Vec<Profile> = Vec::new();
-        for r in &args.profiles {
-            let p = resolve(&aws, &regions, r).await?;
-            if !found.iter().any(|f| f.arn == p.arn) {
-                found.push(p);
-            }
-        }
-        found
+        resolve_many(&aws, &regions, &args.profiles).await?
     };
 
     let (protected, deletable): (Vec<Profile>, Vec<Profile>) =
@@ -115,7 +108,7 @@ pub async fn run(args: DeleteArgs, g: &GlobalArgs, out: &mut Output) -> Result<(
     Ok(())
 }
 
-fn outcome(p: &Profile, result: &'static str, error: Option<String>) -> Outcome {
+pub(super) fn outcome(p: &Profile, result: &'static str, error: Option<String>) -> Outcome {
     Outcome {
         name: p.name.clone(),
         arn: p.arn.clone(),
@@ -145,7 +138,9 @@ fn show_plan(out: &mut Output, deletable: &[Profile], protected: &[Profile]) {
     }
 }
 
-async fn delete_all(aws: &Aws, profiles: Vec<Profile>, out: &mut Output) -> Vec<Outcome> {
+/// Deletes `profiles` with bounded concurrency and a progress bar; one
+/// outcome each (`deleted`, `already-gone` or `failed`), sorted.
+pub(super) async fn delete_all(aws: &Aws, profiles: Vec<Profile>, out: &mut Output) -> Vec<Outcome> {
     let bar = out.progress(profiles.len() as u64, "deleting");
     let results: Vec<Outcome> = stream::iter(profiles.into_iter().map(|p| {
         let b = aws.bedrock(&p.region);

@@ -22,39 +22,54 @@ pub async fn run(args: ListArgs, g: &GlobalArgs, out: &mut Output) -> Result<()>
     let all = aws
         .profiles_with_tags(&regions, |p| filter.matches_name(p))
         .await?;
-    report_quota(out, &regions, &all, filter.is_empty());
-    let profiles: Vec<Profile> = all.into_iter().filter(|p| filter.matches(p)).collect();
+    let profiles: Vec<Profile> = all.iter().filter(|p| filter.matches(p)).cloned().collect();
     let columns: Vec<String> = args.columns.iter().map(|k| k.as_str().to_owned()).collect();
     out.data(&ProfileList {
         profiles: &profiles,
         tag_columns: &columns,
         now: Timestamp::now(),
     })?;
+    report_quota(out, &regions, &all, filter.is_empty());
     if profiles.is_empty() {
         out.note("no application inference profiles matched");
     }
     Ok(())
 }
 
-/// A line per region on stderr: how many profiles it has against the quota.
-/// Only when nothing was filtered out, so the count is the region's total.
+/// One line on stderr: each region's profile count against the usual quota,
+/// shown with the table (and under `-v` for JSON and CSV), as a warning when
+/// a region passes 80%. Only when nothing was filtered out, so the counts are
+/// the regions' totals.
 fn report_quota(out: &mut Output, regions: &[Region], profiles: &[Profile], complete: bool) {
     if !complete {
         return;
     }
+    let mut parts = Vec::new();
+    let mut near = Vec::new();
     for r in regions {
         let n = profiles.iter().filter(|p| &p.region == r).count();
-        // Stay quiet about empty regions unless asked about exactly one.
+        // Skip empty regions unless asked about exactly one.
         if n == 0 && regions.len() > 1 {
             continue;
         }
         let pct = n * 100 / QUOTA_ESTIMATE;
-        let line =
-            format!("{r}: {n} of about {QUOTA_ESTIMATE} application profiles ({pct}% of the usual quota)");
+        parts.push(format!("{r} {n} ({pct}%)"));
         if pct >= 80 {
-            out.warn(&line);
-        } else {
-            out.detail(&line);
+            near.push(r.to_string());
         }
+    }
+    if parts.is_empty() {
+        return;
+    }
+    let line = format!(
+        "profiles against the usual quota of about {QUOTA_ESTIMATE} a region: {}",
+        parts.join(", ")
+    );
+    if !near.is_empty() {
+        out.warn(&format!("{line}; near the quota: {}", near.join(", ")));
+    } else if out.format == crate::cli::OutputFormat::Table {
+        out.note(&line);
+    } else {
+        out.detail(&line);
     }
 }

@@ -4,7 +4,7 @@
 
 use jiff::Timestamp;
 
-use super::connect;
+use super::{connect, select};
 use crate::aws::Aws;
 use crate::cli::{GlobalArgs, UsageArgs, WindowArgs};
 use crate::domain::filter::ProfileFilter;
@@ -19,12 +19,7 @@ pub async fn run(args: UsageArgs, g: &GlobalArgs, out: &mut Output) -> Result<()
     let window = window(&args.window, Timestamp::now())?;
     let filter = ProfileFilter::from(args.filter);
     let (aws, regions) = connect(g).await?;
-    let profiles: Vec<Profile> = aws
-        .profiles_with_tags(&regions, |p| filter.matches_name(p))
-        .await?
-        .into_iter()
-        .filter(|p| filter.matches(p))
-        .collect();
+    let profiles = select(&aws, &regions, &filter).await?;
     let (usages, calls) = usage_of(&aws, &profiles, &window).await?;
     out.detail(&format!(
         "{calls} GetMetricData request(s) for {} profile(s)",

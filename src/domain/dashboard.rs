@@ -416,25 +416,12 @@ fn comparison(groups: &[Group<'_>], options: &Options) -> (Value, Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::tag::Tags;
 
     fn profile(i: usize, dept: Option<&str>) -> Profile {
-        let mut tags = Tags::default();
-        if let Some(d) = dept {
-            tags.insert("Department", d);
-        }
+        let tags: Vec<(&str, &str)> = dept.map(|d| ("Department", d)).into_iter().collect();
         Profile {
             name: format!("p{i:04}"),
-            id: format!("id{i:010}"),
-            arn: format!("arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/id{i:010}"),
-            region: "us-east-1".parse().unwrap(),
-            status: "ACTIVE".into(),
-            kind: "APPLICATION".into(),
-            description: None,
-            model_arns: vec![],
-            tags,
-            created_at: None,
-            updated_at: None,
+            ..crate::domain::profile::test_profile("", &format!("id{i:010}"), &tags)
         }
     }
 

@@ -36,25 +36,9 @@ impl ProfileFilter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::tag::Tags;
 
     fn profile(name: &str, tags: &[(&str, &str)]) -> Profile {
-        Profile {
-            name: name.into(),
-            id: "abcdefabcdef".into(),
-            arn: "arn".into(),
-            region: "us-east-1".parse().unwrap(),
-            status: "ACTIVE".into(),
-            kind: "APPLICATION".into(),
-            description: None,
-            model_arns: vec![],
-            tags: tags
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect::<Tags>(),
-            created_at: None,
-            updated_at: None,
-        }
+        crate::domain::profile::test_profile(name, "abcdefabcdef", tags)
     }
 
     #[test]

@@ -1,10 +1,12 @@
-//! Pure values and rules: tags, profiles, regions. No I/O, no clock, no SDK
+//! Pure values and rules: tags, profiles, regions, IAM policies. No I/O, no clock, no SDK
 //! types; everything here takes values and returns values.
 
 pub mod dashboard;
 pub mod filter;
+pub mod iam;
 pub mod plan;
 pub mod profile;
+pub mod prune;
 pub mod region;
 pub mod spec;
 pub mod tag;

@@ -354,6 +354,27 @@ pub fn request_token(
     format!("aipctl-{}", &hex::encode(h.finalize())[..48])
 }
 
+/// A profile for unit tests: us-east-1, ACTIVE, no models, the given tags.
+#[cfg(test)]
+pub(crate) fn test_profile(name: &str, id: &str, tags: &[(&str, &str)]) -> Profile {
+    Profile {
+        name: name.into(),
+        id: id.into(),
+        arn: format!("arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/{id}"),
+        region: "us-east-1".parse().expect("valid region"),
+        status: "ACTIVE".into(),
+        kind: "APPLICATION".into(),
+        description: None,
+        model_arns: vec![],
+        tags: tags
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect(),
+        created_at: None,
+        updated_at: None,
+    }
+}
+
 /// Profiles from the JSON `aipctl list -o json` writes (the design's profile
 /// shape), for commands that work offline.
 pub fn profiles_from_json(text: &str) -> Result<Vec<Profile>, InputError> {
@@ -521,21 +542,12 @@ mod tests {
     #[test]
     fn routed_regions_come_from_model_arns_and_global_is_named() {
         let p = Profile {
-            name: "n".into(),
-            id: "i".into(),
-            arn: "a".into(),
-            region: "us-east-1".parse().unwrap(),
-            status: "ACTIVE".into(),
-            kind: "APPLICATION".into(),
-            description: None,
             model_arns: vec![
                 "arn:aws:bedrock:us-west-2::foundation-model/m.x-v1:0".into(),
                 "arn:aws:bedrock:us-east-1::foundation-model/m.x-v1:0".into(),
                 "arn:aws:bedrock:::foundation-model/m.x-v1:0".into(),
             ],
-            tags: Tags::default(),
-            created_at: None,
-            updated_at: None,
+            ..test_profile("n", "i", &[])
         };
         assert_eq!(p.routed_regions(), ["global", "us-east-1", "us-west-2"]);
         assert_eq!(p.model_id().as_deref(), Some("m.x-v1:0"));

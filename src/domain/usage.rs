@@ -331,19 +331,7 @@ mod tests {
 
     #[test]
     fn dimension_values_read_every_form_seen_and_default_to_the_id() {
-        let p = Profile {
-            name: "n".into(),
-            id: "abcdefabcdef".into(),
-            arn: "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abcdefabcdef".into(),
-            region: "us-east-1".parse().unwrap(),
-            status: "ACTIVE".into(),
-            kind: "APPLICATION".into(),
-            description: None,
-            model_arns: vec![],
-            tags: crate::domain::tag::Tags::default(),
-            created_at: None,
-            updated_at: None,
-        };
+        let p = crate::domain::profile::test_profile("n", "abcdefabcdef", &[]);
         let none = std::collections::HashSet::new();
         assert_eq!(dimension_values(&p, &none), vec![p.id.clone()]);
         let arn_only: std::collections::HashSet<String> = [p.arn.clone()].into();

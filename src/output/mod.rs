@@ -6,7 +6,9 @@
 //! sees. Nothing here calls AWS or reads the clock.
 
 pub mod plan;
+pub mod policy;
 pub mod profiles;
+pub mod prune;
 pub mod usage;
 
 use std::io::{self, IsTerminal, Write};
@@ -227,7 +229,7 @@ mod tests {
         assert_eq!(
             text,
             "error: bedrock ListInferenceProfiles in us-east-1 failed: AccessDeniedException: no\n\
-             hint: the caller lacks `bedrock:ListInferenceProfiles`; the README lists the permissions each aipctl command needs\n  \
+             hint: the caller lacks `bedrock:ListInferenceProfiles`; `aipctl policy operator` prints a policy with every permission aipctl needs\n  \
              operation: bedrock:ListInferenceProfiles in us-east-1; error code: AccessDeniedException; request id: req-1\n"
         );
     }

@@ -645,6 +645,21 @@ def test_reset_reseeds(emu):
     assert client.list_inference_profiles()["inferenceProfileSummaries"]
 
 
+def test_seeded_profiles_may_override_their_models(emu):
+    seeded = emu.control(
+        "POST",
+        "/_emu/profiles",
+        {"profiles": [
+            {"region": "us-east-1", "name": "plain", "source": NOVA_PRO},
+            {"region": "us-east-1", "name": "hollow", "source": NOVA_PRO, "models": []},
+        ]},
+    )["profiles"]
+    client = emu.client("bedrock")
+    plain, hollow = (client.get_inference_profile(inferenceProfileIdentifier=p["arn"]) for p in seeded)
+    assert [m["modelArn"] for m in plain["models"]] == [fm("us-east-1", NOVA_PRO)]
+    assert hollow["models"] == []
+
+
 def test_accounts_are_separate(emu):
     client = emu.client("bedrock")
     create(client, "mine", fm("us-east-1", NOVA_PRO))

@@ -3,9 +3,11 @@ API, so the request log stays empty of set-up calls.
 
 ``POST /_emu/profiles`` ``{"account_id"?, "profiles": [{"region", "name",
 "source" (a foundation-model or system-profile ARN, or an ID resolved in the
-region), "tags"?: {k: v}, "description"?, "created_at"?: RFC 3339}]}`` creates
-application profiles through ``awsemu.bedrock.create_profile`` and answers
-``{"profiles": [{"arn", "id", "name", "region"}]}``.
+region), "tags"?: {k: v}, "description"?, "created_at"?: RFC 3339, "models"?:
+[ARN, …]}]}`` creates application profiles through
+``awsemu.bedrock.create_profile`` and answers ``{"profiles": [{"arn", "id",
+"name", "region"}]}``. ``models`` replaces the ``models[]`` the source gave,
+for answers the API cannot be made to produce (e.g. an empty list).
 
 ``POST /_emu/quotas`` ``{"application_profiles": N}`` raises (or lowers) the
 per-region quota of application profiles, as a quota increase on AWS would;
@@ -46,6 +48,8 @@ def _create_profiles(body: Any, query: dict) -> tuple[int, Any]:
             description=spec.get("description"),
             created_at=datetime.fromisoformat(created_at.replace("Z", "+00:00")) if created_at else None,
         )
+        if "models" in spec:
+            prof.models = [str(m) for m in spec["models"]]
         out.append({"arn": prof.arn, "id": prof.id, "name": prof.name, "region": region})
     return 200, {"profiles": out}
 

@@ -1,0 +1,350 @@
+//! `aipctl prune`: finds profiles with no traffic and deletes them safely.
+//!
+//! Dry run by default: the plan (each idle profile, its age, last traffic and
+//! why it qualifies). `--apply` deletes after confirmation; `--plan-out` saves
+//! the plan and `--from-plan` deletes exactly it, re-checking each profile's
+//! tags and traffic first; `--mark` / `--grace` make it a two-step clean-up
+//! with a grace period for owners. Traffic comes from `GetMetricData` in
+//! batches of up to 500 queries, regions concurrently.
+
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use jiff::{SignedDuration, Timestamp};
+
+use super::delete::{delete_all, outcome};
+use super::{confirm, connect, load, select};
+use crate::aws::Aws;
+use crate::cli::{GlobalArgs, PruneArgs};
+use crate::domain::filter::ProfileFilter;
+use crate::domain::profile::{BedrockArn, Profile};
+use crate::domain::prune::{self, Action, Criteria, IDLE_SINCE_TAG, PlanFile};
+use crate::domain::region::Region;
+use crate::domain::tag::Tags;
+use crate::domain::usage::Metric;
+use crate::domain::window::Window;
+use crate::error::{Error, InputError, Result};
+use crate::output::Output;
+use crate::output::profiles::{Outcome, Outcomes};
+use crate::output::prune::{PrunePlan, PruneRow};
+
+/// How far back `prune` looks for the last traffic it reports: at least 90
+/// days, never beyond CloudWatch's 455.
+fn look_back(idle: SignedDuration) -> SignedDuration {
+    idle.max(SignedDuration::from_hours(90 * 24))
+        .min(SignedDuration::from_hours(455 * 24))
+}
+
+pub async fn run(args: PruneArgs, g: &GlobalArgs, out: &mut Output) -> Result<()> {
+    let now = Timestamp::now();
+    if let Some(path) = &args.from_plan {
+        let plan = read_plan(path)?;
+        return from_plan(plan, args.apply, g, out, now).await;
+    }
+    let criteria = Criteria {
+        idle: args.idle,
+        min_age: args.min_age.unwrap_or(args.idle),
+        grace: args.grace,
+        mark: args.mark,
+    };
+    let filter = ProfileFilter::from(args.filter);
+    let (aws, regions) = connect(g).await?;
+    let profiles = select(&aws, &regions, &filter).await?;
+    let (last, calls) = last_traffic(&aws, &profiles, look_back(criteria.idle), now).await?;
+    out.detail(&format!(
+        "{calls} GetMetricData request(s) for {} profile(s)",
+        profiles.len()
+    ));
+    let judged: Vec<(&Profile, prune::Assessment)> = profiles
+        .iter()
+        .zip(last)
+        .map(|(p, l)| (p, prune::assess(p, l, now, &criteria)))
+        .collect();
+    let rows: Vec<PruneRow> = judged
+        .iter()
+        .filter(|(_, a)| a.action != Action::Keep)
+        .map(|(p, a)| row(p, a, now))
+        .collect();
+    let of = |action: Action| {
+        judged
+            .iter()
+            .filter(|(_, a)| a.action == action)
+            .map(|(p, _)| *p)
+            .collect::<Vec<&Profile>>()
+    };
+    let (to_delete, to_mark, to_unmark) = (of(Action::Delete), of(Action::Mark), of(Action::Unmark));
+
+    summarize(out, &profiles, &judged);
+    if let Some(path) = &args.plan_out {
+        let names: Vec<String> = regions.iter().map(Region::to_string).collect();
+        let plan = PlanFile::new(&to_delete, &names, criteria.idle, now);
+        let text = serde_json::to_string_pretty(&plan).map_err(std::io::Error::from)?;
+        std::fs::write(path, text + "\n")?;
+        out.note(&format!(
+            "plan with {} profile(s) written to {}",
+            to_delete.len(),
+            path.display()
+        ));
+    }
+
+    if args.mark || (args.apply && !to_unmark.is_empty()) {
+        mark(&aws, &to_mark, &to_unmark, now, out).await?;
+    }
+    if !args.apply {
+        out.data(&PrunePlan(&rows))?;
+        if !to_delete.is_empty() && !args.mark {
+            out.note(&format!(
+                "dry run: {} profile(s) would be deleted; pass `--apply` to delete them",
+                to_delete.len()
+            ));
+        }
+        return Ok(());
+    }
+    if to_delete.is_empty() {
+        out.data(&PrunePlan(&rows))?;
+        out.note("nothing to delete");
+        return Ok(());
+    }
+    out.note_table(&crate::output::View::table(&PrunePlan(&rows)));
+    let n = to_delete.len();
+    confirm(
+        out,
+        g.yes,
+        &format!("Delete these {n} idle profile(s)?"),
+        &n.to_string(),
+        "run without `--apply` to see the plan",
+    )?;
+    let outcomes = delete_all(&aws, to_delete.into_iter().cloned().collect(), out).await;
+    finish(out, &outcomes, n)
+}
+
+fn read_plan(path: &Path) -> Result<PlanFile> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| InputError::new("--from-plan", &shown, &format!("cannot be read: {e}")))?;
+    PlanFile::parse(&text).map_err(|e| InputError::new("--from-plan", &shown, &e.rule).into())
+}
+
+fn row(p: &Profile, a: &prune::Assessment, now: Timestamp) -> PruneRow {
+    PruneRow {
+        name: p.name.clone(),
+        region: p.region.to_string(),
+        arn: p.arn.clone(),
+        department: p.department().map(str::to_owned),
+        age_days: p.created_at.map(|c| now.duration_since(c).as_secs() / 86_400),
+        last_traffic: a.last_traffic.map(|t| t.strftime("%Y-%m-%d").to_string()),
+        action: a.action.as_str(),
+        reason: a.reason.clone(),
+    }
+}
+
+fn summarize(out: &mut Output, profiles: &[Profile], judged: &[(&Profile, prune::Assessment)]) {
+    let count = |action: Action| judged.iter().filter(|(_, a)| a.action == action).count();
+    out.note(&format!(
+        "{} profile(s) considered: {} to delete, {} to mark, {} in grace, {} protected, {} too new, {} active",
+        profiles.len(),
+        count(Action::Delete),
+        count(Action::Mark),
+        count(Action::InGrace),
+        count(Action::Protected),
+        count(Action::TooNew),
+        judged.iter().filter(|(_, a)| a.action == Action::Keep && a.last_traffic.is_some()).count(),
+    ));
+}
+
+/// The last traffic of each profile (in order), looking back `span` from
+/// `now`, and the number of `GetMetricData` requests it took.
+async fn last_traffic(
+    aws: &Aws,
+    profiles: &[Profile],
+    span: SignedDuration,
+    now: Timestamp,
+) -> Result<(Vec<Option<Timestamp>>, usize)> {
+    let window = Window::last(span, now);
+    let (metrics, calls) = aws.profile_metrics(profiles, &Metric::TRAFFIC, &window).await?;
+    let last = metrics
+        .iter()
+        .map(|m| {
+            let series: Vec<&[(i64, f64)]> = Metric::TRAFFIC
+                .iter()
+                .filter_map(|k| m.get(k).map(Vec::as_slice))
+                .collect();
+            prune::last_traffic(&series, 86_400)
+        })
+        .collect();
+    Ok((last, calls))
+}
+
+async fn mark(
+    aws: &Aws,
+    to_mark: &[&Profile],
+    to_unmark: &[&Profile],
+    now: Timestamp,
+    out: &mut Output,
+) -> Result<()> {
+    let today = now.strftime("%Y-%m-%d").to_string();
+    for p in to_mark {
+        let mut tag = Tags::default();
+        tag.insert(IDLE_SINCE_TAG, today.as_str());
+        aws.bedrock(&p.region).tag(&p.arn, &tag).await?;
+    }
+    for p in to_unmark {
+        aws.bedrock(&p.region)
+            .untag(&p.arn, &[IDLE_SINCE_TAG.to_owned()])
+            .await?;
+    }
+    if !to_mark.is_empty() {
+        out.note(&format!(
+            "marked {} profile(s) {IDLE_SINCE_TAG}={today}",
+            to_mark.len()
+        ));
+    }
+    if !to_unmark.is_empty() {
+        out.note(&format!(
+            "removed the idle mark from {} profile(s) with traffic again",
+            to_unmark.len()
+        ));
+    }
+    Ok(())
+}
+
+fn finish(out: &mut Output, outcomes: &[Outcome], total: usize) -> Result<()> {
+    out.data(&Outcomes(outcomes))?;
+    let failed = outcomes.iter().filter(|o| o.result == "failed").count();
+    if failed > 0 {
+        return Err(Error::Partial {
+            failed,
+            total,
+            what: "deletions",
+        });
+    }
+    Ok(())
+}
+
+/// Sorts the plan's profiles into outcomes decided from the account alone
+/// (gone, protected, changed since) and the ones still to check for traffic.
+fn recheck(plan: &PlanFile, found: &[Profile]) -> (Vec<Outcome>, Vec<Profile>) {
+    let by_arn: HashMap<&str, &Profile> = found.iter().map(|p| (p.arn.as_str(), p)).collect();
+    let mut outcomes = Vec::new();
+    let mut still = Vec::new();
+    for planned in &plan.profiles {
+        let skip = |result: &'static str, why: String| Outcome {
+            name: planned.name.clone(),
+            arn: planned.arn.clone(),
+            region: planned.region.clone(),
+            result,
+            error: Some(why),
+        };
+        match by_arn.get(planned.arn.as_str()) {
+            None => outcomes.push(skip("already-gone", "not found; nothing to do".into())),
+            Some(p) if p.tags.is_protected() => {
+                outcomes.push(skip(
+                    "protected",
+                    "tagged aipctl:protect=true since the plan".into(),
+                ));
+            }
+            Some(p) if p.tags != planned.tags => {
+                let changed: Vec<String> = planned.tags.diff(&p.tags).into_iter().map(|c| c.key).collect();
+                outcomes.push(skip(
+                    "skipped",
+                    format!("changed since the plan (tags: {})", changed.join(", ")),
+                ));
+            }
+            Some(p) => still.push((*p).clone()),
+        }
+    }
+    (outcomes, still)
+}
+
+/// `--from-plan FILE`: exactly the plan's profiles, each re-checked: gone
+/// already (done), changed since (skipped), protected now (skipped), traffic
+/// since (skipped); the rest deleted with `--apply`.
+async fn from_plan(
+    plan: PlanFile,
+    apply: bool,
+    g: &GlobalArgs,
+    out: &mut Output,
+    now: Timestamp,
+) -> Result<()> {
+    let plan_regions: Vec<Region> = plan
+        .regions
+        .iter()
+        .map(|r| r.parse())
+        .collect::<Result<_, InputError>>()?;
+    if let Some(r) = g
+        .regions
+        .iter()
+        .find(|r| !plan_regions.contains(r))
+        .filter(|_| !g.regions.is_empty())
+    {
+        return Err(Error::Usage {
+            message: format!(
+                "--region {r} is not a region of the plan ({})",
+                plan.regions.join(", ")
+            ),
+            hint: Some("drop `--region`: a plan carries its own regions".into()),
+        });
+    }
+    let aws = load(g).await;
+    let wanted: BTreeSet<&str> = plan.profiles.iter().map(|p| p.arn.as_str()).collect();
+    let accounts: RefCell<BTreeSet<String>> = RefCell::new(BTreeSet::new());
+    let found: Vec<Profile> = aws
+        .profiles_with_tags(&plan_regions, |p| {
+            if let Some(a) = BedrockArn::parse(&p.arn) {
+                accounts.borrow_mut().insert(a.account);
+            }
+            wanted.contains(p.arn.as_str())
+        })
+        .await?;
+    if let (Some(planned), Some(seen)) = (&plan.account, accounts.borrow().iter().next())
+        && planned != seen
+    {
+        return Err(InputError::new(
+            "--from-plan",
+            planned,
+            &format!("the plan is for account {planned}, but these credentials see account {seen}"),
+        )
+        .into());
+    }
+    let (mut outcomes, still) = recheck(&plan, &found);
+    let idle = SignedDuration::from_secs(plan.idle_seconds);
+    let (last, _) = last_traffic(&aws, &still, idle, now).await?;
+    let mut to_delete = Vec::new();
+    for (p, l) in still.into_iter().zip(last) {
+        match l {
+            Some(t) if t > now - idle => outcomes.push(outcome(
+                &p,
+                "skipped",
+                Some(format!(
+                    "received traffic after the plan (until {})",
+                    t.strftime("%Y-%m-%d")
+                )),
+            )),
+            _ => to_delete.push(p),
+        }
+    }
+    if !apply {
+        outcomes.extend(to_delete.iter().map(|p| outcome(p, "would-delete", None)));
+        out.data(&Outcomes(&outcomes))?;
+        out.note(&format!(
+            "dry run: {} profile(s) of the plan would be deleted; pass `--apply`",
+            to_delete.len()
+        ));
+        return Ok(());
+    }
+    if !to_delete.is_empty() {
+        let n = to_delete.len();
+        confirm(
+            out,
+            g.yes,
+            &format!("Delete {n} profile(s) of the plan?"),
+            &n.to_string(),
+            "run without `--apply` to re-check the plan",
+        )?;
+        outcomes.extend(delete_all(&aws, to_delete, out).await);
+    }
+    outcomes.sort_by(|a, b| (&a.region, &a.name).cmp(&(&b.region, &b.name)));
+    let total = plan.profiles.len();
+    finish(out, &outcomes, total)
+}

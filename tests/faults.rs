@@ -1,0 +1,236 @@
+//! The fault suite: with throttling on 30% of calls and 5xx on 5% on every
+//! service, commands finish with the same output as without faults; writes
+//! that commit before a lost response happen once; a profile that keeps
+//! failing is named while the rest go; a call slower than the operation
+//! timeout fails clearly instead of hanging.
+
+mod common;
+
+use common::{NOVA_PRO, SONNET_US, json_out, stderr, stdout, world};
+use serde_json::{Value, json};
+
+fn chaos(w: &common::World) {
+    w.faults(json!([
+        {"service": "*", "operation": "*", "error": "ThrottlingException", "status": 429, "probability": 0.30},
+        {"service": "*", "operation": "*", "error": "InternalServerException", "status": 500, "probability": 0.05},
+    ]));
+}
+
+fn calm(w: &common::World) {
+    w.control("DELETE", "/_emu/faults", None);
+}
+
+fn seed(w: &common::World) {
+    let ps = w.seed_profiles(json!([
+        {"region": "us-east-1", "name": "search-sonnet", "source": SONNET_US, "tags": {"Department": "Search"}},
+        {"region": "us-east-1", "name": "support-nova", "source": NOVA_PRO, "tags": {"Department": "Support"}},
+        {"region": "us-west-2", "name": "legal-nova", "source": NOVA_PRO, "tags": {"Department": "Legal"}},
+        {"region": "us-west-2", "name": "old-nova", "source": NOVA_PRO, "created_at": (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * 90)).to_string()},
+    ]));
+    let today = jiff::Zoned::now().with_time_zone(jiff::tz::TimeZone::UTC).date();
+    let records: Vec<Value> = ps[..3]
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            json!({"region": p["region"], "model_id": p["id"], "date": (today - jiff::Span::new().days(2)).to_string(),
+                   "invocations": 10 + i, "input_tokens": 1000, "output_tokens": 100, "cache_read_tokens": 500, "cache_write_tokens": 50})
+        })
+        .collect();
+    w.control("POST", "/_emu/usage", Some(json!({"records": records})));
+}
+
+/// Runs `args` without faults, then with them; both must succeed with the
+/// same stdout. Standard retry mode: the adaptive rate limiter only adds
+/// waiting here (the delete and create tests below keep the default).
+fn same_under_faults(w: &common::World, args: &[&str]) {
+    calm(w);
+    let clean = w.aipctl().args(args).output().unwrap();
+    assert!(
+        clean.status.success(),
+        "{args:?} without faults: {}",
+        stderr(&clean)
+    );
+    chaos(w);
+    let faulty = w
+        .aipctl()
+        .args(args)
+        .args(["--retry-mode", "standard"])
+        .output()
+        .unwrap();
+    calm(w);
+    assert!(
+        faulty.status.success(),
+        "{args:?} under faults: {}",
+        stderr(&faulty)
+    );
+    assert_eq!(
+        stdout(&clean),
+        stdout(&faulty),
+        "{args:?}: output differs under faults"
+    );
+}
+
+#[test]
+fn read_commands_give_identical_output_under_throttling_and_5xx() {
+    let w = world();
+    seed(&w);
+    let regions = "us-east-1,us-west-2";
+    same_under_faults(&w, &["list", "--region", regions, "-o", "json"]);
+    same_under_faults(
+        &w,
+        &["describe", "search-sonnet", "--region", regions, "-o", "json"],
+    );
+    same_under_faults(&w, &["usage", "--region", regions, "--since", "7d", "-o", "json"]);
+    same_under_faults(
+        &w,
+        &[
+            "usage",
+            "--region",
+            regions,
+            "--since",
+            "7d",
+            "--by",
+            "Department",
+            "-o",
+            "csv",
+        ],
+    );
+    same_under_faults(&w, &["prune", "--region", regions, "-o", "json"]);
+    // Faults did fire: the log has throttled answers.
+    chaos(&w);
+    w.clear_requests();
+    w.aipctl().args(["list", "--region", regions]).assert().success();
+    let throttled = w.requests().iter().filter(|r| r["status"] == 429).count();
+    assert!(throttled > 0, "the fault rules must have fired");
+}
+
+#[test]
+fn delete_under_faults_deletes_exactly_what_was_asked() {
+    let w = world();
+    seed(&w);
+    chaos(&w);
+    let out = w
+        .aipctl()
+        .args([
+            "delete",
+            "--tag",
+            "Department",
+            "--region",
+            "us-east-1,us-west-2",
+            "--yes",
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    calm(&w);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let results: Vec<String> = json_out(&out)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["result"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(results.len(), 3);
+    assert!(
+        results.iter().all(|r| r == "deleted" || r == "already-gone"),
+        "{results:?}"
+    );
+    let left = json_out(
+        &w.aipctl()
+            .args(["list", "--region", "us-east-1,us-west-2", "-o", "json"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(left.as_array().unwrap().len(), 1);
+    assert_eq!(left[0]["name"], "old-nova");
+}
+
+#[test]
+fn create_with_an_error_after_the_write_commits_yields_exactly_one_profile() {
+    let w = world();
+    w.faults(json!([{"service": "bedrock", "operation": "CreateInferenceProfile", "error": "ServiceUnavailableException", "status": 503, "count": 2, "after_action": true}]));
+    let out = w
+        .aipctl()
+        .args(["create", "chat", "--model", NOVA_PRO, "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    calm(&w);
+    let list = json_out(&w.aipctl().args(["list", "-o", "json"]).output().unwrap());
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["arn"], json_out(&out)["arn"]);
+}
+
+#[test]
+fn a_delete_that_keeps_failing_for_one_profile_names_it_while_the_rest_are_deleted() {
+    let w = world();
+    seed(&w);
+    // Every attempt for the first profile (in order) fails; retries exhausted.
+    w.faults(json!([{"service": "bedrock", "operation": "DeleteInferenceProfile", "error": "InternalServerException", "status": 500, "count": 3}]));
+    let out = w
+        .aipctl()
+        .args([
+            "delete",
+            "--tag",
+            "Department",
+            "--region",
+            "us-east-1,us-west-2",
+            "--yes",
+            "--concurrency",
+            "1",
+            "--max-attempts",
+            "3",
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v = json_out(&out);
+    let failed: Vec<&Value> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["result"] == "failed")
+        .collect();
+    assert_eq!(failed.len(), 1);
+    assert!(
+        failed[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("DeleteInferenceProfile"),
+        "{}",
+        failed[0]
+    );
+    assert!(
+        stderr(&out).contains("1 of 3 deletions failed"),
+        "{}",
+        stderr(&out)
+    );
+    let left = json_out(
+        &w.aipctl()
+            .args(["list", "--region", "us-east-1,us-west-2", "-o", "json"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(
+        left.as_array().unwrap().len(),
+        2,
+        "the failed one and the untagged one remain"
+    );
+}
+
+#[test]
+fn a_call_slower_than_the_operation_timeout_fails_naming_the_call() {
+    let w = world();
+    w.faults(json!([{"service": "bedrock", "operation": "ListInferenceProfiles", "delay_ms": 4000}]));
+    let out = w.aipctl().args(["list", "--timeout", "1"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("bedrock ListInferenceProfiles in us-east-1 failed"),
+        "{err}"
+    );
+    assert!(err.contains("timed out"), "{err}");
+}

@@ -1,0 +1,372 @@
+//! `prune` against seeded traffic: what is idle, dry run, apply, plans,
+//! marks and grace, faults.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::{NOVA_PRO, json_out, stderr, world};
+use serde_json::{Value, json};
+
+fn ago(days: i64) -> String {
+    (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * days)).to_string()
+}
+
+fn day(days: i64) -> String {
+    let today = jiff::Zoned::now().with_time_zone(jiff::tz::TimeZone::UTC).date();
+    (today - jiff::Span::new().days(days)).to_string()
+}
+
+fn traffic(w: &common::World, p: &Value, days_ago: i64) {
+    w.control("POST", "/_emu/usage", Some(json!({"records": [
+        {"region": p["region"], "model_id": p["id"], "date": day(days_ago), "invocations": 3, "input_tokens": 300,
+         "output_tokens": 30, "cache_read_tokens": 0, "cache_write_tokens": 0}
+    ]})));
+}
+
+/// old-idle: no traffic ever; old-active: traffic 3 days ago; old-past:
+/// traffic 40 days ago only; new-silent: 5 days old; keep-idle: protected.
+fn seeded(w: &common::World) -> BTreeMap<String, Value> {
+    let ps = w.seed_profiles(json!([
+        {"region": "us-east-1", "name": "old-idle", "source": NOVA_PRO, "tags": {"Department": "Search"}, "created_at": ago(90)},
+        {"region": "us-east-1", "name": "old-active", "source": NOVA_PRO, "tags": {"Department": "Search"}, "created_at": ago(90)},
+        {"region": "us-east-1", "name": "old-past", "source": NOVA_PRO, "tags": {"Department": "Legal"}, "created_at": ago(90)},
+        {"region": "us-east-1", "name": "new-silent", "source": NOVA_PRO, "created_at": ago(5)},
+        {"region": "us-east-1", "name": "keep-idle", "source": NOVA_PRO, "tags": {"aipctl:protect": "true"}, "created_at": ago(90)},
+    ]));
+    let by: BTreeMap<String, Value> = ps
+        .into_iter()
+        .map(|p| (p["name"].as_str().unwrap().to_owned(), p))
+        .collect();
+    traffic(w, &by["old-active"], 3);
+    traffic(w, &by["old-past"], 40);
+    by
+}
+
+fn actions(v: &Value) -> BTreeMap<String, String> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["name"].as_str().unwrap().to_owned(),
+                r["action"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn names_left(w: &common::World) -> Vec<String> {
+    let v = json_out(&w.aipctl().args(["list", "-o", "json"]).output().unwrap());
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn count(w: &common::World, op: &str) -> usize {
+    w.calls().iter().filter(|(_, o)| o == op).count()
+}
+
+#[test]
+fn prune_finds_exactly_the_idle_old_unprotected_profiles_and_touches_nothing_by_default() {
+    let w = world();
+    seeded(&w);
+    let out = w.aipctl().args(["prune", "-o", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json_out(&out);
+    assert_eq!(
+        actions(&v),
+        BTreeMap::from([
+            ("old-idle".to_owned(), "delete".to_owned()),
+            ("old-past".to_owned(), "delete".to_owned()),
+            ("new-silent".to_owned(), "too-new".to_owned()),
+            ("keep-idle".to_owned(), "protected".to_owned()),
+        ])
+    );
+    let past = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "old-past")
+        .unwrap();
+    assert_eq!(past["last_traffic"], day(39), "the end of the last busy day");
+    assert_eq!(count(&w, "DeleteInferenceProfile"), 0, "a dry run by default");
+    assert!(stderr(&out).contains("pass `--apply`"), "{}", stderr(&out));
+}
+
+#[test]
+fn prune_apply_refuses_without_a_terminal_and_deletes_with_yes() {
+    let w = world();
+    seeded(&w);
+    let out = w
+        .aipctl()
+        .args(["prune", "--apply"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert_eq!(count(&w, "DeleteInferenceProfile"), 0);
+    let out = w
+        .aipctl()
+        .args(["prune", "--apply", "--yes", "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(names_left(&w), ["keep-idle", "new-silent", "old-active"]);
+}
+
+#[test]
+fn prune_respects_min_age_and_filters() {
+    let w = world();
+    seeded(&w);
+    let out = w
+        .aipctl()
+        .args([
+            "prune",
+            "--min-age",
+            "1d",
+            "--tag",
+            "Department=Search",
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        actions(&json_out(&out)),
+        BTreeMap::from([("old-idle".to_owned(), "delete".to_owned())])
+    );
+    let out = w
+        .aipctl()
+        .args([
+            "prune",
+            "--min-age",
+            "1d",
+            "--untagged",
+            "Department",
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let a = actions(&json_out(&out));
+    assert_eq!(a.get("new-silent").map(String::as_str), Some("delete"), "{a:?}");
+}
+
+#[test]
+fn from_plan_deletes_exactly_the_plan_and_skips_profiles_that_changed_or_woke_up() {
+    let w = world();
+    let by = seeded(&w);
+    w.seed_profiles(
+        json!([{"region": "us-east-1", "name": "outside-plan", "source": NOVA_PRO, "created_at": ago(90)}]),
+    );
+    let plan = w.home().join("plan.json");
+    let out = w
+        .aipctl()
+        .args(["prune", "--name", "old-*", "--plan-out", plan.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
+    assert_eq!(saved["kind"], "aipctl-prune-plan");
+    assert_eq!(saved["profiles"].as_array().unwrap().len(), 2);
+    // After the plan was written, traffic for old-past shows up (yesterday's
+    // datapoint: seeded data sits at noon UTC, and today's may be in the future).
+    traffic(&w, &by["old-past"], 1);
+    w.clear_requests();
+    let out = w
+        .aipctl()
+        .args([
+            "prune",
+            "--from-plan",
+            plan.to_str().unwrap(),
+            "--apply",
+            "--yes",
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json_out(&out);
+    let results: BTreeMap<String, String> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["name"].as_str().unwrap().to_owned(),
+                o["result"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        results,
+        BTreeMap::from([
+            ("old-idle".to_owned(), "deleted".to_owned()),
+            ("old-past".to_owned(), "skipped".to_owned())
+        ])
+    );
+    assert_eq!(count(&w, "DeleteInferenceProfile"), 1);
+    assert!(
+        names_left(&w).contains(&"outside-plan".to_owned()),
+        "nothing outside the plan is touched"
+    );
+    // Re-running after a crash finishes the job and touches nothing else.
+    w.clear_requests();
+    let out = w
+        .aipctl()
+        .args([
+            "prune",
+            "--from-plan",
+            plan.to_str().unwrap(),
+            "--apply",
+            "--yes",
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(json_out(&out).to_string().contains("already-gone"));
+    assert_eq!(count(&w, "DeleteInferenceProfile"), 0);
+}
+
+#[test]
+fn from_plan_skips_a_profile_whose_tags_changed_since() {
+    let w = world();
+    seeded(&w);
+    let plan = w.home().join("plan.json");
+    w.aipctl()
+        .args([
+            "prune",
+            "--name",
+            "old-idle",
+            "--plan-out",
+            plan.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    w.aipctl()
+        .args(["tag", "old-idle", "Owner=someone"])
+        .assert()
+        .success();
+    let out = w
+        .aipctl()
+        .args([
+            "prune",
+            "--from-plan",
+            plan.to_str().unwrap(),
+            "--apply",
+            "--yes",
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json_out(&out);
+    assert_eq!(v[0]["result"], "skipped");
+    assert!(
+        v[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("changed since the plan (tags: Owner)"),
+        "{v}"
+    );
+    assert!(names_left(&w).contains(&"old-idle".to_owned()));
+}
+
+#[test]
+fn mark_then_grace_deletes_only_profiles_marked_long_enough_ago_and_unmarks_active_ones() {
+    let w = world();
+    seeded(&w);
+    let out = w
+        .aipctl()
+        .args(["prune", "--mark", "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(count(&w, "DeleteInferenceProfile"), 0);
+    let today = day(0);
+    let d = json_out(
+        &w.aipctl()
+            .args(["describe", "old-idle", "-o", "json"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(d["tags"]["aipctl:idle-since"], today.as_str());
+    // Pretend old-idle was marked 20 days ago; old-past keeps today's mark;
+    // old-active was marked once but has traffic.
+    w.aipctl()
+        .args(["tag", "old-idle", &format!("aipctl:idle-since={}", day(20))])
+        .assert()
+        .success();
+    w.aipctl()
+        .args(["tag", "old-active", &format!("aipctl:idle-since={}", day(20))])
+        .assert()
+        .success();
+    let out = w
+        .aipctl()
+        .args(["prune", "--grace", "14d", "--apply", "--yes", "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        names_left(&w),
+        ["keep-idle", "new-silent", "old-active", "old-past"]
+    );
+    let active = json_out(
+        &w.aipctl()
+            .args(["describe", "old-active", "-o", "json"])
+            .output()
+            .unwrap(),
+    );
+    assert!(active["tags"].get("aipctl:idle-since").is_none(), "{active}");
+}
+
+#[test]
+fn prune_reports_a_partial_failure_and_exits_1() {
+    let w = world();
+    seeded(&w);
+    w.faults(json!([{"service": "bedrock", "operation": "DeleteInferenceProfile", "error": "ConflictException", "status": 400, "message": "in use", "count": 1}]));
+    let out = w
+        .aipctl()
+        .args(["prune", "--apply", "--yes", "--concurrency", "1", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v = json_out(&out);
+    assert_eq!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .filter(|o| o["result"] == "failed")
+            .count(),
+        1
+    );
+    assert_eq!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .filter(|o| o["result"] == "deleted")
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn prune_batches_traffic_queries_for_a_thousand_profiles() {
+    let w = world();
+    let specs: Vec<Value> = (0..1000).map(|i| json!({"region": "us-east-1", "name": format!("p{i:04}"), "source": NOVA_PRO, "created_at": ago(60)})).collect();
+    w.seed_profiles(json!(specs));
+    w.clear_requests();
+    let out = w.aipctl().args(["prune", "-o", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json_out(&out).as_array().unwrap().len(), 1000);
+    // Two metrics a profile: 2,000 queries in calls of 500.
+    assert_eq!(count(&w, "GetMetricData"), 4);
+}
