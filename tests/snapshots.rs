@@ -29,6 +29,8 @@ fn help_texts() {
         "untag",
         "usage",
         "dashboard",
+        "cost",
+        "cost-tags",
         "completions",
     ] {
         insta::assert_snapshot!(format!("help_{cmd}"), help(&[cmd, "--help"]));

@@ -3,6 +3,8 @@
 //! AWS settings from the global flags and resolving a PROFILE argument.
 
 pub mod completions;
+pub mod cost;
+pub mod cost_tags;
 pub mod create;
 pub mod dashboard;
 pub mod delete;
@@ -36,20 +38,28 @@ pub async fn run(cli: Cli, out: &mut Output) -> Result<()> {
         Command::Untag(args) => untag::run(args, g, out).await,
         Command::Usage(args) => usage::run(args, g, out).await,
         Command::Dashboard(args) => dashboard::run(args, g, out).await,
+        Command::Cost(args) => cost::run(args, g, out).await,
+        Command::CostTags(args) => cost_tags::run(args, g, out).await,
         Command::Completions(args) => completions::run(&args, out),
     }
 }
 
-/// AWS settings and the chosen regions.
-pub async fn connect(g: &GlobalArgs) -> Result<(Aws, Vec<Region>)> {
-    let aws = Aws::load(&Settings {
+/// AWS settings from the global flags (for global services such as Cost
+/// Explorer, which need no region choice).
+pub async fn load(g: &GlobalArgs) -> Aws {
+    Aws::load(&Settings {
         profile: g.aws_profile.clone(),
         endpoint_url: g.endpoint_url.clone(),
         max_attempts: g.max_attempts,
         timeout: Duration::from_secs(g.timeout),
         concurrency: usize::from(g.concurrency),
     })
-    .await;
+    .await
+}
+
+/// AWS settings and the chosen regions.
+pub async fn connect(g: &GlobalArgs) -> Result<(Aws, Vec<Region>)> {
+    let aws = load(g).await;
     let regions = aws.regions(&g.regions, g.all_regions)?;
     Ok((aws, regions))
 }
@@ -115,6 +125,18 @@ pub async fn resolve(aws: &Aws, regions: &[Region], reference: &ProfileRef) -> R
     }
 }
 
+/// Refuses at once when no one can confirm (no `--yes`, no terminal on
+/// stdin), so a change that would be refused costs no request.
+pub fn ensure_confirmable(yes: bool) -> Result<()> {
+    if yes || io::stdin().is_terminal() {
+        return Ok(());
+    }
+    Err(Error::Refused {
+        message: "refusing to change anything without confirmation: stdin is not a terminal".into(),
+        hint: Some("pass `--yes` to confirm, or `--dry-run` to see the plan".into()),
+    })
+}
+
 fn region_list(regions: &[Region]) -> String {
     match regions {
         [one] => one.to_string(),
@@ -129,12 +151,7 @@ pub fn confirm(out: &mut Output, yes: bool, question: &str, expected: &str) -> R
     if yes {
         return Ok(());
     }
-    if !io::stdin().is_terminal() {
-        return Err(Error::Refused {
-            message: "refusing to change anything without confirmation: stdin is not a terminal".into(),
-            hint: Some("pass `--yes` to confirm, or `--dry-run` to see the plan".into()),
-        });
-    }
+    ensure_confirmable(yes)?;
     out.note(&format!("{question} Type `{expected}` to confirm:"));
     let mut line = String::new();
     io::stdin().lock().read_line(&mut line)?;
