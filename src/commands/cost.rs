@@ -30,6 +30,8 @@ use crate::output::cost::{CostReport, MAX_PERIOD_COLUMNS, ReportMeta, paid_summa
 /// Cost Explorer throttles early (`LimitExceededException`), and every
 /// retry is paid: forecasts go at most this many at a time.
 const MAX_CE_CONCURRENCY: usize = 4;
+/// From this many `GetCostAndUsage` pages on, a daily report says what monthly would save.
+const EXPENSIVE_PAGES: usize = 10;
 
 /// A report, checked whole before any request.
 #[derive(Debug)]
@@ -105,16 +107,15 @@ pub async fn run(args: CostArgs, g: &GlobalArgs, out: &mut Output) -> Result<()>
         out.detail(&format!("could not write the cache: {problem}"));
     }
     let paid = ce.paid_requests();
-    let printed = match report {
-        Ok((table, meta)) => out.data(&CostReport::new(
-            &table,
-            ReportMeta {
-                paid: paid.clone(),
-                ..meta
-            },
-        )),
-        Err(e) => Err(e),
-    };
+    let printed = report.and_then(|(table, meta)| {
+        let meta = ReportMeta {
+            paid: paid.clone(),
+            ..meta
+        };
+        out.data(&CostReport::new(&table, meta))?;
+        table_notes(out, &table);
+        Ok(())
+    });
     out.note(&paid_summary(&paid));
     printed
 }
@@ -144,6 +145,12 @@ async fn report(
         ));
         split = Some(Split::Service);
     }
+    if split == Some(Split::Model) {
+        out.note(
+            "note: a split by model leaves out costs without a model (credits, refunds, other services), \
+             so its total can be below the report's without `--by`",
+        );
+    }
     let split_grouping = split.map(Split::grouping);
     let expected = plan.range.periods(plan.granularity);
     let default_unit = if plan.metric.is_money() { "USD" } else { "N/A" };
@@ -168,23 +175,25 @@ async fn report(
         ce.cost_and_usage(&query).await?
     };
     let table = cost::shape(&expected, &results, split_grouping.as_ref(), default_unit, today);
+    let pages = ce
+        .paid_requests()
+        .sent
+        .get("GetCostAndUsage")
+        .copied()
+        .unwrap_or(0);
+    if plan.granularity == Granularity::Daily && pages >= EXPENSIVE_PAGES {
+        out.note(&format!(
+            "note: {} daily periods took {pages} paid pages (Cost Explorer sends about 100 day × value \
+             groups a page); `--granularity monthly` needs about 30 times fewer",
+            expected.len()
+        ));
+    }
 
     let forecast = if plan.forecast {
         Some(forecasts(plan, ce, g, out, services.as_deref(), &table, today).await?)
     } else {
         None
     };
-    if out.format == OutputFormat::Table {
-        if table.periods.len() > MAX_PERIOD_COLUMNS {
-            out.note(&format!(
-                "{} periods: the table shows a trend per row; `-o csv` or `-o json` has every period",
-                table.periods.len()
-            ));
-        }
-        if table.periods.iter().any(|p| p.estimated) {
-            out.note("* estimated: billing for the period is not final yet");
-        }
-    }
     let by = split.map(|s| {
         let key = match s.grouping() {
             Grouping::Tag(k) | Grouping::Dimension(k) | Grouping::ProductAttribute(k) => k,
@@ -203,6 +212,22 @@ async fn report(
             paid: cost::PaidRequests::default(),
         },
     ))
+}
+
+/// What the table leaves implicit, said under it.
+fn table_notes(out: &mut Output, table: &cost::CostTable) {
+    if out.format != OutputFormat::Table {
+        return;
+    }
+    if table.periods.len() > MAX_PERIOD_COLUMNS {
+        out.note(&format!(
+            "{} periods: the table shows a trend per row; `-o csv` or `-o json` has every period",
+            table.periods.len()
+        ));
+    }
+    if table.periods.iter().any(|p| p.estimated) {
+        out.note("* estimated: billing for the period is not final yet");
+    }
 }
 
 /// Warns when Cost Explorer cannot group (or filter) by the keys asked for.
