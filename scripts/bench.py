@@ -12,6 +12,11 @@
 - `delete` of 100 profiles: wall time and calls.
 - start-up: `aipctl --version` and a one-call command, against `aws --version`.
 - peak memory (max RSS) of `list` at 1,000 and 10,000 profiles.
+- `cost` (`scripts/bench cost`): the paid Cost Explorer requests one `aipctl cost` report makes over a
+  bench account (N departments, a year of daily usage): a 12-month daily report,
+  a 12-month monthly one, the monthly one with a forecast per department, and
+  each again from the cache. aipctl's own count (`paid_requests`) is checked
+  against the emulator's request log, which logs every attempt.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from datetime import datetime, timezone
@@ -130,7 +136,78 @@ def bench_more(args: argparse.Namespace) -> dict:
     return out
 
 
+def cost_main(argv: list[str]) -> None:
+    ap = argparse.ArgumentParser(prog="scripts/bench cost")
+    ap.add_argument("--aipctl", required=True)
+    ap.add_argument("--build", default="release")
+    ap.add_argument("--departments", type=int, default=40)
+    ap.add_argument("--profiles-per-department", type=int, default=2)
+    ap.add_argument("--days", type=int, default=365)
+    args = ap.parse_args(argv)
+
+    reports = [
+        ("12 months, daily", ["--last", "12m", "--granularity", "daily"]),
+        ("12 months, monthly", ["--last", "12m"]),
+        ("12 months, monthly, with --forecast", ["--last", "12m", "--forecast"]),
+    ]
+    proc, url = start_emulator()
+    rows = []
+    try:
+        profiles = args.departments * args.profiles_per_department
+        t0 = time.perf_counter()
+        control(url, "POST", "/_emu/seed", {"scenario": "bench", "profiles": profiles, "regions": REGIONS,
+                                            "days": args.days, "departments": args.departments})
+        seed_s = time.perf_counter() - t0
+        for name, flags in reports:
+            # Each report starts from an empty cache: its first run is what it costs alone.
+            with tempfile.TemporaryDirectory() as cache:
+                env = env_for(url) | {"XDG_CACHE_HOME": cache}
+                for attempt in ("first run", "again (cache)"):
+                    control(url, "DELETE", "/_emu/requests")
+                    t0 = time.perf_counter()
+                    out = subprocess.run([args.aipctl, "cost", *flags, "-o", "json"], env=env,
+                                         capture_output=True, check=True)
+                    wall = time.perf_counter() - t0
+                    report = json.loads(out.stdout)
+                    logged = control(url, "GET", "/_emu/requests?service=ce")["requests"]
+                    by_op: dict[str, int] = {}
+                    for r in logged:
+                        by_op[r["operation"]] = by_op.get(r["operation"], 0) + 1
+                    assert report["paid_requests"] == len(logged), (name, report["paid_requests"], len(logged))
+                    rows.append({
+                        "report": name, "run": attempt, "flags": flags, "periods": len(report["periods"]),
+                        "rows": len(report["rows"]), "paid_requests": len(logged), "by_operation": by_op,
+                        "usd": f"{len(logged) * 0.01:.2f}", "wall_s": round(wall, 2),
+                    })
+    finally:
+        proc.terminate()
+
+    result = {
+        "benchmark": "cost", "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
+        "aipctl_build": args.build, "departments": args.departments, "profiles": profiles, "days": args.days,
+        "seed_s": round(seed_s, 1), "reports": rows,
+    }
+    out_dir = ROOT / "bench" / "results"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"cost-{result['date'][:10]}.json"
+    path.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"{args.departments} departments, {profiles} profiles, {args.days} days of daily usage\n")
+    print("| report | run | periods × rows | paid requests | by operation | USD | wall |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for r in rows:
+        ops = ", ".join(f"{op} {n}" for op, n in sorted(r["by_operation"].items())) or "-"
+        print(f"| {r['report']} | {r['run']} | {r['periods']} × {r['rows']} | {r['paid_requests']} | {ops} "
+              f"| {r['usd']} | {r['wall_s']:.2f} s |")
+    print(f"\nwritten to {path.relative_to(ROOT)}", file=sys.stderr)
+
+
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "cost":
+        cost_main(sys.argv[2:])
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "list":
+        del sys.argv[1]
     ap = argparse.ArgumentParser()
     ap.add_argument("--aipctl", required=True)
     ap.add_argument("--aws", required=True)

@@ -4,8 +4,10 @@
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::domain::cost::{CostMetric, Granularity, Split, TagStatus, TimeSpec};
 use crate::domain::profile::{Description, ModelRef, ProfileName, ProfileRef};
 use crate::domain::region::Region;
 use crate::domain::tag::{Tag, TagFilter, TagKey};
@@ -140,6 +142,10 @@ pub enum Command {
     Prune(PruneArgs),
     /// Least-privilege IAM policies: invoke through profiles, run aipctl, read only
     Policy(PolicyArgs),
+    /// Spend per value of a cost-allocation tag (default `Department`), from Cost Explorer
+    Cost(CostArgs),
+    /// Cost-allocation tag keys: status and last use; activate or deactivate them
+    CostTags(CostTagsArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
 }
@@ -313,6 +319,105 @@ pub struct UsageArgs {
 
     #[command(flatten)]
     pub window: WindowArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  aipctl cost                                  # Bedrock spend per Department, last 3 months
+  aipctl cost --month 2026-10 --by service     # one month, split by billing service
+  aipctl cost --last 30d --granularity daily -o csv > spend.csv
+  aipctl cost --tag-key CostCenter --filter-tag Env=prod --forecast
+  aipctl cost --all-services --metric net-unblended --last 12m
+
+Each Cost Explorer request costs USD 0.01, every page and every retry included. aipctl says how \
+many it made and keeps answers on disk for `--cache-ttl` (in `$XDG_CACHE_HOME/aipctl`, else \
+the platform's cache directory), so running the same report again is free.")]
+pub struct CostArgs {
+    /// Cost-allocation tag key whose values make the rows
+    #[arg(long, value_name = "KEY", default_value = crate::domain::tag::DEPARTMENT, value_parser = parse_tag_key)]
+    pub tag_key: TagKey,
+
+    /// Split each row by a second dimension (Cost Explorer allows two groupings: the tag key and this)
+    #[arg(long = "by", value_name = "DIMENSION", value_parser = PossibleValuesParser::new(Split::NAMES)
+        .map(|s| s.parse::<Split>().expect("a listed value")))]
+    pub by: Vec<Split>,
+
+    /// Range ending today: days, weeks or calendar months (`30d`, `12w`; `6m` is this month and
+    /// the 5 before) [default: 3m]
+    #[arg(long, value_name = "SPAN", value_parser = parse_last, conflicts_with_all = ["month", "from", "to"])]
+    pub last: Option<TimeSpec>,
+
+    /// One calendar month, `YYYY-MM`
+    #[arg(long, value_name = "MONTH", value_parser = parse_month, conflicts_with_all = ["from", "to"])]
+    pub month: Option<TimeSpec>,
+
+    /// First day (UTC, inclusive), `YYYY-MM-DD`
+    #[arg(long, value_name = "DATE", requires = "to", value_parser = parse_from)]
+    pub from: Option<jiff::civil::Date>,
+
+    /// Last day (UTC, inclusive), `YYYY-MM-DD`
+    #[arg(long, value_name = "DATE", requires = "from", value_parser = parse_to)]
+    pub to: Option<jiff::civil::Date>,
+
+    /// One column per day or per month
+    #[arg(long, value_name = "GRANULARITY", default_value = "monthly", value_parser = PossibleValuesParser::new(Granularity::NAMES)
+        .map(|s| s.parse::<Granularity>().expect("a listed value")))]
+    pub granularity: Granularity,
+
+    /// What to sum: cost as billed, with upfront fees spread, after discounts, or usage quantity
+    #[arg(long, value_name = "METRIC", default_value = "unblended", value_parser = PossibleValuesParser::new(CostMetric::NAMES)
+        .map(|s| s.parse::<CostMetric>().expect("a listed value")))]
+    pub metric: CostMetric,
+
+    /// Every service's spend, not only Bedrock's
+    #[arg(long)]
+    pub all_services: bool,
+
+    /// Only spend with this tag (`KEY=VALUE`; `KEY=` for spend without KEY); repeat: any value of
+    /// one key matches, every key must match
+    #[arg(long = "filter-tag", value_name = "KEY=VALUE", value_parser = parse_filter_tag)]
+    pub filter_tags: Vec<Tag>,
+
+    /// Add each tag value's Cost Explorer forecast for the rest of this month (one request per value)
+    #[arg(long)]
+    pub forecast: bool,
+
+    /// Ask Cost Explorer even when a cached answer exists (the fresh answer replaces it)
+    #[arg(long)]
+    pub no_cache: bool,
+
+    /// How long a cached answer is reused: `30m`, `6h`, `1d` (at most 7 days)
+    #[arg(long, value_name = "TTL", default_value = "6h", value_parser = parse_ttl)]
+    pub cache_ttl: std::time::Duration,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  aipctl cost-tags                             # every key billing has seen, with its status
+  aipctl cost-tags --activate Department CostCenter
+  aipctl cost-tags --deactivate Owner --dry-run
+
+Only the management (payer) account can change the status. An activated key tags spend from \
+then on (not retroactively), and Cost Explorer shows it up to 24 hours later. Each request \
+costs USD 0.01.")]
+pub struct CostTagsArgs {
+    /// Activate these keys for cost allocation (20 per request; more are sent in batches)
+    #[arg(long, value_name = "KEY", num_args = 1.., value_delimiter = ',', value_parser = parse_cost_tag_key)]
+    pub activate: Vec<TagKey>,
+
+    /// Deactivate these keys
+    #[arg(long, value_name = "KEY", num_args = 1.., value_delimiter = ',', value_parser = parse_cost_tag_key)]
+    pub deactivate: Vec<TagKey>,
+
+    /// Show what would change and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Only list keys with this status
+    #[arg(long, value_name = "STATUS", conflicts_with_all = ["activate", "deactivate"],
+        value_parser = PossibleValuesParser::new(["active", "inactive"])
+            .map(|s| if s == "active" { TagStatus::Active } else { TagStatus::Inactive }))]
+    pub status: Option<TagStatus>,
 }
 
 #[derive(Debug, Args)]
@@ -557,6 +662,31 @@ fn parse_from(s: &str) -> Result<jiff::civil::Date, String> {
 
 fn parse_to(s: &str) -> Result<jiff::civil::Date, String> {
     crate::domain::window::parse_date("--to", s).map_err(|e| e.rule)
+}
+
+fn parse_last(s: &str) -> Result<TimeSpec, String> {
+    TimeSpec::parse_last(s).map_err(|e| e.rule)
+}
+
+fn parse_month(s: &str) -> Result<TimeSpec, String> {
+    TimeSpec::parse_month(s).map_err(|e| e.rule)
+}
+
+fn parse_ttl(s: &str) -> Result<std::time::Duration, String> {
+    crate::domain::cost::parse_ttl(s).map_err(|e| e.rule)
+}
+
+/// A `--filter-tag`: reserved `aws:` keys are fine here (AWS-generated cost-allocation tags).
+fn parse_filter_tag(s: &str) -> Result<Tag, String> {
+    s.parse().map_err(|e: crate::error::InputError| e.to_string())
+}
+
+/// A cost-allocation tag key: no whitespace around it, reserved `aws:` keys allowed.
+fn parse_cost_tag_key(s: &str) -> Result<TagKey, String> {
+    if s.trim() != s {
+        return Err("a tag key has no spaces at either end".into());
+    }
+    parse_tag_key(s)
 }
 
 fn parse_dashboard_name(s: &str) -> Result<crate::domain::dashboard::DashboardName, String> {

@@ -248,6 +248,22 @@ fn malformed_invocations_exit_2_name_the_rule_and_make_no_request() {
             "cannot be used with",
         ),
         (vec!["completions", "tcsh"], "possible values"),
+        // cost
+        (
+            vec!["cost", "--metric", "foo"],
+            "invalid value 'foo' for '--metric",
+        ),
+        (
+            vec!["cost", "--granularity", "weekly"],
+            "invalid value 'weekly' for '--granularity",
+        ),
+        (vec!["cost", "--last", "7x"], "such as `30d`, `12w` or `6m`"),
+        (vec!["cost", "--month", "2026-13"], "`YYYY-MM`"),
+        (vec!["cost", "--tag-key="], "1 to 128 characters"),
+        (
+            vec!["cost", "--from", "2026-11-05", "--to", "2026-11-01"],
+            "is before `--from 2026-11-05`",
+        ),
         // provisioning specs and saved plans
         (vec!["plan", "-f", &broken_spec], "broken.toml:1"),
         (vec!["plan", "-f", &typo_spec], "unknown field `departmnt`"),

@@ -33,6 +33,8 @@ fn help_texts() {
         "apply",
         "prune",
         "policy",
+        "cost",
+        "cost-tags",
         "completions",
     ] {
         insta::assert_snapshot!(format!("help_{cmd}"), help(&[cmd, "--help"]));

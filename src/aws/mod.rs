@@ -4,7 +4,9 @@
 //! values and errors into domain values and [`crate::error::Error`].
 
 pub mod bedrock;
+pub mod cache;
 pub mod cloudwatch;
+pub mod costexplorer;
 mod error;
 mod sts;
 
@@ -117,6 +119,8 @@ pub struct Settings {
 pub struct Aws {
     sdk: SdkConfig,
     pub concurrency: usize,
+    /// The named profile and endpoints in use: which caller a cached answer belongs to.
+    scope: String,
 }
 
 impl Aws {
@@ -148,9 +152,18 @@ impl Aws {
         if let Some(url) = &settings.endpoint_url {
             loader = loader.endpoint_url(url);
         }
+        let endpoint_env = |name: &str| std::env::var(name).unwrap_or_default();
+        let scope = format!(
+            "profile={}\nendpoint={}\nenv={}\nce-env={}",
+            settings.profile.as_deref().unwrap_or(""),
+            settings.endpoint_url.as_deref().unwrap_or(""),
+            endpoint_env("AWS_ENDPOINT_URL"),
+            endpoint_env("AWS_ENDPOINT_URL_COST_EXPLORER"),
+        );
         Self {
             sdk: loader.load().await,
             concurrency: settings.concurrency,
+            scope,
         }
     }
 

@@ -6,6 +6,8 @@
 
 pub mod apply;
 pub mod completions;
+pub mod cost;
+pub mod cost_tags;
 pub mod create;
 pub mod dashboard;
 pub mod delete;
@@ -48,6 +50,8 @@ pub async fn run(cli: Cli, out: &mut Output) -> Result<()> {
         Command::Apply(args) => apply::run(args, g, out).await,
         Command::Prune(args) => prune::run(args, g, out).await,
         Command::Policy(args) => policy::run(args, g, out).await,
+        Command::Cost(args) => cost::run(args, g, out).await,
+        Command::CostTags(args) => cost_tags::run(args, g, out).await,
         Command::Completions(args) => completions::run(&args, out),
     }
 }
@@ -168,6 +172,19 @@ pub async fn resolve_many(aws: &Aws, regions: &[Region], references: &[ProfileRe
     Ok(with_tags)
 }
 
+/// Refuses at once when no one can confirm (no `--yes`, no terminal on
+/// stdin), so a change that would be refused costs no request;
+/// `refusal_hint` says how to see what would happen instead.
+pub fn ensure_confirmable(yes: bool, refusal_hint: &str) -> Result<()> {
+    if yes || io::stdin().is_terminal() {
+        return Ok(());
+    }
+    Err(Error::Refused {
+        message: "refusing to change anything without confirmation: stdin is not a terminal".into(),
+        hint: Some(format!("pass `--yes` to confirm, or {refusal_hint}")),
+    })
+}
+
 fn region_list(regions: &[Region]) -> String {
     match regions {
         [one] => one.to_string(),
@@ -189,12 +206,7 @@ pub fn confirm(
     if yes {
         return Ok(());
     }
-    if !io::stdin().is_terminal() {
-        return Err(Error::Refused {
-            message: "refusing to change anything without confirmation: stdin is not a terminal".into(),
-            hint: Some(format!("pass `--yes` to confirm, or {refusal_hint}")),
-        });
-    }
+    ensure_confirmable(yes, refusal_hint)?;
     out.note(&format!("{question} Type `{expected}` to confirm:"));
     let mut line = String::new();
     io::stdin().lock().read_line(&mut line)?;

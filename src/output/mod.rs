@@ -5,6 +5,7 @@
 //! renderers write to any `io::Write`, so tests snapshot exactly what a user
 //! sees. Nothing here calls AWS or reads the clock.
 
+pub mod cost;
 pub mod plan;
 pub mod policy;
 pub mod profiles;
