@@ -7,9 +7,10 @@
   list-tags-for-resource per profile). The CLI loop is timed on a sample of
   profiles and its total extrapolated from the per-call median, which the
   result says.
-- `usage` and `prune` (dry run): GetMetricData calls and wall time against
+- `usage` and `prune` (dry run), medians of the runs: GetMetricData calls and wall time against
   one call per profile (what per-resource tools do), the latter at its ideal.
-- `delete` of 100 profiles: wall time and calls.
+- `apply` of a spec creating 100 profiles, and again (zero writes), and
+  `delete` of 100 profiles: wall time and calls.
 - start-up: `aipctl --version` and a one-call command, against `aws --version`.
 - peak memory (max RSS) of `list` at 1,000 and 10,000 profiles.
 - `cost` (`scripts/bench cost`): the paid Cost Explorer requests one `aipctl cost` report makes over a
@@ -99,12 +100,30 @@ def bench_more(args: argparse.Namespace) -> dict:
         control(url, "POST", "/_emu/seed", {"scenario": "bench", "profiles": args.profiles, "regions": REGIONS, "days": 30, "departments": 40})
         control(url, "POST", "/_emu/faults", {"seed": 1, "rules": [{"service": "*", "operation": "*", "delay_ms": args.latency_ms}]})
         for name, cmd in [("usage", ["usage", "--since", "30d"]), ("prune_dry_run", ["prune"])]:
-            control(url, "DELETE", "/_emu/requests")
-            wall, _, _ = timed([args.aipctl, *cmd, "--region", ",".join(REGIONS), "-o", "json"], env)
+            walls = []
+            for _ in range(args.runs):
+                control(url, "DELETE", "/_emu/requests")
+                walls.append(timed([args.aipctl, *cmd, "--region", ",".join(REGIONS), "-o", "json"], env)[0])
             gmd = calls_of(url, "GetMetricData")
             per_profile_ideal = args.profiles * args.latency_ms / 1000 / args.concurrency
-            out[name] = {"wall_s": round(wall, 2), "get_metric_data_calls": gmd, "one_call_per_profile_calls": args.profiles,
+            out[name] = {"wall_s": round(statistics.median(walls), 2), "get_metric_data_calls": gmd,
+                         "one_call_per_profile_calls": args.profiles,
                          "one_call_per_profile_ideal_s": round(per_profile_ideal, 2)}
+        # create 100 with `apply` (50 teams x 1 model x 2 regions), then the same again (no writes).
+        spec = ROOT / "target" / "bench-spec.toml"
+        teams = "".join(f'\n[teams.t{i:02d}]\ndepartment = "Dept{i % 7}"\n' for i in range(50))
+        spec.write_text('[defaults]\nregions = ["us-east-2", "eu-central-1"]\nmodels = ["nova"]\n\n'
+                        '[models.nova]\nsource = "amazon.nova-pro-v1:0"\n' + teams)
+        control(url, "DELETE", "/_emu/requests")
+        wall, _, _ = timed([args.aipctl, "apply", "-f", str(spec), "--yes", "-o", "json"], env)
+        creates = calls_of(url, "CreateInferenceProfile")
+        out["create_100_apply"] = {"wall_s": round(wall, 2), "api_calls": len(control(url, "GET", "/_emu/requests")["requests"]),
+                                   "create_calls": creates}
+        control(url, "DELETE", "/_emu/requests")
+        wall, _, _ = timed([args.aipctl, "apply", "-f", str(spec), "--yes", "-o", "json"], env)
+        writes = sum(calls_of(url, op) for op in ("CreateInferenceProfile", "TagResource", "UntagResource", "DeleteInferenceProfile"))
+        out["apply_again"] = {"wall_s": round(wall, 2), "api_calls": len(control(url, "GET", "/_emu/requests")["requests"]),
+                              "write_calls": writes}
         listed = json.loads(timed([args.aipctl, "list", "--region", ",".join(REGIONS), "-o", "json"], env)[2])
         names = sorted(p["name"] for p in listed)[:100]
         control(url, "DELETE", "/_emu/requests")
@@ -285,6 +304,9 @@ def main() -> None:
         m = more[name]
         print(f"| {name.replace('_', ' ')} ({args.profiles} profiles) | {m['wall_s']} s, {m['get_metric_data_calls']} GetMetricData calls "
               f"(one per profile: {m['one_call_per_profile_calls']} calls, at best {m['one_call_per_profile_ideal_s']} s) |")
+    c, a = more["create_100_apply"], more["apply_again"]
+    print(f"| create 100 with apply | {c['wall_s']} s, {c['api_calls']} calls ({c['create_calls']} creations); "
+          f"again: {a['wall_s']} s, {a['write_calls']} writes |")
     d = more["delete_100"]
     print(f"| delete 100 by name | {d['wall_s']} s, {d['api_calls']} calls ({d['delete_calls']} deletions) |")
     st = more["startup"]

@@ -234,3 +234,109 @@ fn a_call_slower_than_the_operation_timeout_fails_naming_the_call() {
     );
     assert!(err.contains("timed out"), "{err}");
 }
+
+/// The cost report's figures, without the request count (retries are billed
+/// and counted, so that number rightly differs under faults).
+fn figures(v: &Value) -> Value {
+    let mut v = v.clone();
+    if let Some(o) = v.as_object_mut() {
+        o.remove("paid_requests");
+        o.remove("from_cache");
+    }
+    v
+}
+
+#[test]
+fn cost_gives_the_same_figures_under_throttling_and_5xx() {
+    let w = world();
+    seed(&w);
+    let activated = (jiff::Zoned::now().with_time_zone(jiff::tz::TimeZone::UTC).date()
+        - jiff::Span::new().days(60))
+    .to_string();
+    w.control(
+        "POST",
+        "/_emu/cost-allocation-tags",
+        Some(json!({"tags": [{"key": "Department", "status": "Active", "activated_at": activated}]})),
+    );
+    let args = ["cost", "--last", "30d", "--no-cache", "-o", "json"];
+    calm(&w);
+    let clean = w.aipctl().args(args).output().unwrap();
+    assert!(clean.status.success(), "{}", stderr(&clean));
+    chaos(&w);
+    let faulty = w
+        .aipctl()
+        .args(args)
+        .args(["--retry-mode", "standard"])
+        .output()
+        .unwrap();
+    calm(&w);
+    assert!(faulty.status.success(), "{}", stderr(&faulty));
+    let (clean, faulty) = (json_out(&clean), json_out(&faulty));
+    assert_eq!(figures(&clean), figures(&faulty));
+    assert!(
+        faulty["paid_requests"].as_u64() >= clean["paid_requests"].as_u64(),
+        "retries are counted, never hidden"
+    );
+}
+
+const SPEC: &str = r#"[defaults]
+regions = ["us-east-1", "us-west-2"]
+models = ["nova"]
+
+[models.nova]
+source = "amazon.nova-pro-v1:0"
+
+[teams.search]
+department = "Search"
+cost_center = "CC-1010"
+
+[teams.support]
+department = "Support"
+cost_center = "CC-1020"
+
+[teams.legal]
+department = "Legal"
+"#;
+
+/// `(region, name, tags)` of every profile, the account's state as a spec sees it.
+fn state(w: &common::World) -> Vec<(String, String, Value)> {
+    let out = w
+        .aipctl()
+        .args(["list", "--region", "us-east-1,us-west-2", "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    json_out(&out)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["region"].as_str().unwrap().to_owned(),
+                p["name"].as_str().unwrap().to_owned(),
+                p["tags"].clone(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn apply_under_throttling_and_5xx_makes_the_account_a_calm_apply_makes() {
+    let w = world();
+    let spec = w.home().join("spec.toml");
+    std::fs::write(&spec, SPEC).unwrap();
+    let spec = spec.to_str().unwrap();
+    w.aipctl().args(["apply", "-f", spec, "--yes"]).assert().success();
+    let calm_state = state(&w);
+    assert_eq!(calm_state.len(), 6);
+    w.control("POST", "/_emu/reset", None);
+    chaos(&w);
+    let out = w
+        .aipctl()
+        .args(["apply", "-f", spec, "--yes", "--retry-mode", "standard"])
+        .output()
+        .unwrap();
+    calm(&w);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(state(&w), calm_state);
+}

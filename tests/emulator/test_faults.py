@@ -232,3 +232,19 @@ def test_set_replaces_rules_and_resets_counters(emu, faults):
     answer = faults({"rules": [rule]})
     assert answer["rules"][0]["fired"] == 0
     assert outcome(client.list_foundation_models) == "ThrottlingException"
+
+
+def test_query_protocol_services_get_xml_errors_their_clients_parse(emu):
+    # STS speaks awsQuery: a JSON error body would be unreadable to its clients,
+    # so an injected throttle would not even be recognised as one.
+    emu.control("POST", "/_emu/faults", {"rules": [
+        {"service": "sts", "operation": "GetCallerIdentity", "error": "Throttling", "status": 400, "count": 1},
+    ]})
+    sts = emu.client("sts", retries=0)
+    with pytest.raises(ClientError) as caught:
+        sts.get_caller_identity()
+    err = caught.value.response
+    assert err["Error"]["Code"] == "Throttling"
+    assert err["Error"]["Type"] == "Sender"
+    assert err["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert sts.get_caller_identity()["Account"] == "123456789012"

@@ -45,7 +45,9 @@ Semantics, per request (rules are evaluated in order, under one lock):
 - The error answer is what the client's protocol expects: a JSON body
   ``{"__type": code, "message": msg}``, headers ``x-amzn-ErrorType: code``,
   ``x-amzn-RequestId`` and, for CloudWatch (awsQuery-compatible),
-  ``x-amzn-query-error: <code>;Sender`` (``Receiver`` for 5xx). Content-Type
+  ``x-amzn-query-error: <code>;Sender`` (``Receiver`` for 5xx). Form-encoded
+  requests to other services (the awsQuery protocol: STS, IAM) get an XML
+  ``ErrorResponse`` instead. Content-Type
   echoes the request's ``application/x-amz-json-1.x`` (CloudWatch JSON, Cost
   Explorer) or is ``application/json`` (Bedrock restJson). CloudWatch CBOR
   callers get the same error re-encoded by the CloudWatch module's shim.
@@ -64,6 +66,7 @@ import random
 import threading
 import time
 from typing import Any
+from xml.sax.saxutils import escape
 
 _LOCK = threading.Lock()
 
@@ -274,11 +277,21 @@ def error_response(resp: Any, rule: dict[str, Any]) -> tuple[int, dict[str, str]
         request_ctype = resp.headers.get("Content-Type", "") or ""
     except Exception:
         pass
+    request_id = f"emu-fault-{next(_fault_ids)}"
+    if request_ctype.startswith("application/x-www-form-urlencoded") and service != "cloudwatch":
+        # The awsQuery protocol (STS, IAM, ...): an XML ErrorResponse, as AWS sends.
+        fault = "Receiver" if status >= 500 else "Sender"
+        body = (
+            "<ErrorResponse><Error>"
+            f"<Type>{fault}</Type><Code>{escape(code)}</Code><Message>{escape(message)}</Message>"
+            f"</Error><RequestId>{request_id}</RequestId></ErrorResponse>"
+        )
+        return status, {"Content-Type": "text/xml", "x-amzn-RequestId": request_id}, body
     ctype = request_ctype if request_ctype.startswith("application/x-amz-json") else "application/json"
     headers = {
         "Content-Type": ctype,
         "x-amzn-ErrorType": code,
-        "x-amzn-RequestId": f"emu-fault-{next(_fault_ids)}",
+        "x-amzn-RequestId": request_id,
     }
     if service == "cloudwatch":
         headers["x-amzn-query-error"] = f"{code};{'Receiver' if status >= 500 else 'Sender'}"
