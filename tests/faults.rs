@@ -80,20 +80,22 @@ fn read_commands_give_identical_output_under_throttling_and_5xx() {
         &w,
         &["describe", "search-sonnet", "--region", regions, "-o", "json"],
     );
-    same_under_faults(&w, &["usage", "--region", regions, "--since", "7d", "-o", "json"]);
+    // Whole past days: a window that ends "now" would move between the two runs.
+    let today = jiff::Zoned::now().with_time_zone(jiff::tz::TimeZone::UTC).date();
+    let from = (today - jiff::Span::new().days(7)).to_string();
+    let to = (today - jiff::Span::new().days(1)).to_string();
+    let window = ["--from", from.as_str(), "--to", to.as_str()];
+    same_under_faults(
+        &w,
+        &[&["usage", "--region", regions, "-o", "json"][..], &window].concat(),
+    );
     same_under_faults(
         &w,
         &[
-            "usage",
-            "--region",
-            regions,
-            "--since",
-            "7d",
-            "--by",
-            "Department",
-            "-o",
-            "csv",
-        ],
+            &["usage", "--region", regions, "--by", "Department", "-o", "csv"][..],
+            &window,
+        ]
+        .concat(),
     );
     same_under_faults(&w, &["prune", "--region", regions, "-o", "json"]);
     // Faults did fire: the log has throttled answers.

@@ -147,19 +147,24 @@ impl Bedrock {
         failure(SERVICE, operation, self.region.as_str(), err)
     }
 
-    /// Application profiles of this region, without tags, every page.
-    pub async fn list_profiles(&self) -> Result<Vec<Profile>> {
-        let summaries: Vec<InferenceProfileSummary> = self
-            .client
+    /// Every profile of one type in this region, every page. `typeEquals` is
+    /// always sent: without it the service answers with system profiles only.
+    async fn summaries(&self, kind: InferenceProfileType) -> Result<Vec<InferenceProfileSummary>> {
+        self.client
             .list_inference_profiles()
-            .type_equals(InferenceProfileType::Application)
+            .type_equals(kind)
             .into_paginator()
             .page_size(PAGE_SIZE)
             .items()
             .send()
             .try_collect()
             .await
-            .map_err(|e| self.fail("ListInferenceProfiles", &e))?;
+            .map_err(|e| self.fail("ListInferenceProfiles", &e))
+    }
+
+    /// Application profiles of this region, without tags, every page.
+    pub async fn list_profiles(&self) -> Result<Vec<Profile>> {
+        let summaries = self.summaries(InferenceProfileType::Application).await?;
         Ok(summaries.iter().map(|s| profile!(self, s)).collect())
     }
 
@@ -290,17 +295,7 @@ impl Bedrock {
 
     /// The system-defined profiles callable from this region.
     pub async fn system_profiles(&self) -> Result<Vec<SystemProfile>> {
-        let summaries: Vec<InferenceProfileSummary> = self
-            .client
-            .list_inference_profiles()
-            .type_equals(InferenceProfileType::SystemDefined)
-            .into_paginator()
-            .page_size(PAGE_SIZE)
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(|e| self.fail("ListInferenceProfiles", &e))?;
+        let summaries = self.summaries(InferenceProfileType::SystemDefined).await?;
         Ok(summaries
             .iter()
             .map(|s| SystemProfile {

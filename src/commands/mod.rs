@@ -236,32 +236,17 @@ pub struct Source {
 pub async fn resolve_source(b: &Bedrock, model: &ModelRef) -> Result<Source> {
     let region = b.region.as_str();
     match model {
-        ModelRef::FoundationModelId(id) => {
-            let fm = b.foundation_model(id).await?.ok_or_else(|| Error::Usage {
-                message: format!("foundation model `{id}` is not offered in {region}"),
+        ModelRef::FoundationModelId(_) | ModelRef::FoundationModelArn(_) => {
+            let (identifier, shown) = match model {
+                ModelRef::FoundationModelArn(arn) => (arn.to_string(), arn.resource_id.clone()),
+                other => (other.to_string(), other.to_string()),
+            };
+            let fm = b.foundation_model(&identifier).await?.ok_or_else(|| Error::Usage {
+                message: format!("foundation model `{shown}` is not offered in {region}"),
                 hint: Some(format!(
                     "see the models of the region with `aws bedrock list-foundation-models --region {region}`"
                 )),
             })?;
-            if fm.on_demand() {
-                return Ok(Source {
-                    routes: vec![fm.arn.clone()],
-                    arn: fm.arn,
-                });
-            }
-            Err(cross_region_only(b, &fm.id).await?)
-        }
-        ModelRef::FoundationModelArn(arn) => {
-            let fm = b
-                .foundation_model(&arn.to_string())
-                .await?
-                .ok_or_else(|| Error::Usage {
-                    message: format!(
-                        "foundation model `{}` is not offered in {region}",
-                        arn.resource_id
-                    ),
-                    hint: None,
-                })?;
             if fm.on_demand() {
                 return Ok(Source {
                     routes: vec![fm.arn.clone()],
