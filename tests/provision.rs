@@ -136,6 +136,7 @@ fn apply_creates_the_example_org_from_an_empty_account() {
         .find(|p| p["name"] == "ds-sonnet" && p["region"] == "eu-west-1")
         .unwrap();
     assert_eq!(ds["tags"]["aipctl:managed"], "true");
+    assert_eq!(ds["tags"]["aipctl:spec"], "platform");
     assert_eq!(ds["tags"]["Department"], "DataScience");
     assert_eq!(ds["tags"]["CostCenter"], "CC-1070");
     assert_eq!(ds["tags"]["ManagedBy"], "platform-team");
