@@ -43,7 +43,11 @@ fn example() -> PathBuf {
 }
 
 fn spec(w: &World, text: &str) -> PathBuf {
-    let path = w.home().join("spec.toml");
+    spec_file(w, "spec.toml", text)
+}
+
+fn spec_file(w: &World, file: &str, text: &str) -> PathBuf {
+    let path = w.home().join(file);
     std::fs::write(&path, text).unwrap();
     path
 }
@@ -132,6 +136,7 @@ fn apply_creates_the_example_org_from_an_empty_account() {
         .find(|p| p["name"] == "ds-sonnet" && p["region"] == "eu-west-1")
         .unwrap();
     assert_eq!(ds["tags"]["aipctl:managed"], "true");
+    assert_eq!(ds["tags"]["aipctl:spec"], "platform");
     assert_eq!(ds["tags"]["Department"], "DataScience");
     assert_eq!(ds["tags"]["CostCenter"], "CC-1070");
     assert_eq!(ds["tags"]["ManagedBy"], "platform-team");
@@ -476,7 +481,8 @@ fn a_saved_plan_is_applied_exactly_and_refused_when_the_account_changed() {
     );
     assert!(stderr(&out).contains("plan saved to"), "{}", stderr(&out));
     let file: Value = serde_json::from_str(&std::fs::read_to_string(&saved).unwrap()).unwrap();
-    assert_eq!(file["format"], "aipctl-plan/1");
+    assert_eq!(file["format"], "aipctl-plan/2");
+    assert_eq!(file["spec"], "default");
     assert_eq!(file["fingerprint"]["account"], common::ACCOUNT);
     assert_eq!(file["fingerprint"]["regions"], json!(["us-east-1"]));
     assert_eq!(
@@ -598,6 +604,11 @@ fn spec_errors_exit_2_with_file_line_and_field_before_any_request() {
             "spec.toml:2: `defaults.regions[0]`: unknown region `us-east-7`: Bedrock is offered in",
         ),
         (
+            "a spec name AWS would reject as a tag value",
+            format!("name = \"team a\"\n{SMALL}"),
+            "spec.toml:1: `name`: spec name `team a` must be 1 to 64 letters, digits, `-` or `_`",
+        ),
+        (
             "a malformed model reference",
             SMALL.replace("amazon.nova-lite-v1:0", "nova lite"),
             "spec.toml:9: `models.lite.source`: expected a model ID like",
@@ -705,4 +716,204 @@ fn plan_views() {
     );
     let json = ok(&w, &["plan", "-f", path.to_str().unwrap(), "-o", "json"]);
     insta::assert_snapshot!("plan_json", redact(&stdout(&json)));
+}
+
+/// Spec `a`: SMALL's teams. Spec `b`: the same teams and model (so the same
+/// slots) under other names.
+fn spec_a() -> String {
+    format!("name = \"a\"\n{SMALL}")
+}
+
+fn spec_b() -> String {
+    format!(
+        "name = \"b\"\n{}",
+        SMALL.replace(
+            "models = [\"nova\"]",
+            "models = [\"nova\"]\nname = \"b-{team}-{model}\""
+        )
+    )
+}
+
+/// `name arn tags` of every profile whose name starts with `prefix`, sorted.
+fn snapshot_of(w: &World, prefix: &str) -> Vec<String> {
+    let mut v: Vec<String> = profiles(w, "us-east-1")
+        .iter()
+        .filter(|p| p["name"].as_str().unwrap().starts_with(prefix))
+        .map(|p| format!("{} {} {}", p["name"], p["arn"], p["tags"]))
+        .collect();
+    v.sort();
+    v
+}
+
+/// The 12-character IDs in the paths of the logged write requests.
+fn written_paths(w: &World) -> Vec<String> {
+    w.requests()
+        .iter()
+        .filter(|r| WRITES.contains(&r["operation"].as_str().unwrap_or("")))
+        .map(|r| {
+            format!(
+                "{} {}",
+                r["operation"].as_str().unwrap(),
+                r["path"].as_str().unwrap_or("")
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn prune_of_one_spec_never_touches_another_specs_profiles() {
+    let w = world();
+    let a = spec_file(&w, "a.toml", &spec_a());
+    let b = spec_file(&w, "b.toml", &spec_b());
+    assert!(apply(&w, &a, &[]).status.success());
+    let out = apply(&w, &b, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(results(&out), ["b-search-nova created", "b-support-nova created"]);
+    let all = profiles(&w, "us-east-1");
+    assert_eq!(all.len(), 4);
+    for p in &all {
+        let owner = if p["name"].as_str().unwrap().starts_with("b-") {
+            "b"
+        } else {
+            "a"
+        };
+        assert_eq!(p["tags"]["aipctl:spec"], owner, "{p}");
+        assert_eq!(p["tags"]["aipctl:managed"], "true");
+    }
+    let b_before = snapshot_of(&w, "b-");
+    assert_eq!(b_before.len(), 2);
+
+    // Each spec sees the other's profiles, with the same slots, as none of its business.
+    for (path, mine) in [(&a, "a"), (&b, "b")] {
+        let plan = plan_json(&w, path);
+        assert_eq!(plan["spec"], mine);
+        assert_eq!(plan["changes"], json!([]), "{plan}");
+        assert_eq!(plan["summary"]["unchanged"], 2);
+        assert_eq!(plan["summary"]["other_specs"], 2);
+    }
+    let table = ok(&w, &["plan", "-f", a.to_str().unwrap()]);
+    assert!(
+        stderr(&table).contains(
+            "No changes: 2 profile(s) match the spec. 2 managed profile(s) of other specs left alone."
+        ),
+        "{}",
+        stderr(&table)
+    );
+
+    // Spec a drops the support team: its support-nova is a real orphan.
+    let a_support = all.iter().find(|p| p["name"] == "support-nova").unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    spec_file(
+        &w,
+        "a.toml",
+        &spec_a().replace(
+            "[teams.support]\ndepartment = \"Support\"\ncost_center = \"CC-1020\"\n",
+            "",
+        ),
+    );
+    let saved = w.home().join("a-plan.json");
+    ok(
+        &w,
+        &[
+            "plan",
+            "-f",
+            a.to_str().unwrap(),
+            "--out",
+            saved.to_str().unwrap(),
+        ],
+    );
+    let file: Value = serde_json::from_str(&std::fs::read_to_string(&saved).unwrap()).unwrap();
+    assert_eq!(file["spec"], "a");
+    assert_eq!(file["summary"]["orphan"], 1);
+
+    w.clear_requests();
+    let out = apply(&w, &a, &["--prune"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(results(&out), ["support-nova deleted"]);
+    assert_eq!(writes(&w), ["DeleteInferenceProfile"]);
+    let paths = written_paths(&w);
+    assert!(paths[0].contains(&a_support), "{paths:?}");
+    for p in all
+        .iter()
+        .filter(|p| p["name"].as_str().unwrap().starts_with("b-"))
+    {
+        let id = p["id"].as_str().unwrap();
+        assert!(paths.iter().all(|l| !l.contains(id)), "{paths:?} touched {id}");
+    }
+    assert_eq!(snapshot_of(&w, "b-"), b_before, "spec b's profiles are untouched");
+    assert_eq!(snapshot_of(&w, "search-").len(), 1);
+    assert_eq!(snapshot_of(&w, "support-").len(), 0);
+
+    // The saved plan was made before the prune; the account changed since.
+    let out = run(&w, &["apply", "--plan", saved.to_str().unwrap(), "--yes"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}
+
+#[test]
+fn a_managed_profile_without_a_spec_tag_belongs_to_the_default_spec() {
+    let w = world();
+    // Provisioned before specs had names: managed, but no `aipctl:spec`.
+    w.seed_profiles(json!([{"region": "us-east-1", "name": "legacy-nova", "source": common::NOVA_PRO,
+        "tags": {"aipctl:managed": "true", "aipctl:slot": "legacy/nova", "aipctl:source": common::NOVA_PRO}}]));
+    let a = spec_file(&w, "a.toml", &spec_a());
+    let out = apply(&w, &a, &["--prune"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(results(&out), ["search-nova created", "support-nova created"]);
+    assert!(
+        stderr(&out).contains("1 managed profile(s) of other specs left alone"),
+        "{}",
+        stderr(&out)
+    );
+
+    // The unnamed spec is `default`: the legacy profile is its orphan, spec a's are not.
+    let d = spec_file(
+        &w,
+        "d.toml",
+        &SMALL.replace(
+            "models = [\"nova\"]",
+            "models = [\"nova\"]\nname = \"d-{team}-{model}\"",
+        ),
+    );
+    let plan = plan_json(&w, &d);
+    assert_eq!(plan["spec"], "default");
+    assert_eq!(plan["summary"]["orphan"], 1, "{plan}");
+    assert_eq!(plan["summary"]["other_specs"], 2, "{plan}");
+    let a_before = snapshot_of(&w, "s");
+    w.clear_requests();
+    let out = apply(&w, &d, &["--prune"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        results(&out),
+        [
+            "d-search-nova created",
+            "d-support-nova created",
+            "legacy-nova deleted"
+        ]
+    );
+    assert_eq!(snapshot_of(&w, "s"), a_before);
+    assert_eq!(snapshot_of(&w, "legacy-").len(), 0);
+}
+
+#[test]
+fn a_name_another_spec_manages_is_exit_2_naming_both_specs_with_no_write() {
+    let w = world();
+    let b = spec_file(&w, "b.toml", &format!("name = \"b\"\n{SMALL}"));
+    assert!(apply(&w, &b, &[]).status.success());
+    let a = spec_file(&w, "a.toml", &spec_a());
+    for verb in ["plan", "apply"] {
+        w.clear_requests();
+        let out = run(&w, &[verb, "-f", a.to_str().unwrap(), "--yes"]);
+        assert_eq!(out.status.code(), Some(2), "{verb}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(err.contains("2 problems in"), "{err}");
+        assert!(
+            err.contains("a.toml:15: `teams.search`: the name `search-nova` in us-east-1 is a profile of spec `b` (arn:aws:bedrock:us-east-1:"),
+            "{err}"
+        );
+        assert!(err.contains("spec `a` cannot manage it too"), "{err}");
+        assert!(err.contains("hint: give the entry another name"), "{err}");
+        assert_eq!(writes(&w), Vec::<String>::new());
+    }
 }

@@ -83,7 +83,12 @@ pub async fn run(args: ApplyArgs, g: &GlobalArgs, out: &mut Output) -> Result<()
     confirm(
         out,
         g.yes,
-        &format!("Apply {} change(s) in account {}?", todo.len(), account),
+        &format!(
+            "Apply {} change(s) of spec `{}` in account {}?",
+            todo.len(),
+            made.spec,
+            account
+        ),
         "yes",
         "`aipctl plan` to see the plan without changing anything",
     )?;

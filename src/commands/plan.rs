@@ -14,7 +14,7 @@ use futures::{StreamExt, TryStreamExt, stream};
 use super::{Source, load, resolve_source};
 use crate::aws::Aws;
 use crate::cli::{GlobalArgs, PlanArgs};
-use crate::domain::plan::{self, Desired, PlanFile};
+use crate::domain::plan::{self, Clash, Desired, PlanFile};
 use crate::domain::profile::ModelRef;
 use crate::domain::region::{BEDROCK_REGIONS, Region};
 use crate::domain::spec::{self, Entry, Spec, SpecError};
@@ -119,11 +119,38 @@ pub async fn make(aws: &Aws, spec: &Spec, file: &Path, regions: &[Region]) -> Re
         .iter()
         .map(|e| {
             let s = &sources[&(e.region.clone(), e.source.to_string())];
-            Desired::new(e, s.arn.clone(), s.routes.clone())
+            Desired::new(e, &spec.name, s.arn.clone(), s.routes.clone())
         })
         .collect();
-    let plan = plan::diff(&desired, &actual);
-    Ok(PlanFile::new(&plan, &account, regions))
+    let plan = plan::diff(&spec.name, &desired, &actual)
+        .map_err(|clashes| clash_error(&spec.name, &entries, &clashes, file))?;
+    Ok(PlanFile::new(&spec.name, &plan, &account, regions))
+}
+
+/// Names this spec wants that another spec's profiles have: an input error
+/// (exit 2) at the line the name comes from. Adopting the profile would take
+/// it from the other spec, whose next apply would take it back.
+fn clash_error(spec: &str, entries: &[&Entry], clashes: &[Clash], file: &Path) -> Error {
+    let errors = clashes
+        .iter()
+        .map(|c| SpecError {
+            at: entries[c.desired].name_at.clone(),
+            message: format!(
+                "the name `{}` in {} is a profile of spec `{}` ({}); spec `{spec}` cannot manage it too",
+                c.name, c.region, c.other_spec, c.arn
+            ),
+        })
+        .collect();
+    Error::Spec {
+        errors: SpecErrors {
+            file: file.display().to_string(),
+            errors,
+        },
+        hint: Some(
+            "give the entry another name in this spec, or remove it from the other spec and apply that one first"
+                .into(),
+        ),
+    }
 }
 
 /// Each distinct (region, model) resolved once, concurrently. A model a

@@ -9,17 +9,24 @@
 //! the `aipctl:source` tag because AWS never returns it; a profile made
 //! outside aipctl is adopted when its routed models are the ones the source
 //! routes to. Values in, values out: no AWS, no clock.
+//!
+//! A plan is scoped to its spec (tag `aipctl:spec`, `default` when absent):
+//! managed profiles of other specs are counted, never matched, retagged,
+//! replaced or orphaned, and one holding a name this spec wants is a
+//! [`Clash`].
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::domain::profile::Profile;
 use crate::domain::region::Region;
-use crate::domain::spec::Entry;
-use crate::domain::tag::{MANAGED_TAG, SLOT_TAG, SOURCE_TAG, TagChange, Tags};
+use crate::domain::spec::{DEFAULT_SPEC_NAME, Entry};
+use crate::domain::tag::{MANAGED_TAG, SLOT_TAG, SOURCE_TAG, SPEC_TAG, TagChange, Tags};
 
 /// The version of the saved-plan format; `apply --plan` refuses others.
-pub const PLAN_FORMAT: &str = "aipctl-plan/1";
+/// Version 2 is scoped to a spec: a version-1 plan's orphans may belong to
+/// other specs, so it is not executed.
+pub const PLAN_FORMAT: &str = "aipctl-plan/2";
 
 /// A profile as the spec wants it, its model resolved in its region.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,11 +48,13 @@ pub struct Desired {
 }
 
 impl Desired {
-    /// An entry with its source resolved; adds `aipctl:managed`,
-    /// `aipctl:slot` and `aipctl:source` to the team's tags.
-    pub fn new(entry: &Entry, source: String, routes: Vec<String>) -> Self {
+    /// An entry of spec `spec` with its source resolved; adds
+    /// `aipctl:managed`, `aipctl:spec`, `aipctl:slot` and `aipctl:source` to
+    /// the team's tags.
+    pub fn new(entry: &Entry, spec: &str, source: String, routes: Vec<String>) -> Self {
         let mut tags = entry.tags.clone();
         tags.insert(MANAGED_TAG, "true");
+        tags.insert(SPEC_TAG, spec);
         tags.insert(SLOT_TAG, entry.slot());
         tags.insert(SOURCE_TAG, source.clone());
         Self {
@@ -151,6 +160,9 @@ pub struct Summary {
     pub replace: usize,
     pub orphan: usize,
     pub unchanged: usize,
+    /// Managed profiles of other specs, left alone.
+    #[serde(default)]
+    pub other_specs: usize,
 }
 
 /// The changes, replacements first, then by region and name.
@@ -158,12 +170,15 @@ pub struct Summary {
 pub struct Plan {
     pub changes: Vec<Change>,
     pub unchanged: usize,
+    /// Managed profiles of other specs in the regions read, left alone.
+    pub other_specs: usize,
 }
 
 impl Plan {
     pub fn summary(&self) -> Summary {
         let mut s = Summary {
             unchanged: self.unchanged,
+            other_specs: self.other_specs,
             ..Summary::default()
         };
         for c in &self.changes {
@@ -182,6 +197,33 @@ fn is_managed(p: &Profile) -> bool {
     p.tags
         .get(MANAGED_TAG)
         .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+}
+
+/// The spec a managed profile belongs to; `default` when untagged.
+fn spec_of(p: &Profile) -> &str {
+    p.tags.get(SPEC_TAG).unwrap_or(DEFAULT_SPEC_NAME)
+}
+
+/// A managed profile of spec `spec`: the only kind that can be an orphan.
+fn is_ours(p: &Profile, spec: &str) -> bool {
+    is_managed(p) && spec_of(p) == spec
+}
+
+/// A managed profile of another spec: never touched.
+fn is_foreign(p: &Profile, spec: &str) -> bool {
+    is_managed(p) && spec_of(p) != spec
+}
+
+/// A desired profile whose name, in its region, another spec's profile has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clash {
+    /// Index into the `desired` given to [`diff`].
+    pub desired: usize,
+    pub region: Region,
+    pub name: String,
+    pub arn: String,
+    /// The spec that manages the existing profile.
+    pub other_spec: String,
 }
 
 fn sorted(v: &[String]) -> Vec<&str> {
@@ -247,14 +289,37 @@ fn compare(desired: &Desired, current: &Profile) -> Option<Change> {
 }
 
 /// The changes that make `actual` (every application profile of the regions
-/// read) match `desired`.
+/// read) match `desired`, the profiles of spec `spec`.
 ///
-/// A desired profile is matched first to a managed profile with its slot
-/// (`team/model`) in its region, so a renamed entry is one replacement; then
-/// to a profile with its name. Managed profiles left over are orphans, which
-/// also removes duplicates left by an interrupted run.
-pub fn diff(desired: &[Desired], actual: &[Profile]) -> Plan {
-    let mut taken = vec![false; actual.len()];
+/// A desired profile is matched first to a managed profile of this spec with
+/// its slot (`team/model`) in its region, so a renamed entry is one
+/// replacement; then to an unmanaged profile or one of this spec with its
+/// name. This spec's managed profiles left over are orphans, which also
+/// removes duplicates left by an interrupted run. Profiles of other specs are
+/// only counted; one with the name of a desired profile is a [`Clash`], and
+/// then there is no plan.
+pub fn diff(spec: &str, desired: &[Desired], actual: &[Profile]) -> Result<Plan, Vec<Clash>> {
+    let clashes: Vec<Clash> = desired
+        .iter()
+        .enumerate()
+        .flat_map(|(i, d)| {
+            actual
+                .iter()
+                .filter(move |p| p.region == d.region && p.name == d.name && is_foreign(p, spec))
+                .map(move |p| Clash {
+                    desired: i,
+                    region: p.region.clone(),
+                    name: p.name.clone(),
+                    arn: p.arn.clone(),
+                    other_spec: spec_of(p).to_owned(),
+                })
+        })
+        .collect();
+    if !clashes.is_empty() {
+        return Err(clashes);
+    }
+    // Other specs' profiles are never matched, changed or orphaned.
+    let mut taken: Vec<bool> = actual.iter().map(|p| is_foreign(p, spec)).collect();
     let mut matched: Vec<Option<usize>> = vec![None; desired.len()];
     for (i, d) in desired.iter().enumerate() {
         let slot = d.slot();
@@ -264,7 +329,7 @@ pub fn diff(desired: &[Desired], actual: &[Profile]) -> Plan {
             .filter(|(j, p)| {
                 !taken[*j]
                     && p.region == d.region
-                    && is_managed(p)
+                    && is_ours(p, spec)
                     && p.tags.get(SLOT_TAG) == Some(slot.as_str())
             })
             .min_by_key(|(_, p)| (p.name != d.name, p.arn.clone()));
@@ -288,7 +353,10 @@ pub fn diff(desired: &[Desired], actual: &[Profile]) -> Plan {
         }
     }
 
-    let mut plan = Plan::default();
+    let mut plan = Plan {
+        other_specs: actual.iter().filter(|p| is_foreign(p, spec)).count(),
+        ..Plan::default()
+    };
     for (d, m) in desired.iter().zip(&matched) {
         match m {
             None => plan.changes.push(Change::Create { desired: d.clone() }),
@@ -298,7 +366,11 @@ pub fn diff(desired: &[Desired], actual: &[Profile]) -> Plan {
             },
         }
     }
-    for (p, _) in actual.iter().zip(&taken).filter(|(p, t)| !**t && is_managed(p)) {
+    for (p, _) in actual
+        .iter()
+        .zip(&taken)
+        .filter(|(p, t)| !**t && is_ours(p, spec))
+    {
         plan.changes.push(Change::Orphan {
             region: p.region.clone(),
             name: p.name.clone(),
@@ -309,7 +381,7 @@ pub fn diff(desired: &[Desired], actual: &[Profile]) -> Plan {
     }
     plan.changes
         .sort_by(|a, b| (a.rank(), a.region(), a.name()).cmp(&(b.rank(), b.region(), b.name())));
-    plan
+    Ok(plan)
 }
 
 /// What a saved plan expects of one profile it touches: the ARN and tags it
@@ -458,15 +530,18 @@ fn digest(account: &str, regions: &[Region], profiles: &[ProfileState]) -> Strin
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlanFile {
     pub format: String,
+    /// The spec the plan was made from (its top-level `name`).
+    pub spec: String,
     pub summary: Summary,
     pub changes: Vec<Change>,
     pub fingerprint: Fingerprint,
 }
 
 impl PlanFile {
-    pub fn new(plan: &Plan, account: &str, regions: &[Region]) -> Self {
+    pub fn new(spec: &str, plan: &Plan, account: &str, regions: &[Region]) -> Self {
         Self {
             format: PLAN_FORMAT.to_owned(),
+            spec: spec.to_owned(),
             summary: plan.summary(),
             changes: plan.changes.clone(),
             fingerprint: Fingerprint::of(plan, account, regions),
@@ -477,6 +552,7 @@ impl PlanFile {
         Plan {
             changes: self.changes.clone(),
             unchanged: self.summary.unchanged,
+            other_specs: self.summary.other_specs,
         }
     }
 }
@@ -494,6 +570,7 @@ mod tests {
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
         t.insert(MANAGED_TAG, "true");
+        t.insert(SPEC_TAG, "default");
         t.insert(SLOT_TAG, format!("{team}/nova"));
         t.insert(SOURCE_TAG, FM);
         Desired {
@@ -534,7 +611,7 @@ mod tests {
     #[test]
     fn an_empty_account_gets_every_profile_created() {
         let d = [desired("a", "a-nova", &[]), desired("b", "b-nova", &[])];
-        let plan = diff(&d, &[]);
+        let plan = diff("default", &d, &[]).unwrap();
         assert_eq!(actions(&plan), ["create a-nova", "create b-nova"]);
         assert_eq!(plan.summary().create, 2);
     }
@@ -551,7 +628,7 @@ mod tests {
             profile("a-nova", "arn:a/aaaaaaaaaaaa", &a.tags),
             profile("b-nova", "arn:a/bbbbbbbbbbbb", &old_b),
         ];
-        let plan = diff(&[a, b], &actual);
+        let plan = diff("default", &[a, b], &actual).unwrap();
         assert_eq!(plan.unchanged, 1);
         assert_eq!(actions(&plan), ["retag b-nova"]);
         let Change::Retag {
@@ -582,7 +659,7 @@ mod tests {
         tags.insert(SOURCE_TAG, SP);
         let actual = [profile("a-nova", "arn:a/aaaaaaaaaaaa", &tags)];
         d.description = Some("new".into());
-        let plan = diff(std::slice::from_ref(&d), &actual);
+        let plan = diff("default", std::slice::from_ref(&d), &actual).unwrap();
         let Change::Replace { arn, reasons, .. } = &plan.changes[0] else {
             panic!("{plan:?}")
         };
@@ -601,7 +678,7 @@ mod tests {
         let old = desired("a", "old-name", &[]);
         let new = desired("a", "new-name", &[]);
         let actual = [profile("old-name", "arn:a/aaaaaaaaaaaa", &old.tags)];
-        let plan = diff(&[new], &actual);
+        let plan = diff("default", &[new], &actual).unwrap();
         assert_eq!(actions(&plan), ["replace new-name"]);
         let Change::Replace { reasons, .. } = &plan.changes[0] else {
             panic!()
@@ -620,7 +697,7 @@ mod tests {
             profile("gone-nova", "arn:a/gggggggggggg", &gone.tags),
             profile("by-hand", "arn:a/hhhhhhhhhhhh", &Tags::default()),
         ];
-        let plan = diff(&[a], &actual);
+        let plan = diff("default", &[a], &actual).unwrap();
         assert_eq!(plan.unchanged, 1);
         assert_eq!(actions(&plan), ["orphan a-nova", "orphan gone-nova"]);
         assert!(
@@ -629,11 +706,84 @@ mod tests {
         assert!(matches!(&plan.changes[1], Change::Orphan { protected: true, .. }));
     }
 
+    /// `d` as spec `spec` would provision it.
+    fn of_spec(mut d: Desired, spec: &str) -> Desired {
+        d.tags.insert(SPEC_TAG, spec);
+        d
+    }
+
+    #[test]
+    fn other_specs_profiles_are_counted_never_orphaned_or_matched() {
+        let a = of_spec(desired("a", "a-nova", &[]), "a");
+        let gone = of_spec(desired("gone", "gone-nova", &[]), "a");
+        // Spec b has the same slot as a's entry, under another name.
+        let b_same_slot = of_spec(desired("a", "b-nova", &[]), "b");
+        let b_other = of_spec(desired("x", "x-nova", &[]), "b");
+        let actual = [
+            profile("a-nova", "arn:a/aaaaaaaaaaaa", &a.tags),
+            profile("gone-nova", "arn:a/gggggggggggg", &gone.tags),
+            profile("b-nova", "arn:a/bbbbbbbbbbbb", &b_same_slot.tags),
+            profile("x-nova", "arn:a/xxxxxxxxxxxx", &b_other.tags),
+        ];
+        let plan = diff("a", &[a], &actual).unwrap();
+        assert_eq!(actions(&plan), ["orphan gone-nova"]);
+        assert_eq!(plan.unchanged, 1);
+        assert_eq!(plan.summary().other_specs, 2);
+    }
+
+    #[test]
+    fn a_managed_profile_without_a_spec_tag_belongs_to_default() {
+        let old = desired("a", "a-nova", &[]);
+        let mut untagged = old.tags.clone();
+        untagged.remove(SPEC_TAG);
+        let actual = [
+            profile("a-nova", "arn:a/aaaaaaaaaaaa", &untagged),
+            profile("old-nova", "arn:a/oooooooooooo", &untagged),
+        ];
+        // Spec `default` matches the first by slot, adds the tag, and
+        // orphans the duplicate; spec `a` leaves both alone.
+        let plan = diff("default", &[old], &actual).unwrap();
+        assert_eq!(actions(&plan), ["retag a-nova", "orphan old-nova"]);
+        let Change::Retag { tag_changes, .. } = &plan.changes[0] else {
+            panic!("{plan:?}")
+        };
+        assert_eq!(tag_changes.len(), 1);
+        assert_eq!(tag_changes[0].key, SPEC_TAG);
+        assert_eq!(tag_changes[0].after.as_deref(), Some("default"));
+
+        let plan = diff("a", &[], &actual).unwrap();
+        assert!(plan.changes.is_empty(), "{plan:?}");
+        assert_eq!(plan.other_specs, 2);
+    }
+
+    #[test]
+    fn a_name_another_spec_has_is_a_clash_not_an_adoption() {
+        let mine = of_spec(desired("a", "shared", &[]), "a");
+        let theirs = of_spec(desired("b", "shared", &[]), "b");
+        let actual = [profile("shared", "arn:a/ssssssssssss", &theirs.tags)];
+        let clashes = diff("a", &[mine], &actual).unwrap_err();
+        assert_eq!(
+            clashes,
+            [Clash {
+                desired: 0,
+                region: "us-east-1".parse().unwrap(),
+                name: "shared".into(),
+                arn: "arn:a/ssssssssssss".into(),
+                other_spec: "b".into(),
+            }]
+        );
+    }
+
     #[test]
     fn a_profile_made_by_hand_is_adopted_when_it_routes_where_the_source_does() {
         let d = desired("a", "a-nova", &[]);
         let by_hand = profile("a-nova", "arn:a/aaaaaaaaaaaa", &Tags::default());
-        let plan = diff(std::slice::from_ref(&d), std::slice::from_ref(&by_hand));
+        let plan = diff(
+            "default",
+            std::slice::from_ref(&d),
+            std::slice::from_ref(&by_hand),
+        )
+        .unwrap();
         assert!(
             matches!(&plan.changes[0], Change::Retag { adopt: true, .. }),
             "{plan:?}"
@@ -642,7 +792,7 @@ mod tests {
         let mut elsewhere = by_hand;
         elsewhere.model_arns =
             vec!["arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0".into()];
-        let plan = diff(&[d], &[elsewhere]);
+        let plan = diff("default", &[d], &[elsewhere]).unwrap();
         assert!(matches!(&plan.changes[0], Change::Replace { .. }), "{plan:?}");
     }
 
@@ -653,7 +803,7 @@ mod tests {
         let mut old_b = b.tags.clone();
         old_b.insert("CostCenter", "CC-9");
         let actual = vec![profile("b-nova", "arn:a/bbbbbbbbbbbb", &old_b)];
-        let plan = diff(&[a.clone(), b], &actual);
+        let plan = diff("default", &[a.clone(), b], &actual).unwrap();
         let regions = ["us-east-1".parse().unwrap()];
         let fp = Fingerprint::of(&plan, "123456789012", &regions);
         assert!(fp.is_intact());
@@ -682,8 +832,8 @@ mod tests {
     #[test]
     fn a_plan_file_round_trips_through_json() {
         let d = desired("a", "a-nova", &[]);
-        let plan = diff(&[d], &[]);
-        let file = PlanFile::new(&plan, "123456789012", &["us-east-1".parse().unwrap()]);
+        let plan = diff("default", &[d], &[]).unwrap();
+        let file = PlanFile::new("default", &plan, "123456789012", &["us-east-1".parse().unwrap()]);
         let text = serde_json::to_string(&file).unwrap();
         let back: PlanFile = serde_json::from_str(&text).unwrap();
         // `routes` is not saved.

@@ -19,7 +19,7 @@ use toml::Spanned;
 use crate::domain::profile::{Description, ModelRef, ProfileName};
 use crate::domain::region::{BEDROCK_REGIONS, Region};
 use crate::domain::tag::{
-    DEPARTMENT, MANAGED_TAG, MAX_TAGS_PER_RESOURCE, SLOT_TAG, SOURCE_TAG, TagKey, TagValue, Tags,
+    DEPARTMENT, MANAGED_TAG, MAX_TAGS_PER_RESOURCE, SLOT_TAG, SOURCE_TAG, SPEC_TAG, TagKey, TagValue, Tags,
 };
 
 /// The tag keys a team's `cost_center` and `owner` set.
@@ -28,8 +28,12 @@ pub const OWNER: &str = "Owner";
 /// Used when neither `defaults.name` nor the team's `name` is set.
 pub const DEFAULT_NAME_TEMPLATE: &str = "{team}-{model}";
 const PLACEHOLDERS: &[&str] = &["team", "model", "region", "department"];
-/// aipctl adds `aipctl:managed`, `aipctl:slot` and `aipctl:source` to every profile.
-const AIPCTL_TAGS: usize = 3;
+/// The spec's name when it sets none; also the spec of a managed profile
+/// without an `aipctl:spec` tag (made before specs had names).
+pub const DEFAULT_SPEC_NAME: &str = "default";
+/// aipctl adds `aipctl:managed`, `aipctl:spec`, `aipctl:slot` and
+/// `aipctl:source` to every profile.
+const AIPCTL_TAGS: usize = 4;
 
 /// Where in the spec something was written: a 1-based line and the dotted
 /// field path (`teams.search.cost_center`).
@@ -68,6 +72,9 @@ pub struct Entry {
     pub source: ModelRef,
     /// Where `source` was written, for errors found when resolving it.
     pub source_at: Location,
+    /// Where the name template was written (or the team, for the default
+    /// template), for a name another spec's profile already has.
+    pub name_at: Location,
     /// The team's tags, without the ones aipctl adds.
     pub tags: Tags,
 }
@@ -86,6 +93,10 @@ pub fn slot(team: &str, model: &str) -> String {
 /// A checked, expanded spec.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Spec {
+    /// The top-level `name` ([`DEFAULT_SPEC_NAME`] when absent): the
+    /// `aipctl:spec` tag of every profile it provisions. Orphans are
+    /// scoped to it, so specs sharing an account never touch each other.
+    pub name: String,
     /// Sorted by region, then name.
     pub entries: Vec<Entry>,
     /// Every region some team uses, sorted.
@@ -101,6 +112,7 @@ type SpannedList = Spanned<Vec<Spanned<String>>>;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawSpec {
+    name: Option<Spanned<String>>,
     #[serde(default)]
     defaults: RawDefaults,
     #[serde(default)]
@@ -393,7 +405,7 @@ fn check_tag(
             return None;
         }
     };
-    if [MANAGED_TAG, SOURCE_TAG, SLOT_TAG].contains(&k.as_str()) {
+    if [MANAGED_TAG, SPEC_TAG, SOURCE_TAG, SLOT_TAG].contains(&k.as_str()) {
         let at = c.at(key, f);
         c.error(at, format!("aipctl sets `{k}` itself"));
         return None;
@@ -461,6 +473,10 @@ fn model_source(
 #[allow(clippy::too_many_lines)] // one pass over the spec reads best in one place
 fn expand(c: &mut Checker<'_>, raw: &RawSpec) -> Spec {
     let d = &raw.defaults;
+    let name = match &raw.name {
+        Some(n) if check_key(c, n, "name", "spec name") => n.get_ref().clone(),
+        _ => DEFAULT_SPEC_NAME.to_owned(),
+    };
     if raw.teams.is_empty() {
         c.error(
             Location {
@@ -668,6 +684,7 @@ fn expand(c: &mut Checker<'_>, raw: &RawSpec) -> Spec {
                     description,
                     source,
                     source_at,
+                    name_at: name_at.clone(),
                     tags: tags.clone(),
                 });
             }
@@ -676,6 +693,7 @@ fn expand(c: &mut Checker<'_>, raw: &RawSpec) -> Spec {
     entries.sort_by(|a, b| (&a.region, &a.name).cmp(&(&b.region, &b.name)));
     let regions: BTreeSet<Region> = entries.iter().map(|e| e.region.clone()).collect();
     Spec {
+        name,
         entries,
         regions: regions.into_iter().collect(),
     }
@@ -889,7 +907,7 @@ description = "{department} team: {model}"
             .replace("tags = { Project = \"ranking\" }\n", "");
         let e = errors(&text);
         assert!(
-            e[0].contains("49 tags plus the 3 aipctl adds exceed the limit of 50"),
+            e[0].contains("49 tags plus the 4 aipctl adds exceed the limit of 50"),
             "{e:?}"
         );
     }
@@ -918,6 +936,22 @@ description = "{department} team: {model}"
             .collect();
         assert_eq!(legal, ["legal-eu-west-1-sonnet"]);
         assert_eq!(spec.entries.len(), 5);
+    }
+
+    #[test]
+    fn a_spec_is_named_default_unless_it_says_otherwise() {
+        assert_eq!(parse(SMALL).unwrap().name, DEFAULT_SPEC_NAME);
+        let named = format!("name = \"platform_2\"\n{SMALL}");
+        assert_eq!(parse(&named).unwrap().name, "platform_2");
+        let e = errors(&format!("name = \"team a\"\n{SMALL}"));
+        assert_eq!(
+            e,
+            [
+                "line 1: `name`: spec name `team a` must be 1 to 64 letters, digits, `-` or `_`, starting with a letter or digit"
+            ]
+        );
+        let e = errors(&SMALL.replace("Project = ", "\"aipctl:spec\" = "));
+        assert!(e[0].contains("aipctl sets `aipctl:spec` itself"), "{e:?}");
     }
 
     #[test]

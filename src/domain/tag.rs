@@ -25,6 +25,9 @@ pub const SOURCE_TAG: &str = "aipctl:source";
 pub const PROTECT_TAG: &str = "aipctl:protect";
 /// Marks profiles that `apply` provisions (`aipctl:managed=true`).
 pub const MANAGED_TAG: &str = "aipctl:managed";
+/// The spec that provisions a managed profile (its top-level `name`):
+/// `apply` treats only its own spec's profiles as orphans.
+pub const SPEC_TAG: &str = "aipctl:spec";
 /// `team/model`: which spec entry a managed profile is, so a renamed entry
 /// is seen as a replacement rather than an orphan plus a creation.
 pub const SLOT_TAG: &str = "aipctl:slot";

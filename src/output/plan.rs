@@ -119,15 +119,21 @@ impl View for PlanView<'_> {
     }
 }
 
-/// `Plan: 3 to create, 1 to retag, 1 to replace, 2 orphans, 40 unchanged.`
+/// `Plan: 3 to create, 1 to retag, 1 to replace, 2 orphans, 40 unchanged.`,
+/// and how many profiles of other specs were left alone, when any.
 pub fn summary_line(s: &Summary) -> String {
-    if s.create + s.retag + s.replace + s.orphan == 0 {
-        return format!("No changes: {} profile(s) match the spec.", s.unchanged);
+    let line = if s.create + s.retag + s.replace + s.orphan == 0 {
+        format!("No changes: {} profile(s) match the spec.", s.unchanged)
+    } else {
+        format!(
+            "Plan: {} to create, {} to retag, {} to replace, {} orphan(s), {} unchanged.",
+            s.create, s.retag, s.replace, s.orphan, s.unchanged
+        )
+    };
+    match s.other_specs {
+        0 => line,
+        n => format!("{line} {n} managed profile(s) of other specs left alone."),
     }
-    format!(
-        "Plan: {} to create, {} to retag, {} to replace, {} orphan(s), {} unchanged.",
-        s.create, s.retag, s.replace, s.orphan, s.unchanged
-    )
 }
 
 #[cfg(test)]
@@ -153,5 +159,10 @@ mod tests {
             ..Summary::default()
         };
         assert_eq!(summary_line(&s), "No changes: 48 profile(s) match the spec.");
+        let s = Summary { other_specs: 3, ..s };
+        assert_eq!(
+            summary_line(&s),
+            "No changes: 48 profile(s) match the spec. 3 managed profile(s) of other specs left alone."
+        );
     }
 }
