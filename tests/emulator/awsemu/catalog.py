@@ -5,8 +5,9 @@ ListFoundationModels/GetFoundationModel and seeds the SYSTEM_DEFINED
 (cross-Region) inference profiles from it; the cost/usage modules use
 ``model_billing`` to know under which Cost Explorer SERVICE name a model bills.
 
-What it models (as documented by AWS at the time of writing; see
-``/work/shared/reference/aws-facts.md`` §1.10 and §3):
+What it models (as documented by AWS at the time of writing: the Bedrock
+user guide's "Supported Regions and models for inference profiles" and the
+ListFoundationModels reference):
 
 - ``MODELS``: foundation models with provider, display name, modalities,
   streaming flag, customizations, lifecycle status, the Regions where the model

@@ -1,7 +1,7 @@
 """CloudWatch as aipctl needs it: metrics that answer like AWS, checked dashboards, CBOR.
 
-moto 5.2.5's CloudWatch is too kind and too wrong for aipctl's tests (see
-/work/shared/reference/emulator-notes.md): GetMetricData ignores the namespace
+moto 5.2.5's CloudWatch is too kind and too wrong for aipctl's tests:
+GetMetricData ignores the namespace
 when dimensions are given, sums every dimension set when none are, does not
 round StartTime or align buckets, 500s on percentiles, ignores MaxDatapoints
 and NextToken and silently returns nothing for metric math; PutDashboard only
