@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{NOVA_PRO, SONNET_US, json_out, stderr, stdout, world};
+use common::{NOVA_PRO, SONNET_US, date_days_ago, json_out, stderr, stdout, time_days_ago, world};
 use serde_json::{Value, json};
 
 fn chaos(w: &common::World) {
@@ -25,14 +25,13 @@ fn seed(w: &common::World) {
         {"region": "us-east-1", "name": "search-sonnet", "source": SONNET_US, "tags": {"Department": "Search"}},
         {"region": "us-east-1", "name": "support-nova", "source": NOVA_PRO, "tags": {"Department": "Support"}},
         {"region": "us-west-2", "name": "legal-nova", "source": NOVA_PRO, "tags": {"Department": "Legal"}},
-        {"region": "us-west-2", "name": "old-nova", "source": NOVA_PRO, "created_at": (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * 90)).to_string()},
+        {"region": "us-west-2", "name": "old-nova", "source": NOVA_PRO, "created_at": time_days_ago(90)},
     ]));
-    let today = jiff::Zoned::now().with_time_zone(jiff::tz::TimeZone::UTC).date();
     let records: Vec<Value> = ps[..3]
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            json!({"region": p["region"], "model_id": p["id"], "date": (today - jiff::Span::new().days(2)).to_string(),
+            json!({"region": p["region"], "model_id": p["id"], "date": date_days_ago(2),
                    "invocations": 10 + i, "input_tokens": 1000, "output_tokens": 100, "cache_read_tokens": 500, "cache_write_tokens": 50})
         })
         .collect();
@@ -81,9 +80,7 @@ fn read_commands_give_identical_output_under_throttling_and_5xx() {
         &["describe", "search-sonnet", "--region", regions, "-o", "json"],
     );
     // Whole past days: a window that ends "now" would move between the two runs.
-    let today = jiff::Zoned::now().with_time_zone(jiff::tz::TimeZone::UTC).date();
-    let from = (today - jiff::Span::new().days(7)).to_string();
-    let to = (today - jiff::Span::new().days(1)).to_string();
+    let (from, to) = (date_days_ago(7), date_days_ago(1));
     let window = ["--from", from.as_str(), "--to", to.as_str()];
     same_under_faults(
         &w,
@@ -252,9 +249,7 @@ fn figures(v: &Value) -> Value {
 fn cost_gives_the_same_figures_under_throttling_and_5xx() {
     let w = world();
     seed(&w);
-    let activated = (jiff::Zoned::now().with_time_zone(jiff::tz::TimeZone::UTC).date()
-        - jiff::Span::new().days(60))
-    .to_string();
+    let activated = date_days_ago(60);
     w.control(
         "POST",
         "/_emu/cost-allocation-tags",

@@ -6,10 +6,6 @@ mod common;
 use common::{NOVA_PRO, SONNET_US, json_out, stderr, stdout, world};
 use serde_json::json;
 
-fn count(calls: &[(String, String)], op: &str) -> usize {
-    calls.iter().filter(|(_, o)| o == op).count()
-}
-
 #[test]
 fn create_copies_a_system_profile_and_records_source_and_department() {
     let w = world();
@@ -83,7 +79,7 @@ fn create_is_idempotent_for_the_same_request() {
         stderr(&second)
     );
     assert_eq!(
-        count(&w.calls(), "CreateInferenceProfile"),
+        w.count("CreateInferenceProfile"),
         1,
         "the second run must not create"
     );
@@ -143,7 +139,7 @@ fn create_retried_after_a_lost_response_makes_exactly_one_profile() {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
-        count(&w.calls(), "CreateInferenceProfile"),
+        w.count("CreateInferenceProfile"),
         2,
         "one lost response, one retry"
     );
@@ -168,7 +164,7 @@ fn create_refuses_a_model_that_is_only_served_cross_region_and_names_the_profile
     let err = stderr(&out);
     assert!(err.contains("cannot be invoked on demand in us-east-1"), "{err}");
     assert!(err.contains(&format!("hint: use `--model {SONNET_US}`")), "{err}");
-    assert_eq!(count(&w.calls(), "CreateInferenceProfile"), 0);
+    assert_eq!(w.count("CreateInferenceProfile"), 0);
 }
 
 #[test]
@@ -266,7 +262,7 @@ fn list_skips_tag_calls_for_profiles_the_name_glob_excludes() {
         .args(["list", "--region", "us-east-1,us-west-2", "--name", "search-*"])
         .assert()
         .success();
-    assert_eq!(count(&w.calls(), "ListTagsForResource"), 1);
+    assert_eq!(w.count("ListTagsForResource"), 1);
 }
 
 #[test]
@@ -288,9 +284,8 @@ fn list_follows_next_token_until_exhausted() {
     assert_eq!(got.len(), 1005);
     assert_eq!(got.first().map(String::as_str), Some("p0000"));
     assert_eq!(got.last().map(String::as_str), Some("p1004"));
-    let calls = w.calls();
-    assert_eq!(count(&calls, "ListInferenceProfiles"), 2, "pages of 1000");
-    assert_eq!(count(&calls, "ListTagsForResource"), 1005);
+    assert_eq!(w.count("ListInferenceProfiles"), 2, "pages of 1000");
+    assert_eq!(w.count("ListTagsForResource"), 1005);
 }
 
 #[test]
@@ -447,7 +442,7 @@ fn tag_counts_existing_tags_against_the_limit_of_50() {
         "{}",
         stderr(&out)
     );
-    assert_eq!(count(&w.calls(), "TagResource"), 0);
+    assert_eq!(w.count("TagResource"), 0);
     w.aipctl().args(["tag", "full", "a=1"]).assert().success();
 }
 
@@ -472,7 +467,7 @@ fn delete_refuses_without_confirmation_when_stdin_is_not_a_tty() {
         "the plan is shown first: {}",
         stderr(&out)
     );
-    assert_eq!(count(&w.calls(), "DeleteInferenceProfile"), 0);
+    assert_eq!(w.count("DeleteInferenceProfile"), 0);
 }
 
 #[test]
@@ -493,7 +488,7 @@ fn delete_dry_run_prints_the_plan_and_touches_nothing() {
         .map(|o| o["result"].as_str().unwrap())
         .collect();
     assert_eq!(results, ["would-delete", "would-delete"]);
-    assert_eq!(count(&w.calls(), "DeleteInferenceProfile"), 0);
+    assert_eq!(w.count("DeleteInferenceProfile"), 0);
 }
 
 #[test]
@@ -536,7 +531,7 @@ fn delete_of_a_named_protected_profile_is_refused() {
     let out = w.aipctl().args(["delete", "keep", "--yes"]).output().unwrap();
     assert_eq!(out.status.code(), Some(3));
     assert!(stderr(&out).contains("protected"), "{}", stderr(&out));
-    assert_eq!(count(&w.calls(), "DeleteInferenceProfile"), 0);
+    assert_eq!(w.count("DeleteInferenceProfile"), 0);
 }
 
 #[test]
@@ -629,7 +624,7 @@ fn throttling_is_retried_until_it_passes() {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(json_out(&out).as_array().unwrap().len(), 3);
-    assert_eq!(count(&w.calls(), "ListTagsForResource"), 5);
+    assert_eq!(w.count("ListTagsForResource"), 5);
 }
 
 #[test]

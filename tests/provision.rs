@@ -60,10 +60,6 @@ fn writes(w: &World) -> Vec<String> {
         .collect()
 }
 
-fn count(w: &World, op: &str) -> usize {
-    w.calls().iter().filter(|(_, o)| o == op).count()
-}
-
 fn run(w: &World, args: &[&str]) -> std::process::Output {
     w.aipctl().args(args).output().unwrap()
 }
@@ -120,7 +116,7 @@ fn apply_creates_the_example_org_from_an_empty_account() {
     let res = results(&out);
     assert_eq!(res.len(), 48);
     assert!(res.iter().all(|r| r.ends_with(" created")), "{res:?}");
-    assert_eq!(count(&w, "CreateInferenceProfile"), 48);
+    assert_eq!(w.count("CreateInferenceProfile"), 48);
 
     let all = profiles(&w, "us-east-1,eu-west-1");
     assert_eq!(all.len(), 48);

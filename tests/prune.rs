@@ -5,21 +5,12 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{NOVA_PRO, json_out, stderr, world};
+use common::{NOVA_PRO, date_days_ago, json_out, stderr, time_days_ago, world};
 use serde_json::{Value, json};
-
-fn ago(days: i64) -> String {
-    (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * days)).to_string()
-}
-
-fn day(days: i64) -> String {
-    let today = jiff::Zoned::now().with_time_zone(jiff::tz::TimeZone::UTC).date();
-    (today - jiff::Span::new().days(days)).to_string()
-}
 
 fn traffic(w: &common::World, p: &Value, days_ago: i64) {
     w.control("POST", "/_emu/usage", Some(json!({"records": [
-        {"region": p["region"], "model_id": p["id"], "date": day(days_ago), "invocations": 3, "input_tokens": 300,
+        {"region": p["region"], "model_id": p["id"], "date": date_days_ago(days_ago), "invocations": 3, "input_tokens": 300,
          "output_tokens": 30, "cache_read_tokens": 0, "cache_write_tokens": 0}
     ]})));
 }
@@ -28,11 +19,11 @@ fn traffic(w: &common::World, p: &Value, days_ago: i64) {
 /// traffic 40 days ago only; new-silent: 5 days old; keep-idle: protected.
 fn seeded(w: &common::World) -> BTreeMap<String, Value> {
     let ps = w.seed_profiles(json!([
-        {"region": "us-east-1", "name": "old-idle", "source": NOVA_PRO, "tags": {"Department": "Search"}, "created_at": ago(90)},
-        {"region": "us-east-1", "name": "old-active", "source": NOVA_PRO, "tags": {"Department": "Search"}, "created_at": ago(90)},
-        {"region": "us-east-1", "name": "old-past", "source": NOVA_PRO, "tags": {"Department": "Legal"}, "created_at": ago(90)},
-        {"region": "us-east-1", "name": "new-silent", "source": NOVA_PRO, "created_at": ago(5)},
-        {"region": "us-east-1", "name": "keep-idle", "source": NOVA_PRO, "tags": {"aipctl:protect": "true"}, "created_at": ago(90)},
+        {"region": "us-east-1", "name": "old-idle", "source": NOVA_PRO, "tags": {"Department": "Search"}, "created_at": time_days_ago(90)},
+        {"region": "us-east-1", "name": "old-active", "source": NOVA_PRO, "tags": {"Department": "Search"}, "created_at": time_days_ago(90)},
+        {"region": "us-east-1", "name": "old-past", "source": NOVA_PRO, "tags": {"Department": "Legal"}, "created_at": time_days_ago(90)},
+        {"region": "us-east-1", "name": "new-silent", "source": NOVA_PRO, "created_at": time_days_ago(5)},
+        {"region": "us-east-1", "name": "keep-idle", "source": NOVA_PRO, "tags": {"aipctl:protect": "true"}, "created_at": time_days_ago(90)},
     ]));
     let by: BTreeMap<String, Value> = ps
         .into_iter()
@@ -65,10 +56,6 @@ fn names_left(w: &common::World) -> Vec<String> {
         .collect()
 }
 
-fn count(w: &common::World, op: &str) -> usize {
-    w.calls().iter().filter(|(_, o)| o == op).count()
-}
-
 #[test]
 fn prune_finds_exactly_the_idle_old_unprotected_profiles_and_touches_nothing_by_default() {
     let w = world();
@@ -91,8 +78,12 @@ fn prune_finds_exactly_the_idle_old_unprotected_profiles_and_touches_nothing_by_
         .iter()
         .find(|r| r["name"] == "old-past")
         .unwrap();
-    assert_eq!(past["last_traffic"], day(39), "the end of the last busy day");
-    assert_eq!(count(&w, "DeleteInferenceProfile"), 0, "a dry run by default");
+    assert_eq!(
+        past["last_traffic"],
+        date_days_ago(39),
+        "the end of the last busy day"
+    );
+    assert_eq!(w.count("DeleteInferenceProfile"), 0, "a dry run by default");
     assert!(stderr(&out).contains("pass `--apply`"), "{}", stderr(&out));
 }
 
@@ -107,7 +98,7 @@ fn prune_apply_refuses_without_a_terminal_and_deletes_with_yes() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
-    assert_eq!(count(&w, "DeleteInferenceProfile"), 0);
+    assert_eq!(w.count("DeleteInferenceProfile"), 0);
     let out = w
         .aipctl()
         .args(["prune", "--apply", "--yes", "-o", "json"])
@@ -161,7 +152,7 @@ fn from_plan_deletes_exactly_the_plan_and_skips_profiles_that_changed_or_woke_up
     let w = world();
     let by = seeded(&w);
     w.seed_profiles(
-        json!([{"region": "us-east-1", "name": "outside-plan", "source": NOVA_PRO, "created_at": ago(90)}]),
+        json!([{"region": "us-east-1", "name": "outside-plan", "source": NOVA_PRO, "created_at": time_days_ago(90)}]),
     );
     let plan = w.home().join("plan.json");
     let out = w
@@ -210,7 +201,7 @@ fn from_plan_deletes_exactly_the_plan_and_skips_profiles_that_changed_or_woke_up
             ("old-past".to_owned(), "skipped".to_owned())
         ])
     );
-    assert_eq!(count(&w, "DeleteInferenceProfile"), 1);
+    assert_eq!(w.count("DeleteInferenceProfile"), 1);
     assert!(
         names_left(&w).contains(&"outside-plan".to_owned()),
         "nothing outside the plan is touched"
@@ -232,7 +223,7 @@ fn from_plan_deletes_exactly_the_plan_and_skips_profiles_that_changed_or_woke_up
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(json_out(&out).to_string().contains("already-gone"));
-    assert_eq!(count(&w, "DeleteInferenceProfile"), 0);
+    assert_eq!(w.count("DeleteInferenceProfile"), 0);
 }
 
 #[test]
@@ -290,8 +281,8 @@ fn mark_then_grace_deletes_only_profiles_marked_long_enough_ago_and_unmarks_acti
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(count(&w, "DeleteInferenceProfile"), 0);
-    let today = day(0);
+    assert_eq!(w.count("DeleteInferenceProfile"), 0);
+    let today = date_days_ago(0);
     let d = json_out(
         &w.aipctl()
             .args(["describe", "old-idle", "-o", "json"])
@@ -302,11 +293,19 @@ fn mark_then_grace_deletes_only_profiles_marked_long_enough_ago_and_unmarks_acti
     // Pretend old-idle was marked 20 days ago; old-past keeps today's mark;
     // old-active was marked once but has traffic.
     w.aipctl()
-        .args(["tag", "old-idle", &format!("aipctl:idle-since={}", day(20))])
+        .args([
+            "tag",
+            "old-idle",
+            &format!("aipctl:idle-since={}", date_days_ago(20)),
+        ])
         .assert()
         .success();
     w.aipctl()
-        .args(["tag", "old-active", &format!("aipctl:idle-since={}", day(20))])
+        .args([
+            "tag",
+            "old-active",
+            &format!("aipctl:idle-since={}", date_days_ago(20)),
+        ])
         .assert()
         .success();
     let out = w
@@ -361,12 +360,12 @@ fn prune_reports_a_partial_failure_and_exits_1() {
 #[test]
 fn prune_batches_traffic_queries_for_a_thousand_profiles() {
     let w = world();
-    let specs: Vec<Value> = (0..1000).map(|i| json!({"region": "us-east-1", "name": format!("p{i:04}"), "source": NOVA_PRO, "created_at": ago(60)})).collect();
+    let specs: Vec<Value> = (0..1000).map(|i| json!({"region": "us-east-1", "name": format!("p{i:04}"), "source": NOVA_PRO, "created_at": time_days_ago(60)})).collect();
     w.seed_profiles(json!(specs));
     w.clear_requests();
     let out = w.aipctl().args(["prune", "-o", "json"]).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(json_out(&out).as_array().unwrap().len(), 1000);
     // Two metrics a profile: 2,000 queries in calls of 500.
-    assert_eq!(count(&w, "GetMetricData"), 4);
+    assert_eq!(w.count("GetMetricData"), 4);
 }

@@ -10,7 +10,7 @@ use aws_sdk_costexplorer::types::{
     CostAllocationTagStatus, CostAllocationTagStatusEntry, DateInterval, Granularity, GroupDefinition,
     GroupDefinitionType, Metric,
 };
-use common::{NOVA_PRO, world};
+use common::{NOVA_PRO, date_days_ago, world};
 use serde_json::json;
 
 async fn config(url: &str) -> aws_config::SdkConfig {
@@ -24,11 +24,6 @@ async fn config(url: &str) -> aws_config::SdkConfig {
         .await
 }
 
-fn days_ago(n: i64) -> String {
-    let today = jiff::Zoned::now().with_time_zone(jiff::tz::TimeZone::UTC).date();
-    (today - jiff::Span::new().days(n)).to_string()
-}
-
 #[tokio::test(flavor = "current_thread")]
 async fn cost_explorer_operations_answer_the_rust_sdk() {
     let w = world();
@@ -38,16 +33,16 @@ async fn cost_explorer_operations_answer_the_rust_sdk() {
     w.control(
         "POST",
         "/_emu/cost-allocation-tags",
-        Some(json!({"tags": [{"key": "Department", "status": "Active", "activated_at": days_ago(60)}]})),
+        Some(json!({"tags": [{"key": "Department", "status": "Active", "activated_at": date_days_ago(60)}]})),
     );
     w.control("POST", "/_emu/usage", Some(json!({"records": [
-        {"region": "us-east-1", "model_id": p["id"], "date": days_ago(3), "invocations": 10, "input_tokens": 1_000_000,
+        {"region": "us-east-1", "model_id": p["id"], "date": date_days_ago(3), "invocations": 10, "input_tokens": 1_000_000,
          "output_tokens": 100_000, "cache_read_tokens": 0, "cache_write_tokens": 0}
     ]})));
     let ce = aws_sdk_costexplorer::Client::new(&config(&w.url).await);
     let period = DateInterval::builder()
-        .start(days_ago(10))
-        .end(days_ago(0))
+        .start(date_days_ago(10))
+        .end(date_days_ago(0))
         .build()
         .unwrap();
 
@@ -112,8 +107,8 @@ async fn cost_explorer_operations_answer_the_rust_sdk() {
         .get_cost_forecast()
         .time_period(
             DateInterval::builder()
-                .start(days_ago(0))
-                .end(days_ago(-5))
+                .start(date_days_ago(0))
+                .end(date_days_ago(-5))
                 .build()
                 .unwrap(),
         )

@@ -2,12 +2,8 @@
 
 mod common;
 
-use common::{NOVA_PRO, SONNET_US, json_out, stderr, stdout, world};
+use common::{NOVA_PRO, SONNET_US, date_days_ago, json_out, stderr, stdout, world};
 use serde_json::{Value, json};
-
-fn count(w: &common::World, op: &str) -> usize {
-    w.calls().iter().filter(|(_, o)| o == op).count()
-}
 
 /// Three profiles, two departments, usage on three days of last week.
 fn seeded(w: &common::World) -> (Vec<Value>, String, String) {
@@ -17,8 +13,7 @@ fn seeded(w: &common::World) -> (Vec<Value>, String, String) {
         {"region": "us-west-2", "name": "legal-nova", "source": NOVA_PRO, "tags": {"Department": "Legal"}},
         {"region": "us-west-2", "name": "quiet", "source": NOVA_PRO, "tags": {"Department": "Legal"}},
     ]));
-    let today = jiff::Zoned::now().with_time_zone(jiff::tz::TimeZone::UTC).date();
-    let day = |n: i64| (today - jiff::Span::new().days(n)).to_string();
+    let day = date_days_ago;
     let rec = |p: &Value, date: String, inv: u64, input: u64, output: u64, read: u64, write: u64| {
         json!({"region": p["region"], "model_id": p["id"], "date": date, "invocations": inv, "input_tokens": input,
                "output_tokens": output, "cache_read_tokens": read, "cache_write_tokens": write,
@@ -97,8 +92,8 @@ fn usage_per_profile_equals_the_seeded_numbers_with_zeros_for_silent_profiles() 
     assert_eq!(q["cache_hit_ratio"], Value::Null);
     assert_eq!(v["total"]["invocations"], 42);
     // One ListMetrics and one GetMetricData per region: never one call per profile.
-    assert_eq!(count(&w, "GetMetricData"), 2);
-    assert_eq!(count(&w, "ListMetrics"), 2);
+    assert_eq!(w.count("GetMetricData"), 2);
+    assert_eq!(w.count("ListMetrics"), 2);
 }
 
 #[test]
@@ -142,8 +137,7 @@ fn usage_by_department_sums_profiles_and_recomputes_the_ratio() {
 fn usage_reads_metrics_published_under_the_profile_arn() {
     let w = world();
     let p = &w.seed_profiles(json!([{"region": "us-east-1", "name": "arn-form", "source": NOVA_PRO}]))[0];
-    let today = jiff::Zoned::now().with_time_zone(jiff::tz::TimeZone::UTC).date();
-    let date = (today - jiff::Span::new().days(3)).to_string();
+    let date = date_days_ago(3);
     w.control("POST", "/_emu/usage", Some(json!({"records": [
         {"region": "us-east-1", "model_id": p["id"], "dimension_value": p["arn"], "date": date, "invocations": 11,
          "input_tokens": 10, "output_tokens": 10, "cache_read_tokens": 0, "cache_write_tokens": 0}
@@ -178,7 +172,7 @@ fn usage_for_1200_profiles_makes_at_most_ceil_queries_over_500_calls() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(json_out(&out)["rows"].as_array().unwrap().len(), 1200);
     // 10 metrics x 1200 profiles = 12,000 queries: 24 calls of 500.
-    assert_eq!(count(&w, "GetMetricData"), 24);
+    assert_eq!(w.count("GetMetricData"), 24);
 }
 
 #[test]

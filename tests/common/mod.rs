@@ -197,9 +197,25 @@ impl World {
             .collect()
     }
 
+    /// How many logged AWS requests were `operation`.
+    pub fn count(&self, operation: &str) -> usize {
+        self.calls().iter().filter(|(_, o)| o == operation).count()
+    }
+
     pub fn faults(&self, rules: Value) {
         self.control("POST", "/_emu/faults", Some(json!({ "seed": 7, "rules": rules })));
     }
+}
+
+/// The UTC date `n` days before today, `YYYY-MM-DD` (negative: after).
+pub fn date_days_ago(n: i64) -> String {
+    let today = jiff::Zoned::now().with_time_zone(jiff::tz::TimeZone::UTC).date();
+    (today - jiff::Span::new().days(n)).to_string()
+}
+
+/// The moment `n` days before now, RFC 3339.
+pub fn time_days_ago(n: i64) -> String {
+    (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * n)).to_string()
 }
 
 /// Parses stdout as JSON.
