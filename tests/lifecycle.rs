@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{NOVA_PRO, SONNET_US, json_out, stderr, stdout, world};
+use common::{NOVA_PRO, SONNET_US, json_out, names, stderr, stdout, world};
 use serde_json::json;
 
 #[test]
@@ -224,14 +224,6 @@ fn seed_three(w: &common::World) {
     ]));
 }
 
-fn names(v: &serde_json::Value) -> Vec<String> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["name"].as_str().unwrap().to_owned())
-        .collect()
-}
-
 #[test]
 fn list_filters_by_tag_value_presence_absence_and_name_glob() {
     let w = world();
@@ -241,7 +233,7 @@ fn list_filters_by_tag_value_presence_absence_and_name_glob() {
         args.extend_from_slice(extra);
         let out = w.aipctl().args(&args).output().unwrap();
         assert!(out.status.success(), "{}", stderr(&out));
-        names(&json_out(&out))
+        names(json_out(&out).as_array().unwrap())
     };
     assert_eq!(run(&[]), ["search-sonnet", "support-nova", "orphan-nova"]);
     assert_eq!(run(&["--tag", "Department=Search"]), ["search-sonnet"]);
@@ -280,7 +272,7 @@ fn list_follows_next_token_until_exhausted() {
     w.seed_profiles(json!(specs));
     let out = w.aipctl().args(["list", "-o", "json"]).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    let got = names(&json_out(&out));
+    let got = names(json_out(&out).as_array().unwrap());
     assert_eq!(got.len(), 1005);
     assert_eq!(got.first().map(String::as_str), Some("p0000"));
     assert_eq!(got.last().map(String::as_str), Some("p1004"));
@@ -518,9 +510,11 @@ fn delete_with_yes_deletes_by_tag_and_never_touches_protected_profiles() {
         ]
         .into()
     );
-    let left = names(&json_out(
-        &w.aipctl().args(["list", "-o", "json"]).output().unwrap(),
-    ));
+    let left = names(
+        json_out(&w.aipctl().args(["list", "-o", "json"]).output().unwrap())
+            .as_array()
+            .unwrap(),
+    );
     assert_eq!(left, ["keep"]);
 }
 
@@ -576,9 +570,11 @@ fn delete_reports_partial_failure_per_profile_and_exits_1() {
         "{}",
         stderr(&out)
     );
-    let left = names(&json_out(
-        &w.aipctl().args(["list", "-o", "json"]).output().unwrap(),
-    ));
+    let left = names(
+        json_out(&w.aipctl().args(["list", "-o", "json"]).output().unwrap())
+            .as_array()
+            .unwrap(),
+    );
     assert_eq!(left.len(), 1);
 }
 

@@ -302,10 +302,7 @@ fn a_renamed_entry_is_one_replacement_not_an_orphan_and_a_creation() {
     );
     let out = apply(&w, &path, &["--allow-replace"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let mut names: Vec<String> = profiles(&w, "us-east-1")
-        .iter()
-        .map(|p| p["name"].as_str().unwrap().to_owned())
-        .collect();
+    let mut names = common::names(&profiles(&w, "us-east-1"));
     names.sort();
     assert_eq!(names, ["Search-nova", "Support-nova"]);
 }
@@ -361,10 +358,7 @@ fn orphans_are_deleted_only_with_prune_and_never_when_protected() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(results(&out), ["legal-nova protected", "support-nova deleted"]);
     assert_eq!(writes(&w), ["DeleteInferenceProfile"]);
-    let mut names: Vec<String> = profiles(&w, "us-east-1")
-        .iter()
-        .map(|p| p["name"].as_str().unwrap().to_owned())
-        .collect();
+    let mut names = common::names(&profiles(&w, "us-east-1"));
     names.sort();
     assert_eq!(names, ["by-hand", "legal-nova", "search-nova"]);
 }

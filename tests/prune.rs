@@ -5,7 +5,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{NOVA_PRO, date_days_ago, json_out, stderr, time_days_ago, world};
+use common::{NOVA_PRO, date_days_ago, json_out, names, stderr, time_days_ago, world};
 use serde_json::{Value, json};
 
 fn traffic(w: &common::World, p: &Value, days_ago: i64) {
@@ -48,12 +48,11 @@ fn actions(v: &Value) -> BTreeMap<String, String> {
 }
 
 fn names_left(w: &common::World) -> Vec<String> {
-    let v = json_out(&w.aipctl().args(["list", "-o", "json"]).output().unwrap());
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["name"].as_str().unwrap().to_owned())
-        .collect()
+    names(
+        json_out(&w.aipctl().args(["list", "-o", "json"]).output().unwrap())
+            .as_array()
+            .unwrap(),
+    )
 }
 
 #[test]

@@ -218,6 +218,14 @@ pub fn time_days_ago(n: i64) -> String {
     (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * n)).to_string()
 }
 
+/// The `name` of each profile, as `aipctl list -o json` prints them.
+pub fn names<'a>(profiles: impl IntoIterator<Item = &'a Value>) -> Vec<String> {
+    profiles
+        .into_iter()
+        .map(|p| p["name"].as_str().expect("a profile has a name").to_owned())
+        .collect()
+}
+
 /// Parses stdout as JSON.
 pub fn json_out(output: &std::process::Output) -> Value {
     serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
