@@ -104,7 +104,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Iterator
 from urllib.parse import parse_qs
 
-from . import catalog
+from . import catalog, clock
 
 APP_PROFILE_QUOTA = 1000
 TAG_LIMIT = 50
@@ -313,7 +313,7 @@ def rfc3339(ts: datetime) -> str:
 
 
 def _now() -> datetime:
-    ts = datetime.now(timezone.utc)
+    ts = clock.now()
     return ts.replace(microsecond=ts.microsecond // 1000 * 1000)
 
 

@@ -39,10 +39,9 @@ import json
 import math
 import re
 import threading
-import time
 from typing import Any, Iterable
 
-from . import cloudwatch_cbor
+from . import clock, cloudwatch_cbor
 
 wsgi = cloudwatch_cbor.wsgi
 
@@ -246,7 +245,7 @@ class MetricStore:
         else:
             ts = math.floor(ts / 60.0) * 60.0  # standard resolution: 1-minute storage
         series.add(ts, rec)
-        series.last_put = time.time() if now is None else now
+        series.last_put = clock.epoch() if now is None else now
 
     def clear(self) -> None:
         self.series.clear()
@@ -328,7 +327,7 @@ def put_datapoints(
             continue
         prepared.append((_epoch(ts), _rec_from_values(values, None, unit)))
     backend = _backend(account_id, region)
-    now = time.time()
+    now = clock.epoch()
     with _LOCK:
         store = _store(backend)
         for ts, rec in prepared:
@@ -1231,7 +1230,7 @@ def get_metric_data(stores: Any, params: dict, now: float | None = None) -> dict
     validate_get_metric_data(params)
     queries = params["MetricDataQueries"]
     parsed = _parse_all_expressions(queries)
-    now = time.time() if now is None else now
+    now = clock.epoch() if now is None else now
     start, end = _epoch(params["StartTime"]), _epoch(params["EndTime"])
     descending = (params.get("ScanBy") or "TimestampDescending") == "TimestampDescending"
     max_dp = params.get("MaxDatapoints") or DEFAULT_MAX_DATAPOINTS
@@ -1443,7 +1442,7 @@ def prepare_put_metric_data(params: dict, now: float) -> list[tuple]:
 # --------------------------------------------------------------------------
 
 def get_metric_statistics(store: MetricStore, params: dict, now: float | None = None) -> dict:
-    now = time.time() if now is None else now
+    now = clock.epoch() if now is None else now
     for key in ("Namespace", "MetricName", "StartTime", "EndTime", "Period"):
         if params.get(key) is None:
             raise missing_parameter(f"The parameter {key} is required.")
@@ -1494,7 +1493,7 @@ def get_metric_statistics(store: MetricStore, params: dict, now: float | None = 
 
 
 def list_metrics(store: MetricStore, params: dict, now: float | None = None) -> dict:
-    now = time.time() if now is None else now
+    now = clock.epoch() if now is None else now
     namespace = params.get("Namespace")
     name = params.get("MetricName")
     filters = params.get("Dimensions") or []
@@ -1897,7 +1896,7 @@ def h_put_metric_data(self: Any) -> Any:
     from moto.core.responses import EmptyResult
 
     params = self._get_params()
-    now = time.time()
+    now = clock.epoch()
     prepared = prepare_put_metric_data(params, now)
     with _LOCK:
         store = _store(self.cloudwatch_backend)
@@ -1937,7 +1936,7 @@ def h_put_dashboard(self: Any) -> Any:
     with _LOCK:
         created = name not in home.dashboards
         dash = Dashboard(home.account_id, home.region_name, name, body)
-        dash.last_modified = _dt.datetime.now(_dt.timezone.utc)
+        dash.last_modified = clock.now()
         home.dashboards[name] = dash
         if created and tags:
             home.tagger.tag_resource(dash.arn, tags)

@@ -42,12 +42,13 @@ import bisect
 import calendar
 import hashlib
 import json
-import os
 import re
 import threading
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Iterable
+
+from . import clock
 
 # --------------------------------------------------------------------------- constants
 
@@ -119,16 +120,12 @@ LOCK = threading.RLock()
 
 
 def today() -> date:
-    """The emulator's UTC date; ``EMU_TODAY=YYYY-MM-DD`` pins it (demos, snapshots)."""
-    pinned = os.environ.get("EMU_TODAY")
-    if pinned:
-        return date.fromisoformat(pinned)
-    return datetime.now(timezone.utc).date()
+    """The emulator's UTC date (``awsemu.clock``)."""
+    return clock.today()
 
 
 def now() -> datetime:
-    current = datetime.now(timezone.utc).replace(microsecond=0)
-    return datetime.combine(today(), current.time(), tzinfo=timezone.utc)
+    return clock.now().replace(microsecond=0)
 
 
 def _zoned(dt: datetime) -> str:

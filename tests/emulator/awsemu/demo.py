@@ -36,7 +36,7 @@ import time
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from . import costexplorer, usage
+from . import clock, costexplorer, usage
 
 DEFAULT_ACCOUNT = costexplorer.DEFAULT_ACCOUNT
 DEMO_SEED = 20240917
@@ -199,7 +199,7 @@ def seed_demo(account_id: str = DEFAULT_ACCOUNT) -> dict[str, Any]:
     started = time.monotonic()
     rng = random.Random(DEMO_SEED)
     today = costexplorer.today()
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     first_day = today - timedelta(days=USAGE_DAYS)
     records: list[dict[str, Any]] = []
     summary: dict[str, Any] = {

@@ -30,6 +30,7 @@ from urllib.parse import parse_qs
 # first listed is innermost. The request log is outermost so that it sees the
 # status the client sees, whatever answered (moto, the CBOR shim, a fault).
 MODULE_NAMES = [
+    "awsemu.clock",
     "awsemu.bedrock",
     "awsemu.cloudwatch",
     "awsemu.costexplorer",
