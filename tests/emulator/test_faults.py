@@ -162,6 +162,24 @@ def test_operation_lists(emu, faults):
     assert outcome(client.list_inference_profiles) == "."
 
 
+def test_region_rules_fire_only_for_requests_signed_for_that_region(emu, faults):
+    # How a test makes a region "not enabled for the account": AWS answers
+    # there with UnrecognizedClientException (403) to every call.
+    faults({"rules": [{"service": "*", "region": ["ap-south-2", "eu-south-2"],
+                       "error": "UnrecognizedClientException", "status": 403,
+                       "message": "The security token included in the request is invalid."}]})
+    try:
+        emu.client("bedrock", "ap-south-2", retries=0).list_inference_profiles(typeEquals="APPLICATION")
+    except ClientError as exc:
+        assert exc.response["Error"]["Code"] == "UnrecognizedClientException"
+        assert exc.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    else:
+        raise AssertionError("a disabled region must refuse")
+    assert outcome(lambda: emu.client("bedrock", "us-east-1", retries=0).list_inference_profiles()) == "."
+    with pytest.raises(urllib.error.HTTPError):
+        faults({"rules": [{"service": "*", "region": 7, "error": "X"}]})
+
+
 def test_cost_explorer_error_protocol(emu, faults):
     faults({"rules": [{"service": "ce", "operation": "GetCostAndUsage", "error": "LimitExceededException",
                        "message": "Rate exceeded"}]})

@@ -20,9 +20,11 @@ Control routes
                 "count": 2,              # fire at most N times
                 "skip": 1,               # let the first N matches through
                 "probability": 0.5,      # fire with this chance (seeded RNG)
-                "after_action": true}]}  # run the real action, then answer
+                "after_action": true,    # run the real action, then answer
                                          #   the error ("committed, but the
                                          #   caller saw a 5xx")
+                "region": "ap-south-2"}]}  # only requests signed for this
+                                         #   region (or a list of regions)
 
 ``GET /_emu/faults`` returns the same document with ``seen``/``fired``
 counters on each rule; ``DELETE /_emu/faults`` clears everything, as does
@@ -81,6 +83,7 @@ _RULE_KEYS = {
     "skip": int,
     "probability": (int, float),
     "after_action": bool,
+    "region": (str, list),
 }
 
 # Signing/ID aliases accepted in rules, mapped to moto's service names.
@@ -191,16 +194,21 @@ ROUTES = {
 # ---------------------------------------------------------------- matching
 
 
-def _matches(rule: dict[str, Any], service: str, operation: str) -> bool:
+def _matches(rule: dict[str, Any], service: str, operation: str, region: str | None = None) -> bool:
     if rule["service"] not in ("*", service):
         return False
+    regions = rule.get("region")
+    if regions is not None:
+        wanted = regions if isinstance(regions, list) else [regions]
+        if region not in wanted:
+            return False
     ops = rule["operation"]
     if isinstance(ops, list):
         return "*" in ops or operation in ops
     return ops in ("*", operation)
 
 
-def decide(service: str, operation: str) -> tuple[float, dict[str, Any] | None]:
+def decide(service: str, operation: str, region: str | None = None) -> tuple[float, dict[str, Any] | None]:
     """Evaluate the rules for one request: (total delay in ms, winning error rule or None).
 
     Updates the counters; exposed for tests and for modules that answer
@@ -217,7 +225,7 @@ def decide(service: str, operation: str) -> tuple[float, dict[str, Any] | None]:
             is_error = "error" in rule
             if is_error and winner is not None:
                 continue
-            if not _matches(rule, service, operation):
+            if not _matches(rule, service, operation, region):
                 continue
             rule["seen"] += 1
             if rule["seen"] <= rule.get("skip", 0):
@@ -320,7 +328,7 @@ def install() -> None:
         if idle:
             return original(self)
         operation = self._get_action() or ""
-        delay, rule = decide(service, operation)
+        delay, rule = decide(service, operation, getattr(self, "region", None))
         if delay:
             time.sleep(delay / 1000.0)
         if rule is None:

@@ -16,7 +16,8 @@ Entry::
   fault answered).
 - ``region`` comes from the SigV4 ``Authorization`` credential scope
   (``Credential=AKID/20250101/<region>/<service>/aws4_request``); None if
-  the request is unsigned.
+  the request is unsigned. ``access_key`` is the ``AKID`` of that scope: which
+  credentials signed the request.
 - ``service``/``operation``: what moto's ``call_action`` resolved (this module
   wraps it and records ``service_name`` and ``_get_action()`` for the current
   request thread), else ``X-Amz-Target`` (awsJson: Cost Explorer, CloudWatch
@@ -65,7 +66,7 @@ _TARGET_PREFIXES = {
     "GraniteServiceVersion20100801": "cloudwatch",
 }
 _CBOR_PATH = re.compile(r"^/service/([^/]+)/operation/([^/?]+)")
-_CREDENTIAL = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
+_CREDENTIAL = re.compile(r"Credential=([^/]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
 
 
 def reset() -> None:
@@ -112,12 +113,12 @@ def _rfc3339(ts: float) -> str:
     return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
 
 
-def _scope(environ: dict[str, Any]) -> tuple[str | None, str | None]:
-    """(region, signing name) from the SigV4 Authorization header."""
+def _scope(environ: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
+    """(region, signing name, access key ID) from the SigV4 Authorization header."""
     match = _CREDENTIAL.search(environ.get("HTTP_AUTHORIZATION", ""))
     if not match:
-        return None, None
-    return match.group(1), match.group(2)
+        return None, None, None
+    return match.group(2), match.group(3), match.group(1)
 
 
 def _resolve(environ: dict[str, Any], signing: str | None) -> tuple[str | None, str | None]:
@@ -179,7 +180,7 @@ class RequestLog:
     @staticmethod
     def _log(environ: dict[str, Any], status: str, started_wall: float, started: float) -> None:
         global _seq
-        region, signing = _scope(environ)
+        region, signing, access_key = _scope(environ)
         service, operation = _resolve(environ, signing)
         _current.op = None
         try:
@@ -195,6 +196,7 @@ class RequestLog:
             "duration_ms": round((time.perf_counter() - started) * 1000.0, 3),
             "method": environ.get("REQUEST_METHOD"),
             "path": environ.get("PATH_INFO"),
+            "access_key": access_key,
         }
         with _LOCK:
             _seq += 1
