@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{NOVA_PRO, SONNET_US, date_days_ago, json_out, stderr, stdout, time_days_ago, world};
+use common::{NOVA_PRO, SONNET_US, json_out, stderr, stdout, world};
 use serde_json::{Value, json};
 
 fn chaos(w: &common::World) {
@@ -25,13 +25,13 @@ fn seed(w: &common::World) {
         {"region": "us-east-1", "name": "search-sonnet", "source": SONNET_US, "tags": {"Department": "Search"}},
         {"region": "us-east-1", "name": "support-nova", "source": NOVA_PRO, "tags": {"Department": "Support"}},
         {"region": "us-west-2", "name": "legal-nova", "source": NOVA_PRO, "tags": {"Department": "Legal"}},
-        {"region": "us-west-2", "name": "old-nova", "source": NOVA_PRO, "created_at": time_days_ago(90)},
+        {"region": "us-west-2", "name": "old-nova", "source": NOVA_PRO, "created_at": w.time_days_ago(90)},
     ]));
     let records: Vec<Value> = ps[..3]
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            json!({"region": p["region"], "model_id": p["id"], "date": date_days_ago(2),
+            json!({"region": p["region"], "model_id": p["id"], "date": w.date_days_ago(2),
                    "invocations": 10 + i, "input_tokens": 1000, "output_tokens": 100, "cache_read_tokens": 500, "cache_write_tokens": 50})
         })
         .collect();
@@ -50,12 +50,7 @@ fn same_under_faults(w: &common::World, args: &[&str]) {
         stderr(&clean)
     );
     chaos(w);
-    let faulty = w
-        .aipctl()
-        .args(args)
-        .args(["--retry-mode", "standard"])
-        .output()
-        .unwrap();
+    let faulty = w.aipctl().args(args).output().unwrap();
     calm(w);
     assert!(
         faulty.status.success(),
@@ -71,7 +66,7 @@ fn same_under_faults(w: &common::World, args: &[&str]) {
 
 #[test]
 fn read_commands_give_identical_output_under_throttling_and_5xx() {
-    let w = world();
+    let w = world().at(common::INSTANTS[2]);
     seed(&w);
     let regions = "us-east-1,us-west-2";
     same_under_faults(&w, &["list", "--region", regions, "-o", "json"]);
@@ -80,7 +75,7 @@ fn read_commands_give_identical_output_under_throttling_and_5xx() {
         &["describe", "search-sonnet", "--region", regions, "-o", "json"],
     );
     // Whole past days: a window that ends "now" would move between the two runs.
-    let (from, to) = (date_days_ago(7), date_days_ago(1));
+    let (from, to) = (w.date_days_ago(7), w.date_days_ago(1));
     let window = ["--from", from.as_str(), "--to", to.as_str()];
     same_under_faults(
         &w,
@@ -105,7 +100,7 @@ fn read_commands_give_identical_output_under_throttling_and_5xx() {
 
 #[test]
 fn delete_under_faults_deletes_exactly_what_was_asked() {
-    let w = world();
+    let w = world().at(common::INSTANTS[2]);
     seed(&w);
     chaos(&w);
     let out = w
@@ -147,7 +142,7 @@ fn delete_under_faults_deletes_exactly_what_was_asked() {
 
 #[test]
 fn create_with_an_error_after_the_write_commits_yields_exactly_one_profile() {
-    let w = world();
+    let w = world().at(common::INSTANTS[2]);
     w.faults(json!([{"service": "bedrock", "operation": "CreateInferenceProfile", "error": "ServiceUnavailableException", "status": 503, "count": 2, "after_action": true}]));
     let out = w
         .aipctl()
@@ -163,7 +158,7 @@ fn create_with_an_error_after_the_write_commits_yields_exactly_one_profile() {
 
 #[test]
 fn a_delete_that_keeps_failing_for_one_profile_names_it_while_the_rest_are_deleted() {
-    let w = world();
+    let w = world().at(common::INSTANTS[2]);
     seed(&w);
     // Every attempt for the first profile (in order) fails; retries exhausted.
     w.faults(json!([{"service": "bedrock", "operation": "DeleteInferenceProfile", "error": "InternalServerException", "status": 500, "count": 3}]));
@@ -222,7 +217,7 @@ fn a_delete_that_keeps_failing_for_one_profile_names_it_while_the_rest_are_delet
 
 #[test]
 fn a_call_slower_than_the_operation_timeout_fails_naming_the_call() {
-    let w = world();
+    let w = world().at(common::INSTANTS[2]);
     w.faults(json!([{"service": "bedrock", "operation": "ListInferenceProfiles", "delay_ms": 4000}]));
     let out = w.aipctl().args(["list", "--timeout", "1"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
@@ -247,9 +242,9 @@ fn figures(v: &Value) -> Value {
 
 #[test]
 fn cost_gives_the_same_figures_under_throttling_and_5xx() {
-    let w = world();
+    let w = world().at(common::INSTANTS[2]);
     seed(&w);
-    let activated = date_days_ago(60);
+    let activated = w.date_days_ago(60);
     w.control(
         "POST",
         "/_emu/cost-allocation-tags",
@@ -260,12 +255,7 @@ fn cost_gives_the_same_figures_under_throttling_and_5xx() {
     let clean = w.aipctl().args(args).output().unwrap();
     assert!(clean.status.success(), "{}", stderr(&clean));
     chaos(&w);
-    let faulty = w
-        .aipctl()
-        .args(args)
-        .args(["--retry-mode", "standard"])
-        .output()
-        .unwrap();
+    let faulty = w.aipctl().args(args).output().unwrap();
     calm(&w);
     assert!(faulty.status.success(), "{}", stderr(&faulty));
     let (clean, faulty) = (json_out(&clean), json_out(&faulty));
@@ -319,7 +309,7 @@ fn state(w: &common::World) -> Vec<(String, String, Value)> {
 
 #[test]
 fn apply_under_throttling_and_5xx_makes_the_account_a_calm_apply_makes() {
-    let w = world();
+    let w = world().at(common::INSTANTS[2]);
     let spec = w.home().join("spec.toml");
     std::fs::write(&spec, SPEC).unwrap();
     let spec = spec.to_str().unwrap();
@@ -328,11 +318,7 @@ fn apply_under_throttling_and_5xx_makes_the_account_a_calm_apply_makes() {
     assert_eq!(calm_state.len(), 6);
     w.control("POST", "/_emu/reset", None);
     chaos(&w);
-    let out = w
-        .aipctl()
-        .args(["apply", "-f", spec, "--yes", "--retry-mode", "standard"])
-        .output()
-        .unwrap();
+    let out = w.aipctl().args(["apply", "-f", spec, "--yes"]).output().unwrap();
     calm(&w);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(state(&w), calm_state);

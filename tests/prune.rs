@@ -5,12 +5,12 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{NOVA_PRO, date_days_ago, json_out, names, stderr, time_days_ago, world};
+use common::{INSTANTS, NOVA_PRO, json_out, names, stderr, world};
 use serde_json::{Value, json};
 
 fn traffic(w: &common::World, p: &Value, days_ago: i64) {
     w.control("POST", "/_emu/usage", Some(json!({"records": [
-        {"region": p["region"], "model_id": p["id"], "date": date_days_ago(days_ago), "invocations": 3, "input_tokens": 300,
+        {"region": p["region"], "model_id": p["id"], "date": w.date_days_ago(days_ago), "invocations": 3, "input_tokens": 300,
          "output_tokens": 30, "cache_read_tokens": 0, "cache_write_tokens": 0}
     ]})));
 }
@@ -19,11 +19,11 @@ fn traffic(w: &common::World, p: &Value, days_ago: i64) {
 /// traffic 40 days ago only; new-silent: 5 days old; keep-idle: protected.
 fn seeded(w: &common::World) -> BTreeMap<String, Value> {
     let ps = w.seed_profiles(json!([
-        {"region": "us-east-1", "name": "old-idle", "source": NOVA_PRO, "tags": {"Department": "Search"}, "created_at": time_days_ago(90)},
-        {"region": "us-east-1", "name": "old-active", "source": NOVA_PRO, "tags": {"Department": "Search"}, "created_at": time_days_ago(90)},
-        {"region": "us-east-1", "name": "old-past", "source": NOVA_PRO, "tags": {"Department": "Legal"}, "created_at": time_days_ago(90)},
-        {"region": "us-east-1", "name": "new-silent", "source": NOVA_PRO, "created_at": time_days_ago(5)},
-        {"region": "us-east-1", "name": "keep-idle", "source": NOVA_PRO, "tags": {"aipctl:protect": "true"}, "created_at": time_days_ago(90)},
+        {"region": "us-east-1", "name": "old-idle", "source": NOVA_PRO, "tags": {"Department": "Search"}, "created_at": w.time_days_ago(90)},
+        {"region": "us-east-1", "name": "old-active", "source": NOVA_PRO, "tags": {"Department": "Search"}, "created_at": w.time_days_ago(90)},
+        {"region": "us-east-1", "name": "old-past", "source": NOVA_PRO, "tags": {"Department": "Legal"}, "created_at": w.time_days_ago(90)},
+        {"region": "us-east-1", "name": "new-silent", "source": NOVA_PRO, "created_at": w.time_days_ago(5)},
+        {"region": "us-east-1", "name": "keep-idle", "source": NOVA_PRO, "tags": {"aipctl:protect": "true"}, "created_at": w.time_days_ago(90)},
     ]));
     let by: BTreeMap<String, Value> = ps
         .into_iter()
@@ -57,38 +57,64 @@ fn names_left(w: &common::World) -> Vec<String> {
 
 #[test]
 fn prune_finds_exactly_the_idle_old_unprotected_profiles_and_touches_nothing_by_default() {
-    let w = world();
-    seeded(&w);
-    let out = w.aipctl().args(["prune", "-o", "json"]).output().unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let v = json_out(&out);
-    assert_eq!(
-        actions(&v),
-        BTreeMap::from([
-            ("old-idle".to_owned(), "delete".to_owned()),
-            ("old-past".to_owned(), "delete".to_owned()),
-            ("new-silent".to_owned(), "too-new".to_owned()),
-            ("keep-idle".to_owned(), "protected".to_owned()),
-        ])
-    );
-    let past = v
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["name"] == "old-past")
-        .unwrap();
-    assert_eq!(
-        past["last_traffic"],
-        date_days_ago(39),
-        "the end of the last busy day"
-    );
-    assert_eq!(w.count("DeleteInferenceProfile"), 0, "a dry run by default");
-    assert!(stderr(&out).contains("pass `--apply`"), "{}", stderr(&out));
+    // At any hour: the answer must not depend on when the command runs.
+    for instant in INSTANTS {
+        let w = world().at(instant);
+        seeded(&w);
+        let out = w.aipctl().args(["prune", "-o", "json"]).output().unwrap();
+        assert!(out.status.success(), "at {instant}: {}", stderr(&out));
+        let v = json_out(&out);
+        assert_eq!(
+            actions(&v),
+            BTreeMap::from([
+                ("old-idle".to_owned(), "delete".to_owned()),
+                ("old-past".to_owned(), "delete".to_owned()),
+                ("new-silent".to_owned(), "too-new".to_owned()),
+                ("keep-idle".to_owned(), "protected".to_owned()),
+            ]),
+            "at {instant}"
+        );
+        let past = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == "old-past")
+            .unwrap();
+        assert_eq!(
+            past["last_traffic"],
+            w.date_days_ago(40),
+            "at {instant}: the UTC day the traffic was on"
+        );
+        assert_eq!(w.count("DeleteInferenceProfile"), 0, "a dry run by default");
+        assert!(stderr(&out).contains("pass `--apply`"), "{}", stderr(&out));
+    }
+}
+
+#[test]
+fn traffic_on_the_first_day_of_the_idle_window_keeps_a_profile_at_any_hour() {
+    // `--idle 30d` is the 30 UTC days before today and today: traffic 30
+    // days ago keeps a profile, traffic 31 days ago does not.
+    for instant in INSTANTS {
+        let w = world().at(instant);
+        let ps = w.seed_profiles(json!([
+            {"region": "us-east-1", "name": "edge-in", "source": NOVA_PRO, "created_at": w.time_days_ago(90)},
+            {"region": "us-east-1", "name": "edge-out", "source": NOVA_PRO, "created_at": w.time_days_ago(90)},
+        ]));
+        traffic(&w, &ps[0], 30);
+        traffic(&w, &ps[1], 31);
+        let out = w.aipctl().args(["prune", "-o", "json"]).output().unwrap();
+        assert!(out.status.success(), "at {instant}: {}", stderr(&out));
+        assert_eq!(
+            actions(&json_out(&out)),
+            BTreeMap::from([("edge-out".to_owned(), "delete".to_owned())]),
+            "at {instant}"
+        );
+    }
 }
 
 #[test]
 fn prune_apply_refuses_without_a_terminal_and_deletes_with_yes() {
-    let w = world();
+    let w = world().at(common::INSTANTS[2]);
     seeded(&w);
     let out = w
         .aipctl()
@@ -109,7 +135,7 @@ fn prune_apply_refuses_without_a_terminal_and_deletes_with_yes() {
 
 #[test]
 fn prune_respects_min_age_and_filters() {
-    let w = world();
+    let w = world().at(common::INSTANTS[2]);
     seeded(&w);
     let out = w
         .aipctl()
@@ -148,10 +174,10 @@ fn prune_respects_min_age_and_filters() {
 
 #[test]
 fn from_plan_deletes_exactly_the_plan_and_skips_profiles_that_changed_or_woke_up() {
-    let w = world();
+    let w = world().at(common::INSTANTS[2]);
     let by = seeded(&w);
     w.seed_profiles(
-        json!([{"region": "us-east-1", "name": "outside-plan", "source": NOVA_PRO, "created_at": time_days_ago(90)}]),
+        json!([{"region": "us-east-1", "name": "outside-plan", "source": NOVA_PRO, "created_at": w.time_days_ago(90)}]),
     );
     let plan = w.home().join("plan.json");
     let out = w
@@ -227,7 +253,7 @@ fn from_plan_deletes_exactly_the_plan_and_skips_profiles_that_changed_or_woke_up
 
 #[test]
 fn from_plan_skips_a_profile_whose_tags_changed_since() {
-    let w = world();
+    let w = world().at(common::INSTANTS[2]);
     seeded(&w);
     let plan = w.home().join("plan.json");
     w.aipctl()
@@ -272,7 +298,7 @@ fn from_plan_skips_a_profile_whose_tags_changed_since() {
 
 #[test]
 fn mark_then_grace_deletes_only_profiles_marked_long_enough_ago_and_unmarks_active_ones() {
-    let w = world();
+    let w = world().at(common::INSTANTS[2]);
     seeded(&w);
     let out = w
         .aipctl()
@@ -281,7 +307,7 @@ fn mark_then_grace_deletes_only_profiles_marked_long_enough_ago_and_unmarks_acti
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(w.count("DeleteInferenceProfile"), 0);
-    let today = date_days_ago(0);
+    let today = w.date_days_ago(0);
     let d = json_out(
         &w.aipctl()
             .args(["describe", "old-idle", "-o", "json"])
@@ -295,7 +321,7 @@ fn mark_then_grace_deletes_only_profiles_marked_long_enough_ago_and_unmarks_acti
         .args([
             "tag",
             "old-idle",
-            &format!("aipctl:idle-since={}", date_days_ago(20)),
+            &format!("aipctl:idle-since={}", w.date_days_ago(20)),
         ])
         .assert()
         .success();
@@ -303,7 +329,7 @@ fn mark_then_grace_deletes_only_profiles_marked_long_enough_ago_and_unmarks_acti
         .args([
             "tag",
             "old-active",
-            &format!("aipctl:idle-since={}", date_days_ago(20)),
+            &format!("aipctl:idle-since={}", w.date_days_ago(20)),
         ])
         .assert()
         .success();
@@ -328,7 +354,7 @@ fn mark_then_grace_deletes_only_profiles_marked_long_enough_ago_and_unmarks_acti
 
 #[test]
 fn prune_reports_a_partial_failure_and_exits_1() {
-    let w = world();
+    let w = world().at(common::INSTANTS[2]);
     seeded(&w);
     w.faults(json!([{"service": "bedrock", "operation": "DeleteInferenceProfile", "error": "ConflictException", "status": 400, "message": "in use", "count": 1}]));
     let out = w
@@ -358,8 +384,8 @@ fn prune_reports_a_partial_failure_and_exits_1() {
 
 #[test]
 fn prune_batches_traffic_queries_for_a_thousand_profiles() {
-    let w = world();
-    let specs: Vec<Value> = (0..1000).map(|i| json!({"region": "us-east-1", "name": format!("p{i:04}"), "source": NOVA_PRO, "created_at": time_days_ago(60)})).collect();
+    let w = world().at(common::INSTANTS[2]);
+    let specs: Vec<Value> = (0..1000).map(|i| json!({"region": "us-east-1", "name": format!("p{i:04}"), "source": NOVA_PRO, "created_at": w.time_days_ago(60)})).collect();
     w.seed_profiles(json!(specs));
     w.clear_requests();
     let out = w.aipctl().args(["prune", "-o", "json"]).output().unwrap();

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{NOVA_PRO, SONNET_US, date_days_ago, json_out, stderr, stdout, world};
+use common::{NOVA_PRO, SONNET_US, json_out, stderr, stdout, world};
 use serde_json::{Value, json};
 
 /// Three profiles, two departments, usage on three days of last week.
@@ -13,7 +13,7 @@ fn seeded(w: &common::World) -> (Vec<Value>, String, String) {
         {"region": "us-west-2", "name": "legal-nova", "source": NOVA_PRO, "tags": {"Department": "Legal"}},
         {"region": "us-west-2", "name": "quiet", "source": NOVA_PRO, "tags": {"Department": "Legal"}},
     ]));
-    let day = date_days_ago;
+    let day = |n: i64| w.date_days_ago(n);
     let rec = |p: &Value, date: String, inv: u64, input: u64, output: u64, read: u64, write: u64| {
         json!({"region": p["region"], "model_id": p["id"], "date": date, "invocations": inv, "input_tokens": input,
                "output_tokens": output, "cache_read_tokens": read, "cache_write_tokens": write,
@@ -33,7 +33,7 @@ fn seeded(w: &common::World) -> (Vec<Value>, String, String) {
 
 #[test]
 fn usage_per_profile_equals_the_seeded_numbers_with_zeros_for_silent_profiles() {
-    let w = world();
+    let w = world().at(common::INSTANTS[2]);
     let (_, from, to) = seeded(&w);
     w.clear_requests();
     let out = w
@@ -98,7 +98,7 @@ fn usage_per_profile_equals_the_seeded_numbers_with_zeros_for_silent_profiles() 
 
 #[test]
 fn usage_by_department_sums_profiles_and_recomputes_the_ratio() {
-    let w = world();
+    let w = world().at(common::INSTANTS[2]);
     let (_, from, to) = seeded(&w);
     let out = w
         .aipctl()
@@ -135,9 +135,9 @@ fn usage_by_department_sums_profiles_and_recomputes_the_ratio() {
 
 #[test]
 fn usage_reads_metrics_published_under_the_profile_arn() {
-    let w = world();
+    let w = world().at(common::INSTANTS[2]);
     let p = &w.seed_profiles(json!([{"region": "us-east-1", "name": "arn-form", "source": NOVA_PRO}]))[0];
-    let date = date_days_ago(3);
+    let date = w.date_days_ago(3);
     w.control("POST", "/_emu/usage", Some(json!({"records": [
         {"region": "us-east-1", "model_id": p["id"], "dimension_value": p["arn"], "date": date, "invocations": 11,
          "input_tokens": 10, "output_tokens": 10, "cache_read_tokens": 0, "cache_write_tokens": 0}
@@ -153,7 +153,7 @@ fn usage_reads_metrics_published_under_the_profile_arn() {
 
 #[test]
 fn usage_for_1200_profiles_makes_at_most_ceil_queries_over_500_calls() {
-    let w = world();
+    let w = world().at(common::INSTANTS[2]);
     w.control(
         "POST",
         "/_emu/quotas",
@@ -177,7 +177,7 @@ fn usage_for_1200_profiles_makes_at_most_ceil_queries_over_500_calls() {
 
 #[test]
 fn describe_usage_adds_thirty_day_figures() {
-    let w = world();
+    let w = world().at(common::INSTANTS[2]);
     seeded(&w);
     let out = w
         .aipctl()
@@ -202,7 +202,7 @@ fn describe_usage_adds_thirty_day_figures() {
 
 #[test]
 fn dashboard_puts_a_body_that_is_stable_across_runs_and_lists_and_deletes_it() {
-    let w = world();
+    let w = world().at(common::INSTANTS[2]);
     seeded(&w);
     let args = ["dashboard", "bedrock", "--region", "us-east-1,us-west-2"];
     w.aipctl().args(args).assert().success();
@@ -272,7 +272,7 @@ fn dashboard_puts_a_body_that_is_stable_across_runs_and_lists_and_deletes_it() {
 
 #[test]
 fn dashboard_print_from_json_makes_no_aws_call() {
-    let w = world();
+    let w = world().at(common::INSTANTS[2]);
     seeded(&w);
     let list = w
         .aipctl()
@@ -307,7 +307,7 @@ fn dashboard_print_from_json_makes_no_aws_call() {
 
 #[test]
 fn dashboard_for_an_empty_selection_is_valid_and_explains_itself() {
-    let w = world();
+    let w = world().at(common::INSTANTS[2]);
     let out = w
         .aipctl()
         .args(["dashboard", "nothing", "--tag", "Department=Nobody"])
@@ -324,7 +324,7 @@ fn dashboard_for_an_empty_selection_is_valid_and_explains_itself() {
 
 #[test]
 fn dashboard_body_snapshot() {
-    let w = world();
+    let w = world().at(common::INSTANTS[2]);
     let list = json!([
         {"name": "search-sonnet", "id": "aaaaaaaaaaaa", "arn": "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/aaaaaaaaaaaa", "region": "us-east-1", "tags": {"Department": "Search"}},
         {"name": "legal-nova", "id": "bbbbbbbbbbbb", "arn": "arn:aws:bedrock:us-west-2:123456789012:application-inference-profile/bbbbbbbbbbbb", "region": "us-west-2", "tags": {"Department": "Legal"}},
@@ -344,4 +344,70 @@ fn dashboard_body_snapshot() {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     insta::assert_snapshot!("dashboard_two_departments", stdout(&out));
+}
+
+#[test]
+fn the_daily_series_has_one_value_per_utc_day_and_sums_to_the_total_at_any_hour() {
+    for instant in common::INSTANTS {
+        let w = world().at(instant);
+        let p = &w.seed_profiles(json!([
+            {"region": "us-east-1", "name": "steady", "source": NOVA_PRO, "tags": {"Department": "Search"}},
+        ]))[0];
+        // One record a day for the 30 days before today, 100 + days ago invocations.
+        let records: Vec<Value> = (1..=30)
+            .map(|d| {
+                json!({"region": "us-east-1", "model_id": p["id"], "date": w.date_days_ago(d), "invocations": 100 + d,
+                       "input_tokens": 10, "output_tokens": 1, "cache_read_tokens": 0, "cache_write_tokens": 0})
+            })
+            .collect();
+        w.control("POST", "/_emu/usage", Some(json!({ "records": records })));
+        let out = w
+            .aipctl()
+            .args(["usage", "--since", "30d", "-o", "json"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "at {instant}: {}", stderr(&out));
+        let v = json_out(&out);
+        let row = &v["rows"][0];
+        let daily: Vec<u64> = row["daily_invocations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d.as_u64().unwrap())
+            .collect();
+        let total: u64 = (1..=30).map(|d| 100 + d).sum();
+        assert_eq!(row["invocations"], total, "at {instant}");
+        assert_eq!(daily.len(), 31, "at {instant}: 30 days and today so far");
+        assert_eq!(
+            daily.iter().sum::<u64>(),
+            total,
+            "at {instant}: the series sums to the total"
+        );
+        assert_eq!(daily[0], 130, "at {instant}: the first day is 30 days ago");
+        assert_eq!(daily[29], 101, "at {instant}: yesterday");
+        assert_eq!(daily[30], 0, "at {instant}: nothing yet today");
+        assert_eq!(
+            v["start"],
+            format!("{}T00:00:00Z", w.date_days_ago(30)),
+            "at {instant}: the window starts at UTC midnight"
+        );
+    }
+}
+
+#[test]
+fn usage_by_a_key_spelt_in_another_case_says_so_instead_of_showing_all_untagged() {
+    let w = world();
+    seeded(&w);
+    let out = w
+        .aipctl()
+        .args(["usage", "--region", "us-east-1,us-west-2", "--by", "department"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("4 carry `Department`") && stderr(&out).contains("use `--by Department`"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(w.count("GetMetricData"), 0, "refused before reading metrics");
 }

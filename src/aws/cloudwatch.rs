@@ -28,6 +28,7 @@ const SERVICE: &str = "cloudwatch";
 pub struct CloudWatch {
     client: Client,
     pub region: Region,
+    endpoint: String,
 }
 
 /// A dashboard as `ListDashboards` describes it.
@@ -39,8 +40,13 @@ pub struct DashboardEntry {
 
 impl Aws {
     pub fn cloudwatch(&self, region: &Region) -> CloudWatch {
+        let conf = aws_sdk_cloudwatch::config::Builder::from(&self.region_config(region))
+            .interceptor(super::CallLog)
+            .retry_classifier(super::FinalConnectErrors)
+            .build();
         CloudWatch {
-            client: Client::new(&self.region_config(region)),
+            client: Client::from_conf(conf),
+            endpoint: self.endpoint("monitoring", region),
             region: region.clone(),
         }
     }
@@ -71,7 +77,7 @@ impl Aws {
                                 .map(move |d| (*i, d))
                         })
                         .collect();
-                    let batches = usage::plan(&targets, metrics, 86_400, window.seconds());
+                    let batches = usage::plan(&targets, metrics, window);
                     let calls = batches.len();
                     let answers: Vec<Vec<(MetricQuery, Series)>> =
                         stream::iter(batches.into_iter().map(|b| {
@@ -101,13 +107,18 @@ impl Aws {
 }
 
 impl CloudWatch {
-    fn fail<E, R>(&self, operation: &'static str, err: &aws_sdk_cloudwatch::error::SdkError<E, R>) -> Error
+    fn fail<E>(
+        &self,
+        operation: &'static str,
+        err: &aws_sdk_cloudwatch::error::SdkError<
+            E,
+            aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+        >,
+    ) -> Error
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug,
-        aws_sdk_cloudwatch::error::SdkError<E, R>: aws_sdk_cloudwatch::operation::RequestId,
     {
-        failure(SERVICE, operation, self.region.as_str(), err)
+        failure(SERVICE, operation, self.region.as_str(), &self.endpoint, err)
     }
 
     /// The `ModelId` values with `Invocations` in this region (the last two

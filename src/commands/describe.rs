@@ -1,20 +1,20 @@
 //! `aipctl describe PROFILE`: one profile with routed regions, tags, the
 //! recorded source and the ARNs an invoker needs.
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 
 use super::{connect, resolve, usage};
 use crate::cli::{DescribeArgs, GlobalArgs};
-use crate::domain::window::Window;
+use crate::domain::window::{Span, Window};
 use crate::error::Result;
 use crate::output::Output;
 use crate::output::profiles::ProfileCard;
 
-pub async fn run(args: DescribeArgs, g: &GlobalArgs, out: &mut Output) -> Result<()> {
+pub async fn run(args: DescribeArgs, g: &GlobalArgs, now: Timestamp, out: &mut Output) -> Result<()> {
     let (aws, regions) = connect(g).await?;
     let profile = resolve(&aws, &regions, &args.profile).await?;
     let usage = if args.usage {
-        let window = Window::last(SignedDuration::from_hours(30 * 24), Timestamp::now());
+        let window = Window::since(Span::Days(30), now);
         let (mut usages, _) = usage::usage_of(&aws, std::slice::from_ref(&profile), &window).await?;
         usages.pop()
     } else {

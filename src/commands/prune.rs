@@ -11,10 +11,10 @@ use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 
 use super::delete::{delete_all, outcome};
-use super::{confirm, connect, load, select};
+use super::{confirm_in_account, connect, load, select};
 use crate::aws::Aws;
 use crate::cli::{GlobalArgs, PruneArgs};
 use crate::domain::filter::ProfileFilter;
@@ -23,34 +23,34 @@ use crate::domain::prune::{self, Action, Criteria, IDLE_SINCE_TAG, PlanFile};
 use crate::domain::region::Region;
 use crate::domain::tag::Tags;
 use crate::domain::usage::Metric;
-use crate::domain::window::Window;
+use crate::domain::window::{MAX_DAYS, Span, Window};
 use crate::error::{Error, InputError, Result};
 use crate::output::Output;
 use crate::output::profiles::{Outcome, Outcomes};
 use crate::output::prune::{PrunePlan, PruneRow};
 
 /// How far back `prune` looks for the last traffic it reports: at least 90
-/// days, never beyond CloudWatch's 455.
-fn look_back(idle: SignedDuration) -> SignedDuration {
-    idle.max(SignedDuration::from_hours(90 * 24))
-        .min(SignedDuration::from_hours(455 * 24))
+/// days and the idle window, within CloudWatch's retention.
+fn look_back(idle: Span) -> Span {
+    let idle_days = u32::try_from(idle.whole_days() + 1).unwrap_or(MAX_DAYS);
+    Span::Days(idle_days.clamp(90, MAX_DAYS))
 }
 
-pub async fn run(args: PruneArgs, g: &GlobalArgs, out: &mut Output) -> Result<()> {
-    let now = Timestamp::now();
+pub async fn run(args: PruneArgs, g: &GlobalArgs, now: Timestamp, out: &mut Output) -> Result<()> {
     if let Some(path) = &args.from_plan {
         let plan = read_plan(path)?;
         return from_plan(plan, args.apply, g, out, now).await;
     }
     let criteria = Criteria {
         idle: args.idle,
-        min_age: args.min_age.unwrap_or(args.idle),
-        grace: args.grace,
+        min_age: args.min_age.unwrap_or(args.idle).duration(),
+        grace: args.grace.map(Span::duration),
         mark: args.mark,
     };
     let filter = ProfileFilter::from(args.filter);
     let (aws, regions) = connect(g).await?;
-    let profiles = select(&aws, &regions, &filter).await?;
+    let selection = select(&aws, &regions, &filter, g, out).await?;
+    let (profiles, failures) = (selection.profiles, selection.failures);
     let (last, calls) = last_traffic(&aws, &profiles, look_back(criteria.idle), now).await?;
     out.detail(&format!(
         "{calls} GetMetricData request(s) for {} profile(s)",
@@ -99,24 +99,28 @@ pub async fn run(args: PruneArgs, g: &GlobalArgs, out: &mut Output) -> Result<()
                 to_delete.len()
             ));
         }
-        return Ok(());
+        return failures.finish();
     }
     if to_delete.is_empty() {
         out.data(&PrunePlan(&rows))?;
         out.note("nothing to delete");
-        return Ok(());
+        return failures.finish();
     }
     out.note_table(&crate::output::View::table(&PrunePlan(&rows)));
     let n = to_delete.len();
-    confirm(
+    confirm_in_account(
+        &aws,
+        &to_delete[0].region,
         out,
         g.yes,
         &format!("Delete these {n} idle profile(s)?"),
         &n.to_string(),
         "run without `--apply` to see the plan",
-    )?;
+    )
+    .await?;
     let outcomes = delete_all(&aws, to_delete.into_iter().cloned().collect(), out).await;
-    finish(out, &outcomes, n)
+    finish(out, &outcomes, n)?;
+    failures.finish()
 }
 
 fn read_plan(path: &Path) -> Result<PlanFile> {
@@ -133,7 +137,7 @@ fn row(p: &Profile, a: &prune::Assessment, now: Timestamp) -> PruneRow {
         arn: p.arn.clone(),
         department: p.department().map(str::to_owned),
         age_days: p.created_at.map(|c| now.duration_since(c).as_secs() / 86_400),
-        last_traffic: a.last_traffic.map(|t| t.strftime("%Y-%m-%d").to_string()),
+        last_traffic: a.last_traffic.map(|d| d.to_string()),
         action: a.action.as_str(),
         reason: a.reason.clone(),
     }
@@ -153,15 +157,16 @@ fn summarize(out: &mut Output, profiles: &[Profile], judged: &[(&Profile, prune:
     ));
 }
 
-/// The last traffic of each profile (in order), looking back `span` from
-/// `now`, and the number of `GetMetricData` requests it took.
+/// The UTC day of each profile's last traffic (in order), looking back
+/// `span` from `now` in daily buckets that start at midnight, and the number
+/// of `GetMetricData` requests it took.
 async fn last_traffic(
     aws: &Aws,
     profiles: &[Profile],
-    span: SignedDuration,
+    span: Span,
     now: Timestamp,
-) -> Result<(Vec<Option<Timestamp>>, usize)> {
-    let window = Window::last(span, now);
+) -> Result<(Vec<Option<jiff::civil::Date>>, usize)> {
+    let window = Window::since(span, now);
     let (metrics, calls) = aws.profile_metrics(profiles, &Metric::TRAFFIC, &window).await?;
     let last = metrics
         .iter()
@@ -170,7 +175,7 @@ async fn last_traffic(
                 .iter()
                 .filter_map(|k| m.get(k).map(Vec::as_slice))
                 .collect();
-            prune::last_traffic(&series, 86_400)
+            prune::last_traffic(&series)
         })
         .collect();
     Ok((last, calls))
@@ -286,7 +291,7 @@ async fn from_plan(
             hint: Some("drop `--region`: a plan carries its own regions".into()),
         });
     }
-    let aws = load(g).await;
+    let aws = load(g).await?;
     let wanted: BTreeSet<&str> = plan.profiles.iter().map(|p| p.arn.as_str()).collect();
     let accounts: RefCell<BTreeSet<String>> = RefCell::new(BTreeSet::new());
     let found: Vec<Profile> = aws
@@ -308,18 +313,16 @@ async fn from_plan(
         .into());
     }
     let (mut outcomes, still) = recheck(&plan, &found);
-    let idle = SignedDuration::from_secs(plan.idle_seconds);
+    let idle = plan.idle_span();
+    let since = prune::idle_since(idle, now);
     let (last, _) = last_traffic(&aws, &still, idle, now).await?;
     let mut to_delete = Vec::new();
     for (p, l) in still.into_iter().zip(last) {
         match l {
-            Some(t) if t > now - idle => outcomes.push(outcome(
+            Some(day) if day >= since => outcomes.push(outcome(
                 &p,
                 "skipped",
-                Some(format!(
-                    "received traffic after the plan (until {})",
-                    t.strftime("%Y-%m-%d")
-                )),
+                Some(format!("received traffic after the plan (on {day})")),
             )),
             _ => to_delete.push(p),
         }
@@ -335,13 +338,16 @@ async fn from_plan(
     }
     if !to_delete.is_empty() {
         let n = to_delete.len();
-        confirm(
+        confirm_in_account(
+            &aws,
+            &to_delete[0].region,
             out,
             g.yes,
             &format!("Delete {n} profile(s) of the plan?"),
             &n.to_string(),
             "run without `--apply` to re-check the plan",
-        )?;
+        )
+        .await?;
         outcomes.extend(delete_all(&aws, to_delete, out).await);
     }
     outcomes.sort_by(|a, b| (&a.region, &a.name).cmp(&(&b.region, &b.name)));

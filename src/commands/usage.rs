@@ -11,15 +11,27 @@ use crate::domain::filter::ProfileFilter;
 use crate::domain::profile::Profile;
 use crate::domain::usage::{self, Metric, Usage};
 use crate::domain::window::Window;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::output::Output;
 use crate::output::usage::{UsageReport, UsageRow};
 
-pub async fn run(args: UsageArgs, g: &GlobalArgs, out: &mut Output) -> Result<()> {
-    let window = window(&args.window, Timestamp::now())?;
+pub async fn run(args: UsageArgs, g: &GlobalArgs, now: Timestamp, out: &mut Output) -> Result<()> {
+    let window = window(&args.window, now)?;
     let filter = ProfileFilter::from(args.filter);
     let (aws, regions) = connect(g).await?;
-    let profiles = select(&aws, &regions, &filter).await?;
+    let selection = select(&aws, &regions, &filter, g, out).await?;
+    let profiles = selection.profiles;
+    if let Some(key) = &args.by
+        && let Some((spelling, n)) = usage::other_spelling(&profiles, key.as_str())
+    {
+        return Err(Error::Usage {
+            message: format!(
+                "no profile carries the tag key `{key}`, so every row would be (untagged); {n} carry \
+                 `{spelling}` (tag keys are case-sensitive)"
+            ),
+            hint: Some(format!("use `--by {spelling}`")),
+        });
+    }
     let (usages, calls) = usage_of(&aws, &profiles, &window).await?;
     out.detail(&format!(
         "{calls} GetMetricData request(s) for {} profile(s)",
@@ -63,14 +75,14 @@ pub async fn run(args: UsageArgs, g: &GlobalArgs, out: &mut Output) -> Result<()
     if profiles.is_empty() {
         out.note("no application inference profiles matched");
     }
-    Ok(())
+    selection.failures.finish()
 }
 
 /// The window from `--since` or `--from/--to`.
 pub fn window(args: &WindowArgs, now: Timestamp) -> Result<Window> {
     match (args.from, args.to) {
         (Some(from), Some(to)) => Ok(Window::days(from, to, now)?),
-        _ => Ok(Window::last(args.since, now)),
+        _ => Ok(Window::since(args.since, now)),
     }
 }
 
@@ -78,10 +90,6 @@ pub fn window(args: &WindowArgs, now: Timestamp) -> Result<Window> {
 /// without datapoints get zeros. Also returns the number of metric requests.
 pub async fn usage_of(aws: &Aws, profiles: &[Profile], window: &Window) -> Result<(Vec<Usage>, usize)> {
     let (metrics, calls) = aws.profile_metrics(profiles, &Metric::ALL, window).await?;
-    let days = window.day_count();
-    let usages = metrics
-        .iter()
-        .map(|m| usage::fold(m, window.start.as_second(), days))
-        .collect();
+    let usages = metrics.iter().map(|m| usage::fold(m, window)).collect();
     Ok((usages, calls))
 }

@@ -1,7 +1,9 @@
 //! Which profiles `prune` may delete, and the plan file it writes.
 //!
 //! A profile is idle when neither `Invocations` nor `InputTokenCount` has a
-//! non-zero datapoint overlapping the idle window. Missing datapoints count as
+//! non-zero datapoint on any UTC day of the idle window (`--idle 30d`: the 30
+//! days before today, and today). Traffic is judged by UTC day, so the answer
+//! does not depend on the hour `prune` runs. Missing datapoints count as
 //! zero only for profiles older than `--min-age` (default: the idle window),
 //! so a new profile is never idle by missing data alone. `aipctl:protect=true`
 //! is never pruned. With marks, a profile is tagged `aipctl:idle-since=DATE`
@@ -13,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::profile::{BedrockArn, Profile};
 use crate::domain::tag::Tags;
+use crate::domain::window::{Span, Window, utc_date};
 use crate::error::InputError;
 
 pub const IDLE_SINCE_TAG: &str = "aipctl:idle-since";
@@ -21,7 +24,7 @@ pub const PLAN_VERSION: u32 = 1;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Criteria {
-    pub idle: SignedDuration,
+    pub idle: Span,
     pub min_age: SignedDuration,
     /// `Some` when deleting only profiles marked at least this long ago.
     pub grace: Option<SignedDuration>,
@@ -68,29 +71,37 @@ impl Action {
 pub struct Assessment {
     pub action: Action,
     pub reason: String,
-    pub last_traffic: Option<Timestamp>,
+    /// The UTC day of the last traffic seen.
+    pub last_traffic: Option<Date>,
 }
 
-/// The last moment traffic was seen: the end of the latest daily bucket with
-/// a non-zero `Invocations` or `InputTokenCount` datapoint.
-pub fn last_traffic(series: &[&[(i64, f64)]], period_seconds: i64) -> Option<Timestamp> {
+/// The UTC day of the latest non-zero `Invocations` or `InputTokenCount`
+/// datapoint (daily buckets start at midnight, so a bucket's start is its day).
+pub fn last_traffic(series: &[&[(i64, f64)]]) -> Option<Date> {
     series
         .iter()
         .flat_map(|s| s.iter())
         .filter(|(_, v)| *v > 0.0)
-        .map(|(t, _)| t + period_seconds)
+        .map(|(t, _)| *t)
         .max()
         .and_then(|t| Timestamp::from_second(t).ok())
+        .map(utc_date)
 }
 
 fn days(d: SignedDuration) -> i64 {
     d.as_secs() / 86_400
 }
 
-/// Decides one profile's action at `now` from its last traffic.
-pub fn assess(p: &Profile, last: Option<Timestamp>, now: Timestamp, c: &Criteria) -> Assessment {
-    let idle_start = now - c.idle;
-    let idle = last.is_none_or(|t| t <= idle_start);
+/// The first UTC day of the idle window at `now`: traffic on or after it
+/// keeps a profile.
+pub fn idle_since(idle: Span, now: Timestamp) -> Date {
+    Window::since(idle, now).first_day()
+}
+
+/// Decides one profile's action at `now` from the UTC day of its last traffic.
+pub fn assess(p: &Profile, last: Option<Date>, now: Timestamp, c: &Criteria) -> Assessment {
+    let idle_start = idle_since(c.idle, now);
+    let idle = last.is_none_or(|d| d < idle_start);
     let marked: Option<Date> = p.tags.get(IDLE_SINCE_TAG).and_then(|d| d.parse().ok());
     let out = |action, reason: String| Assessment {
         action,
@@ -105,8 +116,8 @@ pub fn assess(p: &Profile, last: Option<Timestamp>, now: Timestamp, c: &Criteria
         };
     }
     let no_traffic = match last {
-        Some(t) => format!("no traffic since {}", t.strftime("%Y-%m-%d")),
-        None => format!("no traffic in the last {}d", days(c.idle)),
+        Some(d) => format!("no traffic since {d}"),
+        None => format!("no traffic since {idle_start}"),
     };
     if p.tags.is_protected() {
         return out(
@@ -193,7 +204,7 @@ pub struct PlannedProfile {
 }
 
 impl PlanFile {
-    pub fn new(profiles: &[&Profile], regions: &[String], idle: SignedDuration, now: Timestamp) -> Self {
+    pub fn new(profiles: &[&Profile], regions: &[String], idle: Span, now: Timestamp) -> Self {
         Self {
             kind: PLAN_KIND.into(),
             version: PLAN_VERSION,
@@ -202,7 +213,7 @@ impl PlanFile {
                 .iter()
                 .find_map(|p| BedrockArn::parse(&p.arn).map(|a| a.account)),
             regions: regions.to_vec(),
-            idle_seconds: idle.as_secs(),
+            idle_seconds: idle.duration().as_secs(),
             profiles: profiles
                 .iter()
                 .map(|p| PlannedProfile {
@@ -212,6 +223,16 @@ impl PlanFile {
                     tags: p.tags.clone(),
                 })
                 .collect(),
+        }
+    }
+
+    /// The idle window the plan was made with (whole days when it was).
+    pub fn idle_span(&self) -> Span {
+        let hours = u32::try_from(self.idle_seconds / 3_600).unwrap_or(u32::MAX);
+        if self.idle_seconds % 86_400 == 0 {
+            Span::Days(hours / 24)
+        } else {
+            Span::Hours(hours.max(1))
         }
     }
 
@@ -276,15 +297,15 @@ mod tests {
 
     fn criteria() -> Criteria {
         Criteria {
-            idle: SignedDuration::from_hours(30 * 24),
+            idle: Span::Days(30),
             min_age: SignedDuration::from_hours(30 * 24),
             grace: None,
             mark: false,
         }
     }
 
-    fn ago(d: i64) -> Timestamp {
-        now() - SignedDuration::from_secs(d * DAY)
+    fn ago(d: i64) -> Date {
+        utc_date(now() - SignedDuration::from_secs(d * DAY))
     }
 
     #[test]
@@ -371,25 +392,50 @@ mod tests {
     }
 
     #[test]
-    fn last_traffic_is_the_end_of_the_latest_busy_bucket() {
+    fn last_traffic_is_the_day_of_the_latest_busy_bucket() {
         let inv = [(100 * DAY, 0.0), (101 * DAY, 3.0)];
         let tokens = [(102 * DAY, 0.0)];
         assert_eq!(
-            last_traffic(&[&inv, &tokens], DAY),
-            Timestamp::from_second(102 * DAY).ok()
+            last_traffic(&[&inv, &tokens]),
+            Timestamp::from_second(101 * DAY).ok().map(utc_date)
         );
-        assert_eq!(last_traffic(&[&[(5, 0.0)]], DAY), None);
+        assert_eq!(last_traffic(&[&[(5, 0.0)]]), None);
+    }
+
+    #[test]
+    fn the_idle_window_is_whole_utc_days_whatever_the_hour() {
+        let c = criteria();
+        for hour in ["00:05", "12:59", "13:00", "23:55"] {
+            let now: Timestamp = format!("2026-11-22T{hour}:00Z").parse().unwrap();
+            let p = Profile {
+                created_at: Some(now - SignedDuration::from_hours(90 * 24)),
+                ..crate::domain::profile::test_profile("p", "abcdefabcdef", &[])
+            };
+            let day = |s: &str| Some(s.parse::<Date>().unwrap());
+            // The window is 2026-10-23 (30 days before today) to now.
+            assert_eq!(idle_since(c.idle, now).to_string(), "2026-10-23", "at {hour}");
+            assert_eq!(
+                assess(&p, day("2026-10-23"), now, &c).action,
+                Action::Keep,
+                "at {hour}"
+            );
+            assert_eq!(
+                assess(&p, day("2026-10-22"), now, &c).action,
+                Action::Delete,
+                "at {hour}"
+            );
+            assert_eq!(
+                assess(&p, day("2026-10-22"), now, &c).reason,
+                "no traffic since 2026-10-22",
+                "at {hour}"
+            );
+        }
     }
 
     #[test]
     fn plan_files_are_checked_before_use() {
         let p = profile(90, &[]);
-        let plan = PlanFile::new(
-            &[&p],
-            &["us-east-1".into()],
-            SignedDuration::from_hours(720),
-            now(),
-        );
+        let plan = PlanFile::new(&[&p], &["us-east-1".into()], Span::Days(30), now());
         let text = serde_json::to_string(&plan).unwrap();
         assert_eq!(PlanFile::parse(&text).unwrap(), plan);
         assert!(

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::domain::profile::Profile;
+use crate::domain::window::Window;
 
 /// `GetMetricData` accepts at most 500 queries a call.
 pub const MAX_QUERIES_PER_CALL: usize = 500;
@@ -129,16 +130,12 @@ pub fn dimension_values<S: std::hash::BuildHasher>(
 
 /// The queries for `targets` (a profile index into the caller's slice and a
 /// dimension value; a profile may appear once per form), in batches of at
-/// most [`MAX_QUERIES_PER_CALL`]. `day_period` is 86 400 for daily sums;
-/// `window_seconds` is the whole window for percentiles (rounded up to a
-/// multiple of 60, as CloudWatch requires).
-pub fn plan(
-    targets: &[(usize, String)],
-    metrics: &[Metric],
-    day_period: i32,
-    window_seconds: i64,
-) -> Vec<Vec<MetricQuery>> {
-    let whole = i32::try_from(((window_seconds + 59) / 60 * 60).max(60)).unwrap_or(i32::MAX / 60 * 60);
+/// most [`MAX_QUERIES_PER_CALL`]. Sums are read per day (or per hour for a
+/// window that does not start at midnight, see [`Window::period_seconds`]);
+/// percentiles over the whole window.
+pub fn plan(targets: &[(usize, String)], metrics: &[Metric], window: &Window) -> Vec<Vec<MetricQuery>> {
+    let whole = window.whole_period_seconds();
+    let day_period = window.period_seconds();
     let all: Vec<MetricQuery> = targets
         .iter()
         .enumerate()
@@ -213,9 +210,12 @@ impl Usage {
 /// A datapoint series as CloudWatch returns it: `(epoch seconds, value)`.
 pub type Series = Vec<(i64, f64)>;
 
-/// Folds the answers for one profile into its [`Usage`]. `start` and `days`
-/// place daily datapoints; a metric with no datapoints counts as zero.
-pub fn fold(results: &BTreeMap<Metric, Series>, start_epoch: i64, days: usize) -> Usage {
+/// Folds the answers for one profile into its [`Usage`]: one daily value per
+/// UTC day of `window` (hourly datapoints add up into their day), so the
+/// daily series always sums to the total; a metric with no datapoints counts
+/// as zero.
+pub fn fold(results: &BTreeMap<Metric, Series>, window: &Window) -> Usage {
+    let days = window.day_count();
     let total = |m: Metric| -> u64 {
         let sum: f64 = results.get(&m).map_or(0.0, |s| s.iter().map(|(_, v)| v).sum());
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
@@ -227,8 +227,7 @@ pub fn fold(results: &BTreeMap<Metric, Series>, start_epoch: i64, days: usize) -
     let single = |m: Metric| results.get(&m).and_then(|s| s.first().map(|(_, v)| *v));
     let mut daily = vec![0u64; days];
     for (t, v) in results.get(&Metric::Invocations).into_iter().flatten() {
-        let day = (t - start_epoch).div_euclid(86_400);
-        if let Ok(i) = usize::try_from(day)
+        if let Some(i) = window.day_index(*t)
             && i < days
         {
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
@@ -272,6 +271,26 @@ pub fn by_tag<'a>(
     out
 }
 
+/// When no profile carries `key` but some carry a key that differs only in
+/// case (`department` for `Department`), that spelling and how many carry it.
+pub fn other_spelling(profiles: &[Profile], key: &str) -> Option<(String, usize)> {
+    if profiles.iter().any(|p| p.tags.get(key).is_some()) {
+        return None;
+    }
+    let mut found: BTreeMap<&str, usize> = BTreeMap::new();
+    for p in profiles {
+        for (k, _) in p.tags.iter() {
+            if k != key && k.eq_ignore_ascii_case(key) {
+                *found.entry(k).or_default() += 1;
+            }
+        }
+    }
+    found
+        .into_iter()
+        .max_by_key(|(_, n)| *n)
+        .map(|(k, n)| (k.to_owned(), n))
+}
+
 /// The sum of several rows (for a total line).
 pub fn total<'a>(rows: impl IntoIterator<Item = &'a Usage>) -> Usage {
     let mut t = Usage::default();
@@ -288,7 +307,9 @@ mod tests {
     #[test]
     fn plan_batches_at_most_500_queries_with_valid_unique_ids() {
         let targets: Vec<(usize, String)> = (0..1200).map(|i| (i, format!("id{i}"))).collect();
-        let batches = plan(&targets, &Metric::ALL, 86_400, 30 * 86_400);
+        let now: jiff::Timestamp = "2026-11-22T20:33:00Z".parse().unwrap();
+        let window = Window::since(crate::domain::window::Span::Days(30), now);
+        let batches = plan(&targets, &Metric::ALL, &window);
         assert_eq!(batches.len(), 24, "12,000 queries in calls of 500");
         assert!(batches.iter().all(|b| b.len() <= MAX_QUERIES_PER_CALL));
         let mut ids: Vec<&str> = batches.iter().flatten().map(|q| q.id.as_str()).collect();
@@ -303,13 +324,21 @@ mod tests {
             .iter()
             .find(|q| q.metric == Metric::LatencyP50)
             .unwrap();
-        assert_eq!(p50.period_seconds, 30 * 86_400);
+        assert_eq!(
+            p50.period_seconds,
+            (30 * 24 + 21) * 3_600,
+            "the whole window, in whole hours"
+        );
         assert_eq!(batches[0][0].period_seconds, 86_400);
     }
 
     #[test]
     fn fold_sums_days_fills_missing_with_zero_and_computes_the_hit_ratio() {
         let start = 1_000_000 * 86_400;
+        let window = Window {
+            start: jiff::Timestamp::from_second(start).unwrap(),
+            end_exclusive: jiff::Timestamp::from_second(start + 3 * 86_400).unwrap(),
+        };
         let mut r = BTreeMap::new();
         r.insert(
             Metric::Invocations,
@@ -319,14 +348,43 @@ mod tests {
         r.insert(Metric::CacheReadTokens, vec![(start, 300.0)]);
         r.insert(Metric::CacheWriteTokens, vec![(start, 100.0)]);
         r.insert(Metric::LatencyP50, vec![(start, 812.5)]);
-        let u = fold(&r, start, 3);
+        let u = fold(&r, &window);
         assert_eq!(u.invocations, 15);
         assert_eq!(u.daily_invocations, [10, 0, 5]);
         assert_eq!(u.cache_hit_ratio, Some(0.3));
         assert_eq!(u.latency_p50_ms, Some(812.5));
         assert_eq!(u.latency_p90_ms, None);
         assert_eq!(u.output_tokens, 0);
-        assert_eq!(fold(&BTreeMap::new(), start, 2).cache_hit_ratio, None);
+        assert_eq!(fold(&BTreeMap::new(), &window).cache_hit_ratio, None);
+    }
+
+    #[test]
+    fn the_daily_series_sums_to_the_total_at_any_hour() {
+        // The demo seeds one datapoint per day at noon; read at 20:33 with
+        // `--since 30d`, every day lands in its own slot and nothing is lost.
+        for now in [
+            "2026-11-22T00:05:00Z",
+            "2026-11-22T12:59:00Z",
+            "2026-11-22T13:00:00Z",
+            "2026-11-22T20:33:00Z",
+        ] {
+            let now: jiff::Timestamp = now.parse().unwrap();
+            let window = Window::since(crate::domain::window::Span::Days(30), now);
+            let noon = |d: i64| window.start.as_second() + d * 86_400 + 43_200;
+            let mut r = BTreeMap::new();
+            r.insert(
+                Metric::Invocations,
+                (0..30_i32)
+                    .map(|d| (noon(i64::from(d)), 100.0 + f64::from(d)))
+                    .collect::<Series>(),
+            );
+            let u = fold(&r, &window);
+            assert_eq!(u.daily_invocations.len(), 31, "30 days and today so far");
+            assert_eq!(u.daily_invocations.iter().sum::<u64>(), u.invocations);
+            assert_eq!(u.daily_invocations[0], 100);
+            assert_eq!(u.daily_invocations[29], 129, "yesterday is the last full day");
+            assert_eq!(u.daily_invocations[30], 0, "nothing yet today");
+        }
     }
 
     #[test]

@@ -106,7 +106,20 @@ pub struct World {
     pub url: String,
     _guard: MutexGuard<'static, ()>,
     home: tempfile::TempDir,
+    /// The instant the emulator and aipctl both take as "now", when fixed.
+    now: Option<jiff::Timestamp>,
 }
+
+/// The instants time-sensitive tests run at: just after midnight, either
+/// side of 13:00 (when CloudWatch's rounding of a 30-day-old start used to
+/// move a day), just before midnight, and the first of a month.
+pub const INSTANTS: [&str; 5] = [
+    "2026-11-22T00:05:00Z",
+    "2026-11-22T12:59:00Z",
+    "2026-11-22T13:00:00Z",
+    "2026-11-22T23:55:00Z",
+    "2026-12-01T00:05:00Z",
+];
 
 pub fn world() -> World {
     let guard = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -115,12 +128,38 @@ pub fn world() -> World {
         url: emu.url.clone(),
         _guard: guard,
         home: tempfile::tempdir().unwrap(),
+        now: None,
     };
     w.control("POST", "/_emu/reset", None);
     w
 }
 
 impl World {
+    /// Fixes "now" for the emulator (`/_emu/clock`) and for aipctl
+    /// (`AIPCTL_NOW`), so the test runs at `instant` (RFC 3339) whatever the
+    /// hour it is run.
+    pub fn at(mut self, instant: &str) -> Self {
+        self.control("POST", "/_emu/clock", Some(json!({ "now": instant })));
+        self.now = Some(instant.parse().expect("an RFC 3339 instant"));
+        self
+    }
+
+    /// The world's "now": the fixed instant, else the machine's clock.
+    pub fn now(&self) -> jiff::Timestamp {
+        self.now.unwrap_or_else(jiff::Timestamp::now)
+    }
+
+    /// The UTC date `n` days before the world's today, `YYYY-MM-DD`.
+    pub fn date_days_ago(&self, n: i64) -> String {
+        let today = self.now().to_zoned(jiff::tz::TimeZone::UTC).date();
+        (today - jiff::Span::new().days(n)).to_string()
+    }
+
+    /// The moment `n` days before the world's now, RFC 3339.
+    pub fn time_days_ago(&self, n: i64) -> String {
+        (self.now() - jiff::SignedDuration::from_hours(24 * n)).to_string()
+    }
+
     pub fn control(&self, method: &str, path: &str, body: Option<Value>) -> Value {
         let req = ureq::request(method, &format!("{}{path}", self.url)).timeout(Duration::from_secs(120));
         let resp = match body {
@@ -159,6 +198,9 @@ impl World {
             )
             .env("NO_COLOR", "1")
             .env("COLUMNS", "200");
+        if let Some(now) = self.now {
+            cmd.env("AIPCTL_NOW", now.to_string());
+        }
         cmd
     }
 
