@@ -55,15 +55,9 @@ pub struct GlobalArgs {
     #[arg(long, global = true, conflicts_with = "regions")]
     pub all_regions: bool,
 
-    /// AWS named profile, as in `~/.aws/config`
-    #[arg(
-        id = "aws_profile",
-        long = "profile",
-        global = true,
-        value_name = "NAME",
-        env = "AWS_PROFILE",
-        hide_env_values = true
-    )]
+    /// AWS named profile, as in `~/.aws/config`; beats keys in the environment (`AWS_PROFILE`
+    /// does not, as in the AWS CLI)
+    #[arg(id = "aws_profile", long = "profile", global = true, value_name = "NAME")]
     pub aws_profile: Option<String>,
 
     /// Send requests to this endpoint instead of AWS's (e.g. a local emulator)
@@ -90,16 +84,19 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
 
-    /// Give up on an AWS operation (with its retries) after this many seconds
-    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
-    pub timeout: u64,
+    /// Give up on an AWS operation, retries included, after this many seconds [default: room for
+    /// every retry: 20 s an attempt plus the backoff between them]
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: Option<u64>,
 
-    /// Attempts per AWS request, including the first; throttling and 5xx are retried with backoff
+    /// Attempts per AWS request, including the first; throttling, 5xx and dropped connections are
+    /// retried with exponential backoff (a refused connection is not)
     #[arg(long, global = true, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=20))]
     pub max_attempts: u32,
 
-    /// `adaptive` also slows the request rate after throttling (kind to shared quotas); `standard` only backs off
-    #[arg(long, global = true, value_enum, default_value_t = RetryMode::Adaptive)]
+    /// `standard` backs off exponentially with jitter; `adaptive` also slows the request rate after
+    /// throttling (kind to shared quotas, but slower)
+    #[arg(long, global = true, value_enum, default_value_t = RetryMode::Standard)]
     pub retry_mode: RetryMode,
 }
 
@@ -263,13 +260,14 @@ pub struct PruneArgs {
     #[command(flatten)]
     pub filter: ProfileFilterArgs,
 
-    /// How long without invocations or input tokens makes a profile idle (`30d`, `8w`)
+    /// How long without invocations or input tokens makes a profile idle (`30d`, `8w`): no
+    /// traffic on any UTC day since that many days before today
     #[arg(long, value_name = "SPAN", default_value = "30d", value_parser = parse_span)]
-    pub idle: jiff::SignedDuration,
+    pub idle: crate::domain::window::Span,
 
     /// Never call a profile younger than this idle [default: the idle window]
     #[arg(long, value_name = "SPAN", value_parser = parse_span)]
-    pub min_age: Option<jiff::SignedDuration>,
+    pub min_age: Option<crate::domain::window::Span>,
 
     /// Delete the idle profiles (asks first; without a terminal needs `--yes`)
     #[arg(long)]
@@ -289,15 +287,16 @@ pub struct PruneArgs {
 
     /// Delete only profiles marked idle at least this long ago and still idle; unmark those active again
     #[arg(long, value_name = "SPAN", value_parser = parse_span)]
-    pub grace: Option<jiff::SignedDuration>,
+    pub grace: Option<crate::domain::window::Span>,
 }
 
 /// A metrics window: `--since` or `--from`/`--to`.
 #[derive(Debug, Args)]
 pub struct WindowArgs {
-    /// How far back to look: a whole number of hours, days or weeks (`12h`, `7d`, `4w`)
+    /// How far back to look: `today`, whole hours (`12h`, from the start of that hour), or whole
+    /// UTC days (`7d`, `4w`: that many days before today, and today so far)
     #[arg(long, value_name = "SPAN", default_value = "30d", value_parser = parse_since, conflicts_with_all = ["from", "to"])]
-    pub since: jiff::SignedDuration,
+    pub since: crate::domain::window::Span,
 
     /// First day (UTC, inclusive), `YYYY-MM-DD`
     #[arg(long, value_name = "DATE", requires = "to", value_parser = parse_from)]
@@ -648,12 +647,12 @@ fn parse_profile_ref(s: &str) -> Result<ProfileRef, String> {
     s.parse().map_err(|e: crate::error::InputError| e.rule)
 }
 
-fn parse_since(s: &str) -> Result<jiff::SignedDuration, String> {
-    crate::domain::window::parse_span("--since", s).map_err(|e| e.rule)
+fn parse_since(s: &str) -> Result<crate::domain::window::Span, String> {
+    crate::domain::window::Span::parse("--since", s).map_err(|e| e.rule)
 }
 
-fn parse_span(s: &str) -> Result<jiff::SignedDuration, String> {
-    crate::domain::window::parse_span("span", s).map_err(|e| e.rule)
+fn parse_span(s: &str) -> Result<crate::domain::window::Span, String> {
+    crate::domain::window::Span::parse("span", s).map_err(|e| e.rule)
 }
 
 fn parse_from(s: &str) -> Result<jiff::civil::Date, String> {

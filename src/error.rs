@@ -43,6 +43,8 @@ pub struct AwsFailure {
     pub code: Option<String>,
     pub message: String,
     pub request_id: Option<String>,
+    /// How many attempts the SDK made, when known (a throttled operation).
+    pub attempts: Option<u32>,
 }
 
 impl fmt::Display for AwsFailure {
@@ -123,6 +125,25 @@ pub enum Error {
     #[error("no AWS region is set")]
     NoRegion,
 
+    #[error("the AWS profile `{name}` was not found in {files}")]
+    UnknownAwsProfile { name: String, files: String },
+
+    #[error("no AWS credentials were found{}", profile.as_deref().map(|p| format!(" for the profile `{p}`")).unwrap_or_default())]
+    NoCredentials { profile: Option<String> },
+
+    #[error("AWS credentials could not be loaded: {message}")]
+    Credentials {
+        message: String,
+        profile: Option<String>,
+    },
+
+    #[error("{} of {total} regions failed: {}", failed.len(), failed.iter().map(|(r, e)| format!("{r} ({e})")).collect::<Vec<_>>().join("; "))]
+    Regions {
+        failed: Vec<(String, String)>,
+        total: usize,
+        hint: Option<String>,
+    },
+
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }
@@ -139,7 +160,12 @@ impl Error {
 
     pub fn exit_code(&self) -> u8 {
         match self {
-            Self::Input(_) | Self::Spec { .. } | Self::Usage { .. } | Self::NoRegion => 2,
+            Self::Input(_)
+            | Self::Spec { .. }
+            | Self::Usage { .. }
+            | Self::NoRegion
+            | Self::UnknownAwsProfile { .. }
+            | Self::NoCredentials { .. } => 2,
             Self::Refused { .. } => 3,
             _ => 1,
         }
@@ -151,7 +177,8 @@ impl Error {
             Self::Usage { hint, .. }
             | Self::Spec { hint, .. }
             | Self::Conflict { hint, .. }
-            | Self::Refused { hint, .. } => hint.clone(),
+            | Self::Refused { hint, .. }
+            | Self::Regions { hint, .. } => hint.clone(),
             Self::ProfileNotFound { .. } => {
                 Some("run `aipctl list --all-regions` to see the profiles you can reach".into())
             }
@@ -165,6 +192,20 @@ impl Error {
                 "pass `--region us-east-1`, set `AWS_REGION`, or set `region` in your AWS profile".into(),
             ),
             Self::Aws(f) => aws_hint(f),
+            Self::UnknownAwsProfile { name, .. } => Some(format!(
+                "create it with `aws configure --profile {name}` (or `aws configure sso --profile {name}`); \
+                 `aws configure list-profiles` lists the ones you have"
+            )),
+            Self::NoCredentials { profile } => Some(match profile {
+                Some(p) => format!("run `aws sso login --profile {p}`, or `aws configure --profile {p}`"),
+                None => "run `aws configure`, or `aws sso login --profile NAME` and pass `--profile NAME` \
+                         (or set `AWS_PROFILE`)"
+                    .into(),
+            }),
+            Self::Credentials { profile, .. } => Some(match profile {
+                Some(p) => format!("refresh them, e.g. `aws sso login --profile {p}`"),
+                None => "refresh them, e.g. `aws sso login`, or check `aws configure list`".into(),
+            }),
             Self::Input(_) | Self::Partial { .. } | Self::Io(_) => None,
         }
     }
@@ -195,13 +236,19 @@ impl Error {
 
 fn aws_hint(f: &AwsFailure) -> Option<String> {
     match f.code.as_deref()? {
-        "AccessDeniedException" | "AccessDenied" | "UnrecognizedClientException" => Some(format!(
+        "UnrecognizedClientException" | "InvalidClientTokenId" => Some(format!(
+            "AWS does not accept these credentials in {}: the region may not be enabled for the account \
+             (opt-in regions), or the access key is wrong",
+            f.region
+        )),
+        "AccessDeniedException" | "AccessDenied" => Some(format!(
             "the caller lacks `{}:{}`; `aipctl policy operator` prints a policy with every permission aipctl needs",
             f.service, f.operation
         )),
-        "ThrottlingException" | "LimitExceededException" | "Throttling" => {
-            Some("AWS kept throttling after retries; try again later or lower `--concurrency`".into())
-        }
+        code if crate::aws::is_throttling(code) => Some(
+            "AWS kept throttling after every retry: lower `--concurrency` (e.g. `--concurrency 4`) or try again later"
+                .into(),
+        ),
         "ExpiredTokenException" | "ExpiredToken" => {
             Some("your credentials expired; refresh them (e.g. `aws sso login`)".into())
         }

@@ -182,7 +182,7 @@ fn malformed_invocations_exit_2_name_the_rule_and_make_no_request() {
         // dates and durations
         (vec!["usage", "--since", "7x"], "`7d`"),
         (vec!["usage", "--since", "0d"], "`7d`"),
-        (vec!["usage", "--since", "456d"], "at most 455 days"),
+        (vec!["usage", "--since", "456d"], "at most 454 days"),
         (vec!["usage", "--from", "2026-01-01"], "--to"),
         (
             vec!["usage", "--from", "2026-02-30", "--to", "2026-03-01"],
@@ -301,6 +301,33 @@ fn malformed_invocations_exit_2_name_the_rule_and_make_no_request() {
         (
             vec!["policy", "operator", "--format", "hcl"],
             "invalid value 'hcl' for '--format",
+        ),
+        // one value per tag key, and the usual spelling of well-known keys
+        (
+            vec![
+                "create", "p", "--model", NOVA_PRO, "--tag", "Team=a", "--tag", "Team=b",
+            ],
+            "is given twice with different values (`a` and `b`)",
+        ),
+        (
+            vec!["create", "p", "--model", NOVA_PRO, "--tag", "department=Search"],
+            "use `Department`",
+        ),
+        (vec!["tag", "p", "owner=kim"], "use `Owner`"),
+        (vec!["tag", "p", "Env=a", "Env=b"], "twice with different values"),
+        // regions AWS does not have
+        (
+            vec!["list", "--region", "us-east-9"],
+            "AIPCTL_EXTRA_REGIONS=us-east-9",
+        ),
+        (
+            vec!["usage", "--region", "eu-west-1,mars-north-1"],
+            "is not an AWS region",
+        ),
+        (vec!["usage", "--since", "455d"], "at most 454 days"),
+        (
+            vec!["prune", "--idle", "tomorrow"],
+            "expected `today` or a whole number",
         ),
     ];
     assert!(cases.len() >= 40, "the suite promises at least 40 cases");

@@ -7,15 +7,26 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{NOVA_PRO, SONNET_US, World, json_out, stderr, stdout, world};
+use common::{NOVA_PRO, SONNET_US, World, json_out, stderr, stdout};
 use jiff::civil::Date;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{Value, json};
 
 const NOVA_MICRO_US: &str = "us.amazon.nova-micro-v1:0";
 
+/// The day every test here runs on (`world()` fixes the clock there), so
+/// "last month" and "the last 7 days" never straddle a boundary mid-test.
+const NOW: &str = common::INSTANTS[2];
+
 fn today() -> Date {
-    jiff::Zoned::now().with_time_zone(jiff::tz::TimeZone::UTC).date()
+    NOW.parse::<jiff::Timestamp>()
+        .unwrap()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+}
+
+fn world() -> World {
+    common::world().at(NOW)
 }
 
 fn days_ago(n: i64) -> Date {
@@ -503,6 +514,59 @@ fn a_forecast_is_one_announced_request_per_tag_value() {
     );
     assert_eq!(v["forecast"]["start"], today().to_string());
     assert!(err.contains("no forecast for 1 value(s)"), "{err}");
+}
+
+#[test]
+fn a_forecast_with_nothing_to_forecast_makes_no_request_and_says_so() {
+    // On the 1st, `--last 1m` is today alone: no Bedrock spend yet, so no
+    // Bedrock service to forecast; nothing is sent and nothing fails.
+    let w = common::world().at("2026-12-01T00:05:00Z");
+    activate(&w, "Department", "2025-01-01");
+    let p = w.seed_profiles(json!([
+        {"region": "us-east-1", "name": "a", "source": NOVA_PRO, "tags": {"Department": "Search"}},
+    ]));
+    w.control(
+        "POST",
+        "/_emu/usage",
+        Some(json!({"records": [
+        {"region": "us-east-1", "model_id": p[0]["id"], "date": "2026-11-30", "invocations": 1,
+         "input_tokens": 1_000_000, "output_tokens": 0, "cache_read_tokens": 0, "cache_write_tokens": 0}]})),
+    );
+    w.clear_requests();
+    let out = w
+        .aipctl()
+        .args(["cost", "--last", "1m", "--forecast", "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("nothing to forecast: no Bedrock spend from 2026-12-01 to 2026-12-01"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(ce_calls(&w, "GetCostForecast"), 0);
+    assert!(
+        w.requests().iter().all(|r| r["status"] == 200),
+        "no failing request"
+    );
+}
+
+#[test]
+fn a_month_cut_short_is_labelled_with_its_real_dates() {
+    let w = world();
+    seeded(&w);
+    let out = w
+        .aipctl()
+        .args(["cost", "--from", "2026-10-10", "--to", "2026-11-05"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let header = stdout(&out).lines().next().unwrap().to_owned();
+    assert!(
+        header.contains("2026-10-10..31") && header.contains("2026-11-01..05"),
+        "{header}"
+    );
+    assert!(!header.contains("2026-11 "), "{header}");
 }
 
 #[test]

@@ -138,15 +138,47 @@ impl Cache {
     }
 }
 
+/// Creates the cache directory readable by its owner only (0700 on Unix):
+/// answers hold the account's spend.
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+        // A directory made earlier (or by an older aipctl) is tightened too.
+        let perms = fs::metadata(dir)?.permissions();
+        if perms.mode() & 0o077 != 0 {
+            fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
+        }
+        Ok(())
+    }
+    #[cfg(not(unix))]
+    {
+        fs::create_dir_all(dir)
+    }
+}
+
+/// A new file readable and writable by its owner only (0600 on Unix).
+fn create_private_file(path: &Path) -> std::io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
+}
+
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir)?;
+    create_private_dir(dir)?;
     let tmp = dir.join(format!(
         ".{}.{}.tmp",
         path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(),
         std::process::id()
     ));
-    let mut f = fs::File::create(&tmp)?;
+    let mut f = create_private_file(&tmp)?;
     f.write_all(bytes)?;
     f.sync_all()?;
     drop(f);
@@ -158,6 +190,28 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn entries_are_private_to_their_owner() {
+        use std::os::unix::fs::PermissionsExt;
+        let home = tempfile::tempdir().unwrap();
+        let dir = home.path().join("aipctl/cost-explorer");
+        let cache = Cache::new(CacheSettings {
+            dir: Some(dir.clone()),
+            ttl: Duration::from_secs(60),
+            reuse: true,
+            now: 1_000,
+        });
+        cache.put("GetCostAndUsage", "k", &1, 1).unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&dir), 0o700);
+        let file = fs::read_dir(&dir).unwrap().next().unwrap().unwrap().path();
+        assert_eq!(mode(&file), 0o600);
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).unwrap();
+        cache.put("GetCostAndUsage", "k2", &2, 1).unwrap();
+        assert_eq!(mode(&dir), 0o700, "an older, open directory is tightened");
+    }
 
     fn cache(dir: &Path, now: i64, reuse: bool) -> Cache {
         Cache::new(CacheSettings {

@@ -6,8 +6,9 @@
 //! `ce.us-east-1.amazonaws.com`, so the client is pinned to `us-east-1`.
 //! `GetCostAndUsage`, `GetDimensionValues` and `ListCostAllocationTags` are
 //! followed to their last page (the SDK has no paginator for the first two).
-//! Attempts are counted by an interceptor just before each one is sent, so
-//! the SDK's retries after `LimitExceededException` are counted too.
+//! Attempts are counted by an interceptor when an answer comes back, so the
+//! SDK's retries after `LimitExceededException` are counted too, and a
+//! request that never reached AWS (a refused connection) is not.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -15,10 +16,11 @@ use std::str::FromStr;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use aws_sdk_costexplorer::Client;
-use aws_sdk_costexplorer::config::interceptors::BeforeTransmitInterceptorContextRef;
+use aws_sdk_costexplorer::config::interceptors::{
+    BeforeDeserializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
+};
 use aws_sdk_costexplorer::config::{ConfigBag, Intercept, ProvideCredentials, RuntimeComponents};
 use aws_sdk_costexplorer::error::{ProvideErrorMetadata, SdkError};
-use aws_sdk_costexplorer::operation::RequestId;
 use aws_sdk_costexplorer::types::{
     Context, CostAllocationTagStatus, CostAllocationTagStatusEntry, DateInterval, Dimension, DimensionValues,
     Expression, Granularity as CeGranularity, GroupDefinition, GroupDefinitionType, MatchOption, Metric,
@@ -54,10 +56,20 @@ fn bump(counts: &Mutex<BTreeMap<String, usize>>, operation: &str) {
         .or_default() += 1;
 }
 
-/// Counts every attempt the SDK puts on the wire, by operation (from the
-/// `X-Amz-Target: AWSInsightsIndexService.<Operation>` header).
+/// Counts every attempt that reached Cost Explorer (an answer came back,
+/// error or not), by operation, from the `X-Amz-Target:
+/// AWSInsightsIndexService.<Operation>` header. A connection that never got
+/// through is not a paid request.
 #[derive(Debug)]
 struct CountAttempts(Counts);
+
+/// The operation of the attempt in flight, between sending and the answer.
+#[derive(Debug, Clone)]
+struct AttemptOperation(String);
+
+impl aws_smithy_types::config_bag::Storable for AttemptOperation {
+    type Storer = aws_smithy_types::config_bag::StoreReplace<Self>;
+}
 
 impl Intercept for CountAttempts {
     fn name(&self) -> &'static str {
@@ -68,7 +80,7 @@ impl Intercept for CountAttempts {
         &self,
         context: &BeforeTransmitInterceptorContextRef<'_>,
         _components: &RuntimeComponents,
-        _cfg: &mut ConfigBag,
+        cfg: &mut ConfigBag,
     ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         let operation = context
             .request()
@@ -76,7 +88,22 @@ impl Intercept for CountAttempts {
             .get("x-amz-target")
             .and_then(|t| t.rsplit_once('.'))
             .map_or("unknown", |(_, op)| op);
-        bump(&self.0, operation);
+        cfg.interceptor_state()
+            .store_put(AttemptOperation(operation.to_owned()));
+        Ok(())
+    }
+
+    fn read_before_deserialization(
+        &self,
+        _context: &BeforeDeserializationInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        let operation = cfg
+            .load::<AttemptOperation>()
+            .map_or("unknown", |o| o.0.as_str())
+            .to_owned();
+        bump(&self.0, &operation);
         Ok(())
     }
 }
@@ -92,6 +119,8 @@ pub struct TagStatusFailure {
 
 pub struct CostExplorer {
     client: Client,
+    /// Where requests go, for messages.
+    endpoint: String,
     credentials: Option<aws_sdk_costexplorer::config::SharedCredentialsProvider>,
     /// Who is asking (profile, endpoint), part of every cache key.
     scope: String,
@@ -110,9 +139,12 @@ impl Aws {
         let conf = aws_sdk_costexplorer::config::Builder::from(&self.sdk)
             .region(aws_config::Region::new(REGION))
             .interceptor(CountAttempts(attempts.clone()))
+            .interceptor(super::CallLog)
+            .retry_classifier(super::FinalConnectErrors)
             .build();
         CostExplorer {
             client: Client::from_conf(conf),
+            endpoint: self.endpoint("ce", &REGION.parse().expect("a valid region")),
             credentials: self.sdk.credentials_provider(),
             scope: self.scope.clone(),
             identity: tokio::sync::OnceCell::new(),
@@ -133,16 +165,8 @@ fn unexpected(operation: &'static str, message: String) -> Error {
         code: None,
         message,
         request_id: None,
+        attempts: None,
     }))
-}
-
-fn fail<E, R>(operation: &'static str, err: &SdkError<E, R>) -> Error
-where
-    E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
-    SdkError<E, R>: RequestId,
-{
-    failure(SERVICE, operation, REGION, err)
 }
 
 fn interval(operation: &'static str, range: DateRange) -> Result<DateInterval> {
@@ -233,6 +257,17 @@ fn timestamp(s: Option<&str>) -> Option<Timestamp> {
 }
 
 impl CostExplorer {
+    fn fail<E>(
+        &self,
+        operation: &'static str,
+        err: &SdkError<E, aws_smithy_runtime_api::client::orchestrator::HttpResponse>,
+    ) -> Error
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        failure(SERVICE, operation, REGION, &self.endpoint, err)
+    }
+
     fn count_sent(&self, operation: &str) {
         bump(&self.sent, operation);
     }
@@ -348,7 +383,7 @@ impl CostExplorer {
                 .set_next_token(token.take())
                 .send()
                 .await
-                .map_err(|e| fail(OP, &e))?;
+                .map_err(|e| self.fail(OP, &e))?;
             out.extend(page.cost_allocation_tags().iter().map(|t| CostTag {
                 key: t.tag_key().to_owned(),
                 kind: t.r#type().as_str().to_owned(),
@@ -404,7 +439,7 @@ impl CostExplorer {
                         .set_next_page_token(token.take())
                         .send()
                         .await
-                        .map_err(|e| fail(OP, &e))?;
+                        .map_err(|e| self.fail(OP, &e))?;
                     names.extend(
                         page.dimension_values()
                             .iter()
@@ -444,7 +479,7 @@ impl CostExplorer {
                     .set_next_page_token(token.take())
                     .send()
                     .await
-                    .map_err(|e| fail(OP, &e))?;
+                    .map_err(|e| self.fail(OP, &e))?;
                 for r in page.results_by_time() {
                     results.push(period_result(r, metric)?);
                 }
@@ -479,7 +514,7 @@ impl CostExplorer {
                     Ok((Some(amount(OP, total)?), 1))
                 }
                 Err(e) if e.code() == Some("DataUnavailableException") => Ok((None, 1)),
-                Err(e) => Err(fail(OP, &e)),
+                Err(e) => Err(self.fail(OP, &e)),
             }
         })
         .await
@@ -506,7 +541,7 @@ impl CostExplorer {
             .set_cost_allocation_tags_status(Some(entries))
             .send()
             .await
-            .map_err(|e| fail(OP, &e))?;
+            .map_err(|e| self.fail(OP, &e))?;
         Ok(out
             .errors()
             .iter()

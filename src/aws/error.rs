@@ -1,37 +1,225 @@
 //! Turns SDK errors into [`Error::Aws`] with the operation, region, AWS error
-//! code, message and request ID, so `-v` can show them.
+//! code, message and request ID, so `-v` can show them, and says what
+//! happened in one line: throttled how many times, which endpoint could not
+//! be reached. No `Debug` text of an SDK value reaches the user.
+//!
+//! Also the two hooks every client carries: [`CallLog`], an interceptor that
+//! remembers how many attempts a failed operation took (read back here to say
+//! "throttled 8 times"), and [`FinalConnectErrors`], a retry classifier that
+//! stops retrying a refused connection or an unknown host, which no backoff
+//! will fix.
 
-use aws_sdk_bedrock::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+
+use aws_sdk_bedrock::config::{ConfigBag, Intercept, RuntimeComponents};
+use aws_sdk_bedrock::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_bedrock::operation::RequestId;
+use aws_smithy_runtime_api::client::interceptors::context::{
+    FinalizerInterceptorContextRef, InterceptorContext,
+};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::retries::RequestAttempts;
+use aws_smithy_runtime_api::client::retries::classifiers::{
+    ClassifyRetry, RetryAction, RetryClassifierPriority,
+};
 
 use crate::error::{AwsFailure, Error};
 
-pub fn failure<E, R>(
+/// Error codes AWS uses for throttling (the SDK's list, as in
+/// `aws-runtime`'s retry classifiers).
+const THROTTLING_CODES: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "ProvisionedThroughputExceededException",
+    "TransactionInProgressException",
+    "RequestLimitExceeded",
+    "BandwidthLimitExceeded",
+    "LimitExceededException",
+    "RequestThrottled",
+    "SlowDown",
+    "PriorRequestNotComplete",
+];
+
+pub fn is_throttling(code: &str) -> bool {
+    THROTTLING_CODES.contains(&code)
+}
+
+/// Attempts of failed operations by request ID; entries are taken when read.
+static ATTEMPTS: Mutex<Option<HashMap<String, u32>>> = Mutex::new(None);
+
+fn remember_attempts(request_id: &str, attempts: u32) {
+    let mut map = ATTEMPTS.lock().unwrap_or_else(PoisonError::into_inner);
+    let map = map.get_or_insert_with(HashMap::new);
+    if map.len() > 10_000 {
+        map.clear();
+    }
+    map.insert(request_id.to_owned(), attempts);
+}
+
+fn attempts_of(request_id: Option<&str>) -> Option<u32> {
+    let id = request_id?;
+    ATTEMPTS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .as_mut()?
+        .remove(id)
+}
+
+/// Remembers how many attempts a failed operation took, by its request ID.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CallLog;
+
+impl Intercept for CallLog {
+    fn name(&self) -> &'static str {
+        "aipctl.CallLog"
+    }
+
+    fn read_after_execution(
+        &self,
+        context: &FinalizerInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
+        let failed = context.output_or_error().is_some_and(|r| r.is_err());
+        if !failed {
+            return Ok(());
+        }
+        let attempts = cfg.load::<RequestAttempts>().map_or(1, RequestAttempts::attempts);
+        let id = context.response().and_then(|r| {
+            r.headers()
+                .get("x-amzn-requestid")
+                .or_else(|| r.headers().get("x-amz-request-id"))
+        });
+        if let Some(id) = id {
+            remember_attempts(id, attempts);
+        }
+        Ok(())
+    }
+}
+
+/// A refused connection or a host that does not resolve is not retried.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FinalConnectErrors;
+
+impl ClassifyRetry for FinalConnectErrors {
+    fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {
+        let Some(Err(err)) = ctx.output_or_error() else {
+            return RetryAction::NoActionIndicated;
+        };
+        let Some(connector) = err.as_connector_error() else {
+            return RetryAction::NoActionIndicated;
+        };
+        match connect_problem(connector) {
+            Some(ConnectProblem::Refused | ConnectProblem::UnknownHost) => RetryAction::RetryForbidden,
+            _ => RetryAction::NoActionIndicated,
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "aipctl.FinalConnectErrors"
+    }
+
+    fn priority(&self) -> RetryClassifierPriority {
+        RetryClassifierPriority::run_after(RetryClassifierPriority::transient_error_classifier())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ConnectProblem {
+    Refused,
+    UnknownHost,
+    TimedOut,
+    Other,
+}
+
+/// What went wrong connecting, from the error's source chain.
+fn connect_problem(err: &(dyn std::error::Error + 'static)) -> Option<ConnectProblem> {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    let mut texts = String::new();
+    while let Some(e) = cur {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => return Some(ConnectProblem::Refused),
+                std::io::ErrorKind::TimedOut => return Some(ConnectProblem::TimedOut),
+                _ => {}
+            }
+        }
+        texts.push_str(&e.to_string().to_lowercase());
+        texts.push('\n');
+        cur = e.source();
+    }
+    if texts.contains("dns error") || texts.contains("failed to lookup address") {
+        return Some(ConnectProblem::UnknownHost);
+    }
+    (!texts.is_empty()).then_some(ConnectProblem::Other)
+}
+
+/// The chain of an error's messages, `Display` only, deduplicated.
+fn chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = cur {
+        let text = e.to_string();
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        cur = e.source();
+    }
+    parts.join(": ")
+}
+
+pub fn failure<E>(
     service: &'static str,
     operation: &'static str,
     region: &str,
-    err: &SdkError<E, R>,
+    endpoint: &str,
+    err: &SdkError<E, HttpResponse>,
 ) -> Error
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
-    SdkError<E, R>: RequestId,
 {
+    let request_id = err.request_id().map(str::to_owned);
+    let mut attempts = None;
     let (code, message) = match err {
-        SdkError::ServiceError(ctx) => (
-            ctx.err().code().map(str::to_owned),
-            ctx.err().message().unwrap_or("no message").to_owned(),
-        ),
+        SdkError::ServiceError(ctx) => {
+            let code = ctx.err().code().map(str::to_owned);
+            let mut message = ctx.err().message().map_or_else(
+                || format!("HTTP {} with no message", ctx.raw().status().as_u16()),
+                str::to_owned,
+            );
+            if code.as_deref().is_some_and(is_throttling) {
+                attempts = attempts_of(request_id.as_deref());
+                let times = attempts.map_or_else(String::new, |n| format!(" {n} times"));
+                message = format!("throttled{times}: {message}");
+            }
+            (code, message)
+        }
         SdkError::TimeoutError(_) => (
             None,
-            "timed out; raise `--timeout` or check the network".to_owned(),
+            "timed out, with every retry; raise `--timeout` or check the network".to_owned(),
         ),
-        SdkError::DispatchFailure(d) if d.is_timeout() => (None, "timed out connecting".to_owned()),
-        SdkError::DispatchFailure(_) => (
+        SdkError::DispatchFailure(d) => {
+            let source = d
+                .as_connector_error()
+                .map(|c| c as &(dyn std::error::Error + 'static));
+            let reason = match source.and_then(connect_problem) {
+                Some(ConnectProblem::Refused) => "the connection was refused".to_owned(),
+                Some(ConnectProblem::UnknownHost) => "the host name does not resolve".to_owned(),
+                Some(ConnectProblem::TimedOut) => "connecting timed out".to_owned(),
+                _ if d.is_timeout() => "connecting timed out".to_owned(),
+                _ => source.map_or_else(|| "the request could not be sent".to_owned(), chain),
+            };
+            (None, format!("could not reach {endpoint}: {reason}"))
+        }
+        SdkError::ResponseError(_) => (
             None,
-            format!("could not reach the endpoint: {}", DisplayErrorContext(err)),
+            format!("the answer from {endpoint} could not be read: {}", chain(err)),
         ),
-        _ => (None, DisplayErrorContext(err).to_string()),
+        _ => (None, chain(err)),
     };
     Error::Aws(Box::new(AwsFailure {
         service,
@@ -39,6 +227,7 @@ where
         region: region.to_owned(),
         code,
         message,
-        request_id: err.request_id().map(str::to_owned),
+        request_id,
+        attempts,
     }))
 }

@@ -15,11 +15,13 @@ use std::time::Duration;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{AppName, BehaviorVersion, SdkConfig};
+use aws_credential_types::provider::ProvideCredentials;
+use aws_credential_types::provider::error::CredentialsError;
 
-use crate::domain::region::{BEDROCK_REGIONS, Region};
+use crate::domain::region::{self, BEDROCK_REGIONS, Region};
 use crate::error::{Error, Result};
 
-pub use error::failure;
+pub use error::{CallLog, FinalConnectErrors, failure, is_throttling};
 
 /// Whether an AWS operation changes anything, and whether IAM governs it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,13 +107,38 @@ pub const OPERATIONS: &[Operation] = &[
 /// How aipctl talks to AWS, from the global flags.
 #[derive(Debug, Clone)]
 pub struct Settings {
+    /// `--profile`: an explicit named profile, which beats credentials in
+    /// the environment (as in the AWS CLI). `AWS_PROFILE` is read by the SDK.
     pub profile: Option<String>,
     pub endpoint_url: Option<String>,
     pub max_attempts: u32,
     /// Adds a client-side rate limiter after throttling to the standard backoff.
     pub adaptive_retry: bool,
-    pub timeout: Duration,
+    /// `--timeout`: the whole operation, retries included; `None` fits the retry schedule.
+    pub timeout: Option<Duration>,
     pub concurrency: usize,
+    /// Regions allowed beyond the built-in list (`AIPCTL_EXTRA_REGIONS`).
+    pub extra_regions: Vec<Region>,
+}
+
+/// The longest one attempt may take before it is abandoned (and retried).
+pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(20);
+/// The SDK's standard backoff: 1 s doubling, capped at 20 s, with full jitter.
+const MAX_BACKOFF_SECS: u64 = 20;
+
+/// The longest the SDK's standard backoff can wait over `max_attempts`
+/// attempts (each wait is at most `min(2^i, 20)` seconds).
+pub fn backoff_budget(max_attempts: u32) -> Duration {
+    let secs: u64 = (0..max_attempts.saturating_sub(1))
+        .map(|i| 2u64.saturating_pow(i).min(MAX_BACKOFF_SECS))
+        .sum();
+    Duration::from_secs(secs)
+}
+
+/// The operation timeout that leaves room for every retry: each attempt up
+/// to [`ATTEMPT_TIMEOUT`] plus the longest backoff between them.
+pub fn default_timeout(max_attempts: u32) -> Duration {
+    ATTEMPT_TIMEOUT * max_attempts + backoff_budget(max_attempts)
 }
 
 /// Loaded configuration, shared by every client.
@@ -121,54 +148,105 @@ pub struct Aws {
     pub concurrency: usize,
     /// The named profile and endpoints in use: which caller a cached answer belongs to.
     scope: String,
+    extra_regions: Vec<Region>,
+}
+
+/// The config and credentials files the SDK reads, for messages.
+fn profile_files() -> String {
+    let path = |var: &str, default: &str| std::env::var(var).unwrap_or_else(|_| default.to_owned());
+    format!(
+        "`{}` or `{}`",
+        path("AWS_CONFIG_FILE", "~/.aws/config"),
+        path("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials")
+    )
+}
+
+/// Refuses a named profile that the config and credentials files do not
+/// have, before any request (the AWS CLI's "profile not found").
+async fn check_profile(name: &str) -> Result<()> {
+    use aws_types::os_shim_internal::{Env, Fs};
+    let files = aws_runtime::env_config::file::EnvConfigFiles::default();
+    let set = aws_config::profile::load(&Fs::real(), &Env::real(), &files, Some(name.to_owned().into()))
+        .await
+        .map_err(|e| Error::Usage {
+            message: format!("the AWS config files could not be read: {e}"),
+            hint: Some(format!("check {}", profile_files())),
+        })?;
+    if set.get_profile(name).is_none() {
+        return Err(Error::UnknownAwsProfile {
+            name: name.to_owned(),
+            files: profile_files(),
+        });
+    }
+    Ok(())
 }
 
 impl Aws {
-    pub async fn load(settings: &Settings) -> Self {
-        let attempt_timeout = settings.timeout.min(Duration::from_secs(30));
+    /// Loads the AWS configuration and checks, before any AWS request, that
+    /// a named profile exists and that credentials can be found.
+    pub async fn load(settings: &Settings) -> Result<Self> {
+        let env_profile = std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty());
+        let named = settings.profile.clone().or(env_profile);
+        if let Some(name) = &named {
+            check_profile(name).await?;
+        }
+        let operation_timeout = settings
+            .timeout
+            .unwrap_or_else(|| default_timeout(settings.max_attempts));
+        let attempt_timeout = operation_timeout.min(ATTEMPT_TIMEOUT);
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            // Adaptive (the default): the standard exponential backoff with
-            // jitter, plus a client-side rate limiter that slows down after
-            // throttling, which suits bulk work against unpublished TPS limits.
+            // Standard (the default): exponential backoff with full jitter.
+            // Adaptive also rate-limits the client after throttling, which
+            // is kind to shared quotas but slow.
             .retry_config(
                 if settings.adaptive_retry {
                     RetryConfig::adaptive()
                 } else {
                     RetryConfig::standard()
                 }
-                .with_max_attempts(settings.max_attempts),
+                .with_max_attempts(settings.max_attempts)
+                .with_max_backoff(Duration::from_secs(MAX_BACKOFF_SECS)),
             )
             .timeout_config(
                 TimeoutConfig::builder()
-                    .operation_timeout(settings.timeout)
+                    .operation_timeout(operation_timeout)
                     .operation_attempt_timeout(attempt_timeout)
                     .connect_timeout(Duration::from_secs(5))
                     .build(),
             )
             .app_name(AppName::new("aipctl").expect("valid app name"));
         if let Some(profile) = &settings.profile {
-            loader = loader.profile_name(profile);
+            // An explicit `--profile` wins over keys in the environment.
+            loader = loader.profile_name(profile).credentials_provider(
+                aws_config::profile::ProfileFileCredentialsProvider::builder()
+                    .profile_name(profile)
+                    .build(),
+            );
         }
         if let Some(url) = &settings.endpoint_url {
             loader = loader.endpoint_url(url);
         }
+        let sdk = loader.load().await;
+        check_credentials(&sdk, named.as_deref()).await?;
         let endpoint_env = |name: &str| std::env::var(name).unwrap_or_default();
         let scope = format!(
             "profile={}\nendpoint={}\nenv={}\nce-env={}",
-            settings.profile.as_deref().unwrap_or(""),
+            named.as_deref().unwrap_or(""),
             settings.endpoint_url.as_deref().unwrap_or(""),
             endpoint_env("AWS_ENDPOINT_URL"),
             endpoint_env("AWS_ENDPOINT_URL_COST_EXPLORER"),
         );
-        Self {
-            sdk: loader.load().await,
+        Ok(Self {
+            sdk,
             concurrency: settings.concurrency,
             scope,
-        }
+            extra_regions: settings.extra_regions.clone(),
+        })
     }
 
     /// The regions a command works in: `--all-regions`, the `--region` list,
-    /// or the region of the AWS config chain.
+    /// or the region of the AWS config chain. A region AWS does not have is
+    /// an input error.
     pub fn regions(&self, flags: &[Region], all: bool) -> Result<Vec<Region>> {
         if all {
             return Ok(BEDROCK_REGIONS
@@ -176,17 +254,29 @@ impl Aws {
                 .map(|r| r.parse().expect("valid built-in region"))
                 .collect());
         }
-        if !flags.is_empty() {
-            let mut out: Vec<Region> = Vec::with_capacity(flags.len());
-            for r in flags {
-                if !out.contains(r) {
-                    out.push(r.clone());
-                }
-            }
-            return Ok(out);
+        let mut out: Vec<Region> = Vec::with_capacity(flags.len().max(1));
+        if flags.is_empty() {
+            let configured = self.sdk.region().ok_or(Error::NoRegion)?;
+            out.push(configured.as_ref().parse::<Region>()?);
         }
-        let region = self.sdk.region().ok_or(Error::NoRegion)?;
-        Ok(vec![region.as_ref().parse::<Region>()?])
+        for r in flags {
+            if !out.contains(r) {
+                out.push(r.clone());
+            }
+        }
+        for r in &out {
+            region::check_known(r, &self.extra_regions)?;
+        }
+        Ok(out)
+    }
+
+    /// The region of the AWS config chain, else `us-east-1`: where global
+    /// calls (STS) go.
+    pub fn home_region(&self) -> Region {
+        self.sdk
+            .region()
+            .and_then(|r| r.as_ref().parse().ok())
+            .unwrap_or_else(|| "us-east-1".parse().expect("a valid region"))
     }
 
     fn region_config(&self, region: &Region) -> SdkConfig {
@@ -194,5 +284,45 @@ impl Aws {
             .to_builder()
             .region(aws_config::Region::new(region.as_str().to_owned()))
             .build()
+    }
+
+    /// Where requests for `service` in `region` go, for messages: the
+    /// configured endpoint, or AWS's.
+    pub fn endpoint(&self, host_prefix: &str, region: &Region) -> String {
+        self.sdk.endpoint_url().map_or_else(
+            || format!("https://{host_prefix}.{region}.amazonaws.com"),
+            str::to_owned,
+        )
+    }
+}
+
+/// Finds credentials now, so a missing or expired login is one clear line
+/// before any request rather than a failure on every one.
+async fn check_credentials(sdk: &SdkConfig, profile: Option<&str>) -> Result<()> {
+    let Some(provider) = sdk.credentials_provider() else {
+        return Err(Error::NoCredentials {
+            profile: profile.map(str::to_owned),
+        });
+    };
+    match provider.provide_credentials().await {
+        Ok(_) => Ok(()),
+        Err(CredentialsError::CredentialsNotLoaded(_)) => Err(Error::NoCredentials {
+            profile: profile.map(str::to_owned),
+        }),
+        Err(e) => {
+            let mut message = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(s) = source {
+                let text = s.to_string();
+                if !message.contains(&text) {
+                    message = format!("{message}: {text}");
+                }
+                source = s.source();
+            }
+            Err(Error::Credentials {
+                message,
+                profile: profile.map(str::to_owned),
+            })
+        }
     }
 }

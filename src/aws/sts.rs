@@ -13,11 +13,23 @@ impl Aws {
     /// The 12-digit account ID of the caller (`GetCallerIdentity`, which
     /// needs no IAM permission).
     pub async fn account_id(&self, region: &Region) -> Result<String> {
-        let out = Client::new(&self.region_config(region))
+        let conf = aws_sdk_sts::config::Builder::from(&self.region_config(region))
+            .interceptor(super::CallLog)
+            .retry_classifier(super::FinalConnectErrors)
+            .build();
+        let out = Client::from_conf(conf)
             .get_caller_identity()
             .send()
             .await
-            .map_err(|e| failure(SERVICE, "GetCallerIdentity", region.as_str(), &e))?;
+            .map_err(|e| {
+                failure(
+                    SERVICE,
+                    "GetCallerIdentity",
+                    region.as_str(),
+                    &self.endpoint("sts", region),
+                    &e,
+                )
+            })?;
         Ok(out.account().unwrap_or_default().to_owned())
     }
 }

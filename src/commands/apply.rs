@@ -32,11 +32,11 @@ use crate::output::plan::{PlanView, summary_line};
 use crate::output::profiles::{Outcome, Outcomes};
 use crate::output::{Output, View};
 
-pub async fn run(args: ApplyArgs, g: &GlobalArgs, out: &mut Output) -> Result<()> {
+pub async fn run(args: ApplyArgs, g: &GlobalArgs, now: jiff::Timestamp, out: &mut Output) -> Result<()> {
     let (aws, made) = match (&args.file, &args.plan) {
         (Some(path), _) => {
             let spec = read_spec(path)?;
-            let aws = load(g).await;
+            let aws = load(g).await?;
             let regions = regions(g, &spec, out);
             let made = make(&aws, &spec, path, &regions).await?;
             (aws, made)
@@ -54,7 +54,7 @@ pub async fn run(args: ApplyArgs, g: &GlobalArgs, out: &mut Output) -> Result<()
                 });
             }
             let saved = read_plan(path)?;
-            let aws = load(g).await;
+            let aws = load(g).await?;
             check_unchanged(&aws, &saved, path).await?;
             (aws, saved)
         }
@@ -94,7 +94,7 @@ pub async fn run(args: ApplyArgs, g: &GlobalArgs, out: &mut Output) -> Result<()
     )?;
 
     let total = todo.len();
-    outcomes.extend(execute(&aws, todo, out).await);
+    outcomes.extend(execute(&aws, todo, now, out).await);
     outcomes.sort_by(|a, b| (&a.region, &a.name, &a.arn).cmp(&(&b.region, &b.name, &b.arn)));
     let failed = outcomes.iter().filter(|o| o.result == "failed").count();
     out.data(&Outcomes(&outcomes))?;
@@ -214,13 +214,13 @@ fn outcome(c: &Change, result: &'static str, region: &Region, detail: Option<Str
     }
 }
 
-async fn execute(aws: &Aws, todo: Vec<Change>, out: &mut Output) -> Vec<Outcome> {
+async fn execute(aws: &Aws, todo: Vec<Change>, now: jiff::Timestamp, out: &mut Output) -> Vec<Outcome> {
     let bar = out.progress(todo.len() as u64, "applying");
     let results: Vec<Outcome> = stream::iter(todo.into_iter().map(|c| {
         let b = aws.bedrock(c.region());
         let bar = bar.clone();
         async move {
-            let o = execute_one(&b, &c).await;
+            let o = execute_one(&b, &c, now).await;
             bar.inc(1);
             o
         }
@@ -232,9 +232,9 @@ async fn execute(aws: &Aws, todo: Vec<Change>, out: &mut Output) -> Vec<Outcome>
     results
 }
 
-async fn execute_one(b: &Bedrock, c: &Change) -> Outcome {
+async fn execute_one(b: &Bedrock, c: &Change, now: jiff::Timestamp) -> Outcome {
     let done = match c {
-        Change::Create { desired } => create(b, desired).await.map(|p| (p.arn, "created", None)),
+        Change::Create { desired } => create(b, desired, now).await.map(|p| (p.arn, "created", None)),
         Change::Retag { arn, tag_changes, .. } => retag(b, arn, tag_changes)
             .await
             .map(|()| (arn.clone(), "retagged", None)),
@@ -243,7 +243,7 @@ async fn execute_one(b: &Bedrock, c: &Change) -> Outcome {
             current_name,
             desired,
             ..
-        } => replace(b, arn, current_name, desired)
+        } => replace(b, arn, current_name, desired, now)
             .await
             .map(|p| (p.arn, "replaced", Some(format!("was {arn}")))),
         Change::Orphan { arn, .. } => b.delete_profile(arn).await.map(|d| {
@@ -264,8 +264,8 @@ async fn execute_one(b: &Bedrock, c: &Change) -> Outcome {
     }
 }
 
-async fn create(b: &Bedrock, d: &Desired) -> Result<Profile> {
-    create_profile(b, &d.name, d.description.as_deref(), &d.source, &d.tags).await
+async fn create(b: &Bedrock, d: &Desired, now: jiff::Timestamp) -> Result<Profile> {
+    create_profile(now, b, &d.name, d.description.as_deref(), &d.source, &d.tags).await
 }
 
 /// Removes first, then sets: the 50-tag limit counts existing tags.
@@ -290,12 +290,18 @@ async fn retag(b: &Bedrock, arn: &str, changes: &[TagChange]) -> Result<()> {
 
 /// Same name: delete, then create (AWS refuses a second profile of one
 /// name). New name: create, then delete, so a failure leaves the old one.
-async fn replace(b: &Bedrock, arn: &str, current_name: &str, d: &Desired) -> Result<Profile> {
+async fn replace(
+    b: &Bedrock,
+    arn: &str,
+    current_name: &str,
+    d: &Desired,
+    now: jiff::Timestamp,
+) -> Result<Profile> {
     if current_name == d.name {
         b.delete_profile(arn).await?;
-        create(b, d).await
+        create(b, d, now).await
     } else {
-        let p = create(b, d).await?;
+        let p = create(b, d, now).await?;
         b.delete_profile(arn).await?;
         Ok(p)
     }

@@ -91,11 +91,10 @@ fn plan(args: &CostArgs, today: Date) -> Result<Plan> {
     })
 }
 
-pub async fn run(args: CostArgs, g: &GlobalArgs, out: &mut Output) -> Result<()> {
-    let now = Timestamp::now();
+pub async fn run(args: CostArgs, g: &GlobalArgs, now: Timestamp, out: &mut Output) -> Result<()> {
     let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
     let plan = plan(&args, today)?;
-    let aws = super::load(g).await;
+    let aws = super::load(g).await?;
     let ce = aws.cost_explorer(CacheSettings {
         dir: cache::default_dir().map(|d| d.join("cost-explorer")),
         ttl: args.cache_ttl,
@@ -189,10 +188,18 @@ async fn report(
         ));
     }
 
-    let forecast = if plan.forecast {
-        Some(forecasts(plan, ce, g, out, services.as_deref(), &table, today).await?)
-    } else {
+    let forecast = if !plan.forecast {
         None
+    } else if services.as_ref().is_some_and(Vec::is_empty) {
+        out.note(&format!(
+            "forecast: nothing to forecast: no Bedrock spend from {} to {}, so no GetCostForecast request \
+             was made",
+            plan.range.start,
+            plan.range.last_day()
+        ));
+        None
+    } else {
+        Some(forecasts(plan, ce, g, out, services.as_deref(), &table, today).await?)
     };
     let by = split.map(|s| {
         let key = match s.grouping() {

@@ -20,24 +20,24 @@ use crate::error::{Error, Result};
 use crate::output::cost::{CostTagView, CostTags, TagChange, TagChanges, paid_summary};
 use crate::output::{Output, new_table};
 
-pub async fn run(args: CostTagsArgs, g: &GlobalArgs, out: &mut Output) -> Result<()> {
+pub async fn run(args: CostTagsArgs, g: &GlobalArgs, now: Timestamp, out: &mut Output) -> Result<()> {
     let requested = cost::requested_changes(&args.activate, &args.deactivate)?;
     if !requested.is_empty() && !args.dry_run {
         // Refuse before the paid look-up when no one can confirm.
         super::ensure_confirmable(g.yes, "`--dry-run` to see the plan")?;
     }
-    let aws = super::load(g).await;
+    let aws = super::load(g).await?;
     let ce = aws.cost_explorer(CacheSettings {
         dir: cache::default_dir().map(|d| d.join("cost-explorer")),
         ttl: std::time::Duration::ZERO,
         // Status is always read fresh here.
         reuse: false,
-        now: Timestamp::now().as_second(),
+        now: now.as_second(),
     });
     let result = if requested.is_empty() {
         list(&args, &ce, out).await
     } else {
-        change(&requested, &args, g, &ce, out).await
+        change(&requested, &args, g, &aws, &ce, out).await
     };
     out.note(&paid_summary(&ce.paid_requests()));
     result
@@ -92,6 +92,7 @@ async fn change(
     requested: &[(TagKey, TagStatus)],
     args: &CostTagsArgs,
     g: &GlobalArgs,
+    aws: &crate::aws::Aws,
     ce: &CostExplorer,
     out: &mut Output,
 ) -> Result<()> {
@@ -115,7 +116,16 @@ async fn change(
             [one] => one.key.as_str().to_owned(),
             many => many.len().to_string(),
         };
-        super::confirm(out, g.yes, &question, &expected, "`--dry-run` to see the plan")?;
+        super::confirm_in_account(
+            aws,
+            &aws.home_region(),
+            out,
+            g.yes,
+            &question,
+            &expected,
+            "`--dry-run` to see the plan",
+        )
+        .await?;
     }
 
     let sent = send(ce, &to_send).await;

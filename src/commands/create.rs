@@ -22,13 +22,23 @@ use crate::error::{Error, InputError, Result};
 use crate::output::Output;
 use crate::output::profiles::{ProfileCard, ProfileList};
 
-pub async fn run(args: CreateArgs, g: &GlobalArgs, out: &mut Output) -> Result<()> {
+pub async fn run(args: CreateArgs, g: &GlobalArgs, now: jiff::Timestamp, out: &mut Output) -> Result<()> {
     let user_tags = user_tags(&args)?;
+    if !user_tags
+        .iter()
+        .any(|t| t.key.as_str() == crate::domain::tag::DEPARTMENT)
+    {
+        out.warn(&format!(
+            "`{}` has no `Department` tag: its spend will land in the (untagged) row of `aipctl cost`; \
+             add `--department NAME`",
+            args.name.as_str()
+        ));
+    }
     check_model_region(&args.model, &g.regions)?;
     let (aws, regions) = connect(g).await?;
     let mut created = Vec::with_capacity(regions.len());
     for region in &regions {
-        created.push(create_in(&aws, region, &args, &user_tags, out).await?);
+        created.push(create_in(&aws, region, &args, &user_tags, now, out).await?);
     }
     match created.as_slice() {
         [one] => out.data(&ProfileCard {
@@ -38,7 +48,7 @@ pub async fn run(args: CreateArgs, g: &GlobalArgs, out: &mut Output) -> Result<(
         many => out.data(&ProfileList {
             profiles: many,
             tag_columns: &[],
-            now: jiff::Timestamp::now(),
+            now,
         }),
     }
 }
@@ -58,6 +68,7 @@ fn user_tags(args: &CreateArgs) -> Result<Vec<Tag>> {
         }
         tags.push(d.clone());
     }
+    let tags = crate::domain::tag::check_given(&tags, &Tags::default())?;
     if let Some(t) = tags.iter().find(|t| t.key.as_str() == SOURCE_TAG) {
         return Err(InputError::new("tag", t.key.as_str(), "aipctl sets `aipctl:source` itself").into());
     }
@@ -94,6 +105,7 @@ async fn create_in(
     region: &Region,
     args: &CreateArgs,
     user_tags: &[Tag],
+    now: jiff::Timestamp,
     out: &mut Output,
 ) -> Result<Profile> {
     if let ModelRef::FoundationModelArn(a) | ModelRef::SystemProfileArn(a) = &args.model
@@ -118,7 +130,7 @@ async fn create_in(
         return same_or_conflict(existing, &source, &tags, description, out);
     }
 
-    let profile = create_profile(&b, name, description, &source, &tags).await?;
+    let profile = create_profile(now, &b, name, description, &source, &tags).await?;
     out.note(&format!("created `{name}` in {region}: {}", profile.arn));
     Ok(profile)
 }

@@ -65,9 +65,13 @@ pub async fn run(args: DashboardArgs, g: &GlobalArgs, out: &mut Output) -> Resul
     }
 
     let (aws, regions) = connect(g).await?;
-    let profiles: Vec<Profile> = match offline {
-        Some(p) => p,
-        None => super::select(&aws, &regions, &filter).await?,
+    let profiles: Vec<Profile> = if let Some(p) = offline {
+        p
+    } else {
+        // A dashboard of some regions would look whole: all or nothing.
+        let selection = super::select(&aws, &regions, &filter, g, out).await?;
+        selection.failures.finish()?;
+        selection.profiles
     };
     let dims = dimension_forms(&aws, &profiles).await?;
     let boards = dashboard::for_profiles(&name, &profiles, &options(dims));

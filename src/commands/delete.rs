@@ -9,7 +9,7 @@
 
 use futures::{StreamExt, stream};
 
-use super::{confirm, connect, resolve_many};
+use super::{connect, resolve_many};
 use crate::aws::Aws;
 use crate::aws::bedrock::Deleted;
 use crate::cli::{DeleteArgs, GlobalArgs};
@@ -22,18 +22,18 @@ use crate::output::{Output, new_table};
 pub async fn run(args: DeleteArgs, g: &GlobalArgs, out: &mut Output) -> Result<()> {
     let (aws, regions) = connect(g).await?;
     let by_filter = args.profiles.is_empty();
-    let targets = if by_filter {
+    let (targets, failures) = if by_filter {
         let filter = ProfileFilter {
             tags: args.tags,
             ..ProfileFilter::default()
         };
-        aws.profiles_with_tags(&regions, |_| true)
-            .await?
-            .into_iter()
-            .filter(|p| filter.matches(p))
-            .collect()
+        let selection = super::select(&aws, &regions, &filter, g, out).await?;
+        (selection.profiles, selection.failures)
     } else {
-        resolve_many(&aws, &regions, &args.profiles).await?
+        (
+            resolve_many(&aws, &regions, &args.profiles).await?,
+            super::RegionFailures::default(),
+        )
     };
 
     let (protected, deletable): (Vec<Profile>, Vec<Profile>) =
@@ -58,7 +58,7 @@ pub async fn run(args: DeleteArgs, g: &GlobalArgs, out: &mut Output) -> Result<(
             })
         } else {
             out.note("nothing to delete");
-            Ok(())
+            failures.finish()
         };
     }
 
@@ -69,7 +69,7 @@ pub async fn run(args: DeleteArgs, g: &GlobalArgs, out: &mut Output) -> Result<(
             "dry run: {} profile(s) would be deleted; nothing was changed",
             deletable.len()
         ));
-        return Ok(());
+        return failures.finish();
     }
 
     show_plan(out, &deletable, &protected);
@@ -83,7 +83,16 @@ pub async fn run(args: DeleteArgs, g: &GlobalArgs, out: &mut Output) -> Result<(
             many.len().to_string(),
         ),
     };
-    confirm(out, g.yes, &question, &expected, "`--dry-run` to see the plan")?;
+    super::confirm_in_account(
+        &aws,
+        &deletable[0].region,
+        out,
+        g.yes,
+        &question,
+        &expected,
+        "`--dry-run` to see the plan",
+    )
+    .await?;
 
     let total = deletable.len();
     outcomes.extend(delete_all(&aws, deletable, out).await);
@@ -105,7 +114,7 @@ pub async fn run(args: DeleteArgs, g: &GlobalArgs, out: &mut Output) -> Result<(
             hint: Some("remove the tag with `aipctl untag PROFILE aipctl:protect` first".into()),
         });
     }
-    Ok(())
+    failures.finish()
 }
 
 pub(super) fn outcome(p: &Profile, result: &'static str, error: Option<String>) -> Outcome {

@@ -2,7 +2,7 @@
 
 use jiff::Timestamp;
 
-use super::connect;
+use super::{connect, list_regions};
 use crate::cli::{GlobalArgs, ListArgs};
 use crate::domain::filter::ProfileFilter;
 use crate::domain::profile::Profile;
@@ -16,24 +16,23 @@ use crate::output::profiles::ProfileList;
 /// so aipctl says "about".
 pub const QUOTA_ESTIMATE: usize = 1000;
 
-pub async fn run(args: ListArgs, g: &GlobalArgs, out: &mut Output) -> Result<()> {
+pub async fn run(args: ListArgs, g: &GlobalArgs, now: Timestamp, out: &mut Output) -> Result<()> {
     let filter = ProfileFilter::from(args.filter);
     let (aws, regions) = connect(g).await?;
-    let all = aws
-        .profiles_with_tags(&regions, |p| filter.matches_name(p))
-        .await?;
+    let selection = list_regions(&aws, &regions, |p| filter.matches_name(p), g, out).await?;
+    let all = selection.profiles;
     let profiles: Vec<Profile> = all.iter().filter(|p| filter.matches(p)).cloned().collect();
     let columns: Vec<String> = args.columns.iter().map(|k| k.as_str().to_owned()).collect();
     out.data(&ProfileList {
         profiles: &profiles,
         tag_columns: &columns,
-        now: Timestamp::now(),
+        now,
     })?;
     report_quota(out, &regions, &all, filter.is_empty());
     if profiles.is_empty() {
         out.note("no application inference profiles matched");
     }
-    Ok(())
+    selection.failures.finish()
 }
 
 /// One line on stderr: each region's profile count against the usual quota,

@@ -32,48 +32,83 @@ use crate::domain::filter::ProfileFilter;
 use crate::domain::profile::{BedrockArn, ModelRef, Profile, ProfileRef, request_token};
 use crate::domain::region::Region;
 use crate::domain::tag::Tags;
-use crate::error::{Error, Result};
+use crate::error::{Error, InputError, Result};
 use crate::output::Output;
+use jiff::Timestamp;
+
+/// The environment variable that fixes aipctl's clock (RFC 3339), for tests
+/// and reproducible reports.
+pub const NOW_VAR: &str = "AIPCTL_NOW";
+
+/// The one place aipctl reads the clock: `AIPCTL_NOW` when set, else the
+/// system's time. Everything else receives the instant as a value.
+pub fn now() -> Result<Timestamp> {
+    match std::env::var(NOW_VAR) {
+        Ok(text) => text.trim().parse::<Timestamp>().map_err(|_| {
+            InputError::new(
+                NOW_VAR,
+                &text,
+                "expected an RFC 3339 instant such as `2026-11-22T13:00:00Z`",
+            )
+            .into()
+        }),
+        Err(_) => Ok(Timestamp::now()),
+    }
+}
 
 pub async fn run(cli: Cli, out: &mut Output) -> Result<()> {
     let g = &cli.global;
+    let now = now()?;
     match cli.command {
-        Command::Create(args) => create::run(args, g, out).await,
-        Command::List(args) => list::run(args, g, out).await,
-        Command::Describe(args) => describe::run(args, g, out).await,
+        Command::Create(args) => create::run(args, g, now, out).await,
+        Command::List(args) => list::run(args, g, now, out).await,
+        Command::Describe(args) => describe::run(args, g, now, out).await,
         Command::Delete(args) => delete::run(args, g, out).await,
         Command::Tag(args) => tag::run(args, g, out).await,
         Command::Untag(args) => untag::run(args, g, out).await,
-        Command::Usage(args) => usage::run(args, g, out).await,
+        Command::Usage(args) => usage::run(args, g, now, out).await,
         Command::Dashboard(args) => dashboard::run(args, g, out).await,
         Command::Plan(args) => plan::run(args, g, out).await,
-        Command::Apply(args) => apply::run(args, g, out).await,
-        Command::Prune(args) => prune::run(args, g, out).await,
+        Command::Apply(args) => apply::run(args, g, now, out).await,
+        Command::Prune(args) => prune::run(args, g, now, out).await,
         Command::Policy(args) => policy::run(args, g, out).await,
-        Command::Cost(args) => cost::run(args, g, out).await,
-        Command::CostTags(args) => cost_tags::run(args, g, out).await,
+        Command::Cost(args) => cost::run(args, g, now, out).await,
+        Command::CostTags(args) => cost_tags::run(args, g, now, out).await,
         Command::Completions(args) => completions::run(&args, out),
     }
 }
 
 /// AWS settings and the chosen regions.
 pub async fn connect(g: &GlobalArgs) -> Result<(Aws, Vec<Region>)> {
-    let aws = load(g).await;
+    let aws = load(g).await?;
     let regions = aws.regions(&g.regions, g.all_regions)?;
     Ok((aws, regions))
 }
 
 /// AWS settings alone, for commands whose regions come from a file.
-pub async fn load(g: &GlobalArgs) -> Aws {
+pub async fn load(g: &GlobalArgs) -> Result<Aws> {
     Aws::load(&Settings {
         profile: g.aws_profile.clone(),
         endpoint_url: g.endpoint_url.clone(),
         max_attempts: g.max_attempts,
         adaptive_retry: g.retry_mode == crate::cli::RetryMode::Adaptive,
-        timeout: Duration::from_secs(g.timeout),
+        timeout: g.timeout.map(Duration::from_secs),
         concurrency: usize::from(g.concurrency),
+        extra_regions: extra_regions()?,
     })
     .await
+}
+
+/// Regions the user allows beyond the built-in list, from
+/// `AIPCTL_EXTRA_REGIONS` (comma-separated).
+fn extra_regions() -> Result<Vec<Region>> {
+    let var = crate::domain::region::EXTRA_REGIONS_VAR;
+    match std::env::var(var) {
+        Ok(text) if !text.trim().is_empty() => {
+            crate::domain::region::parse_list(&text).map_err(|e| InputError::new(var, &text, &e.rule).into())
+        }
+        _ => Ok(Vec::new()),
+    }
 }
 
 impl From<ProfileFilterArgs> for ProfileFilter {
@@ -86,15 +121,106 @@ impl From<ProfileFilterArgs> for ProfileFilter {
     }
 }
 
-/// The profiles of `regions` that `filter` keeps, with tags. Names are
-/// matched before tags are fetched, saving a call per excluded profile.
-pub async fn select(aws: &Aws, regions: &[Region], filter: &ProfileFilter) -> Result<Vec<Profile>> {
-    Ok(aws
-        .profiles_with_tags(regions, |p| filter.matches_name(p))
-        .await?
-        .into_iter()
-        .filter(|p| filter.matches(p))
-        .collect())
+/// Profiles read from several regions, and the regions that failed.
+pub struct Selection {
+    pub profiles: Vec<Profile>,
+    pub failures: RegionFailures,
+}
+
+/// Regions that answered with an error other than "not enabled", kept while
+/// the other regions' results are shown.
+#[derive(Default)]
+pub struct RegionFailures {
+    failed: Vec<(Region, Error)>,
+    asked: usize,
+}
+
+impl RegionFailures {
+    /// `Ok` when every region answered; else the regions that failed (exit
+    /// 1), for after what did work has been shown.
+    pub fn finish(self) -> Result<()> {
+        if self.failed.is_empty() {
+            return Ok(());
+        }
+        Err(Error::Regions {
+            total: self.asked,
+            hint: self.failed.first().and_then(|(_, e)| e.hint()),
+            failed: self
+                .failed
+                .into_iter()
+                .map(|(r, e)| (r.to_string(), e.to_string()))
+                .collect(),
+        })
+    }
+}
+
+/// Whether an error says the region is not enabled for the account (an
+/// opt-in region): AWS does not accept the credentials there.
+fn not_enabled(e: &Error) -> bool {
+    matches!(
+        e.aws_code(),
+        Some("UnrecognizedClientException" | "InvalidClientTokenId")
+    )
+}
+
+/// Every application profile of `regions` that `keep_untagged` accepts, with
+/// tags, region by region. With `--all-regions`, regions not enabled for the
+/// account are skipped with one warning; any other region's failure is kept
+/// in [`Selection::failures`] while the rest is returned. When every region
+/// failed, the first failure is the error.
+pub async fn list_regions(
+    aws: &Aws,
+    regions: &[Region],
+    keep_untagged: impl Fn(&Profile) -> bool,
+    g: &GlobalArgs,
+    out: &mut Output,
+) -> Result<Selection> {
+    let mut profiles = Vec::new();
+    let mut failed = Vec::new();
+    let mut skipped = Vec::new();
+    for (region, listed) in aws.profiles_by_region(regions, keep_untagged).await {
+        match listed {
+            Ok(p) => profiles.extend(p),
+            Err(e) if g.all_regions && not_enabled(&e) => skipped.push(region),
+            Err(e) => failed.push((region, e)),
+        }
+    }
+    if !skipped.is_empty() {
+        let mut names: Vec<&str> = skipped.iter().map(Region::as_str).collect();
+        names.sort_unstable();
+        out.warn(&format!(
+            "skipped {} region{} not enabled for this account: {}",
+            skipped.len(),
+            if skipped.len() == 1 { "" } else { "s" },
+            names.join(", ")
+        ));
+    }
+    if !failed.is_empty() && failed.len() + skipped.len() == regions.len() && regions.len() > skipped.len() {
+        return Err(failed.remove(0).1);
+    }
+    crate::aws::bedrock::sort_profiles(&mut profiles);
+    Ok(Selection {
+        profiles,
+        failures: RegionFailures {
+            failed,
+            asked: regions.len(),
+        },
+    })
+}
+
+/// The profiles of `regions` that `filter` keeps, with tags (see
+/// [`list_regions`]). Names are matched before tags are fetched, saving a
+/// call per excluded profile.
+pub async fn select(
+    aws: &Aws,
+    regions: &[Region],
+    filter: &ProfileFilter,
+    g: &GlobalArgs,
+    out: &mut Output,
+) -> Result<Selection> {
+    let mut selection = list_regions(aws, regions, |p| filter.matches_name(p), g, out).await?;
+    selection.profiles.retain(|p| filter.matches(p));
+    Ok(selection)
 }
 
 /// Finds the one profile a PROFILE argument names, with its tags.
@@ -191,6 +317,29 @@ fn region_list(regions: &[Region]) -> String {
         many if many.len() > 4 => format!("{} regions", many.len()),
         many => many.iter().map(Region::as_str).collect::<Vec<_>>().join(", "),
     }
+}
+
+/// [`confirm`], naming the account the change acts on in the question (one
+/// `GetCallerIdentity`, made only when someone is asked).
+pub async fn confirm_in_account(
+    aws: &Aws,
+    region: &Region,
+    out: &mut Output,
+    yes: bool,
+    question: &str,
+    expected: &str,
+    refusal_hint: &str,
+) -> Result<()> {
+    if yes {
+        return Ok(());
+    }
+    ensure_confirmable(yes, refusal_hint)?;
+    let account = aws.account_id(region).await?;
+    let question = match question.strip_suffix('?') {
+        Some(q) => format!("{q} (account {account})?"),
+        None => format!("{question} (account {account})"),
+    };
+    confirm(out, yes, &question, expected, refusal_hint)
 }
 
 /// Asks the person at the terminal to type `expected` to go ahead. Without a
@@ -325,6 +474,7 @@ async fn cross_region_only(b: &Bedrock, model_id: &str) -> Result<Error> {
 /// a lost response, or a re-run after an interruption, gets the same profile
 /// back rather than a second one.
 pub async fn create_profile(
+    now: Timestamp,
     b: &Bedrock,
     name: &str,
     description: Option<&str>,
@@ -338,14 +488,7 @@ pub async fn create_profile(
     if profile.is_none() {
         // The token was remembered from an earlier profile that has since been
         // deleted; AWS answered with that profile's ARN. Create anew.
-        let token = request_token(
-            region,
-            name,
-            source,
-            description,
-            tags,
-            jiff::Timestamp::now().as_second(),
-        );
+        let token = request_token(region, name, source, description, tags, now.as_second());
         arn = b.create_profile(name, description, source, tags, &token).await?;
         profile = b.get_profile(&arn).await?;
     }

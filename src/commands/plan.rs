@@ -26,7 +26,7 @@ const SPEC_HINT: &str = "the spec format is described in the README, section `Pr
 
 pub async fn run(args: PlanArgs, g: &GlobalArgs, out: &mut Output) -> Result<()> {
     let spec = read_spec(&args.file)?;
-    let aws = load(g).await;
+    let aws = load(g).await?;
     let regions = regions(g, &spec, out);
     let made = make(&aws, &spec, &args.file, &regions).await?;
     if let Some(path) = &args.out {

@@ -61,12 +61,10 @@ async fn invoke(args: InvokePolicyArgs, g: &GlobalArgs, out: &mut Output) -> Res
             tags: args.tags,
             ..ProfileFilter::default()
         };
-        let found: Vec<Profile> = aws
-            .profiles_with_tags(&regions, |_| true)
-            .await?
-            .into_iter()
-            .filter(|p| filter.matches(p))
-            .collect();
+        // A policy for some regions would look whole: all or nothing.
+        let selection = super::select(&aws, &regions, &filter, g, out).await?;
+        selection.failures.finish()?;
+        let found: Vec<Profile> = selection.profiles;
         if found.is_empty() {
             let wanted: Vec<String> = filter
                 .tags

@@ -4,15 +4,19 @@
 
 use super::{connect, resolve};
 use crate::cli::{GlobalArgs, TagArgs};
-use crate::domain::tag::Tags;
+use crate::domain::tag::{Tags, check_given};
 use crate::error::Result;
 use crate::output::Output;
 use crate::output::profiles::TagChanges;
 
 pub async fn run(args: TagArgs, g: &GlobalArgs, out: &mut Output) -> Result<()> {
+    // Repeated keys and misspelt well-known keys are refused before any request;
+    // keys that clash with the profile's own only once its tags are known.
+    check_given(&args.tags, &Tags::default())?;
     let (aws, regions) = connect(g).await?;
     let profile = resolve(&aws, &regions, &args.profile).await?;
-    let after = profile.tags.merged(&args.tags)?;
+    let given = check_given(&args.tags, &profile.tags)?;
+    let after = profile.tags.merged(&given)?;
     let changes = profile.tags.diff(&after);
     if changes.is_empty() {
         out.note(&format!(

@@ -33,6 +33,71 @@ pub const BEDROCK_REGIONS: &[&str] = &[
     "ap-southeast-2",
 ];
 
+/// Every AWS region this release knows, in all partitions
+/// (<https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html>).
+/// A region outside the list is refused before any request, unless it is
+/// named in `AIPCTL_EXTRA_REGIONS` (a region AWS opened after this release).
+pub const KNOWN_REGIONS: &[&str] = &[
+    "af-south-1",
+    "ap-east-1",
+    "ap-east-2",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-6",
+    "ap-southeast-7",
+    "ca-central-1",
+    "ca-west-1",
+    "cn-north-1",
+    "cn-northwest-1",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-north-1",
+    "eu-south-1",
+    "eu-south-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eusc-de-east-1",
+    "il-central-1",
+    "me-central-1",
+    "me-south-1",
+    "mx-central-1",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-gov-east-1",
+    "us-gov-west-1",
+    "us-west-1",
+    "us-west-2",
+];
+
+/// The environment variable naming regions to accept beyond [`KNOWN_REGIONS`].
+pub const EXTRA_REGIONS_VAR: &str = "AIPCTL_EXTRA_REGIONS";
+
+/// Refuses a region AWS does not have (a typo such as `us-east-9`) before
+/// any request; `extra` are regions the user allows beyond the built-in list.
+pub fn check_known(region: &Region, extra: &[Region]) -> Result<(), InputError> {
+    if KNOWN_REGIONS.contains(&region.as_str()) || extra.contains(region) {
+        return Ok(());
+    }
+    Err(InputError::new(
+        "region",
+        region.as_str(),
+        &format!(
+            "is not an AWS region this aipctl knows; if AWS opened it after this release, allow it \
+             with `{EXTRA_REGIONS_VAR}={region}`"
+        ),
+    ))
+}
+
 /// A region code such as `us-east-1`: lowercase words and a trailing number.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String")]
@@ -100,5 +165,15 @@ mod tests {
         assert_eq!(parse_list("us-east-1, eu-west-1").unwrap().len(), 2);
         assert!(parse_list("us-east-1,").is_err());
         assert!(BEDROCK_REGIONS.iter().all(|r| r.parse::<Region>().is_ok()));
+        assert!(BEDROCK_REGIONS.iter().all(|r| KNOWN_REGIONS.contains(r)));
+    }
+
+    #[test]
+    fn unknown_regions_are_refused_unless_allowed() {
+        let typo: Region = "us-east-9".parse().unwrap();
+        let e = check_known(&typo, &[]).unwrap_err();
+        assert!(e.rule.contains("AIPCTL_EXTRA_REGIONS=us-east-9"), "{e}");
+        assert!(check_known(&typo, std::slice::from_ref(&typo)).is_ok());
+        assert!(check_known(&"eu-west-1".parse().unwrap(), &[]).is_ok());
     }
 }

@@ -143,6 +143,53 @@ impl FromStr for Tag {
     }
 }
 
+/// Tag keys reports and policies rely on, whose case people get wrong: AWS
+/// tag keys are case-sensitive, so `department` is a second cost-allocation
+/// tag beside `Department`.
+pub const WELL_KNOWN_KEYS: &[&str] = &[DEPARTMENT, "CostCenter", "Owner"];
+
+/// Checks tags given together (on the command line): one value per key, and
+/// no key that differs only in case from a well-known key or from a key the
+/// resource already has (`existing`). Returns them without repeats.
+pub fn check_given(given: &[Tag], existing: &Tags) -> Result<Vec<Tag>, InputError> {
+    let mut out: Vec<Tag> = Vec::with_capacity(given.len());
+    for tag in given {
+        if let Some(first) = out.iter().find(|t| t.key == tag.key) {
+            if first.value != tag.value {
+                return Err(InputError::new(
+                    "tag",
+                    tag.key.as_str(),
+                    &format!(
+                        "is given twice with different values (`{}` and `{}`); a key has one value",
+                        first.value.as_str(),
+                        tag.value.as_str()
+                    ),
+                ));
+            }
+            continue;
+        }
+        let key = tag.key.as_str();
+        let known = WELL_KNOWN_KEYS
+            .iter()
+            .copied()
+            .chain(existing.iter().map(|(k, _)| k))
+            .chain(out.iter().map(|t| t.key.as_str()))
+            .find(|k| *k != key && k.eq_ignore_ascii_case(key));
+        if let Some(spelling) = known {
+            return Err(InputError::new(
+                "tag key",
+                key,
+                &format!(
+                    "differs from `{spelling}` only in case, and tag keys are case-sensitive (cost reports \
+                     would show two keys); use `{spelling}`"
+                ),
+            ));
+        }
+        out.push(tag.clone());
+    }
+    Ok(out)
+}
+
 /// A filter on tags: `K=V` (the key has that value) or `K` (the key is present).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TagFilter {
@@ -267,6 +314,43 @@ pub struct TagChange {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn given_tags_have_one_value_per_key_and_the_usual_spelling() {
+        let t = |s: &str| s.parse::<Tag>().unwrap();
+        let none = Tags::default();
+        let e = check_given(&[t("Team=a"), t("Team=b")], &none).unwrap_err();
+        assert!(
+            e.rule.contains("twice with different values (`a` and `b`)"),
+            "{e}"
+        );
+        assert_eq!(
+            check_given(&[t("Team=a"), t("Team=a")], &none).unwrap(),
+            [t("Team=a")]
+        );
+        let e = check_given(&[t("department=Search")], &none).unwrap_err();
+        assert!(e.rule.contains("use `Department`"), "{e}");
+        assert!(
+            check_given(&[t("COSTCENTER=1")], &none)
+                .unwrap_err()
+                .rule
+                .contains("`CostCenter`")
+        );
+        let existing: Tags = [("Env".to_owned(), "prod".to_owned())].into_iter().collect();
+        assert!(
+            check_given(&[t("env=dev")], &existing)
+                .unwrap_err()
+                .rule
+                .contains("use `Env`")
+        );
+        assert!(check_given(&[t("Env=dev"), t("Department=Search")], &existing).is_ok());
+        assert!(
+            check_given(&[t("team=a"), t("Team=b")], &none)
+                .unwrap_err()
+                .rule
+                .contains("use `team`")
+        );
+    }
 
     #[test]
     fn tag_parses_key_and_value_and_allows_empty_value() {

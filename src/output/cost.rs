@@ -176,13 +176,15 @@ impl CostReport {
     }
 }
 
-/// A period for a column title: `2026-10` for a month from its first day,
-/// `2026-10-24..31` for a part of one, the date for a day; `*` when estimated.
+/// A period for a column title: `2026-10` for a whole month,
+/// `2026-11-01..05` for a part of one (its real dates), the date for a day;
+/// `*` when estimated.
 fn period_label(p: &Period) -> String {
     let last = p.end_exclusive.yesterday().unwrap_or(p.start);
+    let whole_month = p.start.day() == 1 && last == p.start.last_of_month();
     let text = if last == p.start {
         p.start.to_string()
-    } else if p.start.day() == 1 {
+    } else if whole_month {
         format!("{:04}-{:02}", p.start.year(), p.start.month())
     } else {
         format!("{}..{:02}", p.start, last.day())
@@ -603,7 +605,16 @@ mod tests {
             estimated: est,
         };
         assert_eq!(period_label(&p("2026-10-01", "2026-11-01", false)), "2026-10");
-        assert_eq!(period_label(&p("2026-11-01", "2026-11-23", true)), "2026-11*");
+        assert_eq!(
+            period_label(&p("2026-11-01", "2026-11-23", true)),
+            "2026-11-01..22*",
+            "this month so far says how far"
+        );
+        assert_eq!(
+            period_label(&p("2026-11-01", "2026-11-06", false)),
+            "2026-11-01..05",
+            "a month cut by `--to` is not the whole month"
+        );
         assert_eq!(
             period_label(&p("2026-10-24", "2026-11-01", false)),
             "2026-10-24..31"

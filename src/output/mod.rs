@@ -223,6 +223,7 @@ mod tests {
             code: Some("AccessDeniedException".into()),
             message: "no".into(),
             request_id: Some("req-1".into()),
+            attempts: None,
         }));
         let mut buf = Vec::new();
         render_error(&err, true, false, &mut buf);
