@@ -92,11 +92,12 @@ Semantics
   exclusion; treating ``[]``/``""`` as absent is a *guess*). ARNs that don't
   exist, belong to another account or Region, or aren't indexed yet are left
   out without error ([1]); each resource once, in request order, one page,
-  ``PaginationToken: ""`` (*guesses*). An ARN that isn't ``arn:partition:
-  service:region:account:type/id`` (a 12-digit account, a ``/`` or ``:`` in
-  the resource part; S3 exempt) → InvalidParameterException "<arn> is not a
-  valid AmazonResourceName (ARN)" ([5]; the exact rule is a *guess*); an ARN
-  of another partition → InvalidParameterException ([1]'s error text).
+  ``PaginationToken: ""`` (*guesses*). An ARN that isn't
+  ``arn:partition:service:region:account:resource`` with a 12-digit account
+  (S3 exempt), or a Bedrock/EC2 ARN without ``type/id``, →
+  InvalidParameterException "<arn> is not a valid AmazonResourceName (ARN)"
+  ([5]; where AWS draws the line is a *guess*); an ARN of another partition →
+  InvalidParameterException ([1]'s error text).
 - **IncludeComplianceDetails / ExcludeCompliantResources**: booleans;
   Exclude without Include → InvalidParameterException ([1]). There is no tag
   policy here, so with Include every mapping carries ``ComplianceDetails``
@@ -131,6 +132,9 @@ profiles (``created_at``) are indexed as soon as their age passes the lag.
 
 moto internals used: ``ResourceGroupsTaggingAPIResponse.get_resources``
 (replaced; reads ``self.body``, ``self.current_account``, ``self.region``),
+``ResourceGroupsTaggingAPIResponse.parse_parameters`` (wrapped: skipped for
+GetResources, so malformed bodies get a SerializationException, not moto's
+HTML 500),
 ``moto.core.resource_tagging.iter_taggable_backends`` /
 ``match_resource_type`` and ``TaggedResource`` (``arn``, ``tags``,
 ``resource_type``, ``extra["include_untagged"]``).
@@ -176,6 +180,8 @@ ARN = dict(min=1, max=1011, pattern=r"[\s\S]*")
 TOKEN = dict(min=0, max=2048, pattern=r"[\s\S]*")
 
 _ARN_SHAPE = re.compile(r"arn:([^:]+):([^:]+):([^:]*):([^:]*):(.+)", re.S)
+# Services whose ARNs always read ``type/id`` (EC2 per [5]; Bedrock per its model).
+_TYPED_RESOURCE_SERVICES = {"bedrock", "ec2"}
 
 _LOCK = threading.Lock()
 _settings: dict[str, Any] = {}
@@ -269,17 +275,23 @@ def _profiles(account: str, region: str) -> Iterator[tuple[str, dict[str, str]]]
         deleted_lag = float(_settings["deleted_lag_seconds"])
         missing = set(_settings["missing"])
     now = clock.epoch()
+
+    def indexed_by(prof: Any, instant: float) -> bool:
+        return lag <= 0 or instant >= prof.created_at.timestamp() + lag
+
     for prof, tags in bedrock.application_profiles(account, region):
-        if (tags or prof.tagged) and prof.arn not in missing and now >= prof.created_at.timestamp() + lag:
+        if (tags or prof.tagged) and prof.arn not in missing and indexed_by(prof, now):
             yield prof.arn, tags
     if deleted_lag > 0:
         for prof, tags, deleted_at in bedrock.deleted_profiles(account, region):
-            indexed = prof.created_at.timestamp() + lag <= deleted_at
+            indexed = indexed_by(prof, deleted_at)
             if indexed and prof.arn not in missing and now < deleted_at + deleted_lag:
                 yield prof.arn, tags
 
 
-def _moto_resources(account: str, region: str, type_filters: list[str]) -> Iterator[tuple[str, dict[str, str]]]:
+def _moto_resources(
+    account: str, region: str, type_filters: list[str]
+) -> Iterator[tuple[str, dict[str, str]]]:
     """(ARN, tags) from moto's own taggable backends, as moto's GetResources would list them."""
     from moto.core.resource_tagging import iter_taggable_backends, match_resource_type
 
@@ -347,7 +359,10 @@ class _Request:
         self.tag_filters: list[tuple[str, list[str]]] = []
         if tag_filters is not None:
             if len(tag_filters) > MAX_TAG_FILTERS:
-                v.add("tagFilters", f"[{len(tag_filters)} items]", f"Member must have length less than or equal to {MAX_TAG_FILTERS}")
+                v.add(
+                    "tagFilters", f"[{len(tag_filters)} items]",
+                    f"Member must have length less than or equal to {MAX_TAG_FILTERS}",
+                )
             for i, f in enumerate(tag_filters, start=1):
                 if not isinstance(f, dict):
                     raise TaggingError("SerializationException", "Unexpected value type for TagFilters member.")
@@ -382,7 +397,10 @@ class _Request:
             if not arns:
                 v.add("resourceARNList", "[]", "Member must have length greater than or equal to 1")
             elif len(arns) > MAX_ARNS:
-                v.add("resourceARNList", f"[{len(arns)} items]", f"Member must have length less than or equal to {MAX_ARNS}")
+                v.add(
+                    "resourceARNList", f"[{len(arns)} items]",
+                    f"Member must have length less than or equal to {MAX_ARNS}",
+                )
             for i, arn in enumerate(arns, start=1):
                 v.string(f"resourceARNList.{i}.member", arn, ARN, required=True)
             self.arns = list(arns)
@@ -432,7 +450,9 @@ def _check_arn(arn: str, partition: str) -> None:
     if m is None:
         raise bad
     arn_partition, service, _region, account, resource = m.groups()
-    if service != "s3" and (not re.fullmatch(r"\d{12}", account) or not re.search(r"[/:]", resource)):
+    if service != "s3" and not re.fullmatch(r"\d{12}", account):
+        raise bad
+    if service in _TYPED_RESOURCE_SERVICES and "/" not in resource:
         raise bad
     if arn_partition != partition:
         raise _invalid(
@@ -564,5 +584,16 @@ def install() -> None:
         return
     from moto.resourcegroupstaggingapi.responses import ResourceGroupsTaggingAPIResponse
 
+    original_parse = ResourceGroupsTaggingAPIResponse.parse_parameters
+
+    def parse_parameters(self: Any, request: Any) -> None:
+        # moto parses every body against the model first and answers HTML 500
+        # on bad JSON or wrong types; GetResources parses its own body.
+        if self._get_action() == "GetResources":
+            self.params = {}
+            return
+        original_parse(self, request)
+
+    ResourceGroupsTaggingAPIResponse.parse_parameters = parse_parameters  # type: ignore[method-assign]
     ResourceGroupsTaggingAPIResponse.get_resources = _handler  # type: ignore[method-assign,assignment]
     _INSTALLED = True
