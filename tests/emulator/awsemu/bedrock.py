@@ -74,6 +74,14 @@ In-process helpers for other modules (cost/usage, demo seeder)::
     create_profile(account_id, region, name, source_arn, tags, description=None,
                    created_at=None) -> InferenceProfile          # raises BedrockError
     all_application_profiles(account_id) -> Iterator[InferenceProfile]
+    application_profiles(account_id, region) -> list[(InferenceProfile, tags)]
+    deleted_profiles(account_id, region) -> list[(InferenceProfile, tags, deleted_epoch)]
+
+``InferenceProfile.tagged`` records that a profile has had a tag (set on a
+create or TagResource with tags, never cleared), and a deleted profile that
+had tags is remembered per backend with its last tags and deletion time: the
+Tagging API module (``awsemu/tagging.py``) lists previously tagged profiles
+and can serve a stale index from them.
 
 moto internals patched (see also ``awsemu/__init__.py``):
 
@@ -338,6 +346,7 @@ class InferenceProfile:
     seq: int
     status: str = "ACTIVE"
     source_arn: str | None = None  # what copyFrom named (AWS never returns it)
+    tagged: bool = False  # has had at least one tag (the Tagging API lists such profiles)
     fingerprint: str | None = field(default=None, repr=False)
 
     def to_api(self) -> dict[str, Any]:
@@ -367,6 +376,7 @@ def _seed(backend: Any) -> None:
     backend.emu_profiles = {}  # arn -> InferenceProfile (system + application)
     backend.emu_ids = {}  # profile id -> arn
     backend.emu_tokens = {}  # clientRequestToken -> (fingerprint, arn)
+    backend.emu_deleted = {}  # arn -> (profile, its tags, deletion epoch); tagged profiles only
     backend.emu_seq = 0
     for sp in catalog.system_profiles(backend.region_name):
         backend.emu_seq += 1
@@ -554,6 +564,7 @@ def _create(backend: Any, params: dict[str, Any], created_at: datetime | None = 
     backend.emu_ids[ident] = prof.arn
     if pairs:
         backend.tagger.tag_resource(prof.arn, [{"Key": k, "Value": val} for k, val in pairs])
+        prof.tagged = True
     if token is not None:
         backend.emu_tokens[token] = (fingerprint, prof.arn)
     return prof
@@ -715,6 +726,9 @@ def delete_inference_profile(self: Any) -> tuple[int, Any]:
 
 
 def _drop(backend: Any, prof: InferenceProfile) -> None:
+    if prof.tagged:  # kept for the Tagging API's stale-index knob (awsemu/tagging.py)
+        tags = dict(backend.tagger.get_tag_dict_for_resource(prof.arn))
+        getattr(backend, "emu_deleted", {})[prof.arn] = (prof, tags, clock.epoch())
     del backend.emu_profiles[prof.arn]
     backend.emu_ids.pop(prof.id, None)
     backend.tagger.delete_all_tags_for_resource(prof.arn)
@@ -758,6 +772,9 @@ def tag_resource(self: Any) -> tuple[int, Any]:
             resourceName=arn,
         )
     tagger.tag_resource(arn, [{"Key": k, "Value": val} for k, val in pairs])
+    prof = _be(self).emu_profiles.get(arn)
+    if prof is not None and pairs:
+        prof.tagged = True
     return 200, {}
 
 
@@ -952,3 +969,35 @@ def all_application_profiles(account_id: str) -> Iterator[InferenceProfile]:
                 )
             )
     return iter(found)
+
+
+def _existing_backend(account_id: str, region: str) -> Any | None:
+    """The backend of (account, Region) if moto has created it; never creates one."""
+    install()
+    from moto.bedrock.models import bedrock_backends
+
+    if account_id not in bedrock_backends:
+        return None
+    per_account = bedrock_backends[account_id]
+    if region not in per_account.keys():
+        return None
+    return _ensure(per_account[region])
+
+
+def application_profiles(account_id: str, region: str) -> list[tuple[InferenceProfile, dict[str, str]]]:
+    """The APPLICATION profiles of one (account, Region) with their current tags, oldest first."""
+    with _LOCK:
+        be = _existing_backend(account_id, region)
+        if be is None:
+            return []
+        profs = sorted((p for p in be.emu_profiles.values() if p.type == "APPLICATION"), key=lambda p: p.seq)
+        return [(p, dict(be.tagger.get_tag_dict_for_resource(p.arn))) for p in profs]
+
+
+def deleted_profiles(account_id: str, region: str) -> list[tuple[InferenceProfile, dict[str, str], float]]:
+    """Deleted APPLICATION profiles that had tags: (profile, tags at deletion, deletion epoch)."""
+    with _LOCK:
+        be = _existing_backend(account_id, region)
+        if be is None:
+            return []
+        return [(p, dict(tags), at) for p, tags, at in getattr(be, "emu_deleted", {}).values()]

@@ -10,7 +10,9 @@ Control routes
 
     {"seed": 7,                          # RNG seed for "probability" (default 0)
      "latency_ms": 40 | {"bedrock": 40, "*": 5},   # base delay per service
-     "rules": [{"service": "bedrock",    # moto service name, or "*"
+     "rules": [{"service": "bedrock",    # service as the request log names it
+                                         #   (moto's name; "tagging" for the
+                                         #   Tagging API), or "*"
                 "operation": "CreateInferenceProfile",  # or "*", or a list
                 "delay_ms": 200,         # sleep before answering
                 "error": "ThrottlingException",   # error code to answer with
@@ -86,8 +88,16 @@ _RULE_KEYS = {
     "region": (str, list),
 }
 
-# Signing/ID aliases accepted in rules, mapped to moto's service names.
-_SERVICE_ALIASES = {"monitoring": "cloudwatch", "cost-explorer": "ce", "costexplorer": "ce"}
+# Signing/ID aliases accepted in rules, mapped to the service names rules match
+# on: moto's, except the Resource Groups Tagging API, which is "tagging" as in
+# the request log (moto calls it "resourcegroupstaggingapi").
+_SERVICE_ALIASES = {
+    "monitoring": "cloudwatch",
+    "cost-explorer": "ce",
+    "costexplorer": "ce",
+    "resourcegroupstaggingapi": "tagging",
+}
+_MOTO_SERVICE_NAMES = {"resourcegroupstaggingapi": "tagging"}
 
 _state: dict[str, Any] = {}
 _fault_ids = iter(range(1, 1 << 62))
@@ -271,7 +281,9 @@ def default_status(service: str, code: str) -> int:
     if "internal" in lowered or lowered.endswith("failure") or lowered.endswith("fault"):
         return 500
     if "throttl" in lowered or "toomanyrequests" in lowered:
-        return 429 if service not in ("cloudwatch", "ce") else 400
+        # awsJson/awsQuery services answer throttling with 400 (the Tagging
+        # API's ThrottledException too: a guess, no status is documented).
+        return 429 if service not in ("cloudwatch", "ce", "resourcegroupstaggingapi") else 400
     return 400
 
 
@@ -328,7 +340,7 @@ def install() -> None:
         if idle:
             return original(self)
         operation = self._get_action() or ""
-        delay, rule = decide(service, operation, getattr(self, "region", None))
+        delay, rule = decide(_MOTO_SERVICE_NAMES.get(service, service), operation, getattr(self, "region", None))
         if delay:
             time.sleep(delay / 1000.0)
         if rule is None:

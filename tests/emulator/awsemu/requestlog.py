@@ -24,7 +24,9 @@ Entry::
   JSON), else the Smithy RPC v2 CBOR path
   ``/service/GraniteServiceVersion20100801/operation/<Op>`` (CloudWatch from
   the Rust SDK), else ``Action=`` (awsQuery), else None; the service falls
-  back to the SigV4 signing name (``monitoring`` → ``cloudwatch``).
+  back to the SigV4 signing name (``monitoring`` → ``cloudwatch``). moto's
+  ``resourcegroupstaggingapi`` is shown as ``tagging`` (its signing name,
+  and the IAM prefix of ``tag:GetResources``).
 - ``time`` is when the request arrived (RFC 3339, ms, ``Z``); ``duration_ms``
   runs until the response body was produced (injected delays included).
 - ``/moto-api/*`` requests are not AWS requests and are not logged.
@@ -61,9 +63,12 @@ _current = threading.local()
 ENVIRON_KEY = "awsemu.operation"  # (service, operation) set by the call_action hook
 
 _SIGNING_NAMES = {"monitoring": "cloudwatch"}
+# moto's service name -> the name the log shows (the SigV4 signing name).
+MOTO_SERVICE_NAMES = {"resourcegroupstaggingapi": "tagging"}
 _TARGET_PREFIXES = {
     "AWSInsightsIndexService": "ce",
     "GraniteServiceVersion20100801": "cloudwatch",
+    "ResourceGroupsTaggingAPI_20170126": "tagging",
 }
 _CBOR_PATH = re.compile(r"^/service/([^/]+)/operation/([^/?]+)")
 _CREDENTIAL = re.compile(r"Credential=([^/]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
@@ -124,7 +129,7 @@ def _scope(environ: dict[str, Any]) -> tuple[str | None, str | None, str | None]
 def _resolve(environ: dict[str, Any], signing: str | None) -> tuple[str | None, str | None]:
     hooked = getattr(_current, "op", None) or environ.get(ENVIRON_KEY)
     if hooked and hooked[1]:
-        return hooked
+        return MOTO_SERVICE_NAMES.get(hooked[0], hooked[0]), hooked[1]
     service = _SIGNING_NAMES.get(signing or "", signing)
     target = environ.get("HTTP_X_AMZ_TARGET")
     if target and "." in target:

@@ -32,6 +32,7 @@ from urllib.parse import parse_qs
 MODULE_NAMES = [
     "awsemu.clock",
     "awsemu.bedrock",
+    "awsemu.tagging",
     "awsemu.cloudwatch",
     "awsemu.costexplorer",
     "awsemu.usage",
