@@ -263,7 +263,7 @@ def default_status(service: str, code: str) -> int:
     if "internal" in lowered or lowered.endswith("failure") or lowered.endswith("fault"):
         return 500
     if "throttl" in lowered or "toomanyrequests" in lowered:
-        return 429 if service not in ("cloudwatch", "ce") else 400
+        return 429 if service not in ("cloudwatch", "ce", "pricing") else 400
     return 400
 
 

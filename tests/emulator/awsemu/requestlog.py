@@ -63,6 +63,7 @@ _SIGNING_NAMES = {"monitoring": "cloudwatch"}
 _TARGET_PREFIXES = {
     "AWSInsightsIndexService": "ce",
     "GraniteServiceVersion20100801": "cloudwatch",
+    "AWSPriceListService": "pricing",
 }
 _CBOR_PATH = re.compile(r"^/service/([^/]+)/operation/([^/?]+)")
 _CREDENTIAL = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request")

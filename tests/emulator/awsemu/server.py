@@ -35,6 +35,7 @@ MODULE_NAMES = [
     "awsemu.cloudwatch",
     "awsemu.costexplorer",
     "awsemu.usage",
+    "awsemu.pricelist",
     "awsemu.demo",
     "awsemu.fixtures",
     "awsemu.faults",
