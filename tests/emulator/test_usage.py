@@ -167,7 +167,7 @@ def test_line_items_are_priced_tagged_and_billed_under_real_service_names(emu):
     assert {v["Value"] for v in usage_types["DimensionValues"]} == {
         "USE1-MP:USE1_InputTokenCount-Units", "USE1-MP:USE1_OutputTokenCount-Units",
         "USE1-MP:USE1_CacheReadInputTokenCount-Units", "USE1-MP:USE1_CacheWriteInputTokenCount-Units",
-        "USE1-NovaPro-input-tokens", "USE1-NovaPro-output-tokens", "USE1-NovaPro-cache-read-input-tokens",
+        "USE1-NovaPro-input-tokens", "USE1-NovaPro-output-tokens", "USE1-NovaPro-cache-read-input-token-count",
     }
 
 

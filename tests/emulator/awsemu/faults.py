@@ -283,7 +283,7 @@ def default_status(service: str, code: str) -> int:
     if "throttl" in lowered or "toomanyrequests" in lowered:
         # awsJson/awsQuery services answer throttling with 400 (the Tagging
         # API's ThrottledException too: a guess, no status is documented).
-        return 429 if service not in ("cloudwatch", "ce", "resourcegroupstaggingapi") else 400
+        return 429 if service not in ("cloudwatch", "ce", "resourcegroupstaggingapi", "pricing") else 400
     return 400
 
 

@@ -69,6 +69,7 @@ _TARGET_PREFIXES = {
     "AWSInsightsIndexService": "ce",
     "GraniteServiceVersion20100801": "cloudwatch",
     "ResourceGroupsTaggingAPI_20170126": "tagging",
+    "AWSPriceListService": "pricing",
 }
 _CBOR_PATH = re.compile(r"^/service/([^/]+)/operation/([^/?]+)")
 _CREDENTIAL = re.compile(r"Credential=([^/]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")

@@ -36,6 +36,7 @@ MODULE_NAMES = [
     "awsemu.cloudwatch",
     "awsemu.costexplorer",
     "awsemu.usage",
+    "awsemu.pricelist",
     "awsemu.demo",
     "awsemu.fixtures",
     "awsemu.faults",

@@ -31,7 +31,7 @@ units of 1,000 tokens (unit ``Units``); cost = tokens x price / 1000 rounded to 
 places. Usage types: Marketplace-billed models ``USE1-MP:USE1_InputTokenCount-Units``
 (``OutputTokenCount``, ``CacheReadInputTokenCount``, ``CacheWriteInputTokenCount``);
 first-party models ``USE1-NovaPro-input-tokens`` (``output-tokens``,
-``cache-read-input-tokens``, ``cache-write-input-tokens``). Operation
+``cache-read-input-token-count``, ``cache-write-input-token-count``). Operation
 ``InvokeModelInference``; RESOURCE_ID is the AIP's ARN for AIP usage. Records for
 system profiles and plain models carry no tags (untagged spend, as in AWS).
 
@@ -58,13 +58,16 @@ NAMESPACE = "AWS/Bedrock"
 TOKEN_KINDS = {
     "input": ("input_tokens", "InputTokenCount", "InputTokenCount", "input-tokens", "Input tokens"),
     "output": ("output_tokens", "OutputTokenCount", "OutputTokenCount", "output-tokens", "Output tokens"),
+    # AWS spells the first-party cache kinds "USE1-NovaPro-cache-read-input-token-count"
+    # with inferenceType "Prompt cache read input tokens", as AmazonBedrock Price List rows
+    # quoted in public projects show (e.g. grafana/cloudcost-exporter's bedrock tests).
     "cache_read": (
         "cache_read_tokens", "CacheReadInputTokenCount", "CacheReadInputTokenCount",
-        "cache-read-input-tokens", "Cache read input tokens",
+        "cache-read-input-token-count", "Prompt cache read input tokens",
     ),
     "cache_write": (
         "cache_write_tokens", "CacheWriteInputTokenCount", "CacheWriteInputTokenCount",
-        "cache-write-input-tokens", "Cache write input tokens",
+        "cache-write-input-token-count", "Prompt cache write input tokens",
     ),
 }
 COUNT_METRICS = (
@@ -175,13 +178,26 @@ def _samples(record: dict[str, Any], name: str) -> list[float]:
     return [float(v) for v in value]
 
 
-def _usage_type(res: Resolved, region: str, kind: str) -> str:
+def usage_type(billing: dict[str, Any], region: str, kind: str) -> str:
+    """The usage type of a ``kind`` line item for a model billed as ``billing`` in ``region``.
+
+    ``billing`` is ``catalog.model_billing(model_id)``. The price list
+    (``awsemu/pricelist.py``) uses this too, so its products and the line items agree.
+    """
     code = region_code(region)
     _, _, mp_metric, suffix, _ = TOKEN_KINDS[kind]
-    if res.billing["service_name"] != "Amazon Bedrock":
+    if billing["service_name"] != "Amazon Bedrock":
         return f"{code}-MP:{code}_{mp_metric}-Units"
-    token = "".join(ch for ch in res.billing["model_name"].title() if ch.isalnum())
-    return f"{code}-{token}-{suffix}"
+    return f"{code}-{model_slug(billing['model_name'])}-{suffix}"
+
+
+def model_slug(model_name: str) -> str:
+    """``Nova Pro`` -> ``NovaPro``: the model part of a first-party usage type."""
+    return "".join(ch for ch in model_name.title() if ch.isalnum())
+
+
+def _usage_type(res: Resolved, region: str, kind: str) -> str:
+    return usage_type(res.billing, region, kind)
 
 
 def seed(account_id: str, records: list[dict[str, Any]]) -> dict[str, Any]:
