@@ -34,6 +34,8 @@ MODULE_NAMES = [
     "awsemu.bedrock",
     "awsemu.cloudwatch",
     "awsemu.costexplorer",
+    "awsemu.budgets",
+    "awsemu.anomaly",
     "awsemu.usage",
     "awsemu.demo",
     "awsemu.fixtures",
