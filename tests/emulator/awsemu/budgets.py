@@ -824,9 +824,9 @@ def _budget_json(account_id: str, budget: _Budget, show_expression: bool) -> dic
     return out
 
 
-def _notification_json(account_id: str, budget: _Budget, n: _Notification) -> dict[str, Any]:
-    spec = budget.spec
-    _, actual, forecast = calculated_spend(account_id, spec)
+def _notification_json(
+    spec: dict[str, Any], n: _Notification, actual: Decimal, forecast: Decimal | None
+) -> dict[str, Any]:
     limit = _current_limit(spec, _period_bounds(spec["TimeUnit"], clock.today())[0])
     out: dict[str, Any] = {
         "NotificationType": n.spec["NotificationType"],
@@ -1025,7 +1025,8 @@ def describe_notifications_for_budget(caller: str, req: dict[str, Any]) -> dict[
         if budget is None:
             raise BudgetsError("NotFoundException", f"Unable to get notifications: {name} - the budget doesn't exist.")
         page, token = _page(req, list(budget.notifications), LIST_PAGE_DEFAULT, 100)
-        out: dict[str, Any] = {"Notifications": [_notification_json(account_id, budget, n) for n in page]}
+        _, actual, forecast = calculated_spend(account_id, budget.spec)
+        out: dict[str, Any] = {"Notifications": [_notification_json(budget.spec, n, actual, forecast) for n in page]}
     if token:
         out["NextToken"] = token
     return out
