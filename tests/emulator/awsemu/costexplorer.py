@@ -345,6 +345,30 @@ def line_item_count(account_id: str) -> int:
         return len(_account(account_id).items)
 
 
+def matching_cost(
+    account_id: str,
+    first: date,
+    last: date,
+    match: Callable[[LineItem, Callable[[LineItem, str], str | None]], bool] | None = None,
+    metric: str = "UnblendedCost",
+) -> tuple[Decimal, int]:
+    """(sum of ``metric``, number of items) over the account's line items dated first..last
+    inclusive for which ``match(item, tag)`` holds, where ``tag(item, key)`` is the value of cost
+    allocation tag ``key`` as Cost Explorer sees it (None while the key is inactive or absent).
+
+    For other modules that compute from billing (Budgets' CalculatedSpend)."""
+    mi = _METRIC_INDEX[metric]
+    with LOCK:
+        acct = _account(account_id)
+        ctx = _Ctx(acct, "external")
+        total, count = Decimal(0), 0
+        for item in acct.between(first, last):
+            if match is None or match(item, ctx.tag):
+                total += item.amounts[mi]
+                count += 1
+        return total, count
+
+
 def parse_line_item(raw: dict[str, Any], account_id: str) -> LineItem:
     """A line item from its control-plane JSON form (see ``POST /_emu/cost-line-items``)."""
     if not isinstance(raw, dict):
@@ -1284,6 +1308,16 @@ def install() -> None:
         get_dimension_values,
         get_tags,
     ):
+        setattr(CostExplorerResponse, impl.__name__, _handler(impl))
+
+
+def add_operations(*impls: Callable[[str, dict[str, Any]], dict[str, Any]]) -> None:
+    """Serve more Cost Explorer operations (e.g. awsemu.anomaly's) the way the ones above are:
+    ``impl(account_id, request) -> response``, named after the operation in snake case, raising
+    ``CEError`` for awsJson errors."""
+    from moto.ce.responses import CostExplorerResponse
+
+    for impl in impls:
         setattr(CostExplorerResponse, impl.__name__, _handler(impl))
 
 

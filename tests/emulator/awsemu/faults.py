@@ -18,6 +18,7 @@ Control routes
                 "error": "ThrottlingException",   # error code to answer with
                 "status": 429,           # default: the code's status in the
                                          #   botocore model, else 400/500/503
+                                         #   (always 400 for budgets)
                 "message": "Rate exceeded",
                 "count": 2,              # fire at most N times
                 "skip": 1,               # let the first N matches through
@@ -271,10 +272,17 @@ def _model_status(service: str, code: str) -> int | None:
     return _status_cache[key]
 
 
+# Services whose API reference gives HTTP 400 for every modeled error, server-side ones included
+# (Budgets: InternalErrorException and ThrottlingException are 400 too).
+_ALL_ERRORS_400 = {"budgets"}
+
+
 def default_status(service: str, code: str) -> int:
     status = _model_status(service, code)
     if status:
         return int(status)
+    if service in _ALL_ERRORS_400:
+        return 400
     lowered = code.lower()
     if "unavailable" in lowered:
         return 503

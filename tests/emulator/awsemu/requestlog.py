@@ -21,7 +21,7 @@ Entry::
 - ``service``/``operation``: what moto's ``call_action`` resolved (this module
   wraps it and records ``service_name`` and ``_get_action()`` for the current
   request thread), else ``X-Amz-Target`` (awsJson: Cost Explorer, CloudWatch
-  JSON), else the Smithy RPC v2 CBOR path
+  JSON, Budgets), else the Smithy RPC v2 CBOR path
   ``/service/GraniteServiceVersion20100801/operation/<Op>`` (CloudWatch from
   the Rust SDK), else ``Action=`` (awsQuery), else None; the service falls
   back to the SigV4 signing name (``monitoring`` → ``cloudwatch``). moto's
@@ -66,6 +66,7 @@ _SIGNING_NAMES = {"monitoring": "cloudwatch"}
 # moto's service name -> the name the log shows (the SigV4 signing name).
 MOTO_SERVICE_NAMES = {"resourcegroupstaggingapi": "tagging"}
 _TARGET_PREFIXES = {
+    "AWSBudgetServiceGateway": "budgets",
     "AWSInsightsIndexService": "ce",
     "GraniteServiceVersion20100801": "cloudwatch",
     "ResourceGroupsTaggingAPI_20170126": "tagging",

@@ -35,6 +35,8 @@ MODULE_NAMES = [
     "awsemu.tagging",
     "awsemu.cloudwatch",
     "awsemu.costexplorer",
+    "awsemu.budgets",
+    "awsemu.anomaly",
     "awsemu.usage",
     "awsemu.pricelist",
     "awsemu.demo",
