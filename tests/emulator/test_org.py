@@ -313,3 +313,30 @@ def test_role_routes(org):
     with pytest.raises(urllib.error.HTTPError) as info:
         org.control("POST", "/_emu/organizations", SPEC)
     assert info.value.code == 409
+
+
+# --------------------------------------------------------------------------- request log
+
+
+def test_request_log_names_the_account_of_each_call(org):
+    org.control("DELETE", "/_emu/requests")
+    client(org, "organizations").list_accounts()
+    creds = assume(org, PROD)
+    client(org, "bedrock", creds).list_inference_profiles(typeEquals="APPLICATION")
+    client(org, "cloudwatch", creds, region="us-west-2").list_metrics(Namespace="AWS/Bedrock")
+    with pytest.raises(ClientError):
+        assume(org, INVITED)
+    client(org, "ce").get_cost_and_usage(
+        TimePeriod={"Start": (today() - timedelta(days=1)).isoformat(), "End": today().isoformat()},
+        Granularity="DAILY", Metrics=["UnblendedCost"])
+    entries = org.requests()
+    assert [(e["service"], e["operation"], e["account"], e["status"]) for e in entries] == [
+        ("organizations", "ListAccounts", MGMT, 200),
+        ("sts", "AssumeRole", MGMT, 200),
+        ("bedrock", "ListInferenceProfiles", PROD, 200),
+        ("cloudwatch", "ListMetrics", PROD, 200),
+        ("sts", "AssumeRole", MGMT, 403),
+        ("ce", "GetCostAndUsage", MGMT, 200),
+    ]
+    assert [e["operation"] for e in org.control("GET", f"/_emu/requests?account={PROD}")["requests"]] == [
+        "ListInferenceProfiles", "ListMetrics"]
