@@ -340,3 +340,170 @@ def test_request_log_names_the_account_of_each_call(org):
     ]
     assert [e["operation"] for e in org.control("GET", f"/_emu/requests?account={PROD}")["requests"]] == [
         "ListInferenceProfiles", "ListMetrics"]
+
+
+# --------------------------------------------------------------------------- per-account state and the payer's bill
+
+SONNET_US = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
+NOVA_PRO = "amazon.nova-pro-v1:0"
+
+
+def price(emu, model_id: str, region: str, account: str) -> dict:
+    return emu.control("GET", f"/_emu/prices?model_id={model_id}&region={region}&account_id={account}")
+
+
+def cost_of(emu, account: str, region: str, model_id: str, tokens: dict) -> Decimal:
+    """Priced independently of the emulator's billing: tokens x price / 1000 per line item, 10 places."""
+    from decimal import ROUND_HALF_UP
+
+    p = price(emu, model_id, region, account)
+    total = Decimal(0)
+    for kind, n in tokens.items():
+        if n:
+            total += (Decimal(n) * Decimal(p[kind]) / 1000).quantize(Decimal("0.0000000001"), rounding=ROUND_HALF_UP)
+    return total
+
+
+@pytest.fixture
+def billed(org):
+    """Profiles and two days of usage in the management account, two members and the suspended one."""
+    t = today()
+    days = [(t - timedelta(days=2)).isoformat(), (t - timedelta(days=1)).isoformat()]
+    plan = {  # account -> (profile name, department, region, source, tokens per day)
+        MGMT: ("platform-gateway", "Platform", "us-east-1", SONNET_US, 1000),
+        PROD: ("search-answers", "Search", "us-east-1", SONNET_US, 3000),
+        DATA: ("research-notebooks", "DataScience", "us-west-2", "amazon.nova-pro-v1:0", 5000),
+        GONE: ("sandbox-old", "Sandbox", "us-east-1", SONNET_US, 700),
+    }
+    expected: dict[str, Decimal] = {}
+    profiles: dict[str, dict] = {}
+    for account, (name, dept, region, source, n) in plan.items():
+        (prof,) = org.control("POST", "/_emu/profiles", {"account_id": account, "profiles": [
+            {"region": region, "name": name, "source": source, "tags": {"Department": dept}}]})["profiles"]
+        profiles[account] = prof
+        tokens = {"input": n, "output": n // 10, "cache_read": 0, "cache_write": 0}
+        records = [{"region": region, "model_id": prof["id"], "date": d, "invocations": 10,
+                    "input_tokens": tokens["input"], "output_tokens": tokens["output"]} for d in days]
+        org.control("POST", "/_emu/usage", {"account_id": account, "records": records})
+        expected[account] = cost_of(org, account, region, prof["id"], tokens) * len(days)
+    org.control("POST", "/_emu/cost-allocation-tags", {"tags": [
+        {"key": "Department", "status": "Active", "activated_at": (t - timedelta(days=30)).isoformat()}]})
+    return org, expected, profiles
+
+
+def period(days: int = 3) -> dict:
+    return {"Start": (today() - timedelta(days=days)).isoformat(), "End": today().isoformat()}
+
+
+def by_linked_account(r: dict) -> dict[str, Decimal]:
+    out: dict[str, Decimal] = {}
+    for res in r["ResultsByTime"]:
+        for g in res["Groups"]:
+            out[g["Keys"][0]] = out.get(g["Keys"][0], Decimal(0)) + Decimal(g["Metrics"]["UnblendedCost"]["Amount"])
+    return out
+
+
+def test_members_keep_their_own_profiles_and_metrics(billed):
+    emu, _, profiles = billed
+    creds = assume(emu, PROD)
+    names = {p["inferenceProfileName"] for p in client(emu, "bedrock", creds).list_inference_profiles(
+        typeEquals="APPLICATION")["inferenceProfileSummaries"]}
+    assert names == {"search-answers"}
+    mine = {p["inferenceProfileName"] for p in client(emu, "bedrock").list_inference_profiles(
+        typeEquals="APPLICATION")["inferenceProfileSummaries"]}
+    assert mine == {"platform-gateway"}
+    arn = profiles[PROD]["arn"]
+    assert arn.split(":")[4] == PROD
+    code, _, status, _ = error_of(lambda: client(emu, "bedrock").get_inference_profile(inferenceProfileIdentifier=arn))
+    assert (code, status) == ("ResourceNotFoundException", 404)
+
+    def invocations(cw) -> float:
+        r = cw.get_metric_data(MetricDataQueries=[{"Id": "m", "MetricStat": {"Metric": {
+            "Namespace": "AWS/Bedrock", "MetricName": "Invocations",
+            "Dimensions": [{"Name": "ModelId", "Value": profiles[PROD]["id"]}]}, "Period": 86400, "Stat": "Sum"}}],
+            StartTime=datetime.now(timezone.utc) - timedelta(days=4), EndTime=datetime.now(timezone.utc))
+        return sum(r["MetricDataResults"][0]["Values"])
+
+    assert invocations(client(emu, "cloudwatch", creds)) == 20
+    assert invocations(client(emu, "cloudwatch")) == 0
+
+
+def test_payer_sees_every_account_by_linked_account(billed):
+    emu, expected, _ = billed
+    ce = client(emu, "ce")
+    r = ce.get_cost_and_usage(TimePeriod=period(), Granularity="MONTHLY", Metrics=["UnblendedCost"],
+                              GroupBy=[{"Type": "DIMENSION", "Key": "LINKED_ACCOUNT"}])
+    assert by_linked_account(r) == expected
+    names = {a["Value"]: a["Attributes"]["description"] for a in r["DimensionValueAttributes"]}
+    assert names == {MGMT: "acme-management", PROD: "search-prod", DATA: "data-science", GONE: "legacy-sandbox"}
+    # Filter on LINKED_ACCOUNT.
+    r = ce.get_cost_and_usage(TimePeriod=period(), Granularity="MONTHLY", Metrics=["UnblendedCost"],
+                              Filter={"Dimensions": {"Key": "LINKED_ACCOUNT", "Values": [PROD, DATA]}})
+    assert sum(Decimal(x["Total"]["UnblendedCost"]["Amount"]) for x in r["ResultsByTime"]) == \
+        expected[PROD] + expected[DATA]
+    values = ce.get_dimension_values(TimePeriod=period(), Dimension="LINKED_ACCOUNT")["DimensionValues"]
+    assert sorted((v["Value"], v["Attributes"]) for v in values) == sorted(
+        (a, {"description": n}) for a, n in names.items())
+    payer = ce.get_dimension_values(TimePeriod=period(), Dimension="PAYER_ACCOUNT")["DimensionValues"]
+    assert [v["Value"] for v in payer] == [MGMT]
+
+
+def test_tag_groups_work_across_accounts(billed):
+    emu, expected, _ = billed
+    r = client(emu, "ce").get_cost_and_usage(
+        TimePeriod=period(), Granularity="MONTHLY", Metrics=["UnblendedCost"],
+        GroupBy=[{"Type": "TAG", "Key": "Department"}, {"Type": "DIMENSION", "Key": "LINKED_ACCOUNT"}])
+    got = {tuple(g["Keys"]): Decimal(g["Metrics"]["UnblendedCost"]["Amount"])
+           for res in r["ResultsByTime"] for g in res["Groups"]}
+    assert got == {("Department$Platform", MGMT): expected[MGMT], ("Department$Search", PROD): expected[PROD],
+                   ("Department$DataScience", DATA): expected[DATA], ("Department$Sandbox", GONE): expected[GONE]}
+    keys = [t["TagKey"] for t in client(emu, "ce").list_cost_allocation_tags()["CostAllocationTags"]]
+    assert keys == ["Department"]
+
+
+def test_member_sees_only_its_own_spend(billed):
+    emu, expected, _ = billed
+    ce = client(emu, "ce", assume(emu, PROD))
+    r = ce.get_cost_and_usage(TimePeriod=period(), Granularity="MONTHLY", Metrics=["UnblendedCost"],
+                              GroupBy=[{"Type": "DIMENSION", "Key": "LINKED_ACCOUNT"}])
+    assert by_linked_account(r) == {PROD: expected[PROD]}
+    r = ce.get_cost_and_usage(TimePeriod=period(), Granularity="MONTHLY", Metrics=["UnblendedCost"],
+                              Filter={"Dimensions": {"Key": "LINKED_ACCOUNT", "Values": [DATA]}})
+    assert all(x["Total"]["UnblendedCost"]["Amount"] == "0" for x in r["ResultsByTime"])
+    # The payer's tag activation governs the member's view too.
+    r = ce.get_cost_and_usage(TimePeriod=period(), Granularity="MONTHLY", Metrics=["UnblendedCost"],
+                              GroupBy=[{"Type": "TAG", "Key": "Department"}])
+    assert {g["Keys"][0] for res in r["ResultsByTime"] for g in res["Groups"]} == {"Department$Search"}
+    for call, verb in ((ce.list_cost_allocation_tags, "list Cost Allocation Tags"),
+                       (lambda: ce.update_cost_allocation_tags_status(
+                           CostAllocationTagsStatus=[{"TagKey": "Department", "Status": "Inactive"}]),
+                        "update Cost Allocation Tag")):
+        code, msg, status, _ = error_of(call)
+        assert (code, status) == ("AccessDeniedException", 400)
+        assert msg == f"Failed to {verb}: Linked account doesn't have access to cost allocation tags."
+
+
+def test_an_account_outside_the_organization_is_its_own_payer(billed):
+    emu, _, _ = billed
+    outsider = "555555555555"
+    (prof,) = emu.control("POST", "/_emu/profiles", {"account_id": outsider, "profiles": [
+        {"region": "us-east-1", "name": "solo", "source": SONNET_US}]})["profiles"]
+    emu.control("POST", "/_emu/usage", {"account_id": outsider, "records": [
+        {"region": "us-east-1", "model_id": prof["id"], "date": (today() - timedelta(days=1)).isoformat(),
+         "invocations": 1, "input_tokens": 100, "output_tokens": 10}]})
+    emu.control("POST", "/_emu/iam/roles", {"account_id": outsider, "role_name": "Reader", "trusted_accounts": [MGMT]})
+    ce = client(emu, "ce", assume(emu, outsider, role="Reader"))
+    r = ce.get_cost_and_usage(TimePeriod=period(), Granularity="MONTHLY", Metrics=["UnblendedCost"],
+                              GroupBy=[{"Type": "DIMENSION", "Key": "LINKED_ACCOUNT"}])
+    assert set(by_linked_account(r)) == {outsider}
+    assert ce.list_cost_allocation_tags()["CostAllocationTags"] == []  # its own (empty) tag manager
+    payer = client(emu, "ce").get_cost_and_usage(
+        TimePeriod=period(), Granularity="MONTHLY", Metrics=["UnblendedCost"],
+        GroupBy=[{"Type": "DIMENSION", "Key": "LINKED_ACCOUNT"}])
+    assert outsider not in by_linked_account(payer)
+
+
+def test_usage_route_checks_the_account_id(org):
+    with pytest.raises(urllib.error.HTTPError) as info:
+        org.control("POST", "/_emu/usage", {"account_id": "12345", "records": []})
+    assert info.value.code == 400
