@@ -7,10 +7,22 @@ from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
+import boto3
 import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
 
 REGIONS = ("us-east-1", "us-west-2", "eu-west-1")
 DEPARTMENTS = {"Search", "Support", "Marketing", "Finance", "Legal", "Platform", "DataScience"}
+MGMT = "123456789012"
+ORG = {  # the demo organization: id -> (name, OU path, status)
+    MGMT: ("acme-management", "", "ACTIVE"),
+    "234567890123": ("search-prod", "Workloads/Production", "ACTIVE"),
+    "345678901234": ("data-science", "Workloads/Research", "ACTIVE"),
+    "567890123456": ("shared-services", "Workloads", "ACTIVE"),
+    "456789012345": ("legacy-sandbox", "Suspended", "SUSPENDED"),
+}
+ROLE = "OrganizationAccountAccessRole"
 
 
 def today() -> date:
@@ -141,6 +153,153 @@ def test_demo_is_deterministic_and_seeds_once_per_reset(emu):
     second = emu.control("POST", "/_emu/seed", {"scenario": "demo"})
     assert first["usage"] == second["usage"]
     assert first["usage"]["line_items"] > 5000
+    usage_of = lambda s: {a["id"]: a["usage"] for a in s["organization"]["accounts"]}  # noqa: E731
+    assert usage_of(first) == usage_of(second)
+
+
+# --------------------------------------------------------------------------- the demo organization
+
+
+def member_client(emu, service: str, creds: dict | None, region: str = "us-east-1"):
+    if creds is None:
+        return emu.client(service, region)
+    return boto3.client(service, region_name=region, endpoint_url=emu.url,
+                        aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                        aws_session_token=creds["SessionToken"], config=Config(retries={"max_attempts": 1}))
+
+
+def assume(emu, account: str) -> dict:
+    return emu.client("sts").assume_role(RoleArn=f"arn:aws:iam::{account}:role/{ROLE}",
+                                         RoleSessionName="demo")["Credentials"]
+
+
+def test_demo_organization_structure_and_roles(demo):
+    emu, summary = demo
+    orgs = emu.client("organizations")
+    o = orgs.describe_organization()["Organization"]
+    assert (o["Id"], o["MasterAccountId"]) == ("o-aipctldemo", MGMT)
+    accounts = [a for p in orgs.get_paginator("list_accounts").paginate() for a in p["Accounts"]]
+    assert {a["Id"]: (a["Name"], a["Status"]) for a in accounts} == {i: (n, st) for i, (n, _, st) in ORG.items()}
+    assert all(a["State"] == a["Status"] for a in accounts)
+    # Walk the OUs from the root: every account is where ORG says.
+    (root,) = orgs.list_roots()["Roots"]
+    placed = {}
+
+    def walk(parent: str, path: str) -> None:
+        for a in orgs.list_accounts_for_parent(ParentId=parent)["Accounts"]:
+            placed[a["Id"]] = path
+        for ou in orgs.list_organizational_units_for_parent(ParentId=parent)["OrganizationalUnits"]:
+            walk(ou["Id"], f"{path}/{ou['Name']}" if path else ou["Name"])
+
+    walk(root["Id"], "")
+    assert placed == {i: ou for i, (_, ou, _) in ORG.items()}
+    for account, (_, _, status) in ORG.items():
+        roles = [r["name"] for r in emu.control("GET", f"/_emu/iam/roles?account_id={account}")["roles"]]
+        assert roles == ([] if account == MGMT else [ROLE])
+    described = {a["id"]: a for a in summary["organization"]["accounts"]}
+    assert set(described) == set(ORG)
+    assert described[MGMT]["profiles"] == 31
+
+
+def test_demo_members_hold_their_own_profiles_and_traffic(demo):
+    emu, summary = demo
+    described = {a["id"]: a for a in summary["organization"]["accounts"]}
+    for account, (name, _, status) in ORG.items():
+        if account == MGMT:
+            continue
+        if status != "ACTIVE":
+            with pytest.raises(ClientError) as info:
+                assume(emu, account)
+            assert info.value.response["Error"]["Code"] == "AccessDenied"
+            continue
+        creds = assume(emu, account)
+        names = set()
+        for region in REGIONS:
+            page = member_client(emu, "bedrock", creds, region).list_inference_profiles(
+                typeEquals="APPLICATION", maxResults=100)
+            names |= {p["inferenceProfileName"] for p in page["inferenceProfileSummaries"]}
+        assert names == set(described[account]["profile_ids"])
+        assert len(names) == described[account]["profiles"]
+    # The same name in two accounts: two profiles.
+    prod = assume(emu, "234567890123")
+    their_id = described["234567890123"]["profile_ids"]["search-answers-sonnet"]
+    theirs = member_client(emu, "bedrock", prod).get_inference_profile(inferenceProfileIdentifier=their_id)
+    assert theirs["inferenceProfileArn"].split(":")[4] == "234567890123"
+    assert summary["profile_ids"]["search-answers-sonnet"] != their_id
+    t = today()
+    pid = described["234567890123"]["profile_ids"]["search-prod-rerank-haiku"]
+    r = member_client(emu, "cloudwatch", prod).get_metric_data(
+        MetricDataQueries=[{"Id": "m", "MetricStat": {"Metric": {
+            "Namespace": "AWS/Bedrock", "MetricName": "Invocations",
+            "Dimensions": [{"Name": "ModelId", "Value": pid}]}, "Period": 86400, "Stat": "Sum"}}],
+        StartTime=midnight(t - timedelta(days=30)), EndTime=midnight(t))
+    assert len(r["MetricDataResults"][0]["Values"]) == 30
+    assert invocations(emu, "us-east-1", pid, t - timedelta(days=30), t) == []  # not in the payer's CloudWatch
+
+
+def test_demo_payer_bill_by_linked_account(demo):
+    emu, _ = demo
+    t = today()
+    window = {"Start": (t - timedelta(days=92)).isoformat(), "End": t.isoformat()}
+    expected = {}
+    for account in ORG:
+        seeded = emu.control("GET", f"/_emu/cost-line-items?account_id={account}")["unblended_cost_by_service"]
+        if seeded:
+            expected[account] = sum(Decimal(v) for v in seeded.values())
+    assert set(expected) == set(ORG)
+    ce = emu.client("ce")
+    got, names, token = Counter(), {}, None
+    while True:
+        kwargs = {"NextPageToken": token} if token else {}
+        r = ce.get_cost_and_usage(TimePeriod=window, Granularity="MONTHLY", Metrics=["UnblendedCost"],
+                                  GroupBy=[{"Type": "DIMENSION", "Key": "LINKED_ACCOUNT"}], **kwargs)
+        for res in r["ResultsByTime"]:
+            for g in res["Groups"]:
+                got[g["Keys"][0]] += Decimal(g["Metrics"]["UnblendedCost"]["Amount"])
+        names.update({a["Value"]: a["Attributes"]["description"] for a in r["DimensionValueAttributes"]})
+        token = r.get("NextPageToken")
+        if not token:
+            break
+    assert dict(got) == expected
+    assert names == {i: n for i, (n, _, _) in ORG.items()}
+    # A member's own Cost Explorer: its spend only.
+    mine = member_client(emu, "ce", assume(emu, "345678901234")).get_cost_and_usage(
+        TimePeriod=window, Granularity="MONTHLY", Metrics=["UnblendedCost"],
+        GroupBy=[{"Type": "DIMENSION", "Key": "LINKED_ACCOUNT"}])
+    assert {g["Keys"][0] for res in mine["ResultsByTime"] for g in res["Groups"]} == {"345678901234"}
+
+
+def test_demo_without_organization(emu):
+    emu.control("POST", "/_emu/seed", {"scenario": "demo", "organization": False})
+    with pytest.raises(ClientError) as info:
+        emu.client("organizations").list_accounts()
+    assert info.value.response["Error"]["Code"] == "AWSOrganizationsNotInUseException"
+
+
+def test_bench_org_scenario(emu):
+    out = emu.control("POST", "/_emu/seed/bench-org", {"accounts": 3, "regions": ["us-east-1", "eu-west-1"],
+                                                       "profiles_per_region": 5, "days": 2, "departments": 4})
+    members = [a["id"] for a in out["accounts"]]
+    assert members == ["200000000001", "200000000002", "200000000003"] and out["profiles"] == 30
+    orgs = emu.client("organizations")
+    assert [a["Id"] for a in orgs.list_accounts()["Accounts"]] == [MGMT] + members
+    for account in members:
+        creds = assume(emu, account)
+        for region in ("us-east-1", "eu-west-1"):
+            page = member_client(emu, "bedrock", creds, region).list_inference_profiles(typeEquals="APPLICATION")
+            assert len(page["inferenceProfileSummaries"]) == 5
+    assert app_profiles(emu, "us-east-1") == []
+    t = today()
+    r = emu.client("ce").get_cost_and_usage(
+        TimePeriod={"Start": (t - timedelta(days=3)).isoformat(), "End": t.isoformat()}, Granularity="MONTHLY",
+        Metrics=["UnblendedCost"], GroupBy=[{"Type": "DIMENSION", "Key": "LINKED_ACCOUNT"},
+                                            {"Type": "TAG", "Key": "Department"}])
+    keys = {tuple(g["Keys"]) for res in r["ResultsByTime"] for g in res["Groups"]}
+    assert {k[0] for k in keys} == set(members)
+    assert {k[1] for k in keys} == {f"Department$Dept{n:03d}" for n in range(1, 5)}
+    with pytest.raises(urllib.error.HTTPError) as info:
+        emu.control("POST", "/_emu/seed", {"scenario": "bench-org", "accounts": 3})
+    assert info.value.code == 409
 
 
 def test_bench_scenario(emu):

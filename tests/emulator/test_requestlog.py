@@ -119,6 +119,19 @@ def test_cbor_path_names_the_cloudwatch_operation(log):
     assert (entry["service"], entry["operation"], entry["region"]) == (
         "cloudwatch", "ListDashboards", "eu-central-1")
     assert entry["status"] == status
+    assert entry["account"] == "123456789012"
+
+
+def test_account_is_the_one_moto_maps_the_credentials_to(log):
+    log.client("bedrock", retries=0).list_foundation_models()
+    client = log.client("sts", retries=0)
+    client.meta.events.register("before-sign.sts.*", lambda request, **_: request.headers.__setitem__(
+        "x-moto-account-id", "111111111111"))
+    assert client.get_caller_identity()["Account"] == "111111111111"
+    entries = log.requests()
+    assert [(e["service"], e["account"]) for e in entries] == [
+        ("bedrock", "123456789012"), ("sts", "111111111111")]
+    assert log.control("GET", "/_emu/requests?account=111111111111")["requests"] == [entries[1]]
 
 
 def test_control_and_moto_api_requests_are_not_logged(log):

@@ -9,5 +9,7 @@ moto internals touched (pinned in requirements.lock; re-run the emulator's own
 test suite on any bump): ``BaseResponse.call_action``, ``BedrockBackend``
 (``__init__``, ``_list_arns``, ``tagger``), ``BedrockResponse``,
 ``CloudWatchBackend``/``CloudWatchResponse``, ``CostExplorerBackend``/
-``CostExplorerResponse`` and ``moto.backends.list_of_moto_modules``.
+``CostExplorerResponse``, ``OrganizationsResponse`` / ``organizations_backends``
+(and the ID makers of ``moto.organizations.utils`` while building an
+organization), ``TokenResponse.assume_role`` and ``moto.backends.list_of_moto_modules``.
 """

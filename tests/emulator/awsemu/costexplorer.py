@@ -30,6 +30,24 @@ What is modelled (each rule is what aipctl depends on; see tests/emulator/README
   opaque; a token from another request gives ``RequestChangedException``, garbage gives
   ``InvalidNextTokenException``.
 
+- Organizations (:mod:`awsemu.organizations`): line items are stored per account,
+  the account where the usage happened (``LINKED_ACCOUNT``). The management account
+  of an organization sees the items of every account in it (SUSPENDED ones included:
+  their past spend stays on the bill), grouped/filtered by ``LINKED_ACCOUNT`` with
+  ``description`` = the account's name in Organizations (``DimensionValueAttributes``
+  and GetDimensionValues; a ``POST /_emu/ce-settings`` ``account_names`` entry
+  overrides it). A member account sees only its own items (*guess*: AWS's default
+  for linked accounts; the payer's option to deny members Cost Explorer altogether
+  is not modelled). Cost allocation tag states, hourly granularity and account-name
+  overrides belong to the payer (AWS: "Only a management account in an organization
+  and single accounts ... have access to the cost allocation tags manager"); a
+  member's ListCostAllocationTags / UpdateCostAllocationTagsStatus get
+  ``AccessDeniedException`` "Failed to list Cost Allocation Tags: Linked account
+  doesn't have access to cost allocation tags." *(AWS, quoted in
+  github.com/hashicorp/terraform-provider-aws/issues/37636 and
+  github.com/2i2c-org/infrastructure/pull/4932)*. ``PAYER_ACCOUNT`` is the payer.
+  The tag keys the payer lists come from every member's line items and profiles.
+
 Errors are awsJson 1.1 errors ``{"__type": code, "message": text}`` with status 400.
 Messages quoted from real AWS responses are marked *(AWS)* in the code; the others are
 guesses in the same style and are listed in the README.
@@ -237,7 +255,6 @@ _DIMENSION_GETTERS: dict[str, Callable[[LineItem], str]] = {
     "SERVICE": lambda i: i.service,
     "REGION": lambda i: i.region,
     "LINKED_ACCOUNT": lambda i: i.linked_account,
-    "PAYER_ACCOUNT": lambda i: i.linked_account,
     "USAGE_TYPE": lambda i: i.usage_type,
     "USAGE_TYPE_GROUP": lambda i: i.usage_type_group,
     "OPERATION": lambda i: i.operation,
@@ -268,10 +285,13 @@ class _TagState:
 
 
 class _Account:
+    """One account's own line items (where its usage happened) and its billing settings."""
+
     def __init__(self) -> None:
         self.items: list[LineItem] = []
         self.ordinals: list[int] = []
         self.dirty = False
+        self.version = 0  # bumped on every write, so merged views know when to rebuild
         self.tags: dict[str, _TagState] = {}
         self.hourly = False
         self.account_names: dict[str, str] = {}
@@ -308,12 +328,105 @@ def _account(account_id: str) -> _Account:
     return acct
 
 
+# Merged, date-sorted items of several accounts: key -> (versions, items, ordinals).
+_MERGED: dict[tuple[str, ...], tuple[tuple[int, ...], list[LineItem], list[int]]] = {}
+
+
+class _View:
+    """What one caller's Cost Explorer sees.
+
+    ``accounts`` are the accounts whose line items it reads (the whole
+    organization for its management account, only itself for a member or a
+    standalone account); ``settings`` is the payer's ``_Account``: cost
+    allocation tag states, hourly granularity and ``account_names`` overrides
+    belong to the bill, not to the account that calls.
+    """
+
+    def __init__(self, caller: str, payer: str, accounts: list[str]) -> None:
+        self.caller = caller
+        self.payer = payer
+        self.accounts = accounts
+        self.settings = _account(payer)
+        self.buckets = [_account(a) for a in accounts]
+        self._org_names: dict[str, str] | None = None
+
+    @property
+    def is_linked_member(self) -> bool:
+        """A member account of an organization (not its payer)."""
+        return self.caller != self.payer
+
+    @property
+    def hourly(self) -> bool:
+        return self.settings.hourly
+
+    @property
+    def tags(self) -> dict[str, _TagState]:
+        return self.settings.tags
+
+    def active_tags(self) -> dict[str, int]:
+        return self.settings.active_tags()
+
+    def sorted_items(self) -> tuple[list[LineItem], list[int]]:
+        if len(self.buckets) == 1:
+            return self.buckets[0].sorted_items()
+        key = tuple(self.accounts)
+        versions = tuple(b.version for b in self.buckets)
+        cached = _MERGED.get(key)
+        if cached is None or cached[0] != versions:
+            runs = [b.sorted_items()[0] for b in self.buckets]
+            items = sorted((i for run in runs for i in run), key=lambda i: i.ordinal)
+            cached = _MERGED[key] = (versions, items, [i.ordinal for i in items])
+        return cached[1], cached[2]
+
+    def between(self, first: date, last: date) -> list[LineItem]:
+        """Items dated first..last inclusive."""
+        items, ords = self.sorted_items()
+        lo = bisect.bisect_left(ords, first.toordinal())
+        hi = bisect.bisect_right(ords, last.toordinal())
+        return items[lo:hi]
+
+    def account_name(self, account_id: str) -> str:
+        """LINKED_ACCOUNT's ``description``: the account's name in Organizations."""
+        name = self.settings.account_names.get(account_id)
+        if name:
+            return name
+        if self._org_names is None:
+            self._org_names = _organization_names(self.payer)
+        return self._org_names.get(account_id) or f"Account {account_id}"
+
+
+def _billing_scope(account_id: str) -> tuple[str, list[str]]:
+    try:
+        from awsemu import organizations
+    except ImportError:  # pragma: no cover - running without the Organizations module
+        return account_id, [account_id]
+    return organizations.billing_scope(account_id)
+
+
+def _organization_names(account_id: str) -> dict[str, str]:
+    try:
+        from awsemu import organizations
+    except ImportError:  # pragma: no cover
+        return {}
+    return organizations.account_names(account_id)
+
+
+def billing_view(account_id: str) -> _View:
+    """The Cost Explorer view of the caller ``account_id`` (call with ``LOCK`` held)."""
+    payer, accounts = _billing_scope(account_id)
+    return _View(account_id, payer, accounts)
+
+
+_LINKED_NO_TAGS = "Linked account doesn't have access to cost allocation tags."  # (AWS)
+
+
 # --------------------------------------------------------------------------- public API
 
 
 def reset() -> None:
     with LOCK:
         _ACCOUNTS.clear()
+        _MERGED.clear()
 
 
 def add_line_items(account_id: str, items: Iterable[LineItem]) -> int:
@@ -322,6 +435,7 @@ def add_line_items(account_id: str, items: Iterable[LineItem]) -> int:
         before = len(acct.items)
         acct.items.extend(items)
         acct.dirty = True
+        acct.version += 1
         return len(acct.items) - before
 
 
@@ -458,7 +572,7 @@ def _parse_point(value: Any, path: str) -> tuple[datetime, bool]:
         raise _invalid(f"Invalid date: {text}") from None
 
 
-def _time_period(req: dict[str, Any], granularity: str | None, acct: _Account) -> tuple[datetime, datetime]:
+def _time_period(req: dict[str, Any], granularity: str | None, acct: _View) -> tuple[datetime, datetime]:
     """Validate a GetCostAndUsage-style TimePeriod; returns (start, end) datetimes."""
     tp = _require(req.get("TimePeriod"), "timePeriod")
     if not isinstance(tp, dict):
@@ -553,7 +667,8 @@ def _estimated(period: _Period) -> bool:
 class _Ctx:
     """What an expression needs: tag visibility and the operation's rules."""
 
-    def __init__(self, acct: _Account, operation: str) -> None:
+    def __init__(self, acct: _View, operation: str) -> None:
+        self.payer = acct.payer
         self.active = acct.active_tags()
         self.operation = operation
         self.uses_product_attributes = False
@@ -647,6 +762,8 @@ def _compile_dimensions(dv: Any, ctx: _Ctx, path: str, negated: bool) -> Callabl
         if bad:
             raise _invalid(f"SERVICE filter values must be services that support product attributes: {', '.join(bad)}")
     wanted = set(values)
+    if key == "PAYER_ACCOUNT":  # the bill's payer, whatever account the usage happened in
+        return lambda item: ctx.payer in wanted
     getter = _DIMENSION_GETTERS.get(key)
     if getter is None:
         return lambda item: "" in wanted
@@ -844,7 +961,7 @@ def _metric_json(metrics: list[str], acc: _Acc | None) -> dict[str, dict[str, st
 
 def get_cost_and_usage(account_id: str, req: dict[str, Any]) -> dict[str, Any]:
     with LOCK:
-        acct = _account(account_id)
+        acct = billing_view(account_id)
         granularity = _enum(_require(req.get("Granularity"), "granularity"), GRANULARITIES, "granularity")
         metrics = _metrics(req)
         groups = _group_definitions(req)
@@ -928,7 +1045,7 @@ def get_cost_and_usage(account_id: str, req: dict[str, Any]) -> dict[str, Any]:
             "GroupDefinitions": groups,
             "ResultsByTime": results,
             "DimensionValueAttributes": [
-                {"Value": a, "Attributes": {"description": acct.account_names.get(a, f"Account {a}")}}
+                {"Value": a, "Attributes": {"description": acct.account_name(a)}}
                 for a in accounts_on_page
             ],
         }
@@ -942,7 +1059,7 @@ def get_cost_and_usage(account_id: str, req: dict[str, Any]) -> dict[str, Any]:
 
 def get_cost_forecast(account_id: str, req: dict[str, Any]) -> dict[str, Any]:
     with LOCK:
-        acct = _account(account_id)
+        acct = billing_view(account_id)
         tp = _require(req.get("TimePeriod"), "timePeriod")
         metric = _enum(_require(req.get("Metric"), "metric"), METRIC_ENUM, "metric")
         granularity = _enum(_require(req.get("Granularity"), "granularity"), GRANULARITIES, "granularity")
@@ -1001,33 +1118,39 @@ def get_cost_forecast(account_id: str, req: dict[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- cost allocation tags
 
 
-def _bedrock_tag_keys(account_id: str) -> set[str]:
-    """Tag keys on the account's application inference profiles (all regions)."""
+def _bedrock_tag_keys(account_ids: list[str]) -> set[str]:
+    """Tag keys on the accounts' application inference profiles (all regions)."""
     try:
         from awsemu import bedrock
     except ImportError:
         return set()
     keys: set[str] = set()
-    for profile in bedrock.all_application_profiles(account_id):
-        arn = getattr(profile, "arn", None) or (profile.get("arn") if isinstance(profile, dict) else None)
-        if not arn:
-            continue
-        region = arn.split(":")[3]
-        keys.update(bedrock.profile_tags(account_id, region, arn).keys())
+    for account_id in account_ids:
+        for profile in bedrock.all_application_profiles(account_id):
+            arn = getattr(profile, "arn", None) or (profile.get("arn") if isinstance(profile, dict) else None)
+            if not arn:
+                continue
+            region = arn.split(":")[3]
+            keys.update(bedrock.profile_tags(account_id, region, arn).keys())
     return keys
 
 
 def known_tag_keys(account_id: str) -> dict[str, date | None]:
-    """Every tag key billing knows of -> the last date a line item carried it (or None)."""
+    """Every tag key the bill of ``account_id`` knows of -> the last date a line item carried it (or None).
+
+    For an organization's management account: keys of every member's line
+    items and profiles, as the payer's cost allocation tags page lists them.
+    """
     with LOCK:
-        acct = _account(account_id)
-        known: dict[str, date | None] = {k: None for k in acct.tags}
-        for item in acct.items:
+        view = billing_view(account_id)
+        known: dict[str, date | None] = {k: None for k in view.tags}
+        for item in view.sorted_items()[0]:
             for k in item.tags:
                 seen = known.get(k)
                 if seen is None or item.day > seen:
                     known[k] = item.day
-    for k in _bedrock_tag_keys(account_id):
+        accounts = list(view.accounts)
+    for k in _bedrock_tag_keys(accounts):
         known.setdefault(k, None)
     return known
 
@@ -1054,9 +1177,12 @@ def list_cost_allocation_tags(account_id: str, req: dict[str, Any]) -> dict[str,
         raise _constraint(max_results, "maxResults", "Member must have value less than or equal to 1000")
     fingerprint = _fingerprint(req, ("NextToken", "MaxResults"))
     offset = _read_token(req.get("NextToken"), fingerprint)
+    with LOCK:
+        if billing_view(account_id).is_linked_member:
+            raise CEError("AccessDeniedException", f"Failed to list Cost Allocation Tags: {_LINKED_NO_TAGS}")
     known = known_tag_keys(account_id)
     with LOCK:
-        acct = _account(account_id)
+        acct = billing_view(account_id)
         rows = []
         for key in sorted(known):
             state = acct.tags.get(key)
@@ -1102,10 +1228,13 @@ def update_cost_allocation_tags_status(account_id: str, req: dict[str, Any]) -> 
             ["Active", "Inactive"],
             f"costAllocationTagsStatus.{i + 1}.member.status",
         )
+    with LOCK:
+        if billing_view(account_id).is_linked_member:
+            raise CEError("AccessDeniedException", f"Failed to update Cost Allocation Tag: {_LINKED_NO_TAGS}")
     known = known_tag_keys(account_id)
     errors = []
     with LOCK:
-        acct = _account(account_id)
+        acct = billing_view(account_id).settings
         for entry in entries:
             key, status = entry["TagKey"], entry["Status"]
             if key not in known:
@@ -1167,7 +1296,7 @@ def _values_page(
     return page, len(names), token
 
 
-def _collect(acct: _Account, start: datetime, end: datetime, predicate, value_of) -> dict[str, _Acc]:
+def _collect(acct: _View, start: datetime, end: datetime, predicate, value_of) -> dict[str, _Acc]:
     out: dict[str, _Acc] = {}
     last_day = (end - timedelta(microseconds=1)).date()
     for item in acct.between(start.date(), last_day):
@@ -1185,7 +1314,7 @@ def _collect(acct: _Account, start: datetime, end: datetime, predicate, value_of
 
 def get_dimension_values(account_id: str, req: dict[str, Any]) -> dict[str, Any]:
     with LOCK:
-        acct = _account(account_id)
+        acct = billing_view(account_id)
         dimension = _enum(_require(req.get("Dimension"), "dimension"), DIMENSIONS, "dimension")
         context = req.get("Context") or "COST_AND_USAGE"
         _enum(context, ["COST_AND_USAGE", "RESERVATIONS", "SAVINGS_PLANS"], "context")
@@ -1216,6 +1345,8 @@ def get_dimension_values(account_id: str, req: dict[str, Any]) -> dict[str, Any]
                 values = _collect(acct, start, end, predicate, lambda i: [i.product.get(dim_key, "")] if i.product else [])
             else:
                 values = _collect(acct, start, end, predicate, lambda i: list(i.product) if i.product else [])
+        elif dimension == "PAYER_ACCOUNT":
+            values = _collect(acct, start, end, predicate, lambda i: [acct.payer])
         else:
             getter = _DIMENSION_GETTERS.get(dimension)
             values = _collect(acct, start, end, predicate, lambda i: [getter(i)] if getter and getter(i) else [])
@@ -1228,7 +1359,7 @@ def get_dimension_values(account_id: str, req: dict[str, Any]) -> dict[str, Any]
         for v in page:
             attrs: dict[str, str] = {}
             if dimension == "LINKED_ACCOUNT":
-                attrs["description"] = acct.account_names.get(v, f"Account {v}")
+                attrs["description"] = acct.account_name(v)
             elif dimension in ("USAGE_TYPE", "USAGE_TYPE_GROUP"):
                 units = values[v].units
                 attrs["unit"] = next(iter(units)) if len(units) == 1 else "N/A"
@@ -1241,7 +1372,7 @@ def get_dimension_values(account_id: str, req: dict[str, Any]) -> dict[str, Any]
 
 def get_tags(account_id: str, req: dict[str, Any]) -> dict[str, Any]:
     with LOCK:
-        acct = _account(account_id)
+        acct = billing_view(account_id)
         start, end = _time_period(req, "DAILY", acct)
         sort = _sort_by(req)
         ctx = _Ctx(acct, "tags")

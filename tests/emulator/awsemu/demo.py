@@ -23,10 +23,39 @@
   ago (so reports show activation is not retroactive), ``Owner`` and
   ``aipctl:protect`` known but inactive.
 
+The demo account is also the **management account of an organization** (unless
+``{"organization": false}``), built with ``awsemu.organizations.build`` after the
+account's own data, which stays exactly as above (same RNG draws, same figures):
+``o-aipctldemo``, root ``r-demo``, OUs ``Workloads`` (``ou-demo-workloads``) with
+``Production`` (``ou-demo-production``) and ``Research`` (``ou-demo-research``), and
+``Suspended`` (``ou-demo-suspended``). Members (see ``MEMBERS``), each ACTIVE one with
+``OrganizationAccountAccessRole`` trusting the management account (as AWS creates it
+for accounts created through Organizations; the management account has none):
+
+- ``234567890123`` search-prod (Workloads/Production): 5 Search profiles in 3 Regions,
+  one named ``search-answers-sonnet`` like the management account's (same name, two
+  profiles, two accounts);
+- ``345678901234`` data-science (Workloads/Research): 5 DataScience profiles, one idle
+  (``ds-pilot-nova-lite``), one without ``Department`` (``ds-scratch-haiku``);
+- ``567890123456`` shared-services (Workloads): no Bedrock, S3 and EC2 spend only;
+- ``456789012345`` legacy-sandbox (Suspended): SUSPENDED 55 days ago, 2 profiles whose
+  usage stopped then; its past spend stays on the payer's bill; AssumeRole into it is
+  refused.
+
+Members' usage (90 days, own RNG per account) goes to their own CloudWatch and to line
+items the payer sees by ``LINKED_ACCOUNT``; tag keys are the same (``Department``,
+``CostCenter``, ``Owner``, ``aipctl:protect``), activated on the payer's bill.
+
 ``seed_bench(profiles, regions, days, departments)`` (``POST /_emu/seed {"scenario":
 "bench", ...}``) builds a large, regular account for benchmarks: ``profiles`` AIPs
 spread round-robin over ``regions`` and ``departments``, each with one usage record
 per day for ``days`` days, ``Department`` active since before the first day.
+
+``seed_bench_org(accounts, regions, profiles_per_region, days, departments)``
+(``POST /_emu/seed/bench-org {...}`` or ``POST /_emu/seed {"scenario": "bench-org",
+...}``) builds an organization of ``accounts`` such bench accounts (IDs
+``200000000001``..., OUs ``Bench/Team1..5``) under a management account without
+profiles: 10 accounts x 4 Regions x 100 profiles x 3 days in about 3 s.
 """
 
 from __future__ import annotations
@@ -191,23 +220,16 @@ def _day_record(
     return record
 
 
-def seed_demo(account_id: str = DEFAULT_ACCOUNT) -> dict[str, Any]:
-    """Seed the demo account (see the module docstring). Returns a summary."""
+def _profile_records(
+    account_id: str, plist: list[P], rng: random.Random, today: date, summary: dict[str, Any],
+) -> list[dict[str, Any]]:
+    """Create ``plist`` in ``account_id`` and return their daily usage records (fills ``summary``)."""
     from . import bedrock
-    from .catalog import base_model_id
 
-    started = time.monotonic()
-    rng = random.Random(DEMO_SEED)
-    today = costexplorer.today()
     now = clock.now()
     first_day = today - timedelta(days=USAGE_DAYS)
     records: list[dict[str, Any]] = []
-    summary: dict[str, Any] = {
-        "scenario": "demo", "account_id": account_id, "profiles": 0, "by_region": {},
-        "departments": sorted(DEPARTMENTS), "idle": [], "recent": [], "protected": [],
-        "untagged": [], "profile_ids": {},
-    }
-    for i, p in enumerate(PROFILES):
+    for i, p in enumerate(plist):
         created_at = datetime.combine(today - timedelta(days=p.created), datetime.min.time(), tzinfo=timezone.utc)
         created_at += timedelta(hours=8 + i % 9, minutes=(i * 17) % 60)
         if created_at > now:
@@ -237,6 +259,29 @@ def seed_demo(account_id: str = DEFAULT_ACCOUNT) -> dict[str, Any]:
             if rec:
                 records.append(rec)
             day += timedelta(days=1)
+    return records
+
+
+def _new_summary(scenario: str, account_id: str, departments: list[str]) -> dict[str, Any]:
+    return {
+        "scenario": scenario, "account_id": account_id, "profiles": 0, "by_region": {},
+        "departments": departments, "idle": [], "recent": [], "protected": [],
+        "untagged": [], "profile_ids": {},
+    }
+
+
+def seed_demo(account_id: str = DEFAULT_ACCOUNT, organization: bool = True) -> dict[str, Any]:
+    """Seed the demo account (see the module docstring), and its organization. Returns a summary."""
+    from .catalog import base_model_id
+
+    started = time.monotonic()
+    rng = random.Random(DEMO_SEED)
+    today = costexplorer.today()
+    first_day = today - timedelta(days=USAGE_DAYS)
+    if organization:
+        _check_org_free(account_id)
+    summary = _new_summary("demo", account_id, sorted(DEPARTMENTS))
+    records = _profile_records(account_id, PROFILES, rng, today, summary)
     for region, model_id, inv, tin, tout, hit, stream in UNTAGGED_CALLERS:
         day = first_day
         while day < today:
@@ -254,6 +299,10 @@ def seed_demo(account_id: str = DEFAULT_ACCOUNT) -> dict[str, Any]:
         "Department": (today - timedelta(days=100)).isoformat(),
         "CostCenter": (today - timedelta(days=4)).isoformat(),
     }
+    if organization:
+        summary["organization"] = seed_demo_organization(account_id)
+        summary["organization"]["accounts"][0].update(
+            profiles=summary["profiles"], by_region=summary["by_region"], usage=seeded)
     summary["seconds"] = round(time.monotonic() - started, 3)
     return summary
 
@@ -286,6 +335,153 @@ def _cents(rng: random.Random, lo: float, hi: float) -> Any:
     return costexplorer.Decimal(int(rng.uniform(lo, hi) * 10000)) / costexplorer.Decimal(10000)
 
 
+# --------------------------------------------------------------------------- demo organization
+
+ORG_ID = "o-aipctldemo"
+ROOT_ID = "r-demo"
+MANAGEMENT_NAME = "acme-management"
+SEARCH_PROD = "234567890123"
+DATA_SCIENCE = "345678901234"
+LEGACY_SANDBOX = "456789012345"
+SHARED_SERVICES = "567890123456"
+ACCESS_ROLE = "OrganizationAccountAccessRole"
+SANDBOX_CLOSED_DAYS_AGO = 55
+
+ORG_OUS = [
+    {"name": "Workloads", "id": "ou-demo-workloads"},
+    {"name": "Production", "parent": "Workloads", "id": "ou-demo-production"},
+    {"name": "Research", "parent": "Workloads", "id": "ou-demo-research"},
+    {"name": "Suspended", "id": "ou-demo-suspended"},
+]
+
+
+class Member:
+    """One member account of the demo organization."""
+
+    def __init__(self, account_id: str, name: str, ou: str, joined_days: int, profiles: list[P],
+                 status: str = "ACTIVE") -> None:
+        self.id, self.name, self.ou, self.joined_days = account_id, name, ou, joined_days
+        self.profiles, self.status = profiles, status
+
+
+MEMBERS: list[Member] = [
+    # search-prod reuses the management account's profile name search-answers-sonnet on purpose:
+    # the same name in two accounts is two profiles, and a multi-account report must keep them apart.
+    Member(SEARCH_PROD, "search-prod", "Workloads/Production", 700, [
+        P("search-answers-sonnet", "us-east-1", "Search", f"us.{SONNET}", 112, 6000, 2600, 480, 0.75,
+          stream=True, protect=True),
+        P("search-prod-rerank-haiku", "us-east-1", "Search", f"us.{HAIKU}", 104, 14000, 900, 50, 0.40),
+        P("search-prod-suggest-nova-micro", "us-east-1", "Search", f"us.{NOVA_MICRO}", 96, 20000, 300, 40, 0.0),
+        P("search-prod-answers-dr-sonnet", "us-west-2", "Search", f"us.{SONNET}", 90, 200, 2600, 480, 0.70,
+          stream=True),
+        P("search-prod-eu-answers-sonnet", "eu-west-1", "Search", f"eu.{SONNET}", 60, 1800, 2400, 450, 0.70,
+          stream=True),
+    ]),
+    Member(DATA_SCIENCE, "data-science", "Workloads/Research", 400, [
+        P("ds-research-opus", "us-east-1", "DataScience", f"us.{OPUS}", 100, 120, 8000, 2000, 0.50),
+        P("ds-scratch-haiku", "us-east-1", None, f"us.{HAIKU}", 20, 80, 1500, 300, 0.10,
+          tags={"Owner": "li.wei@example.com"}),
+        P("ds-notebooks-sonnet", "us-west-2", "DataScience", f"us.{SONNET}", 85, 900, 4000, 1200, 0.55, stream=True),
+        P("ds-eval-llama", "us-west-2", "DataScience", f"us.{LLAMA}", 70, 1500, 1500, 400, 0.0),
+        P("ds-pilot-nova-lite", "eu-west-1", "DataScience", f"eu.{NOVA_LITE}", 110, 500, 1000, 200, 0.20,
+          idle_since=50),
+    ]),
+    Member(SHARED_SERVICES, "shared-services", "Workloads", 650, []),
+    # Closed 55 days ago: its Bedrock spend stops then, and stays on the payer's bill.
+    Member(LEGACY_SANDBOX, "legacy-sandbox", "Suspended", 500, [
+        P("sandbox-chat-sonnet", "us-east-1", "Platform", f"us.{SONNET}", 118, 300, 2000, 500, 0.30,
+          idle_since=SANDBOX_CLOSED_DAYS_AGO + 1),
+        P("sandbox-summarize-haiku", "us-east-1", "Platform", f"us.{HAIKU}", 117, 500, 1200, 200, 0.20,
+          idle_since=SANDBOX_CLOSED_DAYS_AGO + 1),
+    ], status="SUSPENDED"),
+]
+
+
+def _check_org_free(account_id: str) -> None:
+    from . import organizations
+
+    if account_id in {m.id for m in MEMBERS}:
+        raise ValueError(f"account {account_id} is a member of the demo organization; seed another account")
+    for acct in [account_id] + [m.id for m in MEMBERS]:
+        if organizations.org_id_of(acct) is not None:
+            raise FileExistsError(f"account {acct} is already in an organization")
+
+
+def demo_organization_spec(account_id: str = DEFAULT_ACCOUNT) -> dict[str, Any]:
+    """The ``awsemu.organizations.build`` spec of the demo organization."""
+    today = costexplorer.today()
+
+    def joined(days: int) -> str:
+        return datetime.combine(today - timedelta(days=days), datetime.min.time(), tzinfo=timezone.utc).isoformat()
+
+    return {
+        "management": {"id": account_id, "name": MANAGEMENT_NAME, "email": "aws-management@acme.example",
+                       "joined_at": joined(800)},
+        "organization_id": ORG_ID,
+        "root_id": ROOT_ID,
+        "ous": ORG_OUS,
+        "accounts": [
+            {"id": m.id, "name": m.name, "email": f"aws-{m.name}@acme.example", "ou": m.ou,
+             "status": m.status, "joined_at": joined(m.joined_days)}
+            for m in MEMBERS
+        ],
+    }
+
+
+def seed_demo_organization(account_id: str = DEFAULT_ACCOUNT) -> dict[str, Any]:
+    """Make ``account_id`` the management account of the demo organization and seed its members.
+
+    Each ACTIVE member with profiles gets them, 90 days of usage (CloudWatch in the
+    member, line items the payer sees by LINKED_ACCOUNT) like the management account;
+    shared-services has only S3 / EC2 spend; legacy-sandbox is SUSPENDED with
+    usage that stopped when it was closed. Cost allocation tags are the payer's.
+    """
+    from . import organizations
+
+    today = costexplorer.today()
+    first_day = today - timedelta(days=USAGE_DAYS)
+    organizations.build(demo_organization_spec(account_id))
+    accounts = [{"id": account_id, "name": MANAGEMENT_NAME, "ou": "Root", "status": "ACTIVE",
+                 "management": True, "role": None}]
+    for m in MEMBERS:
+        rng = random.Random(DEMO_SEED + int(m.id) % 100_000)
+        summary = _new_summary("demo-member", m.id, sorted({p.dept for p in m.profiles if p.dept}))
+        records = _profile_records(m.id, m.profiles, rng, today, summary)
+        seeded = usage.seed(m.id, records) if records else {"datapoints": 0, "line_items": 0, "cost_usd": "0"}
+        if m.id == SHARED_SERVICES:
+            _shared_services_spend(m.id, rng, first_day, today)
+        accounts.append({
+            "id": m.id, "name": m.name, "ou": m.ou, "status": m.status, "management": False,
+            "role": ACCESS_ROLE, "profiles": summary["profiles"], "by_region": summary["by_region"],
+            "profile_ids": summary["profile_ids"], "idle": summary["idle"], "untagged": summary["untagged"],
+            "usage": seeded,
+        })
+    return {
+        "organization_id": ORG_ID, "root_id": ROOT_ID, "management_account_id": account_id,
+        "organizational_units": {ou["id"]: ou["name"] for ou in ORG_OUS}, "accounts": accounts,
+    }
+
+
+def _shared_services_spend(account_id: str, rng: random.Random, first_day: date, today: date) -> None:
+    items = []
+    day = first_day
+    while day < today:
+        items.append(costexplorer.LineItem(
+            day, "Amazon Simple Storage Service", _cents(rng, 1.10, 1.60), linked_account=account_id,
+            region="us-east-1", usage_type="TimedStorage-ByteHrs", operation="StandardStorage",
+            usage_quantity=costexplorer.Decimal("131.2"), unit="GB-Mo",
+            tags={"Department": "Platform", "CostCenter": DEPARTMENTS["Platform"][0]},
+        ))
+        items.append(costexplorer.LineItem(
+            day, "Amazon Elastic Compute Cloud - Compute", _cents(rng, 4.50, 5.20), linked_account=account_id,
+            region="us-east-1", usage_type="BoxUsage:m7g.large", operation="RunInstances",
+            usage_quantity=costexplorer.Decimal("48"), unit="Hrs",
+            tags={"Department": "Platform", "CostCenter": DEPARTMENTS["Platform"][0]},
+        ))
+        day += timedelta(days=1)
+    costexplorer.add_line_items(account_id, items)
+
+
 # --------------------------------------------------------------------------- bench
 
 
@@ -309,14 +505,9 @@ def _bench_sources(region: str) -> list[tuple[str, str]]:
     return found
 
 
-def seed_bench(
-    account_id: str = DEFAULT_ACCOUNT, profiles: int = 1000, regions: list[str] | None = None,
-    days: int = 30, departments: int = 40,
-) -> dict[str, Any]:
-    from . import bedrock, catalog
+def _bench_checks(regions: list[str], profiles: int, days: int, departments: int) -> None:
+    from . import catalog
 
-    started = time.monotonic()
-    regions = regions or ["us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1"]
     for r in regions:
         if r not in catalog.REGIONS:
             raise ValueError(f"region {r!r} is not served by the emulator")
@@ -324,7 +515,14 @@ def seed_bench(
         raise ValueError("profiles must be between 1 and 1000 per region")
     if not 1 <= days <= 400 or not 1 <= departments <= 1000:
         raise ValueError("days must be 1..400 and departments 1..1000")
-    rng = random.Random(DEMO_SEED + profiles)
+
+
+def _bench_records(
+    account_id: str, profiles: int, regions: list[str], days: int, departments: int, rng: random.Random,
+) -> list[dict[str, Any]]:
+    """Create ``profiles`` AIPs round-robin over ``regions`` in ``account_id``; one usage record per profile-day."""
+    from . import bedrock, catalog
+
     today = costexplorer.today()
     created_at = datetime.combine(today - timedelta(days=days + 1), datetime.min.time(), tzinfo=timezone.utc)
     sources = {r: _bench_sources(r) for r in regions}
@@ -348,11 +546,86 @@ def seed_bench(
                               1000, 200, hit, n % 3 == 0)
             if rec:
                 records.append(rec)
+    return records
+
+
+def seed_bench(
+    account_id: str = DEFAULT_ACCOUNT, profiles: int = 1000, regions: list[str] | None = None,
+    days: int = 30, departments: int = 40,
+) -> dict[str, Any]:
+    started = time.monotonic()
+    regions = regions or list(BENCH_REGIONS)
+    _bench_checks(regions, profiles, days, departments)
+    today = costexplorer.today()
+    records = _bench_records(account_id, profiles, regions, days, departments, random.Random(DEMO_SEED + profiles))
     seeded = usage.seed(account_id, records)
     costexplorer.set_tag_status(account_id, "Department", "Active", today - timedelta(days=days + 5))
     return {
         "scenario": "bench", "account_id": account_id, "profiles": profiles, "regions": regions,
         "days": days, "departments": departments, "usage": seeded,
+        "seconds": round(time.monotonic() - started, 3),
+    }
+
+
+BENCH_REGIONS = ("us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1")
+BENCH_ORG_ID = "o-aipctlbench"
+BENCH_ROOT_ID = "r-bnch"
+BENCH_OUS = 5
+
+
+def bench_member_id(n: int) -> str:
+    """The ID of bench organization member ``n`` (1-based): 200000000001, 200000000002, ..."""
+    return f"{200_000_000_000 + n:012d}"
+
+
+def seed_bench_org(
+    account_id: str = DEFAULT_ACCOUNT, accounts: int = 10, regions: list[str] | None = None,
+    profiles_per_region: int = 100, days: int = 3, departments: int = 40,
+) -> dict[str, Any]:
+    """An organization for benchmarks: ``account_id`` manages ``accounts`` members, each like a bench account.
+
+    Members ``bench-001``... (IDs from ``bench_member_id``) sit round-robin in OUs
+    ``Bench/Team1..5`` and each get ``profiles_per_region`` AIPs in every Region of
+    ``regions`` with one usage record per profile and day for ``days`` days
+    (CloudWatch in the member, line items on the payer's bill by LINKED_ACCOUNT).
+    The management account has no profiles; ``Department`` is active on its bill.
+    """
+    from . import organizations
+
+    started = time.monotonic()
+    regions = regions or list(BENCH_REGIONS)
+    if not 1 <= accounts <= 200:
+        raise ValueError("accounts must be 1..200")
+    profiles = profiles_per_region * len(regions)
+    _bench_checks(regions, profiles, days, departments)
+    for acct in [account_id] + [bench_member_id(n) for n in range(1, accounts + 1)]:
+        if organizations.org_id_of(acct) is not None:
+            raise FileExistsError(f"account {acct} is already in an organization")
+    today = costexplorer.today()
+    teams = min(BENCH_OUS, accounts)
+    members = [(bench_member_id(n), f"bench-{n:03d}", f"Bench/Team{(n - 1) % teams + 1}") for n in range(1, accounts + 1)]
+    if account_id in {m[0] for m in members}:
+        raise ValueError(f"account {account_id} would be its own member")
+    organizations.build({
+        "management": {"id": account_id, "name": "bench-management", "email": "aws-bench@acme.example"},
+        "organization_id": BENCH_ORG_ID, "root_id": BENCH_ROOT_ID,
+        "ous": [{"name": "Bench"}] + [{"name": f"Team{k}", "parent": "Bench"} for k in range(1, teams + 1)],
+        "accounts": [{"id": i, "name": name, "ou": ou} for i, name, ou in members],
+    })
+    total = {"datapoints": 0, "line_items": 0, "cost_usd": costexplorer.Decimal(0)}
+    for k, (member, _, _) in enumerate(members):
+        records = _bench_records(member, profiles, regions, days, departments, random.Random(DEMO_SEED + k))
+        seeded = usage.seed(member, records)
+        total["datapoints"] += seeded["datapoints"]
+        total["line_items"] += seeded["line_items"]
+        total["cost_usd"] += costexplorer.Decimal(seeded["cost_usd"])
+    costexplorer.set_tag_status(account_id, "Department", "Active", today - timedelta(days=days + 5))
+    total["cost_usd"] = costexplorer.fmt_amount(total["cost_usd"])
+    return {
+        "scenario": "bench-org", "account_id": account_id, "organization_id": BENCH_ORG_ID,
+        "accounts": [{"id": i, "name": name, "ou": ou} for i, name, ou in members],
+        "regions": regions, "profiles_per_region": profiles_per_region, "profiles": profiles * accounts,
+        "days": days, "departments": departments, "usage": total,
         "seconds": round(time.monotonic() - started, 3),
     }
 
@@ -368,7 +641,7 @@ def _route_seed(body: Any, query: dict[str, str]) -> tuple[int, Any]:
     account_id = str(body.get("account_id") or DEFAULT_ACCOUNT)
     try:
         if scenario == "demo":
-            return 200, seed_demo(account_id)
+            return 200, seed_demo(account_id, organization=bool(body.get("organization", True)))
         if scenario == "bench":
             return 200, seed_bench(
                 account_id,
@@ -377,11 +650,28 @@ def _route_seed(body: Any, query: dict[str, str]) -> tuple[int, Any]:
                 days=int(body.get("days", 30)),
                 departments=int(body.get("departments", 40)),
             )
-    except bedrock.BedrockError as exc:
-        return 409, {"error": f"{exc.code}: {exc.message} (seed once per reset: POST /_emu/reset first)"}
+        if scenario == "bench-org":
+            return 200, seed_bench_org(
+                account_id,
+                accounts=int(body.get("accounts", 10)),
+                regions=body.get("regions"),
+                profiles_per_region=int(body.get("profiles_per_region", 100)),
+                days=int(body.get("days", 3)),
+                departments=int(body.get("departments", 40)),
+            )
+    except (bedrock.BedrockError, FileExistsError) as exc:
+        text = f"{exc.code}: {exc.message}" if isinstance(exc, bedrock.BedrockError) else str(exc)
+        return 409, {"error": f"{text} (seed once per reset: POST /_emu/reset first)"}
     except usage.UsageError as exc:
         return 400, {"error": str(exc)}
-    return 400, {"error": 'scenario must be "demo" or "bench"'}
+    return 400, {"error": 'scenario must be "demo", "bench" or "bench-org"'}
 
 
-ROUTES = {("POST", "/_emu/seed"): _route_seed}
+def _route_seed_bench_org(body: Any, query: dict[str, str]) -> tuple[int, Any]:
+    return _route_seed({**(body if isinstance(body, dict) else {}), "scenario": "bench-org"}, query)
+
+
+ROUTES = {
+    ("POST", "/_emu/seed"): _route_seed,
+    ("POST", "/_emu/seed/bench-org"): _route_seed_bench_org,
+}

@@ -9,8 +9,9 @@ whether a retry happened.
 Entry::
 
     {"seq": 1, "service": "bedrock", "operation": "ListInferenceProfiles",
-     "status": 200, "region": "us-east-1", "time": "2025-11-22T05:46:12.953Z",
-     "duration_ms": 2.41, "method": "GET", "path": "/inference-profiles"}
+     "status": 200, "region": "us-east-1", "account": "123456789012",
+     "time": "2025-11-22T05:46:12.953Z", "duration_ms": 2.41, "method": "GET",
+     "path": "/inference-profiles"}
 
 - ``status`` is the final HTTP status sent to the client (moto, a shim or a
   fault answered).
@@ -27,12 +28,20 @@ Entry::
   back to the SigV4 signing name (``monitoring`` → ``cloudwatch``). moto's
   ``resourcegroupstaggingapi`` is shown as ``tagging`` (its signing name,
   and the IAM prefix of ``tag:GetResources``).
+- ``account`` is the account the request was made as: what moto resolved
+  for it (``BaseResponse.current_account``, recorded by the same hook), else
+  the same mapping done here: ``MOTO_ACCOUNT_ID``, then an
+  ``x-moto-account-id`` header, then the access key of the SigV4 credential
+  (temporary credentials from AssumeRole belong to the role's account, any
+  key moto does not know to 123456789012). An ``sts`` ``AssumeRole`` entry
+  therefore shows the *caller's* account, the calls made with the returned
+  credentials the member's.
 - ``time`` is when the request arrived (RFC 3339, ms, ``Z``); ``duration_ms``
   runs until the response body was produced (injected delays included).
 - ``/moto-api/*`` requests are not AWS requests and are not logged.
 
 Control routes: ``GET /_emu/requests`` → ``{"requests": [...]}`` (filters
-``?service=``, ``?operation=``, ``?region=``); ``DELETE /_emu/requests``
+``?service=``, ``?operation=``, ``?region=``, ``?account=``); ``DELETE /_emu/requests``
 clears; ``POST /_emu/reset`` clears too (``reset()``). Sequence numbers
 restart at 1 after a clear. The log keeps the latest 100,000 entries.
 
@@ -40,12 +49,14 @@ Thread-safe: werkzeug serves each request on its own thread; entries are
 appended under a lock, and the operation hook uses a thread-local.
 
 moto internals patched: ``BaseResponse.call_action`` (wrapped, to learn the
-operation; behaviour unchanged).
+operation and the account; behaviour unchanged); read:
+``moto.iam.models.get_account_id_from``.
 """
 
 from __future__ import annotations
 
 import collections
+import os
 import re
 import threading
 import time
@@ -61,6 +72,7 @@ _seq = 0
 _current = threading.local()
 
 ENVIRON_KEY = "awsemu.operation"  # (service, operation) set by the call_action hook
+ACCOUNT_KEY = "awsemu.account"  # the account moto resolved, set by the same hook
 
 _SIGNING_NAMES = {"monitoring": "cloudwatch"}
 # moto's service name -> the name the log shows (the SigV4 signing name).
@@ -71,9 +83,11 @@ _TARGET_PREFIXES = {
     "GraniteServiceVersion20100801": "cloudwatch",
     "ResourceGroupsTaggingAPI_20170126": "tagging",
     "AWSPriceListService": "pricing",
+    "AWSOrganizationsV20161128": "organizations",
 }
 _CBOR_PATH = re.compile(r"^/service/([^/]+)/operation/([^/?]+)")
 _CREDENTIAL = re.compile(r"Credential=([^/]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
+_ACCESS_KEY = re.compile(r"Credential=([^/,\s]+)/")
 
 
 def reset() -> None:
@@ -95,7 +109,7 @@ def entries(service: str | None = None) -> list[dict[str, Any]]:
 def _route_get(body: Any, query: dict) -> tuple[int, Any]:
     with _LOCK:
         items = [dict(e) for e in _entries]
-    for key in ("service", "operation", "region"):
+    for key in ("service", "operation", "region", "account"):
         if key in query:
             items = [e for e in items if e.get(key) == query[key]]
     return 200, {"requests": items}
@@ -126,6 +140,26 @@ def _scope(environ: dict[str, Any]) -> tuple[str | None, str | None, str | None]
     if not match:
         return None, None, None
     return match.group(2), match.group(3), match.group(1)
+
+
+def _account(environ: dict[str, Any]) -> str:
+    """The account moto maps this request to (see ``BaseResponse.get_current_account``)."""
+    hooked = getattr(_current, "account", None) or environ.get(ACCOUNT_KEY)
+    if hooked:
+        return hooked
+    if "MOTO_ACCOUNT_ID" in os.environ:
+        return os.environ["MOTO_ACCOUNT_ID"]
+    header = environ.get("HTTP_X_MOTO_ACCOUNT_ID")
+    if header:
+        return header
+    match = _ACCESS_KEY.search(environ.get("HTTP_AUTHORIZATION", ""))
+    if match:
+        key = match.group(1)
+    else:
+        key = parse_qs(environ.get("QUERY_STRING", "")).get("AWSAccessKeyId", ["AKIAEXAMPLE"])[-1]
+    from moto.iam.models import get_account_id_from
+
+    return get_account_id_from(key)
 
 
 def _resolve(environ: dict[str, Any], signing: str | None) -> tuple[str | None, str | None]:
@@ -162,6 +196,7 @@ class RequestLog:
         started_wall = time.time()
         started = time.perf_counter()
         _current.op = None
+        _current.account = None
         seen: dict[str, Any] = {}
 
         def capture(status: str, headers: list, exc_info: Any = None) -> Callable:
@@ -189,7 +224,9 @@ class RequestLog:
         global _seq
         region, signing, access_key = _scope(environ)
         service, operation = _resolve(environ, signing)
+        account = _account(environ)
         _current.op = None
+        _current.account = None
         try:
             code = int(str(status).split(" ", 1)[0])
         except ValueError:
@@ -199,6 +236,7 @@ class RequestLog:
             "operation": operation,
             "status": code,
             "region": region,
+            "account": account,
             "time": _rfc3339(started_wall),
             "duration_ms": round((time.perf_counter() - started) * 1000.0, 3),
             "method": environ.get("REQUEST_METHOD"),
@@ -237,8 +275,11 @@ def install() -> None:
             except Exception:
                 op = (service, None)
             _current.op = op
+            account = getattr(self, "current_account", None)
+            _current.account = account
             try:
                 self.normalized_request.environ[ENVIRON_KEY] = op
+                self.normalized_request.environ[ACCOUNT_KEY] = account
             except Exception:
                 pass
         return original(self)

@@ -31,6 +31,8 @@ from urllib.parse import parse_qs
 # status the client sees, whatever answered (moto, the CBOR shim, a fault).
 MODULE_NAMES = [
     "awsemu.clock",
+    "awsemu.organizations",
+    "awsemu.sts",
     "awsemu.bedrock",
     "awsemu.tagging",
     "awsemu.cloudwatch",

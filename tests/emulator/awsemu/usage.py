@@ -15,6 +15,12 @@ Record ``{"region", "model_id", "date", "invocations", "input_tokens", "output_t
 ``model_id`` is an application profile ID or ARN, a system profile ID or ARN, or a
 foundation-model ID or ARN, resolved in ``region``.
 
+**Account**: ``account_id`` (default ``123456789012``, 12 digits) is the account where
+the usage happened. ``model_id`` resolves among *its* profiles, the datapoints go to
+*its* CloudWatch (moto keeps one backend per account and Region) and the line items
+are *its* (``LINKED_ACCOUNT`` = it). Cost Explorer called by the management account
+of its organization sees them as well (:mod:`awsemu.costexplorer`).
+
 **Timestamp rule**: one datum per metric per record at 12:00:00 UTC of ``date``.
 Several records for the same (region, ModelId, date) add up (CloudWatch sums them).
 **Zero rule**: a count metric whose value is 0 is *omitted* (no datum), so an idle
@@ -43,6 +49,7 @@ tests can price usage independently. ``?model_id=`` (any identifier accepted by
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -52,6 +59,7 @@ from . import costexplorer, pricing
 
 DEFAULT_ACCOUNT = costexplorer.DEFAULT_ACCOUNT
 NAMESPACE = "AWS/Bedrock"
+_ACCOUNT_ID = re.compile(r"\d{12}")
 
 # token kind -> (record field, CloudWatch metric, Marketplace usage-type metric, 1st-party suffix,
 #                product attribute inferenceType)
@@ -301,6 +309,8 @@ def _route_usage(body: Any, query: dict[str, str]) -> tuple[int, Any]:
     if not isinstance(body, dict):
         return 400, {"error": 'body must be {"account_id"?, "records": [...]}'}
     account_id = str(body.get("account_id") or query.get("account_id") or DEFAULT_ACCOUNT)
+    if not _ACCOUNT_ID.fullmatch(account_id):
+        return 400, {"error": f"account_id must be 12 digits, not {account_id!r}"}
     try:
         return 200, seed(account_id, body.get("records"))
     except UsageError as exc:
