@@ -466,14 +466,16 @@ def matching_cost(
     match: Callable[[LineItem, Callable[[LineItem, str], str | None]], bool] | None = None,
     metric: str = "UnblendedCost",
 ) -> tuple[Decimal, int]:
-    """(sum of ``metric``, number of items) over the account's line items dated first..last
-    inclusive for which ``match(item, tag)`` holds, where ``tag(item, key)`` is the value of cost
+    """(sum of ``metric``, number of items) over the line items the account's Cost
+    Explorer sees (the whole organization for its payer), dated first..last inclusive, for
+    which ``match(item, tag)`` holds, where ``tag(item, key)`` is the value of cost
     allocation tag ``key`` as Cost Explorer sees it (None while the key is inactive or absent).
 
-    For other modules that compute from billing (Budgets' CalculatedSpend)."""
+    For other modules that compute from billing (Budgets' CalculatedSpend: a budget in
+    the management account covers the organization's spend, as consolidated billing does)."""
     mi = _METRIC_INDEX[metric]
     with LOCK:
-        acct = _account(account_id)
+        acct = billing_view(account_id)
         ctx = _Ctx(acct, "external")
         total, count = Decimal(0), 0
         for item in acct.between(first, last):
