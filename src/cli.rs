@@ -11,6 +11,8 @@ use crate::domain::cost::{CostMetric, Granularity, Split, TagStatus, TimeSpec};
 use crate::domain::profile::{Description, ModelRef, ProfileName, ProfileRef};
 use crate::domain::region::Region;
 use crate::domain::tag::{Tag, TagFilter, TagKey};
+use crate::output::Format;
+use crate::output::policy::DocumentFormat;
 
 const ABOUT: &str = "Manage Amazon Bedrock application inference profiles as the unit of cost attribution.";
 const LONG_ABOUT: &str = "\
@@ -65,8 +67,8 @@ pub struct GlobalArgs {
     pub endpoint_url: Option<String>,
 
     /// Output format
-    #[arg(short, long, global = true, value_enum, default_value_t = OutputFormat::Table)]
-    pub output: OutputFormat,
+    #[arg(short, long, global = true, value_enum, default_value_t = Format::Table)]
+    pub output: Format,
 
     /// Answer yes to confirmations (needed for destructive actions without a terminal)
     #[arg(short = 'y', long, global = true)]
@@ -104,13 +106,6 @@ pub struct GlobalArgs {
 pub enum RetryMode {
     Standard,
     Adaptive,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    Table,
-    Json,
-    Csv,
 }
 
 #[derive(Debug, Subcommand)]
@@ -533,22 +528,11 @@ pub enum PolicyCommand {
     Stepfunctions(StepFunctionsArgs),
 }
 
-/// How `aipctl policy` writes a document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum PolicyFormat {
-    /// Plain JSON
-    Json,
-    /// Terraform resources: `aws_iam_policy`; for `stepfunctions` a role, its policy and the state machine
-    Terraform,
-    /// A CloudFormation template (JSON, which YAML templates accept too)
-    Cloudformation,
-}
-
 #[derive(Debug, Args)]
 pub struct PolicyFormatArgs {
     /// Write the document as JSON, or ready to paste into Terraform or CloudFormation
-    #[arg(long, value_enum, default_value_t = PolicyFormat::Json)]
-    pub format: PolicyFormat,
+    #[arg(long, value_enum, default_value_t = DocumentFormat::Json)]
+    pub format: DocumentFormat,
 }
 
 #[derive(Debug, Args)]
@@ -593,7 +577,7 @@ pub struct NameGlob(pub globset::GlobMatcher);
 // clap value parsers: each parses into a domain type and reports the rule broken.
 
 fn parse_region(s: &str) -> Result<Region, String> {
-    s.trim().parse().map_err(|e: crate::error::InputError| e.rule)
+    s.trim().parse().map_err(|e: crate::domain::InputError| e.rule)
 }
 
 fn parse_endpoint(s: &str) -> Result<String, String> {
@@ -608,15 +592,15 @@ fn parse_endpoint(s: &str) -> Result<String, String> {
 }
 
 fn parse_name(s: &str) -> Result<ProfileName, String> {
-    s.parse().map_err(|e: crate::error::InputError| e.rule)
+    s.parse().map_err(|e: crate::domain::InputError| e.rule)
 }
 
 fn parse_model(s: &str) -> Result<ModelRef, String> {
-    s.parse().map_err(|e: crate::error::InputError| e.rule)
+    s.parse().map_err(|e: crate::domain::InputError| e.rule)
 }
 
 fn parse_tag(s: &str) -> Result<Tag, String> {
-    let tag: Tag = s.parse().map_err(|e: crate::error::InputError| e.to_string())?;
+    let tag: Tag = s.parse().map_err(|e: crate::domain::InputError| e.to_string())?;
     let key = tag.key.clone().writable().map_err(|e| e.to_string())?;
     Ok(Tag {
         key,
@@ -632,19 +616,19 @@ fn parse_department(s: &str) -> Result<Tag, String> {
 }
 
 fn parse_description(s: &str) -> Result<Description, String> {
-    s.parse().map_err(|e: crate::error::InputError| e.rule)
+    s.parse().map_err(|e: crate::domain::InputError| e.rule)
 }
 
 fn parse_tag_filter(s: &str) -> Result<TagFilter, String> {
-    s.parse().map_err(|e: crate::error::InputError| e.to_string())
+    s.parse().map_err(|e: crate::domain::InputError| e.to_string())
 }
 
 fn parse_tag_key(s: &str) -> Result<TagKey, String> {
-    s.parse().map_err(|e: crate::error::InputError| e.rule)
+    s.parse().map_err(|e: crate::domain::InputError| e.rule)
 }
 
 fn parse_profile_ref(s: &str) -> Result<ProfileRef, String> {
-    s.parse().map_err(|e: crate::error::InputError| e.rule)
+    s.parse().map_err(|e: crate::domain::InputError| e.rule)
 }
 
 fn parse_since(s: &str) -> Result<crate::domain::window::Span, String> {
@@ -677,7 +661,7 @@ fn parse_ttl(s: &str) -> Result<std::time::Duration, String> {
 
 /// A `--filter-tag`: reserved `aws:` keys are fine here (AWS-generated cost-allocation tags).
 fn parse_filter_tag(s: &str) -> Result<Tag, String> {
-    s.parse().map_err(|e: crate::error::InputError| e.to_string())
+    s.parse().map_err(|e: crate::domain::InputError| e.to_string())
 }
 
 /// A cost-allocation tag key: no whitespace around it, reserved `aws:` keys allowed.
@@ -689,7 +673,7 @@ fn parse_cost_tag_key(s: &str) -> Result<TagKey, String> {
 }
 
 fn parse_dashboard_name(s: &str) -> Result<crate::domain::dashboard::DashboardName, String> {
-    s.parse().map_err(|e: crate::error::InputError| e.rule)
+    s.parse().map_err(|e: crate::domain::InputError| e.rule)
 }
 
 fn parse_glob(s: &str) -> Result<NameGlob, String> {

@@ -7,31 +7,8 @@
 
 use std::fmt;
 
-/// A value that breaks a rule, found while parsing input.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InputError {
-    pub field: String,
-    pub value: String,
-    pub rule: String,
-}
-
-impl InputError {
-    pub fn new(field: &str, value: &str, rule: &str) -> Self {
-        Self {
-            field: field.to_owned(),
-            value: value.to_owned(),
-            rule: rule.to_owned(),
-        }
-    }
-}
-
-impl fmt::Display for InputError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid {} `{}`: {}", self.field, self.value, self.rule)
-    }
-}
-
-impl std::error::Error for InputError {}
+pub use crate::domain::InputError;
+pub use crate::domain::spec::SpecErrors;
 
 /// What AWS answered when a call failed, for `-v` and for messages.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -53,32 +30,6 @@ impl fmt::Display for AwsFailure {
         match &self.code {
             Some(code) => write!(f, ": {code}: {}", self.message),
             None => write!(f, ": {}", self.message),
-        }
-    }
-}
-
-/// The problems found in a spec file, each at its line and field.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SpecErrors {
-    pub file: String,
-    pub errors: Vec<crate::domain::spec::SpecError>,
-}
-
-impl fmt::Display for SpecErrors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let one = |e: &crate::domain::spec::SpecError| match e.at.line {
-            Some(line) => format!("{}:{line}: `{}`: {}", self.file, e.at.field, e.message),
-            None => format!("{}: `{}`: {}", self.file, e.at.field, e.message),
-        };
-        match self.errors.as_slice() {
-            [e] => f.write_str(&one(e)),
-            many => {
-                write!(f, "{} problems in {}:", many.len(), self.file)?;
-                for e in many {
-                    write!(f, "\n  {}", one(e))?;
-                }
-                Ok(())
-            }
         }
     }
 }

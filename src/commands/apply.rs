@@ -22,12 +22,13 @@ use super::plan::{make, read_spec, regions};
 use super::{confirm, create_profile, load};
 use crate::aws::Aws;
 use crate::aws::bedrock::{Bedrock, Deleted};
-use crate::cli::{ApplyArgs, GlobalArgs, OutputFormat};
+use crate::cli::{ApplyArgs, GlobalArgs};
 use crate::domain::plan::{Change, Desired, PLAN_FORMAT, PlanFile};
 use crate::domain::profile::Profile;
 use crate::domain::region::Region;
 use crate::domain::tag::{TagChange, Tags};
 use crate::error::{Error, Result};
+use crate::output::Format;
 use crate::output::plan::{PlanView, summary_line};
 use crate::output::profiles::{Outcome, Outcomes};
 use crate::output::{Output, View};
@@ -73,7 +74,7 @@ pub async fn run(args: ApplyArgs, g: &GlobalArgs, now: jiff::Timestamp, out: &mu
     let account = made.fingerprint.account.clone();
     let (todo, mut outcomes) = admit(made.changes, &args)?;
     if todo.is_empty() {
-        if !outcomes.is_empty() || out.format != OutputFormat::Table {
+        if !outcomes.is_empty() || out.format != Format::Table {
             out.data(&Outcomes(&outcomes))?;
         }
         out.note("nothing to do");

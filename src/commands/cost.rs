@@ -17,13 +17,14 @@ use rust_decimal::Decimal;
 
 use crate::aws::cache::{self, CacheSettings};
 use crate::aws::costexplorer::CostExplorer;
-use crate::cli::{CostArgs, GlobalArgs, OutputFormat};
+use crate::cli::{CostArgs, GlobalArgs};
 use crate::domain::cost::{
     self, Activation, CostMetric, CostQuery, DateRange, Filter, ForecastQuery, Granularity, Grouping,
     SpanUnit, Split, TimeSpec,
 };
 use crate::domain::tag::{Tag, TagKey};
 use crate::error::{Error, Result};
+use crate::output::Format;
 use crate::output::Output;
 use crate::output::cost::{CostReport, MAX_PERIOD_COLUMNS, ReportMeta, paid_summary};
 
@@ -223,7 +224,7 @@ async fn report(
 
 /// What the table leaves implicit, said under it.
 fn table_notes(out: &mut Output, table: &cost::CostTable) {
-    if out.format != OutputFormat::Table {
+    if out.format != Format::Table {
         return;
     }
     if table.periods.len() > MAX_PERIOD_COLUMNS {

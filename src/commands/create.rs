@@ -15,10 +15,11 @@ use super::{connect, create_profile, resolve_source};
 use crate::aws::Aws;
 use crate::aws::bedrock::Bedrock;
 use crate::cli::{CreateArgs, GlobalArgs};
+use crate::domain::InputError;
 use crate::domain::profile::{Description, ModelRef, Profile};
 use crate::domain::region::Region;
 use crate::domain::tag::{SOURCE_TAG, Tag, Tags};
-use crate::error::{Error, InputError, Result};
+use crate::error::{Error, Result};
 use crate::output::Output;
 use crate::output::profiles::{ProfileCard, ProfileList};
 

@@ -10,11 +10,12 @@ use serde::Serialize;
 
 use super::connect;
 use crate::cli::{DashboardArgs, GlobalArgs};
+use crate::domain::InputError;
 use crate::domain::dashboard::{self, Dashboard, DashboardName, MARKER, Options};
 use crate::domain::filter::ProfileFilter;
 use crate::domain::profile::{Profile, profiles_from_json};
 use crate::domain::usage;
-use crate::error::{Error, InputError, Result};
+use crate::error::{Error, Result};
 use crate::output::{Output, View, new_table};
 
 pub async fn run(args: DashboardArgs, g: &GlobalArgs, out: &mut Output) -> Result<()> {

@@ -66,7 +66,7 @@ fn report_quota(out: &mut Output, regions: &[Region], profiles: &[Profile], comp
     );
     if !near.is_empty() {
         out.warn(&format!("{line}; near the quota: {}", near.join(", ")));
-    } else if out.format == crate::cli::OutputFormat::Table {
+    } else if out.format == crate::output::Format::Table {
         out.note(&line);
     } else {
         out.detail(&line);

@@ -28,11 +28,12 @@ use futures::{StreamExt, TryStreamExt, stream};
 use crate::aws::bedrock::Bedrock;
 use crate::aws::{Aws, Settings};
 use crate::cli::{Cli, Command, GlobalArgs, ProfileFilterArgs};
+use crate::domain::InputError;
 use crate::domain::filter::ProfileFilter;
 use crate::domain::profile::{BedrockArn, ModelRef, Profile, ProfileRef, request_token};
 use crate::domain::region::Region;
 use crate::domain::tag::Tags;
-use crate::error::{Error, InputError, Result};
+use crate::error::{Error, Result};
 use crate::output::Output;
 use jiff::Timestamp;
 

@@ -14,7 +14,7 @@ use futures::{StreamExt, TryStreamExt, stream};
 
 use super::{connect, region_list, resolve};
 use crate::aws::Aws;
-use crate::cli::{GlobalArgs, InvokePolicyArgs, PolicyArgs, PolicyCommand, PolicyFormat, StepFunctionsArgs};
+use crate::cli::{GlobalArgs, InvokePolicyArgs, PolicyArgs, PolicyCommand, StepFunctionsArgs};
 use crate::domain::filter::ProfileFilter;
 use crate::domain::iam::{self, CatalogEntry, InvokeTarget, Shipped, Source};
 use crate::domain::profile::{BedrockArn, Profile};
@@ -22,6 +22,7 @@ use crate::domain::region::Region;
 use crate::domain::tag::TagFilter;
 use crate::error::{Error, Result};
 use crate::output::Output;
+use crate::output::policy::DocumentFormat;
 use crate::output::policy::{self as render, Names};
 
 /// IAM allows 1,000 characters in a policy or role description.
@@ -36,7 +37,7 @@ pub async fn run(args: PolicyArgs, g: &GlobalArgs, out: &mut Output) -> Result<(
     }
 }
 
-fn shipped(which: Shipped, format: PolicyFormat, out: &mut Output) -> Result<()> {
+fn shipped(which: Shipped, format: DocumentFormat, out: &mut Output) -> Result<()> {
     let (terraform, cloudformation) = match which {
         Shipped::Operator => ("aipctl_operator", "AipctlOperatorPolicy"),
         Shipped::ReadOnly => ("aipctl_read_only", "AipctlReadOnlyPolicy"),

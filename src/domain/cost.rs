@@ -19,8 +19,8 @@ use jiff::{Span, Timestamp};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::InputError;
 use crate::domain::tag::{Tag, TagKey};
-use crate::error::InputError;
 
 /// Every Cost Explorer API request is billed at USD 0.01, each page and each
 /// retry included (<https://aws.amazon.com/aws-cost-management/aws-cost-explorer/pricing/>).

@@ -17,9 +17,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
+use crate::domain::InputError;
 use crate::domain::profile::Profile;
 use crate::domain::usage::{DIMENSION, NAMESPACE};
-use crate::error::InputError;
 
 pub const MAX_WIDGETS: usize = 500;
 pub const MAX_METRICS_PER_WIDGET: usize = 500;

@@ -17,8 +17,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::domain::InputError;
 use crate::domain::profile::{APPLICATION_PROFILE, BedrockArn, FOUNDATION_MODEL, Profile, SYSTEM_PROFILE};
-use crate::error::InputError;
 
 /// The only policy language version that allows variables.
 pub const VERSION: &str = "2012-10-17";

@@ -5,6 +5,7 @@ pub mod cost;
 pub mod dashboard;
 pub mod filter;
 pub mod iam;
+pub mod input;
 pub mod plan;
 pub mod profile;
 pub mod prune;
@@ -13,3 +14,5 @@ pub mod spec;
 pub mod tag;
 pub mod usage;
 pub mod window;
+
+pub use input::InputError;

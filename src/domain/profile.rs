@@ -8,9 +8,9 @@ use std::str::FromStr;
 
 use jiff::Timestamp;
 
+use crate::domain::InputError;
 use crate::domain::region::Region;
 use crate::domain::tag::Tags;
-use crate::error::InputError;
 
 /// `([0-9a-zA-Z][ _-]?)+`, 1–64 characters: letters and digits, with single
 /// spaces, `_` or `-` between them and never two separators in a row.

@@ -13,10 +13,10 @@ use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::InputError;
 use crate::domain::profile::{BedrockArn, Profile};
 use crate::domain::tag::Tags;
 use crate::domain::window::{Span, Window, utc_date};
-use crate::error::InputError;
 
 pub const IDLE_SINCE_TAG: &str = "aipctl:idle-since";
 pub const PLAN_KIND: &str = "aipctl-prune-plan";

@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::InputError;
+use crate::domain::InputError;
 
 /// Commercial regions with a Bedrock control-plane endpoint.
 pub const BEDROCK_REGIONS: &[&str] = &[

@@ -50,6 +50,32 @@ pub struct SpecError {
     pub message: String,
 }
 
+/// The problems found in a spec file, each at its line and field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecErrors {
+    pub file: String,
+    pub errors: Vec<SpecError>,
+}
+
+impl fmt::Display for SpecErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let one = |e: &SpecError| match e.at.line {
+            Some(line) => format!("{}:{line}: `{}`: {}", self.file, e.at.field, e.message),
+            None => format!("{}: `{}`: {}", self.file, e.at.field, e.message),
+        };
+        match self.errors.as_slice() {
+            [e] => f.write_str(&one(e)),
+            many => {
+                write!(f, "{} problems in {}:", many.len(), self.file)?;
+                for e in many {
+                    write!(f, "\n  {}", one(e))?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
 impl fmt::Display for SpecError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.at.line {

@@ -12,7 +12,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::InputError;
+use crate::domain::InputError;
 
 /// The service limit: 50 tags per resource, existing and new together
 /// (`TooManyTagsException` in the Bedrock model).

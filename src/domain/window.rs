@@ -15,7 +15,7 @@ use std::str::FromStr;
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 
-use crate::error::InputError;
+use crate::domain::InputError;
 
 const DAY: i64 = 86_400;
 const HOUR: i64 = 3_600;

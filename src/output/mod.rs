@@ -17,8 +17,15 @@ use std::io::{self, IsTerminal, Write};
 use comfy_table::{ContentArrangement, Table, presets};
 use serde::Serialize;
 
-use crate::cli::OutputFormat;
 use crate::error::Error;
+
+/// How data is printed on stdout (`-o`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+}
 
 /// A view that can be printed in every output format.
 pub trait View: Serialize {
@@ -30,7 +37,7 @@ pub trait View: Serialize {
 
 /// Where output goes and how it looks.
 pub struct Output {
-    pub format: OutputFormat,
+    pub format: Format,
     pub color: bool,
     pub verbose: bool,
     stdout: Box<dyn Write + Send>,
@@ -39,7 +46,7 @@ pub struct Output {
 }
 
 impl Output {
-    pub fn stdio(format: OutputFormat, no_color: bool, verbose: bool) -> Self {
+    pub fn stdio(format: Format, no_color: bool, verbose: bool) -> Self {
         let color = !no_color
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
             && io::stdout().is_terminal();
@@ -105,13 +112,13 @@ impl Output {
 }
 
 /// Renders a view in `format` to `w`.
-pub fn render(view: &impl View, format: OutputFormat, color: bool, w: &mut impl Write) -> Result<(), Error> {
+pub fn render(view: &impl View, format: Format, color: bool, w: &mut impl Write) -> Result<(), Error> {
     match format {
-        OutputFormat::Json => {
+        Format::Json => {
             serde_json::to_writer_pretty(&mut *w, view).map_err(io::Error::from)?;
             writeln!(w)?;
         }
-        OutputFormat::Csv => {
+        Format::Csv => {
             let (header, rows) = view.csv();
             let mut out = csv::Writer::from_writer(w);
             out.write_record(&header).map_err(io::Error::from)?;
@@ -120,7 +127,7 @@ pub fn render(view: &impl View, format: OutputFormat, color: bool, w: &mut impl 
             }
             out.flush()?;
         }
-        OutputFormat::Table => {
+        Format::Table => {
             writeln!(w, "{}", finish_table(view.table(), color))?;
         }
     }

@@ -10,7 +10,6 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::cli::PolicyFormat;
 use crate::domain::iam::{Document, StateMachine};
 
 /// How a policy is named where it is pasted.
@@ -24,19 +23,30 @@ pub struct Names<'a> {
     pub description: &'a str,
 }
 
+/// How `aipctl policy` writes a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DocumentFormat {
+    /// Plain JSON
+    Json,
+    /// Terraform resources: `aws_iam_policy`; for `stepfunctions` a role, its policy and the state machine
+    Terraform,
+    /// A CloudFormation template (JSON, which YAML templates accept too)
+    Cloudformation,
+}
+
 /// One policy document in `format`. `verbatim` is the exact JSON to print
 /// for the `json` format, when the document comes from a file.
-pub fn policy(doc: &Document, verbatim: Option<&[u8]>, names: Names<'_>, format: PolicyFormat) -> Vec<u8> {
+pub fn policy(doc: &Document, verbatim: Option<&[u8]>, names: Names<'_>, format: DocumentFormat) -> Vec<u8> {
     match format {
-        PolicyFormat::Json => verbatim.map_or_else(|| pretty(doc).into_bytes(), <[u8]>::to_vec),
-        PolicyFormat::Terraform => format!(
+        DocumentFormat::Json => verbatim.map_or_else(|| pretty(doc).into_bytes(), <[u8]>::to_vec),
+        DocumentFormat::Terraform => format!(
             "resource \"aws_iam_policy\" \"{label}\" {{\n  description = {description}\n  policy      = {body}\n}}\n",
             label = names.terraform,
             description = hcl_string(names.description),
             body = heredoc(&pretty(doc)),
         )
         .into_bytes(),
-        PolicyFormat::Cloudformation => {
+        DocumentFormat::Cloudformation => {
             let logical = names.cloudformation;
             let template = Template {
                 version: TEMPLATE_VERSION,
@@ -64,14 +74,14 @@ pub fn stepfunctions(
     role_policy: &Document,
     trust: &Document,
     description: &str,
-    format: PolicyFormat,
+    format: DocumentFormat,
 ) -> Vec<u8> {
     const LABEL: &str = "aipctl_invoke_profile";
     const ROLE: &str = "InvokeProfileRole";
     const MACHINE: &str = "InvokeProfileStateMachine";
     const ROLE_POLICY: &str = "InvokeThroughProfile";
     match format {
-        PolicyFormat::Json => {
+        DocumentFormat::Json => {
             #[derive(Serialize)]
             struct Bundle<'a> {
                 definition: &'a StateMachine,
@@ -85,7 +95,7 @@ pub fn stepfunctions(
             })
             .into_bytes()
         }
-        PolicyFormat::Terraform => format!(
+        DocumentFormat::Terraform => format!(
             "resource \"aws_iam_role\" \"{LABEL}\" {{\n  description        = {description}\n  assume_role_policy = {trust}\n}}\n\n\
              resource \"aws_iam_role_policy\" \"{LABEL}\" {{\n  name   = \"{ROLE_POLICY}\"\n  role   = aws_iam_role.{LABEL}.id\n  policy = {policy}\n}}\n\n\
              resource \"aws_sfn_state_machine\" \"{LABEL}\" {{\n  role_arn   = aws_iam_role.{LABEL}.arn\n  definition = {definition}\n}}\n",
@@ -95,7 +105,7 @@ pub fn stepfunctions(
             definition = heredoc(&pretty(machine)),
         )
         .into_bytes(),
-        PolicyFormat::Cloudformation => {
+        DocumentFormat::Cloudformation => {
             let template = Template {
                 version: TEMPLATE_VERSION,
                 description,
@@ -301,7 +311,7 @@ mod tests {
     #[test]
     fn terraform_heredocs_keep_policy_variables_literal() {
         let d = doc_with_variable();
-        let text = String::from_utf8(policy(&d, None, names(), PolicyFormat::Terraform)).unwrap();
+        let text = String::from_utf8(policy(&d, None, names(), DocumentFormat::Terraform)).unwrap();
         assert!(
             text.starts_with("resource \"aws_iam_policy\" \"aipctl_test\" {\n"),
             "{text}"
@@ -321,8 +331,11 @@ mod tests {
     #[test]
     fn json_is_the_verbatim_bytes_when_given_and_pretty_otherwise() {
         let d = doc_with_variable();
-        assert_eq!(policy(&d, Some(b"exact"), names(), PolicyFormat::Json), b"exact");
-        let text = String::from_utf8(policy(&d, None, names(), PolicyFormat::Json)).unwrap();
+        assert_eq!(
+            policy(&d, Some(b"exact"), names(), DocumentFormat::Json),
+            b"exact"
+        );
+        let text = String::from_utf8(policy(&d, None, names(), DocumentFormat::Json)).unwrap();
         assert!(text.ends_with("}\n"));
         assert_eq!(serde_json::from_str::<Document>(&text).unwrap(), d);
     }
@@ -330,7 +343,7 @@ mod tests {
     #[test]
     fn cloudformation_wraps_the_document_in_a_managed_policy() {
         let d = doc_with_variable();
-        let text = String::from_utf8(policy(&d, None, names(), PolicyFormat::Cloudformation)).unwrap();
+        let text = String::from_utf8(policy(&d, None, names(), DocumentFormat::Cloudformation)).unwrap();
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(v["AWSTemplateFormatVersion"], "2010-09-09");
         let r = &v["Resources"]["AipctlTestPolicy"];
