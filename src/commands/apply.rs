@@ -18,8 +18,10 @@ use std::path::Path;
 
 use futures::{StreamExt, stream};
 
-use super::plan::{make, read_spec, regions};
-use super::{confirm, create_profile, load};
+use super::shared::confirm::confirm;
+use super::shared::provision::create_profile;
+use super::shared::session::load;
+use super::shared::spec::{make, read_spec, regions};
 use crate::aws::Aws;
 use crate::aws::bedrock::{Bedrock, Deleted};
 use crate::cli::{ApplyArgs, GlobalArgs};

@@ -95,7 +95,7 @@ fn plan(args: &CostArgs, today: Date) -> Result<Plan> {
 pub async fn run(args: CostArgs, g: &GlobalArgs, now: Timestamp, out: &mut Output) -> Result<()> {
     let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
     let plan = plan(&args, today)?;
-    let aws = super::load(g).await?;
+    let aws = super::shared::session::load(g).await?;
     let ce = aws.cost_explorer(CacheSettings {
         dir: cache::default_dir().map(|d| d.join("cost-explorer")),
         ttl: args.cache_ttl,

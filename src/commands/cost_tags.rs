@@ -24,9 +24,9 @@ pub async fn run(args: CostTagsArgs, g: &GlobalArgs, now: Timestamp, out: &mut O
     let requested = cost::requested_changes(&args.activate, &args.deactivate)?;
     if !requested.is_empty() && !args.dry_run {
         // Refuse before the paid look-up when no one can confirm.
-        super::ensure_confirmable(g.yes, "`--dry-run` to see the plan")?;
+        super::shared::confirm::ensure_confirmable(g.yes, "`--dry-run` to see the plan")?;
     }
-    let aws = super::load(g).await?;
+    let aws = super::shared::session::load(g).await?;
     let ce = aws.cost_explorer(CacheSettings {
         dir: cache::default_dir().map(|d| d.join("cost-explorer")),
         ttl: std::time::Duration::ZERO,
@@ -116,7 +116,7 @@ async fn change(
             [one] => one.key.as_str().to_owned(),
             many => many.len().to_string(),
         };
-        super::confirm_in_account(
+        super::shared::confirm::confirm_in_account(
             aws,
             &aws.home_region(),
             out,

@@ -11,7 +11,8 @@
 //! after a lost response creates exactly one profile. Resolving the model and
 //! the idempotent creation itself are shared with `apply` (`commands`).
 
-use super::{connect, create_profile, resolve_source};
+use super::shared::provision::{create_profile, resolve_source};
+use super::shared::session::connect;
 use crate::aws::Aws;
 use crate::aws::bedrock::Bedrock;
 use crate::cli::{CreateArgs, GlobalArgs};

@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use comfy_table::Table;
 use serde::Serialize;
 
-use super::connect;
+use super::shared::select::select;
+use super::shared::session::connect;
 use crate::cli::{DashboardArgs, GlobalArgs};
 use crate::domain::InputError;
 use crate::domain::dashboard::{self, Dashboard, DashboardName, MARKER, Options};
@@ -70,7 +71,7 @@ pub async fn run(args: DashboardArgs, g: &GlobalArgs, out: &mut Output) -> Resul
         p
     } else {
         // A dashboard of some regions would look whole: all or nothing.
-        let selection = super::select(&aws, &regions, &filter, g, out).await?;
+        let selection = select(&aws, &regions, &filter, g, out).await?;
         selection.failures.finish()?;
         selection.profiles
     };
@@ -227,7 +228,7 @@ async fn delete(name: &DashboardName, g: &GlobalArgs, out: &mut Output) -> Resul
             hint: Some("see them with `aipctl dashboard --list`".into()),
         });
     }
-    super::confirm(
+    super::shared::confirm::confirm(
         out,
         g.yes,
         &format!("Delete dashboards {}?", names.join(", ")),

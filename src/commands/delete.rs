@@ -7,11 +7,10 @@
 //! are never deleted. "Already gone" counts as done. Failures are reported per
 //! profile and make the command exit 1 after the others are done.
 
-use futures::{StreamExt, stream};
-
-use super::{connect, resolve_many};
-use crate::aws::Aws;
-use crate::aws::bedrock::Deleted;
+use super::shared::confirm::confirm_in_account;
+use super::shared::removal::{delete_all, outcome};
+use super::shared::select::{RegionFailures, resolve_many, select};
+use super::shared::session::connect;
 use crate::cli::{DeleteArgs, GlobalArgs};
 use crate::domain::filter::ProfileFilter;
 use crate::domain::profile::Profile;
@@ -27,12 +26,12 @@ pub async fn run(args: DeleteArgs, g: &GlobalArgs, out: &mut Output) -> Result<(
             tags: args.tags,
             ..ProfileFilter::default()
         };
-        let selection = super::select(&aws, &regions, &filter, g, out).await?;
+        let selection = select(&aws, &regions, &filter, g, out).await?;
         (selection.profiles, selection.failures)
     } else {
         (
             resolve_many(&aws, &regions, &args.profiles).await?,
-            super::RegionFailures::default(),
+            RegionFailures::default(),
         )
     };
 
@@ -83,7 +82,7 @@ pub async fn run(args: DeleteArgs, g: &GlobalArgs, out: &mut Output) -> Result<(
             many.len().to_string(),
         ),
     };
-    super::confirm_in_account(
+    confirm_in_account(
         &aws,
         &deletable[0].region,
         out,
@@ -117,16 +116,6 @@ pub async fn run(args: DeleteArgs, g: &GlobalArgs, out: &mut Output) -> Result<(
     failures.finish()
 }
 
-pub(super) fn outcome(p: &Profile, result: &'static str, error: Option<String>) -> Outcome {
-    Outcome {
-        name: p.name.clone(),
-        arn: p.arn.clone(),
-        region: p.region.to_string(),
-        result,
-        error,
-    }
-}
-
 fn show_plan(out: &mut Output, deletable: &[Profile], protected: &[Profile]) {
     let mut t = new_table(&["delete", "region", "department", "arn"]);
     for p in deletable {
@@ -145,30 +134,4 @@ fn show_plan(out: &mut Output, deletable: &[Profile], protected: &[Profile]) {
             names.join(", ")
         ));
     }
-}
-
-/// Deletes `profiles` with bounded concurrency and a progress bar; one
-/// outcome each (`deleted`, `already-gone` or `failed`), sorted.
-pub(super) async fn delete_all(aws: &Aws, profiles: Vec<Profile>, out: &mut Output) -> Vec<Outcome> {
-    let bar = out.progress(profiles.len() as u64, "deleting");
-    let results: Vec<Outcome> = stream::iter(profiles.into_iter().map(|p| {
-        let b = aws.bedrock(&p.region);
-        let bar = bar.clone();
-        async move {
-            let result = b.delete_profile(&p.arn).await;
-            bar.inc(1);
-            match result {
-                Ok(Deleted::Now) => outcome(&p, "deleted", None),
-                Ok(Deleted::AlreadyGone) => outcome(&p, "already-gone", None),
-                Err(e) => outcome(&p, "failed", Some(e.to_string())),
-            }
-        }
-    }))
-    .buffer_unordered(aws.concurrency)
-    .collect()
-    .await;
-    bar.finish_and_clear();
-    let mut results = results;
-    results.sort_by(|a, b| (&a.region, &a.name, &a.arn).cmp(&(&b.region, &b.name, &b.arn)));
-    results
 }

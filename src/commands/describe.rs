@@ -3,7 +3,9 @@
 
 use jiff::Timestamp;
 
-use super::{connect, resolve, usage};
+use super::shared::metrics::usage_of;
+use super::shared::select::resolve;
+use super::shared::session::connect;
 use crate::cli::{DescribeArgs, GlobalArgs};
 use crate::domain::window::{Span, Window};
 use crate::error::Result;
@@ -15,7 +17,7 @@ pub async fn run(args: DescribeArgs, g: &GlobalArgs, now: Timestamp, out: &mut O
     let profile = resolve(&aws, &regions, &args.profile).await?;
     let usage = if args.usage {
         let window = Window::since(Span::Days(30), now);
-        let (mut usages, _) = usage::usage_of(&aws, std::slice::from_ref(&profile), &window).await?;
+        let (mut usages, _) = usage_of(&aws, std::slice::from_ref(&profile), &window).await?;
         usages.pop()
     } else {
         None

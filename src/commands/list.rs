@@ -2,7 +2,8 @@
 
 use jiff::Timestamp;
 
-use super::{connect, list_regions};
+use super::shared::select::list_regions;
+use super::shared::session::connect;
 use crate::cli::{GlobalArgs, ListArgs};
 use crate::domain::filter::ProfileFilter;
 use crate::domain::profile::Profile;

@@ -12,7 +12,8 @@ use std::fmt::Write as _;
 
 use futures::{StreamExt, TryStreamExt, stream};
 
-use super::{connect, region_list, resolve};
+use super::shared::select::{region_list, resolve, select};
+use super::shared::session::connect;
 use crate::aws::Aws;
 use crate::cli::{GlobalArgs, InvokePolicyArgs, PolicyArgs, PolicyCommand, StepFunctionsArgs};
 use crate::domain::filter::ProfileFilter;
@@ -63,7 +64,7 @@ async fn invoke(args: InvokePolicyArgs, g: &GlobalArgs, out: &mut Output) -> Res
             ..ProfileFilter::default()
         };
         // A policy for some regions would look whole: all or nothing.
-        let selection = super::select(&aws, &regions, &filter, g, out).await?;
+        let selection = select(&aws, &regions, &filter, g, out).await?;
         selection.failures.finish()?;
         let found: Vec<Profile> = selection.profiles;
         if found.is_empty() {

@@ -13,8 +13,10 @@ use std::path::Path;
 
 use jiff::Timestamp;
 
-use super::delete::{delete_all, outcome};
-use super::{confirm_in_account, connect, load, select};
+use super::shared::confirm::confirm_in_account;
+use super::shared::removal::{delete_all, outcome};
+use super::shared::select::select;
+use super::shared::session::{connect, load};
 use crate::aws::Aws;
 use crate::cli::{GlobalArgs, PruneArgs};
 use crate::domain::InputError;

@@ -2,7 +2,8 @@
 //! lets change), checked against the 50-tag limit counting existing tags,
 //! and shows the before and after.
 
-use super::{connect, resolve};
+use super::shared::select::resolve;
+use super::shared::session::connect;
 use crate::cli::{GlobalArgs, TagArgs};
 use crate::domain::tag::{Tags, check_given};
 use crate::error::Result;

@@ -2,7 +2,8 @@
 //! Removing `Department` is allowed but warned about: the profile's spend
 //! then lands in the untagged row of every cost report.
 
-use super::{connect, resolve};
+use super::shared::select::resolve;
+use super::shared::session::connect;
 use crate::cli::{GlobalArgs, UntagArgs};
 use crate::domain::tag::DEPARTMENT;
 use crate::error::Result;

@@ -4,13 +4,12 @@
 
 use jiff::Timestamp;
 
-use super::{connect, select};
-use crate::aws::Aws;
-use crate::cli::{GlobalArgs, UsageArgs, WindowArgs};
+use super::shared::metrics::{usage_of, window};
+use super::shared::select::select;
+use super::shared::session::connect;
+use crate::cli::{GlobalArgs, UsageArgs};
 use crate::domain::filter::ProfileFilter;
-use crate::domain::profile::Profile;
-use crate::domain::usage::{self, Metric, Usage};
-use crate::domain::window::Window;
+use crate::domain::usage::{self};
 use crate::error::{Error, Result};
 use crate::output::Output;
 use crate::output::usage::{UsageReport, UsageRow};
@@ -76,20 +75,4 @@ pub async fn run(args: UsageArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
         out.note("no application inference profiles matched");
     }
     selection.failures.finish()
-}
-
-/// The window from `--since` or `--from/--to`.
-pub fn window(args: &WindowArgs, now: Timestamp) -> Result<Window> {
-    match (args.from, args.to) {
-        (Some(from), Some(to)) => Ok(Window::days(from, to, now)?),
-        _ => Ok(Window::since(args.since, now)),
-    }
-}
-
-/// Every figure of [`Metric::ALL`] for `profiles`, in their order; profiles
-/// without datapoints get zeros. Also returns the number of metric requests.
-pub async fn usage_of(aws: &Aws, profiles: &[Profile], window: &Window) -> Result<(Vec<Usage>, usize)> {
-    let (metrics, calls) = aws.profile_metrics(profiles, &Metric::ALL, window).await?;
-    let usages = metrics.iter().map(|m| usage::fold(m, window)).collect();
-    Ok((usages, calls))
 }

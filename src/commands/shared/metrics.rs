@@ -1,0 +1,27 @@
+//! Usage figures from CloudWatch for a set of profiles over a window, the
+//! way `usage` and `describe --usage` both read them.
+
+use jiff::Timestamp;
+
+use crate::aws::Aws;
+use crate::cli::WindowArgs;
+use crate::domain::profile::Profile;
+use crate::domain::usage::{self, Metric, Usage};
+use crate::domain::window::Window;
+use crate::error::Result;
+
+/// The window from `--since` or `--from/--to`.
+pub fn window(args: &WindowArgs, now: Timestamp) -> Result<Window> {
+    match (args.from, args.to) {
+        (Some(from), Some(to)) => Ok(Window::days(from, to, now)?),
+        _ => Ok(Window::since(args.since, now)),
+    }
+}
+
+/// Every figure of [`Metric::ALL`] for `profiles`, in their order; profiles
+/// without datapoints get zeros. Also returns the number of metric requests.
+pub async fn usage_of(aws: &Aws, profiles: &[Profile], window: &Window) -> Result<(Vec<Usage>, usize)> {
+    let (metrics, calls) = aws.profile_metrics(profiles, &Metric::ALL, window).await?;
+    let usages = metrics.iter().map(|m| usage::fold(m, window)).collect();
+    Ok((usages, calls))
+}

@@ -1,0 +1,47 @@
+//! Deleting profiles, the one way `delete`, `prune` and `prune --from-plan`
+//! do it: bounded concurrency, a progress bar, one outcome per profile, and
+//! "already gone" counted as done.
+
+use futures::{StreamExt, stream};
+
+use crate::aws::Aws;
+use crate::aws::bedrock::Deleted;
+use crate::domain::profile::Profile;
+use crate::output::Output;
+use crate::output::profiles::Outcome;
+
+pub fn outcome(p: &Profile, result: &'static str, error: Option<String>) -> Outcome {
+    Outcome {
+        name: p.name.clone(),
+        arn: p.arn.clone(),
+        region: p.region.to_string(),
+        result,
+        error,
+    }
+}
+
+/// Deletes `profiles` with bounded concurrency and a progress bar; one
+/// outcome each (`deleted`, `already-gone` or `failed`), sorted.
+pub async fn delete_all(aws: &Aws, profiles: Vec<Profile>, out: &mut Output) -> Vec<Outcome> {
+    let bar = out.progress(profiles.len() as u64, "deleting");
+    let results: Vec<Outcome> = stream::iter(profiles.into_iter().map(|p| {
+        let b = aws.bedrock(&p.region);
+        let bar = bar.clone();
+        async move {
+            let result = b.delete_profile(&p.arn).await;
+            bar.inc(1);
+            match result {
+                Ok(Deleted::Now) => outcome(&p, "deleted", None),
+                Ok(Deleted::AlreadyGone) => outcome(&p, "already-gone", None),
+                Err(e) => outcome(&p, "failed", Some(e.to_string())),
+            }
+        }
+    }))
+    .buffer_unordered(aws.concurrency)
+    .collect()
+    .await;
+    bar.finish_and_clear();
+    let mut results = results;
+    results.sort_by(|a, b| (&a.region, &a.name, &a.arn).cmp(&(&b.region, &b.name, &b.arn)));
+    results
+}

@@ -1,0 +1,65 @@
+//! The run's context: the clock, read once (or fixed by `AIPCTL_NOW`), and
+//! the AWS settings and regions from the global flags.
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+
+use crate::aws::{Aws, Settings};
+use crate::cli::GlobalArgs;
+use crate::domain::InputError;
+use crate::domain::region::Region;
+use crate::error::Result;
+
+/// The environment variable that fixes aipctl's clock (RFC 3339), for tests
+/// and reproducible reports.
+pub const NOW_VAR: &str = "AIPCTL_NOW";
+
+/// The one place aipctl reads the clock: `AIPCTL_NOW` when set, else the
+/// system's time. Everything else receives the instant as a value.
+pub fn now() -> Result<Timestamp> {
+    match std::env::var(NOW_VAR) {
+        Ok(text) => text.trim().parse::<Timestamp>().map_err(|_| {
+            InputError::new(
+                NOW_VAR,
+                &text,
+                "expected an RFC 3339 instant such as `2026-11-22T13:00:00Z`",
+            )
+            .into()
+        }),
+        Err(_) => Ok(Timestamp::now()),
+    }
+}
+
+/// AWS settings and the chosen regions.
+pub async fn connect(g: &GlobalArgs) -> Result<(Aws, Vec<Region>)> {
+    let aws = load(g).await?;
+    let regions = aws.regions(&g.regions, g.all_regions)?;
+    Ok((aws, regions))
+}
+
+/// AWS settings alone, for commands whose regions come from a file.
+pub async fn load(g: &GlobalArgs) -> Result<Aws> {
+    Aws::load(&Settings {
+        profile: g.aws_profile.clone(),
+        endpoint_url: g.endpoint_url.clone(),
+        max_attempts: g.max_attempts,
+        adaptive_retry: g.retry_mode == crate::cli::RetryMode::Adaptive,
+        timeout: g.timeout.map(Duration::from_secs),
+        concurrency: usize::from(g.concurrency),
+        extra_regions: extra_regions()?,
+    })
+    .await
+}
+
+/// Regions the user allows beyond the built-in list, from
+/// `AIPCTL_EXTRA_REGIONS` (comma-separated).
+fn extra_regions() -> Result<Vec<Region>> {
+    let var = crate::domain::region::EXTRA_REGIONS_VAR;
+    match std::env::var(var) {
+        Ok(text) if !text.trim().is_empty() => {
+            crate::domain::region::parse_list(&text).map_err(|e| InputError::new(var, &text, &e.rule).into())
+        }
+        _ => Ok(Vec::new()),
+    }
+}
