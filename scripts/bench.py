@@ -165,9 +165,9 @@ def cost_main(argv: list[str]) -> None:
     args = ap.parse_args(argv)
 
     reports = [
-        ("12 months, daily", ["--last", "12m", "--granularity", "daily"]),
-        ("12 months, monthly", ["--last", "12m"]),
-        ("12 months, monthly, with --forecast", ["--last", "12m", "--forecast"]),
+        ("12 months, daily", ["--last", "12mo", "--granularity", "daily"]),
+        ("12 months, monthly", ["--last", "12mo"]),
+        ("12 months, monthly, with --forecast", ["--last", "12mo", "--forecast"]),
     ]
     proc, url = start_emulator()
     rows = []

@@ -17,7 +17,7 @@ use futures::{StreamExt, stream};
 use jiff::Timestamp;
 
 use super::{Aws, failure};
-use crate::domain::profile::Profile;
+use crate::domain::profile::{Profile, ProfileArn, ProfileStatus, ProfileType};
 use crate::domain::region::Region;
 use crate::domain::tag::Tags;
 use crate::error::{Error, Result};
@@ -34,10 +34,18 @@ macro_rules! profile {
         Profile {
             name: $o.inference_profile_name().to_owned(),
             id: $o.inference_profile_id().to_owned(),
-            arn: $o.inference_profile_arn().to_owned(),
+            arn: ProfileArn::parse($o.inference_profile_arn()).ok_or_else(|| {
+                $bedrock.unexpected(format!(
+                    "`{}` is not an inference profile ARN",
+                    $o.inference_profile_arn()
+                ))
+            })?,
             region: $bedrock.region.clone(),
-            status: $o.status().as_str().to_owned(),
-            kind: $o.r#type().as_str().to_owned(),
+            status: ProfileStatus::from_aws($o.status().as_str()),
+            kind: match $o.r#type() {
+                InferenceProfileType::SystemDefined => ProfileType::SystemDefined,
+                _ => ProfileType::Application,
+            },
             description: $o.description().map(str::to_owned),
             model_arns: $o
                 .models()
@@ -198,6 +206,19 @@ impl Bedrock {
         failure(SERVICE, operation, self.region.as_str(), &self.endpoint, err)
     }
 
+    /// An answer aipctl cannot read (a field outside the service model).
+    fn unexpected(&self, message: String) -> Error {
+        Error::Aws(Box::new(crate::error::AwsFailure {
+            service: SERVICE,
+            operation: "ListInferenceProfiles",
+            region: self.region.to_string(),
+            code: None,
+            message,
+            request_id: None,
+            attempts: None,
+        }))
+    }
+
     /// Every profile of one type in this region, every page. `typeEquals` is
     /// always sent: without it the service answers with system profiles only.
     async fn summaries(&self, kind: InferenceProfileType) -> Result<Vec<InferenceProfileSummary>> {
@@ -216,7 +237,7 @@ impl Bedrock {
     /// Application profiles of this region, without tags, every page.
     pub async fn list_profiles(&self) -> Result<Vec<Profile>> {
         let summaries = self.summaries(InferenceProfileType::Application).await?;
-        Ok(summaries.iter().map(|s| profile!(self, s)).collect())
+        summaries.iter().map(|s| Ok(profile!(self, s))).collect()
     }
 
     /// One profile by ID or ARN, without tags; `None` when AWS says it does not exist.

@@ -19,27 +19,12 @@ use sha2::{Digest, Sha256};
 
 const FORMAT: u32 = 1;
 
-/// The platform's cache directory for aipctl: `$XDG_CACHE_HOME/aipctl`, else
-/// `~/Library/Caches/aipctl` on macOS, `%LOCALAPPDATA%\aipctl` on Windows and
-/// `~/.cache/aipctl` elsewhere. `None` when no home can be found.
+/// The platform's cache directory for aipctl (the `dirs` crate):
+/// `$XDG_CACHE_HOME/aipctl` or `~/.cache/aipctl` on Linux,
+/// `~/Library/Caches/aipctl` on macOS, `%LOCALAPPDATA%\aipctl` on Windows.
+/// `None` when no home can be found.
 pub fn default_dir() -> Option<PathBuf> {
-    let var = |name: &str| {
-        std::env::var_os(name)
-            .map(PathBuf::from)
-            .filter(|p| p.is_absolute())
-    };
-    if let Some(xdg) = var("XDG_CACHE_HOME") {
-        return Some(xdg.join("aipctl"));
-    }
-    if cfg!(windows) {
-        return var("LOCALAPPDATA").map(|p| p.join("aipctl"));
-    }
-    let home = var("HOME")?;
-    if cfg!(target_os = "macos") {
-        Some(home.join("Library/Caches/aipctl"))
-    } else {
-        Some(home.join(".cache/aipctl"))
-    }
+    dirs::cache_dir().map(|d| d.join("aipctl"))
 }
 
 /// How a command wants the cache used.

@@ -13,13 +13,10 @@
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::str::FromStr;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError};
 
 use aws_sdk_costexplorer::Client;
-use aws_sdk_costexplorer::config::interceptors::{
-    BeforeDeserializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
-};
-use aws_sdk_costexplorer::config::{ConfigBag, Intercept, ProvideCredentials, RuntimeComponents};
+use aws_sdk_costexplorer::config::ProvideCredentials;
 use aws_sdk_costexplorer::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_costexplorer::types::{
     Context, CostAllocationTagStatus, CostAllocationTagStatusEntry, DateInterval, Dimension, DimensionValues,
@@ -33,6 +30,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::cache::{Cache, CacheSettings};
+use super::metering::{CountAttempts, Counts, bump};
 use super::{Aws, failure};
 use crate::domain::cost::{
     self, CostQuery, CostTag, DateRange, Filter, ForecastQuery, GroupAmount, Grouping, PaidRequests,
@@ -45,68 +43,6 @@ const SERVICE: &str = "ce";
 const REGION: &str = "us-east-1";
 /// `ListCostAllocationTags` pages hold at most 1,000 keys; the largest page is the cheapest.
 const TAGS_PAGE_SIZE: i32 = 1000;
-
-type Counts = Arc<Mutex<BTreeMap<String, usize>>>;
-
-fn bump(counts: &Mutex<BTreeMap<String, usize>>, operation: &str) {
-    *counts
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .entry(operation.to_owned())
-        .or_default() += 1;
-}
-
-/// Counts every attempt that reached Cost Explorer (an answer came back,
-/// error or not), by operation, from the `X-Amz-Target:
-/// AWSInsightsIndexService.<Operation>` header. A connection that never got
-/// through is not a paid request.
-#[derive(Debug)]
-struct CountAttempts(Counts);
-
-/// The operation of the attempt in flight, between sending and the answer.
-#[derive(Debug, Clone)]
-struct AttemptOperation(String);
-
-impl aws_smithy_types::config_bag::Storable for AttemptOperation {
-    type Storer = aws_smithy_types::config_bag::StoreReplace<Self>;
-}
-
-impl Intercept for CountAttempts {
-    fn name(&self) -> &'static str {
-        "aipctl.CountPaidAttempts"
-    }
-
-    fn read_before_transmit(
-        &self,
-        context: &BeforeTransmitInterceptorContextRef<'_>,
-        _components: &RuntimeComponents,
-        cfg: &mut ConfigBag,
-    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-        let operation = context
-            .request()
-            .headers()
-            .get("x-amz-target")
-            .and_then(|t| t.rsplit_once('.'))
-            .map_or("unknown", |(_, op)| op);
-        cfg.interceptor_state()
-            .store_put(AttemptOperation(operation.to_owned()));
-        Ok(())
-    }
-
-    fn read_before_deserialization(
-        &self,
-        _context: &BeforeDeserializationInterceptorContextRef<'_>,
-        _components: &RuntimeComponents,
-        cfg: &mut ConfigBag,
-    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-        let operation = cfg
-            .load::<AttemptOperation>()
-            .map_or("unknown", |o| o.0.as_str())
-            .to_owned();
-        bump(&self.0, &operation);
-        Ok(())
-    }
-}
 
 /// A key `UpdateCostAllocationTagsStatus` did not change (AWS reports these
 /// in a 200 answer, one entry per key).

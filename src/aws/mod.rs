@@ -8,6 +8,7 @@ pub mod cache;
 pub mod cloudwatch;
 pub mod costexplorer;
 mod error;
+pub mod metering;
 mod sts;
 
 use std::time::Duration;

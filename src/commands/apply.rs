@@ -237,7 +237,9 @@ async fn execute(aws: &Aws, todo: Vec<Change>, now: jiff::Timestamp, out: &mut O
 
 async fn execute_one(b: &Bedrock, c: &Change, now: jiff::Timestamp) -> Outcome {
     let done = match c {
-        Change::Create { desired } => create(b, desired, now).await.map(|p| (p.arn, "created", None)),
+        Change::Create { desired } => create(b, desired, now)
+            .await
+            .map(|p| (p.arn.to_string(), "created", None)),
         Change::Retag { arn, tag_changes, .. } => retag(b, arn, tag_changes)
             .await
             .map(|()| (arn.clone(), "retagged", None)),
@@ -248,7 +250,7 @@ async fn execute_one(b: &Bedrock, c: &Change, now: jiff::Timestamp) -> Outcome {
             ..
         } => replace(b, arn, current_name, desired, now)
             .await
-            .map(|p| (p.arn, "replaced", Some(format!("was {arn}")))),
+            .map(|p| (p.arn.to_string(), "replaced", Some(format!("was {arn}")))),
         Change::Orphan { arn, .. } => b.delete_profile(arn).await.map(|d| {
             let result = match d {
                 Deleted::Now => "deleted",

@@ -133,7 +133,7 @@ async fn dimension_forms(aws: &crate::aws::Aws, profiles: &[Profile]) -> Result<
                 .into_iter()
                 .next()
                 .unwrap_or_else(|| p.id.clone());
-            out.insert(p.arn.clone(), form);
+            out.insert(p.arn.to_string(), form);
         }
     }
     Ok(out)

@@ -137,7 +137,7 @@ fn row(p: &Profile, a: &prune::Assessment, now: Timestamp) -> PruneRow {
     PruneRow {
         name: p.name.clone(),
         region: p.region.to_string(),
-        arn: p.arn.clone(),
+        arn: p.arn.to_string(),
         department: p.department().map(str::to_owned),
         age_days: p.created_at.map(|c| now.duration_since(c).as_secs() / 86_400),
         last_traffic: a.last_traffic.map(|d| d.to_string()),

@@ -44,7 +44,7 @@ pub async fn run(args: UsageArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
             .map(|(p, u)| UsageRow {
                 name: Some(p.name.clone()),
                 region: Some(p.region.to_string()),
-                arn: Some(p.arn.clone()),
+                arn: Some(p.arn.to_string()),
                 department: p.department().map(str::to_owned),
                 profiles: 1,
                 usage: u.clone(),

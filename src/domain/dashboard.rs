@@ -228,7 +228,7 @@ fn metric_widget(x: usize, y: usize, title: &str, mut props: Value) -> Value {
 fn dim<'a>(p: &'a Profile, options: &'a Options) -> &'a str {
     options
         .dimension_values
-        .get(&p.arn)
+        .get(p.arn.as_str())
         .map_or(p.id.as_str(), String::as_str)
 }
 
@@ -534,7 +534,8 @@ mod tests {
     fn untagged_profiles_get_their_own_section_and_arn_forms_are_used_when_given() {
         let ps = vec![profile(1, None), profile(2, Some("Search"))];
         let mut o = options();
-        o.dimension_values.insert(ps[0].arn.clone(), ps[0].arn.clone());
+        o.dimension_values
+            .insert(ps[0].arn.to_string(), ps[0].arn.to_string());
         let d = &for_profiles(&"d".parse().unwrap(), &ps, &o)[0];
         let text = d.body_string();
         assert!(text.contains("(no Department tag)"));

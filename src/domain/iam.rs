@@ -329,7 +329,7 @@ impl InvokeTarget {
             )));
         }
         Ok(Self {
-            profile_arn: profile.arn.clone(),
+            profile_arn: profile.arn.to_string(),
             system_profile_arn,
             model_arns: profile.model_arns.clone(),
         })
@@ -493,7 +493,7 @@ pub fn stepfunctions_machine(profile: &Profile, max_tokens: u32) -> Result<State
         kind: "Task",
         resource: STATES_INVOKE_MODEL,
         arguments: InvokeArguments {
-            model_id: profile.arn.clone(),
+            model_id: profile.arn.to_string(),
             body: MessagesBody {
                 anthropic_version: ANTHROPIC_VERSION,
                 max_tokens,
@@ -544,6 +544,7 @@ pub fn stepfunctions_trust_policy(account: &str) -> Document {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::profile::{ProfileArn, ProfileStatus, ProfileType};
     use crate::domain::tag::{SOURCE_TAG, Tags};
 
     const ACCOUNT: &str = "123456789012";
@@ -561,10 +562,13 @@ mod tests {
         Profile {
             name: name.into(),
             id: id.into(),
-            arn: format!("arn:aws:bedrock:{region}:{ACCOUNT}:application-inference-profile/{id}"),
+            arn: ProfileArn::parse(&format!(
+                "arn:aws:bedrock:{region}:{ACCOUNT}:application-inference-profile/{id}"
+            ))
+            .unwrap(),
             region: region.parse().unwrap(),
-            status: "ACTIVE".into(),
-            kind: "APPLICATION".into(),
+            status: ProfileStatus::Active,
+            kind: ProfileType::Application,
             description: None,
             model_arns: models.to_vec(),
             tags: Tags::default(),
@@ -808,7 +812,7 @@ mod tests {
         assert_eq!(v["QueryLanguage"], "JSONata");
         assert_eq!(v["StartAt"], TASK_STATE);
         assert_eq!(task["Resource"], STATES_INVOKE_MODEL);
-        assert_eq!(task["Arguments"]["ModelId"], p.arn);
+        assert_eq!(task["Arguments"]["ModelId"], p.arn.as_str());
         assert_eq!(task["Arguments"]["Body"]["anthropic_version"], ANTHROPIC_VERSION);
         assert_eq!(task["Arguments"]["Body"]["max_tokens"], 512);
         assert_eq!(

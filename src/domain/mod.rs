@@ -10,6 +10,7 @@ pub mod plan;
 pub mod profile;
 pub mod prune;
 pub mod region;
+pub mod span;
 pub mod spec;
 pub mod tag;
 pub mod usage;

@@ -271,7 +271,7 @@ fn compare(desired: &Desired, current: &Profile) -> Option<Change> {
     }
     if !reasons.is_empty() {
         return Some(Change::Replace {
-            arn: current.arn.clone(),
+            arn: current.arn.to_string(),
             current_name: current.name.clone(),
             current_tags: current.tags.clone(),
             reasons,
@@ -280,7 +280,7 @@ fn compare(desired: &Desired, current: &Profile) -> Option<Change> {
     }
     let tag_changes = own_tags(&current.tags).diff(&desired.tags);
     (!tag_changes.is_empty()).then(|| Change::Retag {
-        arn: current.arn.clone(),
+        arn: current.arn.to_string(),
         current_tags: current.tags.clone(),
         tag_changes,
         adopt,
@@ -310,7 +310,7 @@ pub fn diff(spec: &str, desired: &[Desired], actual: &[Profile]) -> Result<Plan,
                     desired: i,
                     region: p.region.clone(),
                     name: p.name.clone(),
-                    arn: p.arn.clone(),
+                    arn: p.arn.to_string(),
                     other_spec: spec_of(p).to_owned(),
                 })
         })
@@ -332,7 +332,7 @@ pub fn diff(spec: &str, desired: &[Desired], actual: &[Profile]) -> Result<Plan,
                     && is_ours(p, spec)
                     && p.tags.get(SLOT_TAG) == Some(slot.as_str())
             })
-            .min_by_key(|(_, p)| (p.name != d.name, p.arn.clone()));
+            .min_by_key(|(_, p)| (p.name != d.name, p.arn.to_string()));
         if let Some((j, _)) = found {
             taken[j] = true;
             matched[i] = Some(j);
@@ -346,7 +346,7 @@ pub fn diff(spec: &str, desired: &[Desired], actual: &[Profile]) -> Result<Plan,
             .iter()
             .enumerate()
             .filter(|(j, p)| !taken[*j] && p.region == d.region && p.name == d.name)
-            .min_by_key(|(_, p)| p.arn.clone());
+            .min_by_key(|(_, p)| p.arn.to_string());
         if let Some((j, _)) = found {
             taken[j] = true;
             matched[i] = Some(j);
@@ -374,7 +374,7 @@ pub fn diff(spec: &str, desired: &[Desired], actual: &[Profile]) -> Result<Plan,
         plan.changes.push(Change::Orphan {
             region: p.region.clone(),
             name: p.name.clone(),
-            arn: p.arn.clone(),
+            arn: p.arn.to_string(),
             tags: p.tags.clone(),
             protected: p.tags.is_protected(),
         });
@@ -560,6 +560,7 @@ impl PlanFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::profile::{ProfileArn, ProfileStatus, ProfileType};
 
     const FM: &str = "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0";
     const SP: &str = "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.amazon.nova-pro-v1:0";
@@ -589,10 +590,10 @@ mod tests {
         Profile {
             name: name.into(),
             id: arn.rsplit('/').next().unwrap().into(),
-            arn: arn.into(),
+            arn: ProfileArn::parse(arn).unwrap(),
             region: "us-east-1".parse().unwrap(),
-            status: "ACTIVE".into(),
-            kind: "APPLICATION".into(),
+            status: ProfileStatus::Active,
+            kind: ProfileType::Application,
             description: None,
             model_arns: vec![FM.into()],
             tags: tags.clone(),
@@ -625,8 +626,16 @@ mod tests {
         old_b.insert("Stray", "x");
         old_b.insert("aws:cloudformation:stack-name", "s");
         let actual = [
-            profile("a-nova", "arn:a/aaaaaaaaaaaa", &a.tags),
-            profile("b-nova", "arn:a/bbbbbbbbbbbb", &old_b),
+            profile(
+                "a-nova",
+                "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/aaaaaaaaaaaa",
+                &a.tags,
+            ),
+            profile(
+                "b-nova",
+                "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/bbbbbbbbbbbb",
+                &old_b,
+            ),
         ];
         let plan = diff("default", &[a, b], &actual).unwrap();
         assert_eq!(plan.unchanged, 1);
@@ -657,13 +666,20 @@ mod tests {
         let mut d = desired("a", "a-nova", &[]);
         let mut tags = d.tags.clone();
         tags.insert(SOURCE_TAG, SP);
-        let actual = [profile("a-nova", "arn:a/aaaaaaaaaaaa", &tags)];
+        let actual = [profile(
+            "a-nova",
+            "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/aaaaaaaaaaaa",
+            &tags,
+        )];
         d.description = Some("new".into());
         let plan = diff("default", std::slice::from_ref(&d), &actual).unwrap();
         let Change::Replace { arn, reasons, .. } = &plan.changes[0] else {
             panic!("{plan:?}")
         };
-        assert_eq!(arn, "arn:a/aaaaaaaaaaaa");
+        assert_eq!(
+            arn,
+            "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/aaaaaaaaaaaa"
+        );
         assert_eq!(
             reasons,
             &[
@@ -677,7 +693,11 @@ mod tests {
     fn a_renamed_entry_is_found_by_its_slot_and_replaced() {
         let old = desired("a", "old-name", &[]);
         let new = desired("a", "new-name", &[]);
-        let actual = [profile("old-name", "arn:a/aaaaaaaaaaaa", &old.tags)];
+        let actual = [profile(
+            "old-name",
+            "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/aaaaaaaaaaaa",
+            &old.tags,
+        )];
         let plan = diff("default", &[new], &actual).unwrap();
         assert_eq!(actions(&plan), ["replace new-name"]);
         let Change::Replace { reasons, .. } = &plan.changes[0] else {
@@ -691,17 +711,33 @@ mod tests {
         let a = desired("a", "a-nova", &[]);
         let gone = desired("gone", "gone-nova", &[("aipctl:protect", "true")]);
         let actual = [
-            profile("a-nova", "arn:a/aaaaaaaaaaaa", &a.tags),
+            profile(
+                "a-nova",
+                "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/aaaaaaaaaaaa",
+                &a.tags,
+            ),
             // A duplicate of the same slot, e.g. from an interrupted run.
-            profile("a-nova", "arn:a/zzzzzzzzzzzz", &a.tags),
-            profile("gone-nova", "arn:a/gggggggggggg", &gone.tags),
-            profile("by-hand", "arn:a/hhhhhhhhhhhh", &Tags::default()),
+            profile(
+                "a-nova",
+                "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/zzzzzzzzzzzz",
+                &a.tags,
+            ),
+            profile(
+                "gone-nova",
+                "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/gggggggggggg",
+                &gone.tags,
+            ),
+            profile(
+                "by-hand",
+                "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/hhhhhhhhhhhh",
+                &Tags::default(),
+            ),
         ];
         let plan = diff("default", &[a], &actual).unwrap();
         assert_eq!(plan.unchanged, 1);
         assert_eq!(actions(&plan), ["orphan a-nova", "orphan gone-nova"]);
         assert!(
-            matches!(&plan.changes[0], Change::Orphan { arn, protected: false, .. } if arn == "arn:a/zzzzzzzzzzzz")
+            matches!(&plan.changes[0], Change::Orphan { arn, protected: false, .. } if arn == "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/zzzzzzzzzzzz")
         );
         assert!(matches!(&plan.changes[1], Change::Orphan { protected: true, .. }));
     }
@@ -720,10 +756,26 @@ mod tests {
         let b_same_slot = of_spec(desired("a", "b-nova", &[]), "b");
         let b_other = of_spec(desired("x", "x-nova", &[]), "b");
         let actual = [
-            profile("a-nova", "arn:a/aaaaaaaaaaaa", &a.tags),
-            profile("gone-nova", "arn:a/gggggggggggg", &gone.tags),
-            profile("b-nova", "arn:a/bbbbbbbbbbbb", &b_same_slot.tags),
-            profile("x-nova", "arn:a/xxxxxxxxxxxx", &b_other.tags),
+            profile(
+                "a-nova",
+                "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/aaaaaaaaaaaa",
+                &a.tags,
+            ),
+            profile(
+                "gone-nova",
+                "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/gggggggggggg",
+                &gone.tags,
+            ),
+            profile(
+                "b-nova",
+                "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/bbbbbbbbbbbb",
+                &b_same_slot.tags,
+            ),
+            profile(
+                "x-nova",
+                "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/xxxxxxxxxxxx",
+                &b_other.tags,
+            ),
         ];
         let plan = diff("a", &[a], &actual).unwrap();
         assert_eq!(actions(&plan), ["orphan gone-nova"]);
@@ -737,8 +789,16 @@ mod tests {
         let mut untagged = old.tags.clone();
         untagged.remove(SPEC_TAG);
         let actual = [
-            profile("a-nova", "arn:a/aaaaaaaaaaaa", &untagged),
-            profile("old-nova", "arn:a/oooooooooooo", &untagged),
+            profile(
+                "a-nova",
+                "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/aaaaaaaaaaaa",
+                &untagged,
+            ),
+            profile(
+                "old-nova",
+                "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/oooooooooooo",
+                &untagged,
+            ),
         ];
         // Spec `default` matches the first by slot, adds the tag, and
         // orphans the duplicate; spec `a` leaves both alone.
@@ -760,7 +820,11 @@ mod tests {
     fn a_name_another_spec_has_is_a_clash_not_an_adoption() {
         let mine = of_spec(desired("a", "shared", &[]), "a");
         let theirs = of_spec(desired("b", "shared", &[]), "b");
-        let actual = [profile("shared", "arn:a/ssssssssssss", &theirs.tags)];
+        let actual = [profile(
+            "shared",
+            "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/ssssssssssss",
+            &theirs.tags,
+        )];
         let clashes = diff("a", &[mine], &actual).unwrap_err();
         assert_eq!(
             clashes,
@@ -768,7 +832,8 @@ mod tests {
                 desired: 0,
                 region: "us-east-1".parse().unwrap(),
                 name: "shared".into(),
-                arn: "arn:a/ssssssssssss".into(),
+                arn: "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/ssssssssssss"
+                    .into(),
                 other_spec: "b".into(),
             }]
         );
@@ -777,7 +842,11 @@ mod tests {
     #[test]
     fn a_profile_made_by_hand_is_adopted_when_it_routes_where_the_source_does() {
         let d = desired("a", "a-nova", &[]);
-        let by_hand = profile("a-nova", "arn:a/aaaaaaaaaaaa", &Tags::default());
+        let by_hand = profile(
+            "a-nova",
+            "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/aaaaaaaaaaaa",
+            &Tags::default(),
+        );
         let plan = diff(
             "default",
             std::slice::from_ref(&d),
@@ -802,7 +871,11 @@ mod tests {
         let b = desired("b", "b-nova", &[]);
         let mut old_b = b.tags.clone();
         old_b.insert("CostCenter", "CC-9");
-        let actual = vec![profile("b-nova", "arn:a/bbbbbbbbbbbb", &old_b)];
+        let actual = vec![profile(
+            "b-nova",
+            "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/bbbbbbbbbbbb",
+            &old_b,
+        )];
         let plan = diff("default", &[a.clone(), b], &actual).unwrap();
         let regions = ["us-east-1".parse().unwrap()];
         let fp = Fingerprint::of(&plan, "123456789012", &regions);
@@ -811,17 +884,23 @@ mod tests {
 
         let mut later = actual.clone();
         later[0].tags.insert("CostCenter", "CC-7");
-        later.push(profile("a-nova", "arn:a/aaaaaaaaaaaa", &a.tags));
+        later.push(profile(
+            "a-nova",
+            "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/aaaaaaaaaaaa",
+            &a.tags,
+        ));
         assert_eq!(
             fp.changes_since("123456789012", &later),
             [
-                "`a-nova` in us-east-1 now exists (arn:a/aaaaaaaaaaaa); the plan would create it",
+                "`a-nova` in us-east-1 now exists (arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/aaaaaaaaaaaa); the plan would create it",
                 "`b-nova` in us-east-1: tag `CostCenter` was `CC-9`, is now `CC-7`",
             ]
         );
         assert_eq!(
             fp.changes_since("123456789012", &[]),
-            ["`b-nova` in us-east-1 (arn:a/bbbbbbbbbbbb) no longer exists"]
+            [
+                "`b-nova` in us-east-1 (arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/bbbbbbbbbbbb) no longer exists"
+            ]
         );
         assert!(fp.changes_since("999999999999", &actual)[0].contains("made for account 123456789012"));
         let mut edited = fp;

@@ -93,7 +93,7 @@ impl FromStr for Description {
 /// `arn:<partition>:bedrock:<region>:<account>:<resource-type>/<id>`, split
 /// into its parts. IDs may contain `:` (`…-v1:0`), so only the first five `:`
 /// separate fields.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct BedrockArn {
     pub partition: String,
     pub region: String,
@@ -262,16 +262,145 @@ impl fmt::Display for ModelRef {
     }
 }
 
+/// An inference profile's ARN, parsed once: the text as AWS gives it and the
+/// parts aipctl reads (region, account, ID). Application and system profiles
+/// both have one.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ProfileArn {
+    text: String,
+    arn: BedrockArn,
+}
+
+impl ProfileArn {
+    /// `None` unless `s` is an `application-inference-profile` or
+    /// `inference-profile` ARN.
+    pub fn parse(s: &str) -> Option<Self> {
+        let arn = BedrockArn::parse(s)?;
+        matches!(arn.resource_type.as_str(), APPLICATION_PROFILE | SYSTEM_PROFILE).then(|| Self {
+            text: s.to_owned(),
+            arn,
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    pub fn region(&self) -> &str {
+        &self.arn.region
+    }
+
+    /// The 12-digit account (empty only in ARNs AWS writes without one).
+    pub fn account(&self) -> &str {
+        &self.arn.account
+    }
+
+    pub fn id(&self) -> &str {
+        &self.arn.resource_id
+    }
+
+    pub fn is_application(&self) -> bool {
+        self.arn.resource_type == APPLICATION_PROFILE
+    }
+}
+
+impl std::ops::Deref for ProfileArn {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl fmt::Display for ProfileArn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl PartialEq<str> for ProfileArn {
+    fn eq(&self, other: &str) -> bool {
+        self.text == other
+    }
+}
+
+impl PartialEq<&str> for ProfileArn {
+    fn eq(&self, other: &&str) -> bool {
+        self.text == *other
+    }
+}
+
+impl PartialEq<String> for ProfileArn {
+    fn eq(&self, other: &String) -> bool {
+        &self.text == other
+    }
+}
+
+impl serde::Serialize for ProfileArn {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProfileArn {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Self::parse(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not an inference profile ARN")))
+    }
+}
+
+/// A profile's status. AWS's enum has one value today (`ACTIVE`); others
+/// are kept as AWS spells them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProfileStatus {
+    Active,
+    Other(String),
+}
+
+impl ProfileStatus {
+    pub fn from_aws(s: &str) -> Self {
+        if s == "ACTIVE" {
+            Self::Active
+        } else {
+            Self::Other(s.to_owned())
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "ACTIVE",
+            Self::Other(s) => s,
+        }
+    }
+}
+
+/// Who made a profile: the user (`APPLICATION`) or AWS (`SYSTEM_DEFINED`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileType {
+    Application,
+    SystemDefined,
+}
+
+impl ProfileType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Application => "APPLICATION",
+            Self::SystemDefined => "SYSTEM_DEFINED",
+        }
+    }
+}
+
 /// An application inference profile as aipctl sees it: what AWS returns plus
 /// its tags (a separate call).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Profile {
     pub name: String,
     pub id: String,
-    pub arn: String,
+    pub arn: ProfileArn,
     pub region: Region,
-    pub status: String,
-    pub kind: String,
+    pub status: ProfileStatus,
+    pub kind: ProfileType,
     pub description: Option<String>,
     /// One foundation-model ARN per destination region.
     pub model_arns: Vec<String>,
@@ -360,10 +489,13 @@ pub(crate) fn test_profile(name: &str, id: &str, tags: &[(&str, &str)]) -> Profi
     Profile {
         name: name.into(),
         id: id.into(),
-        arn: format!("arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/{id}"),
+        arn: ProfileArn::parse(&format!(
+            "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/{id}"
+        ))
+        .expect("a valid profile ARN"),
         region: "us-east-1".parse().expect("valid region"),
-        status: "ACTIVE".into(),
-        kind: "APPLICATION".into(),
+        status: ProfileStatus::Active,
+        kind: ProfileType::Application,
         description: None,
         model_arns: vec![],
         tags: tags
@@ -412,11 +544,16 @@ pub fn profiles_from_json(text: &str) -> Result<Vec<Profile>, InputError> {
                     .region
                     .parse()
                     .map_err(|e: InputError| bad(format!("profile `{}`: {e}", r.name)))?,
+                arn: ProfileArn::parse(&r.arn)
+                    .ok_or_else(|| bad(format!("profile `{}`: `{}` is not a profile ARN", r.name, r.arn)))?,
                 name: r.name,
                 id: r.id,
-                arn: r.arn,
-                status: r.status,
-                kind: r.kind,
+                status: ProfileStatus::from_aws(&r.status),
+                kind: if r.kind == "SYSTEM_DEFINED" {
+                    ProfileType::SystemDefined
+                } else {
+                    ProfileType::Application
+                },
                 description: r.description,
                 model_arns: r.models,
                 tags: r.tags.into_iter().collect(),

@@ -217,7 +217,7 @@ impl PlanFile {
             profiles: profiles
                 .iter()
                 .map(|p| PlannedProfile {
-                    arn: p.arn.clone(),
+                    arn: p.arn.to_string(),
                     name: p.name.clone(),
                     region: p.region.to_string(),
                     tags: p.tags.clone(),

@@ -116,10 +116,10 @@ pub fn dimension_values<S: std::hash::BuildHasher>(
     profile: &Profile,
     seen: &std::collections::HashSet<String, S>,
 ) -> Vec<String> {
-    let forms: Vec<String> = [&profile.id, &profile.arn]
+    let forms: Vec<String> = [profile.id.as_str(), profile.arn.as_str()]
         .into_iter()
         .filter(|v| seen.contains(*v))
-        .cloned()
+        .map(str::to_owned)
         .collect();
     if forms.is_empty() {
         vec![profile.id.clone()]
@@ -392,9 +392,9 @@ mod tests {
         let p = crate::domain::profile::test_profile("n", "abcdefabcdef", &[]);
         let none = std::collections::HashSet::new();
         assert_eq!(dimension_values(&p, &none), vec![p.id.clone()]);
-        let arn_only: std::collections::HashSet<String> = [p.arn.clone()].into();
-        assert_eq!(dimension_values(&p, &arn_only), vec![p.arn.clone()]);
-        let both: std::collections::HashSet<String> = [p.arn.clone(), p.id.clone()].into();
-        assert_eq!(dimension_values(&p, &both), [p.id.clone(), p.arn.clone()]);
+        let arn_only: std::collections::HashSet<String> = [p.arn.to_string()].into();
+        assert_eq!(dimension_values(&p, &arn_only), vec![p.arn.to_string()]);
+        let both: std::collections::HashSet<String> = [p.arn.to_string(), p.id.clone()].into();
+        assert_eq!(dimension_values(&p, &both), [p.id.clone(), p.arn.to_string()]);
     }
 }

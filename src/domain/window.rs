@@ -16,6 +16,7 @@ use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 
 use crate::domain::InputError;
+use crate::domain::span::{self, Unit};
 
 const DAY: i64 = 86_400;
 const HOUR: i64 = 3_600;
@@ -37,28 +38,29 @@ pub enum Span {
 impl Span {
     /// Parses `today`, `12h`, `7d` or `2w` for `field`.
     pub fn parse(field: &str, s: &str) -> Result<Self, InputError> {
-        let rule =
-            "expected `today` or a whole number and a unit, such as `12h`, `7d` or `4w` (at most 454 days)";
+        const UNITS: [Unit; 3] = [Unit::Hours, Unit::Days, Unit::Weeks];
+        let rule = format!(
+            "expected `today` or {} (at most {MAX_DAYS} days)",
+            span::describe(&UNITS)
+        );
         if s == "today" {
             return Ok(Self::Today);
         }
-        let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
-        let n: u32 = num.parse().map_err(|_| InputError::new(field, s, rule))?;
-        let span = match unit {
-            "h" => Self::Hours(n),
-            "d" => Self::Days(n),
-            "w" => Self::Days(n.checked_mul(7).ok_or_else(|| InputError::new(field, s, rule))?),
-            _ => return Err(InputError::new(field, s, rule)),
+        let n = span::parse(field, s, &UNITS).map_err(|_| InputError::new(field, s, &rule))?;
+        let out = match n.unit {
+            Unit::Hours => Self::Hours(n.count),
+            Unit::Weeks => Self::Days(n.count.saturating_mul(7)),
+            _ => Self::Days(n.count),
         };
-        let too_long = match span {
+        let too_long = match out {
             Self::Hours(h) => h > MAX_DAYS * 24,
             Self::Days(d) => d > MAX_DAYS,
             Self::Today => false,
         };
-        if n == 0 || too_long {
-            return Err(InputError::new(field, s, rule));
+        if too_long {
+            return Err(InputError::new(field, s, &rule));
         }
-        Ok(span)
+        Ok(out)
     }
 
     /// The span as a length of time (`today` is one day), for ages and grace periods.
@@ -262,6 +264,7 @@ mod tests {
             "65w",
             "99999999999999999w",
             "Today",
+            "30m",
         ] {
             let e = Span::parse("--since", bad).unwrap_err();
             assert!(e.rule.contains("`7d`"), "{bad}: {e}");

@@ -36,8 +36,8 @@ impl<'a> From<&'a Profile> for ProfileJson<'a> {
             id: &p.id,
             arn: &p.arn,
             region: p.region.as_str(),
-            status: &p.status,
-            kind: &p.kind,
+            status: p.status.as_str(),
+            kind: p.kind.as_str(),
             description: p.description.as_deref(),
             models: &p.model_arns,
             routed_regions: p.routed_regions(),
@@ -90,7 +90,7 @@ impl View for ProfileList<'_> {
                 p.routed_regions().join(","),
             ];
             row.extend(tag_cols.iter().map(|k| p.tags.get(k).unwrap_or("-").to_owned()));
-            row.push(p.status.clone());
+            row.push(p.status.as_str().to_owned());
             row.push(
                 p.created_at
                     .map_or_else(|| "-".into(), |c| age(self.now.as_second() - c.as_second())),
@@ -114,7 +114,7 @@ impl View for ProfileList<'_> {
                 let mut row = vec![
                     p.name.clone(),
                     p.id.clone(),
-                    p.arn.clone(),
+                    p.arn.to_string(),
                     p.region.to_string(),
                     p.model_id().unwrap_or_default(),
                     p.routed_regions().join(";"),
@@ -124,7 +124,7 @@ impl View for ProfileList<'_> {
                         .iter()
                         .map(|k| p.tags.get(k).unwrap_or_default().to_owned()),
                 );
-                row.push(p.status.clone());
+                row.push(p.status.as_str().to_owned());
                 row.push(p.created_at.map(rfc3339).unwrap_or_default());
                 row
             })
@@ -169,7 +169,7 @@ impl View for ProfileCard<'_> {
             &format!("modelId={} (bedrock-runtime in {})", p.arn, p.region),
         ]);
         t.add_row(vec!["region", p.region.as_str()]);
-        t.add_row(vec!["status", &p.status]);
+        t.add_row(vec!["status", p.status.as_str()]);
         t.add_row(vec!["description", p.description.as_deref().unwrap_or("-")]);
         t.add_row(vec!["model", &p.model_id().unwrap_or_else(|| "-".into())]);
         t.add_row(vec!["routed regions", &p.routed_regions().join(", ")]);

@@ -5,7 +5,7 @@
 use jiff::Timestamp;
 
 use crate::aws::bedrock::Bedrock;
-use crate::domain::profile::{BedrockArn, ModelRef, Profile, request_token};
+use crate::domain::profile::{BedrockArn, ModelRef, Profile, ProfileStatus, request_token};
 use crate::domain::tag::Tags;
 use crate::error::{Error, Result};
 
@@ -50,7 +50,7 @@ pub async fn resolve_source(b: &Bedrock, model: &ModelRef) -> Result<ModelSource
                 hint: Some(format!("list them with `aws bedrock list-inference-profiles --type-equals SYSTEM_DEFINED --region {region}`")),
             })?;
             Ok(ModelSource {
-                arn: p.arn,
+                arn: p.arn.to_string(),
                 routes: p.model_arns,
             })
         }
@@ -66,7 +66,7 @@ pub async fn resolve_source(b: &Bedrock, model: &ModelRef) -> Result<ModelSource
                     hint: None,
                 })?;
             Ok(ModelSource {
-                arn: p.arn,
+                arn: p.arn.to_string(),
                 routes: p.model_arns,
             })
         }
@@ -142,7 +142,7 @@ pub async fn create_profile(
 async fn wait_active(b: &Bedrock, mut profile: Option<Profile>, arn: &str) -> Result<Profile> {
     for attempt in 0..60u32 {
         match profile {
-            Some(p) if p.status == "ACTIVE" => return Ok(p),
+            Some(p) if p.status == ProfileStatus::Active => return Ok(p),
             _ => {}
         }
         tokio::time::sleep(std::time::Duration::from_millis(

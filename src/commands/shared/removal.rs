@@ -13,7 +13,7 @@ use crate::output::profiles::Outcome;
 pub fn outcome(p: &Profile, result: &'static str, error: Option<String>) -> Outcome {
     Outcome {
         name: p.name.clone(),
-        arn: p.arn.clone(),
+        arn: p.arn.to_string(),
         region: p.region.to_string(),
         result,
         error,

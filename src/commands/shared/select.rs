@@ -184,7 +184,7 @@ pub async fn resolve_many(aws: &Aws, regions: &[Region], references: &[ProfileRe
                 crate::aws::bedrock::sort_profiles(&mut found);
                 return Err(Error::AmbiguousProfile {
                     name: reference.to_string(),
-                    arns: found.into_iter().map(|p| p.arn).collect(),
+                    arns: found.into_iter().map(|p| p.arn.to_string()).collect(),
                 });
             }
         }

@@ -1,0 +1,102 @@
+//! The flags of `cost` and `cost-tags`.
+
+use clap::Args;
+
+use super::parse;
+use crate::domain::cost::{CostMetric, Granularity, Split, TagStatus, TimeSpec};
+use crate::domain::tag::{Tag, TagKey};
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  aipctl cost                                  # Bedrock spend per Department, last 3 months
+  aipctl cost --month 2026-10 --by service     # one month, split by billing service
+  aipctl cost --last 30d --granularity daily -o csv > spend.csv
+  aipctl cost --tag-key CostCenter --filter-tag Env=prod --forecast
+  aipctl cost --all-services --metric net-unblended --last 12mo
+
+Each Cost Explorer request costs USD 0.01, every page and every retry included. aipctl says how \
+many it made and keeps answers on disk for `--cache-ttl` (in `$XDG_CACHE_HOME/aipctl`, else \
+the platform's cache directory), so running the same report again is free.")]
+pub struct CostArgs {
+    /// Cost-allocation tag key whose values make the rows
+    #[arg(long, value_name = "KEY", default_value = crate::domain::tag::DEPARTMENT, value_parser = parse::value::<TagKey>)]
+    pub tag_key: TagKey,
+
+    /// Split each row by a second dimension (Cost Explorer allows two groupings: the tag key and this)
+    #[arg(long = "by", value_name = "DIMENSION", value_enum)]
+    pub by: Vec<Split>,
+
+    /// Range ending today: days, weeks or calendar months (`30d`, `12w`; `6mo` is this month and
+    /// the 5 before; `m` is minutes everywhere) [default: 3mo]
+    #[arg(long, value_name = "SPAN", value_parser = parse::last, conflicts_with_all = ["month", "from", "to"])]
+    pub last: Option<TimeSpec>,
+
+    /// One calendar month, `YYYY-MM`
+    #[arg(long, value_name = "MONTH", value_parser = parse::month, conflicts_with_all = ["from", "to"])]
+    pub month: Option<TimeSpec>,
+
+    /// First day (UTC, inclusive), `YYYY-MM-DD`
+    #[arg(long, value_name = "DATE", requires = "to", value_parser = parse::date)]
+    pub from: Option<jiff::civil::Date>,
+
+    /// Last day (UTC, inclusive), `YYYY-MM-DD`
+    #[arg(long, value_name = "DATE", requires = "from", value_parser = parse::date)]
+    pub to: Option<jiff::civil::Date>,
+
+    /// One column per day or per month
+    #[arg(long, value_name = "GRANULARITY", default_value = "monthly", value_enum)]
+    pub granularity: Granularity,
+
+    /// What to sum: cost as billed, with upfront fees spread, after discounts, or usage quantity
+    #[arg(long, value_name = "METRIC", default_value = "unblended", value_enum)]
+    pub metric: CostMetric,
+
+    /// Every service's spend, not only Bedrock's
+    #[arg(long)]
+    pub all_services: bool,
+
+    /// Only spend with this tag (`KEY=VALUE`; `KEY=` for spend without KEY); repeat: any value of
+    /// one key matches, every key must match
+    #[arg(long = "filter-tag", value_name = "KEY=VALUE", value_parser = parse::value::<Tag>)]
+    pub filter_tags: Vec<Tag>,
+
+    /// Add each tag value's Cost Explorer forecast for the rest of this month (one request per value)
+    #[arg(long)]
+    pub forecast: bool,
+
+    /// Ask Cost Explorer even when a cached answer exists (the fresh answer replaces it)
+    #[arg(long)]
+    pub no_cache: bool,
+
+    /// How long a cached answer is reused: `30m`, `6h`, `1d` (at most 7 days)
+    #[arg(long, value_name = "TTL", default_value = "6h", value_parser = parse::ttl)]
+    pub cache_ttl: std::time::Duration,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  aipctl cost-tags                             # every key billing has seen, with its status
+  aipctl cost-tags --activate Department CostCenter
+  aipctl cost-tags --deactivate Owner --dry-run
+
+Only the management (payer) account can change the status. An activated key tags spend from \
+then on (not retroactively), and Cost Explorer shows it up to 24 hours later. Each request \
+costs USD 0.01.")]
+pub struct CostTagsArgs {
+    /// Activate these keys for cost allocation (20 per request; more are sent in batches)
+    #[arg(long, value_name = "KEY", num_args = 1.., value_delimiter = ',', value_parser = parse::cost_tag_key)]
+    pub activate: Vec<TagKey>,
+
+    /// Deactivate these keys
+    #[arg(long, value_name = "KEY", num_args = 1.., value_delimiter = ',', value_parser = parse::cost_tag_key)]
+    pub deactivate: Vec<TagKey>,
+
+    /// Show what would change and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Only list keys with this status
+    #[arg(long, value_name = "STATUS", conflicts_with_all = ["activate", "deactivate"],
+        value_enum)]
+    pub status: Option<TagStatus>,
+}

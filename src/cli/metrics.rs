@@ -1,0 +1,125 @@
+//! The flags of the verbs that read CloudWatch: `usage`, `dashboard`,
+//! `prune`, and the metrics window they share.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::parse;
+use super::profiles::ProfileFilterArgs;
+use crate::domain::dashboard::DashboardName;
+use crate::domain::tag::TagKey;
+use crate::domain::window::Span;
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  aipctl dashboard bedrock-by-department --region us-east-1,us-west-2
+  aipctl dashboard search --tag Department=Search --print > search.json
+  aipctl list -o json > profiles.json && aipctl dashboard offline --from-json profiles.json --print
+  aipctl dashboard --list
+  aipctl dashboard bedrock-by-department --delete")]
+pub struct DashboardArgs {
+    /// Dashboard name: letters, digits, `_`, `-` (a large selection becomes NAME-1, NAME-2, ...)
+    #[arg(id = "dashboard", value_name = "NAME", value_parser = parse::value::<DashboardName>, required_unless_present = "list")]
+    pub name: Option<DashboardName>,
+
+    #[command(flatten)]
+    pub filter: ProfileFilterArgs,
+
+    /// Tag key that makes the sections
+    #[arg(long, value_name = "KEY", default_value = "Department", value_parser = parse::value::<TagKey>)]
+    pub by: TagKey,
+
+    /// Print the body JSON to stdout instead of putting it (no AWS write)
+    #[arg(long)]
+    pub print: bool,
+
+    /// Take the profiles from a file written by `aipctl list -o json` (with `--print`, no AWS call at all)
+    #[arg(long, value_name = "FILE")]
+    pub from_json: Option<PathBuf>,
+
+    /// List the dashboards aipctl made
+    #[arg(long, conflicts_with_all = ["print", "from_json", "delete"])]
+    pub list: bool,
+
+    /// Delete the dashboard NAME (and its numbered parts), if aipctl made it
+    #[arg(long, conflicts_with_all = ["print", "from_json"])]
+    pub delete: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "A profile is idle when CloudWatch shows no invocations and no input tokens for it over \
+the idle window. Profiles younger than --min-age are never idle by missing data alone; \
+aipctl:protect=true is never pruned.
+
+Examples:
+  aipctl prune --all-regions                       # the plan: what is idle and why
+  aipctl prune --idle 60d --plan-out idle.json     # save the plan for review
+  aipctl prune --from-plan idle.json --apply       # delete exactly that plan, re-checking each profile
+  aipctl prune --mark                              # tag idle profiles aipctl:idle-since=DATE
+  aipctl prune --grace 14d --apply                 # later: delete those marked 14+ days ago, still idle"
+)]
+pub struct PruneArgs {
+    #[command(flatten)]
+    pub filter: ProfileFilterArgs,
+
+    /// How long without invocations or input tokens makes a profile idle (`30d`, `8w`): no
+    /// traffic on any UTC day since that many days before today
+    #[arg(long, value_name = "SPAN", default_value = "30d", value_parser = parse::value::<Span>)]
+    pub idle: Span,
+
+    /// Never call a profile younger than this idle [default: the idle window]
+    #[arg(long, value_name = "SPAN", value_parser = parse::value::<Span>)]
+    pub min_age: Option<Span>,
+
+    /// Delete the idle profiles (asks first; without a terminal needs `--yes`)
+    #[arg(long)]
+    pub apply: bool,
+
+    /// Write the plan (the profiles to delete) to FILE, for `--from-plan`
+    #[arg(long, value_name = "FILE")]
+    pub plan_out: Option<PathBuf>,
+
+    /// Act on exactly the profiles of a saved plan, re-checking each one's tags and traffic first
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["mark", "grace", "tags", "untagged", "name", "idle", "min_age", "plan_out"])]
+    pub from_plan: Option<PathBuf>,
+
+    /// Tag idle profiles `aipctl:idle-since=DATE` instead of deleting them (a grace period for owners)
+    #[arg(long, conflicts_with_all = ["apply", "grace"])]
+    pub mark: bool,
+
+    /// Delete only profiles marked idle at least this long ago and still idle; unmark those active again
+    #[arg(long, value_name = "SPAN", value_parser = parse::value::<Span>)]
+    pub grace: Option<Span>,
+}
+
+/// A metrics window: `--since` or `--from`/`--to`.
+#[derive(Debug, Args)]
+pub struct WindowArgs {
+    /// How far back to look: `today`, whole hours (`12h`, from the start of that hour), or whole
+    /// UTC days (`7d`, `4w`: that many days before today, and today so far)
+    #[arg(long, value_name = "SPAN", default_value = "30d", value_parser = parse::value::<Span>, conflicts_with_all = ["from", "to"])]
+    pub since: Span,
+
+    /// First day (UTC, inclusive), `YYYY-MM-DD`
+    #[arg(long, value_name = "DATE", requires = "to", value_parser = parse::date)]
+    pub from: Option<jiff::civil::Date>,
+
+    /// Last day (UTC, inclusive), `YYYY-MM-DD`
+    #[arg(long, value_name = "DATE", requires = "from", value_parser = parse::date)]
+    pub to: Option<jiff::civil::Date>,
+}
+
+#[derive(Debug, Args)]
+pub struct UsageArgs {
+    #[command(flatten)]
+    pub filter: ProfileFilterArgs,
+
+    /// One row per value of this tag key (e.g. `Department`) instead of one per profile
+    #[arg(long, value_name = "KEY", value_parser = parse::value::<TagKey>)]
+    pub by: Option<TagKey>,
+
+    #[command(flatten)]
+    pub window: WindowArgs,
+}

@@ -1,0 +1,169 @@
+//! The command line, and nothing else: clap definitions parsed into the
+//! domain's types (`Tag`, `TagFilter`, `ProfileRef`, `ModelRef`, `Region`),
+//! so a malformed value is refused with exit 2 before any AWS request.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::domain::region::Region;
+use crate::output::Format;
+
+mod cost;
+mod metrics;
+pub mod parse;
+mod policy;
+mod profiles;
+mod provision;
+
+pub use cost::{CostArgs, CostTagsArgs};
+pub use metrics::{DashboardArgs, PruneArgs, UsageArgs, WindowArgs};
+pub use policy::{InvokePolicyArgs, PolicyArgs, PolicyCommand, PolicyFormatArgs, StepFunctionsArgs};
+pub use profiles::{
+    CreateArgs, DeleteArgs, DescribeArgs, ListArgs, NameGlob, ProfileFilterArgs, TagArgs, UntagArgs,
+};
+pub use provision::{ApplyArgs, PlanArgs};
+
+const ABOUT: &str = "Manage Amazon Bedrock application inference profiles as the unit of cost attribution.";
+const LONG_ABOUT: &str = "\
+Manage Amazon Bedrock application inference profiles as the unit of cost attribution.
+
+Platform teams provision tagged per-team profiles, finance reads spend by department, \
+operators find and remove profiles nobody uses. Credentials and the default region come \
+from the usual AWS chain (environment, `~/.aws/config` profiles, SSO).";
+
+const AFTER_HELP: &str = "\
+Examples:
+  aipctl create search-sonnet --department Search \\
+      --model us.anthropic.claude-sonnet-4-5-20250929-v1:0
+  aipctl list --all-regions --untagged Department
+  aipctl describe search-sonnet
+  aipctl tag search-sonnet CostCenter=CC-1234
+  aipctl delete --tag Department=Legacy --dry-run
+  aipctl plan -f teams.toml && aipctl apply -f teams.toml
+
+Exit codes: 0 success, 1 AWS or runtime failure, 2 invalid input (no AWS request made), \
+3 refused (a destructive action with no confirmation possible).";
+
+#[derive(Debug, Parser)]
+#[command(name = "aipctl", version, about = ABOUT, long_about = LONG_ABOUT, after_help = AFTER_HELP)]
+#[command(propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
+pub struct GlobalArgs {
+    /// Region(s) to work in; repeat or separate with commas [default: from the AWS config chain]
+    #[arg(long = "region", global = true, value_name = "REGION", value_delimiter = ',', value_parser = parse::region)]
+    pub regions: Vec<Region>,
+
+    /// Every region that offers Bedrock
+    #[arg(long, global = true, conflicts_with = "regions")]
+    pub all_regions: bool,
+
+    /// AWS named profile, as in `~/.aws/config`; beats keys in the environment (`AWS_PROFILE`
+    /// does not, as in the AWS CLI)
+    #[arg(id = "aws_profile", long = "profile", global = true, value_name = "NAME")]
+    pub aws_profile: Option<String>,
+
+    /// Send requests to this endpoint instead of AWS's (e.g. a local emulator)
+    #[arg(long, global = true, value_name = "URL", value_parser = parse::endpoint)]
+    pub endpoint_url: Option<String>,
+
+    /// Output format
+    #[arg(short, long, global = true, value_enum, default_value_t = Format::Table)]
+    pub output: Format,
+
+    /// Answer yes to confirmations (needed for destructive actions without a terminal)
+    #[arg(short = 'y', long, global = true)]
+    pub yes: bool,
+
+    /// No colours (also when `NO_COLOR` is set)
+    #[arg(long, global = true)]
+    pub no_color: bool,
+
+    /// Show AWS operations, request IDs and timings on stderr
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    /// How many AWS requests run at once
+    #[arg(long, global = true, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+
+    /// Give up on an AWS operation, retries included, after this many seconds [default: room for
+    /// every retry: 20 s an attempt plus the backoff between them]
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: Option<u64>,
+
+    /// Attempts per AWS request, including the first; throttling, 5xx and dropped connections are
+    /// retried with exponential backoff (a refused connection is not)
+    #[arg(long, global = true, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub max_attempts: u32,
+
+    /// `standard` backs off exponentially with jitter; `adaptive` also slows the request rate after
+    /// throttling (kind to shared quotas, but slower)
+    #[arg(long, global = true, value_enum, default_value_t = RetryMode::Standard)]
+    pub retry_mode: RetryMode,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RetryMode {
+    Standard,
+    Adaptive,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create an application inference profile
+    Create(CreateArgs),
+    /// List application inference profiles with their tags
+    List(ListArgs),
+    /// Show one profile: routed regions, tags, source, the ARNs an invoker needs
+    Describe(DescribeArgs),
+    /// Delete profiles, after showing what will go (asks first; `--dry-run` touches nothing)
+    Delete(DeleteArgs),
+    /// Add or change tags on a profile
+    Tag(TagArgs),
+    /// Remove tags from a profile
+    Untag(UntagArgs),
+    /// Token and prompt-cache figures per profile or per department, from CloudWatch
+    Usage(UsageArgs),
+    /// Build (and put) CloudWatch dashboards of token and prompt-cache metrics
+    Dashboard(DashboardArgs),
+    /// Show what `apply` would change to make the account match a spec (reads only)
+    Plan(PlanArgs),
+    /// Make the account match a spec: create, retag, and (when allowed) replace and prune
+    Apply(ApplyArgs),
+    /// Find profiles with no traffic and delete them safely (a dry run unless `--apply`)
+    Prune(PruneArgs),
+    /// Least-privilege IAM policies: invoke through profiles, run aipctl, read only
+    Policy(PolicyArgs),
+    /// Spend per value of a cost-allocation tag (default `Department`), from Cost Explorer
+    Cost(CostArgs),
+    /// Cost-allocation tag keys: status and last use; activate or deactivate them
+    CostTags(CostTagsArgs),
+    /// Print shell completions
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// Shell to generate completions for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,109 @@
+//! The flags of the profile verbs: `create`, `list`, `describe`, `delete`,
+//! `tag`, `untag`, and the profile filter several verbs share.
+
+use clap::Args;
+
+use super::parse;
+use crate::domain::profile::{Description, ModelRef, ProfileName, ProfileRef};
+use crate::domain::tag::{Tag, TagFilter, TagKey};
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// Profile name: letters and digits with single ` `, `_` or `-` between them (1-64)
+    #[arg(value_parser = parse::value::<ProfileName>)]
+    pub name: ProfileName,
+
+    /// What the profile copies: a foundation-model ID or ARN (one region), or a system-defined
+    /// cross-region profile ID or ARN (`us.anthropic…`) to route across its regions
+    #[arg(long, value_name = "MODEL", value_parser = parse::value::<ModelRef>)]
+    pub model: ModelRef,
+
+    /// Tag to set, `KEY=VALUE` (repeatable)
+    #[arg(long = "tag", value_name = "KEY=VALUE", value_parser = parse::writable_tag)]
+    pub tags: Vec<Tag>,
+
+    /// Shorthand for `--tag Department=D`
+    #[arg(long, value_name = "D", value_parser = parse::department)]
+    pub department: Option<Tag>,
+
+    /// Description (1-200 letters, digits, `:`, `.`, with single separators)
+    #[arg(long, value_name = "TEXT", value_parser = parse::value::<Description>)]
+    pub description: Option<Description>,
+}
+
+#[derive(Debug, Args)]
+pub struct ProfileFilterArgs {
+    /// Keep profiles with this tag (`KEY=VALUE`) or tag key (`KEY`); repeat to require all
+    #[arg(long = "tag", value_name = "KEY[=VALUE]", value_parser = parse::value::<TagFilter>)]
+    pub tags: Vec<TagFilter>,
+
+    /// Keep profiles without this tag key: the ones that leak cost out of a department's row
+    #[arg(long = "untagged", value_name = "KEY", value_parser = parse::value::<TagKey>)]
+    pub untagged: Vec<TagKey>,
+
+    /// Keep profiles whose name matches this glob (`team-*`, `*-sonnet`)
+    #[arg(long = "name", value_name = "GLOB", value_parser = parse::glob)]
+    pub name: Option<NameGlob>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub filter: ProfileFilterArgs,
+
+    /// Extra tag keys to show as table columns (Department is always shown)
+    #[arg(long = "columns", value_name = "KEY", value_delimiter = ',', value_parser = parse::value::<TagKey>)]
+    pub columns: Vec<TagKey>,
+}
+
+#[derive(Debug, Args)]
+pub struct DescribeArgs {
+    /// Profile name, ID or ARN
+    #[arg(value_parser = parse::value::<ProfileRef>)]
+    pub profile: ProfileRef,
+
+    /// Add the last 30 days of token and cache figures (CloudWatch)
+    #[arg(long)]
+    pub usage: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// Profiles to delete: names, IDs or ARNs
+    #[arg(value_parser = parse::value::<ProfileRef>, required_unless_present = "tags", conflicts_with = "tags")]
+    pub profiles: Vec<ProfileRef>,
+
+    /// Delete every profile with this tag (`KEY=VALUE` or `KEY`); repeat to require all
+    #[arg(long = "tag", value_name = "KEY[=VALUE]", value_parser = parse::value::<TagFilter>)]
+    pub tags: Vec<TagFilter>,
+
+    /// Show what would be deleted and touch nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TagArgs {
+    /// Profile name, ID or ARN
+    #[arg(value_parser = parse::value::<ProfileRef>)]
+    pub profile: ProfileRef,
+
+    /// Tags to set, `KEY=VALUE`
+    #[arg(required = true, value_name = "KEY=VALUE", value_parser = parse::writable_tag)]
+    pub tags: Vec<Tag>,
+}
+
+#[derive(Debug, Args)]
+pub struct UntagArgs {
+    /// Profile name, ID or ARN
+    #[arg(value_parser = parse::value::<ProfileRef>)]
+    pub profile: ProfileRef,
+
+    /// Tag keys to remove
+    #[arg(required = true, value_name = "KEY", value_parser = parse::value::<TagKey>)]
+    pub keys: Vec<TagKey>,
+}
+
+/// A `--name` glob, compiled once.
+#[derive(Debug, Clone)]
+pub struct NameGlob(pub globset::GlobMatcher);

@@ -1,0 +1,55 @@
+//! The flags of `plan` and `apply`.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  aipctl plan -f teams.toml
+  aipctl plan -f teams.toml -o json --out plan.json
+  aipctl plan -f teams.toml --region us-east-1     # only this region
+
+Reads the account in the spec's regions (or `--region`/`--all-regions`) and prints creations, \
+tag changes, replacements (AWS cannot change a name, description or model in place: the ARN \
+changes) and orphans (profiles aipctl manages that the spec no longer has). Nothing is changed.")]
+pub struct PlanArgs {
+    /// The provisioning spec (TOML; the README describes it)
+    #[arg(short = 'f', long = "file", value_name = "SPEC")]
+    pub file: PathBuf,
+
+    /// Also save the plan as JSON, with a fingerprint of the account, for `apply --plan`
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  aipctl apply -f teams.toml                        # shows the plan, asks, applies
+  aipctl apply -f teams.toml --yes --prune          # also deletes orphans, no prompt
+  aipctl plan -f teams.toml --out plan.json && aipctl apply --plan plan.json
+
+Idempotent: a second run changes nothing. An interrupted run is finished by running it again.")]
+pub struct ApplyArgs {
+    /// The provisioning spec (TOML; the README describes it)
+    #[arg(
+        short = 'f',
+        long = "file",
+        value_name = "SPEC",
+        required_unless_present = "plan",
+        conflicts_with = "plan"
+    )]
+    pub file: Option<PathBuf>,
+
+    /// Execute exactly this saved plan (`aipctl plan --out`), if the account has not changed since
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
+
+    /// Replace profiles whose name, description or model changed (their ARN changes)
+    #[arg(long)]
+    pub allow_replace: bool,
+
+    /// Delete orphans: profiles aipctl manages that the spec no longer has
+    #[arg(long)]
+    pub prune: bool,
+}
