@@ -25,14 +25,15 @@ use super::shared::spec::{make, read_spec, regions};
 use crate::aws::Aws;
 use crate::aws::bedrock::{Bedrock, Deleted};
 use crate::cli::{ApplyArgs, GlobalArgs};
-use crate::domain::plan::{Change, Desired, PLAN_FORMAT, PlanFile};
+use crate::domain::outcome::Outcome;
+use crate::domain::plan::{Change, Desired, PLAN_FORMAT, SavedPlan};
 use crate::domain::profile::Profile;
 use crate::domain::region::Region;
 use crate::domain::tag::{TagChange, Tags};
 use crate::error::{Error, Result};
 use crate::output::Format;
 use crate::output::plan::{PlanView, summary_line};
-use crate::output::profiles::{Outcome, Outcomes};
+use crate::output::profiles::{OutcomeRow, OutcomeRows};
 use crate::output::{Output, View};
 
 pub async fn run(args: ApplyArgs, g: &GlobalArgs, now: jiff::Timestamp, out: &mut Output) -> Result<()> {
@@ -77,7 +78,7 @@ pub async fn run(args: ApplyArgs, g: &GlobalArgs, now: jiff::Timestamp, out: &mu
     let (todo, mut outcomes) = admit(made.changes, &args)?;
     if todo.is_empty() {
         if !outcomes.is_empty() || out.format != Format::Table {
-            out.data(&Outcomes(&outcomes))?;
+            out.data(&OutcomeRows(&outcomes))?;
         }
         out.note("nothing to do");
         return Ok(());
@@ -99,8 +100,8 @@ pub async fn run(args: ApplyArgs, g: &GlobalArgs, now: jiff::Timestamp, out: &mu
     let total = todo.len();
     outcomes.extend(execute(&aws, todo, now, out).await);
     outcomes.sort_by(|a, b| (&a.region, &a.name, &a.arn).cmp(&(&b.region, &b.name, &b.arn)));
-    let failed = outcomes.iter().filter(|o| o.result == "failed").count();
-    out.data(&Outcomes(&outcomes))?;
+    let failed = outcomes.iter().filter(|o| o.result.is_failure()).count();
+    out.data(&OutcomeRows(&outcomes))?;
     if failed > 0 {
         return Err(Error::Partial {
             failed,
@@ -114,7 +115,7 @@ pub async fn run(args: ApplyArgs, g: &GlobalArgs, now: jiff::Timestamp, out: &mu
 /// Splits the plan into what runs and what is held back: replacements are
 /// refused without `--allow-replace` (exit 3, before any write); orphans are
 /// kept without `--prune`, and protected ones always.
-fn admit(changes: Vec<Change>, args: &ApplyArgs) -> Result<(Vec<Change>, Vec<Outcome>)> {
+fn admit(changes: Vec<Change>, args: &ApplyArgs) -> Result<(Vec<Change>, Vec<OutcomeRow>)> {
     let replaced: Vec<String> = changes
         .iter()
         .filter_map(|c| match c {
@@ -141,13 +142,13 @@ fn admit(changes: Vec<Change>, args: &ApplyArgs) -> Result<(Vec<Change>, Vec<Out
         match &c {
             Change::Orphan { protected: true, .. } => outcomes.push(outcome(
                 &c,
-                "protected",
+                Outcome::Protected,
                 c.region(),
                 Some("orphan tagged aipctl:protect=true; never deleted".into()),
             )),
             Change::Orphan { .. } if !args.prune => outcomes.push(outcome(
                 &c,
-                "kept",
+                Outcome::Kept,
                 c.region(),
                 Some("orphan; pass `--prune` to delete it".into()),
             )),
@@ -158,13 +159,13 @@ fn admit(changes: Vec<Change>, args: &ApplyArgs) -> Result<(Vec<Change>, Vec<Out
 }
 
 /// A saved plan, checked for its format and for edits (exit 2 otherwise).
-fn read_plan(path: &Path) -> Result<PlanFile> {
+fn read_plan(path: &Path) -> Result<SavedPlan> {
     let bad = |why: String| Error::Usage {
         message: format!("`{}` {why}", path.display()),
         hint: Some("make one with `aipctl plan -f SPEC --out FILE`".into()),
     };
     let text = std::fs::read_to_string(path).map_err(|e| bad(format!("cannot be read: {e}")))?;
-    let file: PlanFile = serde_json::from_str(&text)
+    let file: SavedPlan = serde_json::from_str(&text)
         .map_err(|e| bad(format!("is not a plan written by `aipctl plan --out`: {e}")))?;
     if file.format != PLAN_FORMAT {
         return Err(bad(format!(
@@ -182,7 +183,7 @@ fn read_plan(path: &Path) -> Result<PlanFile> {
 
 /// Refuses (exit 1, listing what changed) when the account is not the one
 /// the plan was made against, or a profile it touches changed since.
-async fn check_unchanged(aws: &Aws, saved: &PlanFile, path: &Path) -> Result<()> {
+async fn check_unchanged(aws: &Aws, saved: &SavedPlan, path: &Path) -> Result<()> {
     let regions = &saved.fingerprint.regions;
     let first = regions
         .first()
@@ -203,12 +204,12 @@ async fn check_unchanged(aws: &Aws, saved: &PlanFile, path: &Path) -> Result<()>
     })
 }
 
-fn outcome(c: &Change, result: &'static str, region: &Region, detail: Option<String>) -> Outcome {
+fn outcome(c: &Change, result: Outcome, region: &Region, detail: Option<String>) -> OutcomeRow {
     let arn = match c {
         Change::Create { .. } => String::new(),
         Change::Retag { arn, .. } | Change::Replace { arn, .. } | Change::Orphan { arn, .. } => arn.clone(),
     };
-    Outcome {
+    OutcomeRow {
         name: c.name().to_owned(),
         arn,
         region: region.to_string(),
@@ -217,9 +218,9 @@ fn outcome(c: &Change, result: &'static str, region: &Region, detail: Option<Str
     }
 }
 
-async fn execute(aws: &Aws, todo: Vec<Change>, now: jiff::Timestamp, out: &mut Output) -> Vec<Outcome> {
+async fn execute(aws: &Aws, todo: Vec<Change>, now: jiff::Timestamp, out: &mut Output) -> Vec<OutcomeRow> {
     let bar = out.progress(todo.len() as u64, "applying");
-    let results: Vec<Outcome> = stream::iter(todo.into_iter().map(|c| {
+    let results: Vec<OutcomeRow> = stream::iter(todo.into_iter().map(|c| {
         let b = aws.bedrock(c.region());
         let bar = bar.clone();
         async move {
@@ -235,14 +236,14 @@ async fn execute(aws: &Aws, todo: Vec<Change>, now: jiff::Timestamp, out: &mut O
     results
 }
 
-async fn execute_one(b: &Bedrock, c: &Change, now: jiff::Timestamp) -> Outcome {
+async fn execute_one(b: &Bedrock, c: &Change, now: jiff::Timestamp) -> OutcomeRow {
     let done = match c {
         Change::Create { desired } => create(b, desired, now)
             .await
-            .map(|p| (p.arn.to_string(), "created", None)),
+            .map(|p| (p.arn.to_string(), Outcome::Created, None)),
         Change::Retag { arn, tag_changes, .. } => retag(b, arn, tag_changes)
             .await
-            .map(|()| (arn.clone(), "retagged", None)),
+            .map(|()| (arn.clone(), Outcome::Retagged, None)),
         Change::Replace {
             arn,
             current_name,
@@ -250,11 +251,11 @@ async fn execute_one(b: &Bedrock, c: &Change, now: jiff::Timestamp) -> Outcome {
             ..
         } => replace(b, arn, current_name, desired, now)
             .await
-            .map(|p| (p.arn.to_string(), "replaced", Some(format!("was {arn}")))),
+            .map(|p| (p.arn.to_string(), Outcome::Replaced, Some(format!("was {arn}")))),
         Change::Orphan { arn, .. } => b.delete_profile(arn).await.map(|d| {
             let result = match d {
-                Deleted::Now => "deleted",
-                Deleted::AlreadyGone => "already-gone",
+                Deleted::Now => Outcome::Deleted,
+                Deleted::AlreadyGone => Outcome::AlreadyGone,
             };
             (arn.clone(), result, None)
         }),
@@ -265,7 +266,7 @@ async fn execute_one(b: &Bedrock, c: &Change, now: jiff::Timestamp) -> Outcome {
             o.arn = arn;
             o
         }
-        Err(e) => outcome(c, "failed", c.region(), Some(e.to_string())),
+        Err(e) => outcome(c, Outcome::Failed, c.region(), Some(e.to_string())),
     }
 }
 

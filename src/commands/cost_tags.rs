@@ -15,9 +15,10 @@ use crate::aws::cache::{self, CacheSettings};
 use crate::aws::costexplorer::CostExplorer;
 use crate::cli::{CostTagsArgs, GlobalArgs};
 use crate::domain::cost::{self, PlannedChange, TagStatus};
+use crate::domain::outcome::StatusOutcome;
 use crate::domain::tag::TagKey;
 use crate::error::{Error, Result};
-use crate::output::cost::{CostTagView, CostTags, TagChange, TagChanges, paid_summary};
+use crate::output::cost::{CostTagView, CostTags, StatusChange, StatusChanges, paid_summary};
 use crate::output::{Output, new_table};
 
 pub async fn run(args: CostTagsArgs, g: &GlobalArgs, now: Timestamp, out: &mut Output) -> Result<()> {
@@ -60,8 +61,8 @@ async fn list(args: &CostTagsArgs, ce: &CostExplorer, out: &mut Output) -> Resul
     Ok(())
 }
 
-fn outcome(p: &PlannedChange, result: &'static str, error: Option<String>) -> TagChange {
-    TagChange {
+fn outcome(p: &PlannedChange, result: StatusOutcome, error: Option<String>) -> StatusChange {
+    StatusChange {
         key: p.key.as_str().to_owned(),
         from: p.from.map(|s| s.to_string()),
         to: p.to.to_string(),
@@ -71,20 +72,20 @@ fn outcome(p: &PlannedChange, result: &'static str, error: Option<String>) -> Ta
 }
 
 /// What to report for a change that is not sent, if it is not sent.
-fn unsent(p: &PlannedChange) -> Option<TagChange> {
+fn unsent(p: &PlannedChange) -> Option<StatusChange> {
     if p.needs_request() {
         None
     } else if p.from.is_none() {
         Some(outcome(
             p,
-            "not-found",
+            StatusOutcome::NotFound,
             Some(
                 "billing has not seen this key: tag a resource with it and wait up to 24 h after its first usage"
                     .into(),
             ),
         ))
     } else {
-        Some(outcome(p, "unchanged", None))
+        Some(outcome(p, StatusOutcome::Unchanged, None))
     }
 }
 
@@ -130,19 +131,19 @@ async fn change(
 
     let sent = send(ce, &to_send).await;
     // Report in the order asked for.
-    let outcomes: Vec<TagChange> = planned
+    let outcomes: Vec<StatusChange> = planned
         .iter()
         .filter_map(|p| unsent(p).or_else(|| sent.iter().find(|o| o.key == p.key.as_str()).cloned()))
         .collect();
-    out.data(&TagChanges(outcomes.clone()))?;
-    if outcomes.iter().any(|o| o.result == "activated") {
+    out.data(&StatusChanges(outcomes.clone()))?;
+    if outcomes.iter().any(|o| o.result == StatusOutcome::Activated) {
         out.note(
             "activated keys tag spend from today on (not retroactively); Cost Explorer shows them up to 24 h later",
         );
     }
     let failed = outcomes
         .iter()
-        .filter(|o| matches!(o.result, "failed" | "not-found"))
+        .filter(|o| o.result.is_failure())
         .count();
     if failed > 0 {
         return Err(Error::Partial {
@@ -155,19 +156,19 @@ async fn change(
 }
 
 fn dry_run(planned: &[PlannedChange], changing: usize, out: &mut Output) -> Result<()> {
-    let outcomes: Vec<TagChange> = planned
+    let outcomes: Vec<StatusChange> = planned
         .iter()
         .map(|p| {
             unsent(p).unwrap_or_else(|| {
                 let result = match p.to {
-                    TagStatus::Active => "would-activate",
-                    TagStatus::Inactive => "would-deactivate",
+                    TagStatus::Active => StatusOutcome::WouldActivate,
+                    TagStatus::Inactive => StatusOutcome::WouldDeactivate,
                 };
                 outcome(p, result, None)
             })
         })
         .collect();
-    out.data(&TagChanges(outcomes))?;
+    out.data(&StatusChanges(outcomes))?;
     out.note(&format!(
         "dry run: {changing} key(s) would change in {} request(s); nothing was changed",
         changing.div_ceil(cost::MAX_STATUS_ENTRIES_PER_CALL)
@@ -189,7 +190,7 @@ fn show_plan(out: &mut Output, to_send: &[&PlannedChange]) {
 
 /// Sends the changes, 20 keys a request, one request after the other; a
 /// failed request fails its keys and the next batch still goes.
-async fn send(ce: &CostExplorer, to_send: &[&PlannedChange]) -> Vec<TagChange> {
+async fn send(ce: &CostExplorer, to_send: &[&PlannedChange]) -> Vec<StatusChange> {
     let mut outcomes = Vec::new();
     for batch in to_send.chunks(cost::MAX_STATUS_ENTRIES_PER_CALL) {
         let entries: Vec<(String, TagStatus)> =
@@ -197,16 +198,24 @@ async fn send(ce: &CostExplorer, to_send: &[&PlannedChange]) -> Vec<TagChange> {
         match ce.set_tag_status(&entries).await {
             Ok(failures) => outcomes.extend(batch.iter().map(|p| {
                 if let Some(f) = failures.iter().find(|f| f.key == p.key.as_str()) {
-                    outcome(p, "failed", Some(format!("{}: {}", f.code, f.message)))
+                    outcome(
+                        p,
+                        StatusOutcome::Failed,
+                        Some(format!("{}: {}", f.code, f.message)),
+                    )
                 } else {
                     let result = match p.to {
-                        TagStatus::Active => "activated",
-                        TagStatus::Inactive => "deactivated",
+                        TagStatus::Active => StatusOutcome::Activated,
+                        TagStatus::Inactive => StatusOutcome::Deactivated,
                     };
                     outcome(p, result, None)
                 }
             })),
-            Err(e) => outcomes.extend(batch.iter().map(|p| outcome(p, "failed", Some(e.to_string())))),
+            Err(e) => outcomes.extend(
+                batch
+                    .iter()
+                    .map(|p| outcome(p, StatusOutcome::Failed, Some(e.to_string()))),
+            ),
         }
     }
     if !to_send.is_empty() {

@@ -13,9 +13,10 @@ use super::shared::select::{RegionFailures, resolve_many, select};
 use super::shared::session::connect;
 use crate::cli::{DeleteArgs, GlobalArgs};
 use crate::domain::filter::ProfileFilter;
+use crate::domain::outcome::Outcome;
 use crate::domain::profile::Profile;
 use crate::error::{Error, Result};
-use crate::output::profiles::{Outcome, Outcomes};
+use crate::output::profiles::{OutcomeRow, OutcomeRows};
 use crate::output::{Output, new_table};
 
 pub async fn run(args: DeleteArgs, g: &GlobalArgs, out: &mut Output) -> Result<()> {
@@ -37,19 +38,19 @@ pub async fn run(args: DeleteArgs, g: &GlobalArgs, out: &mut Output) -> Result<(
 
     let (protected, deletable): (Vec<Profile>, Vec<Profile>) =
         targets.into_iter().partition(|p| p.tags.is_protected());
-    let mut outcomes: Vec<Outcome> = protected
+    let mut outcomes: Vec<OutcomeRow> = protected
         .iter()
         .map(|p| {
             outcome(
                 p,
-                "protected",
+                Outcome::Protected,
                 Some("tagged aipctl:protect=true; remove the tag to delete it".into()),
             )
         })
         .collect();
 
     if deletable.is_empty() {
-        out.data(&Outcomes(&outcomes))?;
+        out.data(&OutcomeRows(&outcomes))?;
         return if !by_filter && !protected.is_empty() {
             Err(Error::Refused {
                 message: "every named profile is protected; nothing was deleted".into(),
@@ -62,8 +63,8 @@ pub async fn run(args: DeleteArgs, g: &GlobalArgs, out: &mut Output) -> Result<(
     }
 
     if args.dry_run {
-        outcomes.extend(deletable.iter().map(|p| outcome(p, "would-delete", None)));
-        out.data(&Outcomes(&outcomes))?;
+        outcomes.extend(deletable.iter().map(|p| outcome(p, Outcome::WouldDelete, None)));
+        out.data(&OutcomeRows(&outcomes))?;
         out.note(&format!(
             "dry run: {} profile(s) would be deleted; nothing was changed",
             deletable.len()
@@ -95,8 +96,8 @@ pub async fn run(args: DeleteArgs, g: &GlobalArgs, out: &mut Output) -> Result<(
 
     let total = deletable.len();
     outcomes.extend(delete_all(&aws, deletable, out).await);
-    let failed = outcomes.iter().filter(|o| o.result == "failed").count();
-    out.data(&Outcomes(&outcomes))?;
+    let failed = outcomes.iter().filter(|o| o.result.is_failure()).count();
+    out.data(&OutcomeRows(&outcomes))?;
     if failed > 0 {
         return Err(Error::Partial {
             failed,

@@ -21,16 +21,17 @@ use crate::aws::Aws;
 use crate::cli::{GlobalArgs, PruneArgs};
 use crate::domain::InputError;
 use crate::domain::filter::ProfileFilter;
+use crate::domain::outcome::Outcome;
 use crate::domain::profile::{BedrockArn, Profile};
-use crate::domain::prune::{self, Action, Criteria, IDLE_SINCE_TAG, PlanFile};
+use crate::domain::prune::{self, Action, Criteria, IDLE_SINCE_TAG, SavedPrunePlan};
 use crate::domain::region::Region;
 use crate::domain::tag::Tags;
 use crate::domain::usage::Metric;
 use crate::domain::window::{MAX_DAYS, Span, Window};
 use crate::error::{Error, Result};
 use crate::output::Output;
-use crate::output::profiles::{Outcome, Outcomes};
-use crate::output::prune::{PrunePlan, PruneRow};
+use crate::output::profiles::{OutcomeRow, OutcomeRows};
+use crate::output::prune::{PruneRow, PruneView};
 
 /// How far back `prune` looks for the last traffic it reports: at least 90
 /// days and the idle window, within CloudWatch's retention.
@@ -81,7 +82,7 @@ pub async fn run(args: PruneArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
     summarize(out, &profiles, &judged);
     if let Some(path) = &args.plan_out {
         let names: Vec<String> = regions.iter().map(Region::to_string).collect();
-        let plan = PlanFile::new(&to_delete, &names, criteria.idle, now);
+        let plan = SavedPrunePlan::new(&to_delete, &names, criteria.idle, now);
         let text = serde_json::to_string_pretty(&plan).map_err(std::io::Error::from)?;
         std::fs::write(path, text + "\n")?;
         out.note(&format!(
@@ -95,7 +96,7 @@ pub async fn run(args: PruneArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
         mark(&aws, &to_mark, &to_unmark, now, out).await?;
     }
     if !args.apply {
-        out.data(&PrunePlan(&rows))?;
+        out.data(&PruneView(&rows))?;
         if !to_delete.is_empty() && !args.mark {
             out.note(&format!(
                 "dry run: {} profile(s) would be deleted; pass `--apply` to delete them",
@@ -105,11 +106,11 @@ pub async fn run(args: PruneArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
         return failures.finish();
     }
     if to_delete.is_empty() {
-        out.data(&PrunePlan(&rows))?;
+        out.data(&PruneView(&rows))?;
         out.note("nothing to delete");
         return failures.finish();
     }
-    out.note_table(&crate::output::View::table(&PrunePlan(&rows)));
+    out.note_table(&crate::output::View::table(&PruneView(&rows)));
     let n = to_delete.len();
     confirm_in_account(
         &aws,
@@ -126,11 +127,11 @@ pub async fn run(args: PruneArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
     failures.finish()
 }
 
-fn read_plan(path: &Path) -> Result<PlanFile> {
+fn read_plan(path: &Path) -> Result<SavedPrunePlan> {
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(path)
         .map_err(|e| InputError::new("--from-plan", &shown, &format!("cannot be read: {e}")))?;
-    PlanFile::parse(&text).map_err(|e| InputError::new("--from-plan", &shown, &e.rule).into())
+    SavedPrunePlan::parse(&text).map_err(|e| InputError::new("--from-plan", &shown, &e.rule).into())
 }
 
 fn row(p: &Profile, a: &prune::Assessment, now: Timestamp) -> PruneRow {
@@ -217,9 +218,9 @@ async fn mark(
     Ok(())
 }
 
-fn finish(out: &mut Output, outcomes: &[Outcome], total: usize) -> Result<()> {
-    out.data(&Outcomes(outcomes))?;
-    let failed = outcomes.iter().filter(|o| o.result == "failed").count();
+fn finish(out: &mut Output, outcomes: &[OutcomeRow], total: usize) -> Result<()> {
+    out.data(&OutcomeRows(outcomes))?;
+    let failed = outcomes.iter().filter(|o| o.result.is_failure()).count();
     if failed > 0 {
         return Err(Error::Partial {
             failed,
@@ -232,12 +233,12 @@ fn finish(out: &mut Output, outcomes: &[Outcome], total: usize) -> Result<()> {
 
 /// Sorts the plan's profiles into outcomes decided from the account alone
 /// (gone, protected, changed since) and the ones still to check for traffic.
-fn recheck(plan: &PlanFile, found: &[Profile]) -> (Vec<Outcome>, Vec<Profile>) {
+fn recheck(plan: &SavedPrunePlan, found: &[Profile]) -> (Vec<OutcomeRow>, Vec<Profile>) {
     let by_arn: HashMap<&str, &Profile> = found.iter().map(|p| (p.arn.as_str(), p)).collect();
     let mut outcomes = Vec::new();
     let mut still = Vec::new();
     for planned in &plan.profiles {
-        let skip = |result: &'static str, why: String| Outcome {
+        let skip = |result: Outcome, why: String| OutcomeRow {
             name: planned.name.clone(),
             arn: planned.arn.clone(),
             region: planned.region.clone(),
@@ -245,17 +246,17 @@ fn recheck(plan: &PlanFile, found: &[Profile]) -> (Vec<Outcome>, Vec<Profile>) {
             error: Some(why),
         };
         match by_arn.get(planned.arn.as_str()) {
-            None => outcomes.push(skip("already-gone", "not found; nothing to do".into())),
+            None => outcomes.push(skip(Outcome::AlreadyGone, "not found; nothing to do".into())),
             Some(p) if p.tags.is_protected() => {
                 outcomes.push(skip(
-                    "protected",
+                    Outcome::Protected,
                     "tagged aipctl:protect=true since the plan".into(),
                 ));
             }
             Some(p) if p.tags != planned.tags => {
                 let changed: Vec<String> = planned.tags.diff(&p.tags).into_iter().map(|c| c.key).collect();
                 outcomes.push(skip(
-                    "skipped",
+                    Outcome::Skipped,
                     format!("changed since the plan (tags: {})", changed.join(", ")),
                 ));
             }
@@ -269,7 +270,7 @@ fn recheck(plan: &PlanFile, found: &[Profile]) -> (Vec<Outcome>, Vec<Profile>) {
 /// already (done), changed since (skipped), protected now (skipped), traffic
 /// since (skipped); the rest deleted with `--apply`.
 async fn from_plan(
-    plan: PlanFile,
+    plan: SavedPrunePlan,
     apply: bool,
     g: &GlobalArgs,
     out: &mut Output,
@@ -324,15 +325,15 @@ async fn from_plan(
         match l {
             Some(day) if day >= since => outcomes.push(outcome(
                 &p,
-                "skipped",
+                Outcome::Skipped,
                 Some(format!("received traffic after the plan (on {day})")),
             )),
             _ => to_delete.push(p),
         }
     }
     if !apply {
-        outcomes.extend(to_delete.iter().map(|p| outcome(p, "would-delete", None)));
-        out.data(&Outcomes(&outcomes))?;
+        outcomes.extend(to_delete.iter().map(|p| outcome(p, Outcome::WouldDelete, None)));
+        out.data(&OutcomeRows(&outcomes))?;
         out.note(&format!(
             "dry run: {} profile(s) of the plan would be deleted; pass `--apply`",
             to_delete.len()

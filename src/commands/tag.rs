@@ -8,7 +8,7 @@ use crate::cli::{GlobalArgs, TagArgs};
 use crate::domain::tag::{Tags, check_given};
 use crate::error::Result;
 use crate::output::Output;
-use crate::output::profiles::TagChanges;
+use crate::output::profiles::TagEdit;
 
 pub async fn run(args: TagArgs, g: &GlobalArgs, out: &mut Output) -> Result<()> {
     // Repeated keys and misspelt well-known keys are refused before any request;
@@ -31,7 +31,7 @@ pub async fn run(args: TagArgs, g: &GlobalArgs, out: &mut Output) -> Result<()> 
             .collect();
         aws.bedrock(&profile.region).tag(&profile.arn, &set).await?;
     }
-    out.data(&TagChanges {
+    out.data(&TagEdit {
         profile: &profile.name,
         arn: &profile.arn,
         region: profile.region.as_str(),

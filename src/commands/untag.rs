@@ -8,7 +8,7 @@ use crate::cli::{GlobalArgs, UntagArgs};
 use crate::domain::tag::DEPARTMENT;
 use crate::error::Result;
 use crate::output::Output;
-use crate::output::profiles::TagChanges;
+use crate::output::profiles::TagEdit;
 
 pub async fn run(args: UntagArgs, g: &GlobalArgs, out: &mut Output) -> Result<()> {
     let keys: Vec<String> = args
@@ -35,7 +35,7 @@ pub async fn run(args: UntagArgs, g: &GlobalArgs, out: &mut Output) -> Result<()
             ));
         }
     }
-    out.data(&TagChanges {
+    out.data(&TagEdit {
         profile: &profile.name,
         arn: &profile.arn,
         region: profile.region.as_str(),

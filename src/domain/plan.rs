@@ -528,7 +528,7 @@ fn digest(account: &str, regions: &[Region], profiles: &[ProfileState]) -> Strin
 /// A saved plan (`plan --out FILE`, and `plan -o json`): the changes, and
 /// the fingerprint `apply --plan` checks before executing them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PlanFile {
+pub struct SavedPlan {
     pub format: String,
     /// The spec the plan was made from (its top-level `name`).
     pub spec: String,
@@ -537,7 +537,7 @@ pub struct PlanFile {
     pub fingerprint: Fingerprint,
 }
 
-impl PlanFile {
+impl SavedPlan {
     pub fn new(spec: &str, plan: &Plan, account: &str, regions: &[Region]) -> Self {
         Self {
             format: PLAN_FORMAT.to_owned(),
@@ -912,9 +912,9 @@ mod tests {
     fn a_plan_file_round_trips_through_json() {
         let d = desired("a", "a-nova", &[]);
         let plan = diff("default", &[d], &[]).unwrap();
-        let file = PlanFile::new("default", &plan, "123456789012", &["us-east-1".parse().unwrap()]);
+        let file = SavedPlan::new("default", &plan, "123456789012", &["us-east-1".parse().unwrap()]);
         let text = serde_json::to_string(&file).unwrap();
-        let back: PlanFile = serde_json::from_str(&text).unwrap();
+        let back: SavedPlan = serde_json::from_str(&text).unwrap();
         // `routes` is not saved.
         let Change::Create { desired } = &back.changes[0] else {
             panic!()

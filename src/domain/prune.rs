@@ -184,7 +184,7 @@ pub fn assess(p: &Profile, last: Option<Date>, now: Timestamp, c: &Criteria) -> 
 /// `--from-plan` can tell a profile that changed since.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PlanFile {
+pub struct SavedPrunePlan {
     pub kind: String,
     pub version: u32,
     pub created_at: String,
@@ -203,7 +203,7 @@ pub struct PlannedProfile {
     pub tags: Tags,
 }
 
-impl PlanFile {
+impl SavedPrunePlan {
     pub fn new(profiles: &[&Profile], regions: &[String], idle: Span, now: Timestamp) -> Self {
         Self {
             kind: PLAN_KIND.into(),
@@ -435,29 +435,31 @@ mod tests {
     #[test]
     fn plan_files_are_checked_before_use() {
         let p = profile(90, &[]);
-        let plan = PlanFile::new(&[&p], &["us-east-1".into()], Span::Days(30), now());
+        let plan = SavedPrunePlan::new(&[&p], &["us-east-1".into()], Span::Days(30), now());
         let text = serde_json::to_string(&plan).unwrap();
-        assert_eq!(PlanFile::parse(&text).unwrap(), plan);
+        assert_eq!(SavedPrunePlan::parse(&text).unwrap(), plan);
         assert!(
-            PlanFile::parse("{}")
+            SavedPrunePlan::parse("{}")
                 .unwrap_err()
                 .rule
                 .contains("not an aipctl prune plan")
         );
         assert!(
-            PlanFile::parse(&text.replace(PLAN_KIND, "other"))
+            SavedPrunePlan::parse(&text.replace(PLAN_KIND, "other"))
                 .unwrap_err()
                 .rule
                 .contains("not an")
         );
         assert!(
-            PlanFile::parse(&text.replace("\"regions\":[\"us-east-1\"]", "\"regions\":[\"eu-west-1\"]"))
-                .unwrap_err()
-                .rule
-                .contains("outside")
+            SavedPrunePlan::parse(
+                &text.replace("\"regions\":[\"us-east-1\"]", "\"regions\":[\"eu-west-1\"]")
+            )
+            .unwrap_err()
+            .rule
+            .contains("outside")
         );
         assert!(
-            PlanFile::parse(&text.replace("\"version\":1", "\"version\":9"))
+            SavedPrunePlan::parse(&text.replace("\"version\":1", "\"version\":9"))
                 .unwrap_err()
                 .rule
                 .contains("version 9")

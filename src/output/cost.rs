@@ -15,6 +15,7 @@ use serde::{Serialize, Serializer};
 
 use super::{View, age, new_table};
 use crate::domain::cost::{CostTable, CostTag, DateRange, PaidRequests, Period, share_percent};
+use crate::domain::outcome::StatusOutcome;
 
 /// Beyond this many periods the table shows a trend column instead of one
 /// column per period (JSON and CSV always have every period).
@@ -510,22 +511,20 @@ impl View for CostTags {
 
 /// What happened to one requested status change.
 #[derive(Debug, Clone, Serialize)]
-pub struct TagChange {
+pub struct StatusChange {
     pub key: String,
     /// The status before; `null` when billing does not know the key.
     pub from: Option<String>,
     pub to: String,
-    /// `activated`, `deactivated`, `unchanged`, `would-activate`,
-    /// `would-deactivate`, `not-found`, `failed`.
-    pub result: &'static str,
+    pub result: StatusOutcome,
     pub error: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
 #[serde(transparent)]
-pub struct TagChanges(pub Vec<TagChange>);
+pub struct StatusChanges(pub Vec<StatusChange>);
 
-impl View for TagChanges {
+impl View for StatusChanges {
     fn table(&self) -> Table {
         let mut t = new_table(&["key", "from", "to", "result", "detail"]);
         for c in &self.0 {
@@ -533,7 +532,7 @@ impl View for TagChanges {
                 c.key.as_str(),
                 c.from.as_deref().unwrap_or("-"),
                 c.to.as_str(),
-                c.result,
+                c.result.as_str(),
                 c.error.as_deref().unwrap_or(""),
             ]);
         }
@@ -552,7 +551,7 @@ impl View for TagChanges {
                     c.key.clone(),
                     c.from.clone().unwrap_or_default(),
                     c.to.clone(),
-                    c.result.to_owned(),
+                    c.result.as_str().to_owned(),
                     c.error.clone().unwrap_or_default(),
                 ]
             })

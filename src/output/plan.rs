@@ -5,13 +5,13 @@
 use comfy_table::{Attribute, Cell, Color, Table};
 
 use super::{View, new_table};
-use crate::domain::plan::{Change, PlanFile, Summary};
+use crate::domain::plan::{Change, SavedPlan, Summary};
 use crate::domain::profile::BedrockArn;
 use crate::domain::tag::TagChange;
 
 /// `aipctl plan`, and the plan `apply` shows before it asks.
 pub struct PlanView<'a> {
-    pub file: &'a PlanFile,
+    pub file: &'a SavedPlan,
 }
 
 impl serde::Serialize for PlanView<'_> {

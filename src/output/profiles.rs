@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::usage::{percent, sparkline, thousands};
 use super::{View, age, new_table};
+use crate::domain::outcome::Outcome;
 use crate::domain::profile::Profile;
 use crate::domain::tag::{DEPARTMENT, TagChange, Tags};
 use crate::domain::usage::Usage;
@@ -224,7 +225,7 @@ impl View for ProfileCard<'_> {
 
 /// `aipctl tag` / `untag`: the tags before and after.
 #[derive(Serialize)]
-pub struct TagChanges<'a> {
+pub struct TagEdit<'a> {
     pub profile: &'a str,
     pub arn: &'a str,
     pub region: &'a str,
@@ -232,7 +233,7 @@ pub struct TagChanges<'a> {
     pub tags: &'a Tags,
 }
 
-impl View for TagChanges<'_> {
+impl View for TagEdit<'_> {
     fn table(&self) -> Table {
         let mut t = new_table(&["key", "before", "after"]);
         for c in self.changes {
@@ -268,27 +269,26 @@ impl View for TagChanges<'_> {
 
 /// What happened to each profile a bulk action touched.
 #[derive(Debug, Clone, Serialize)]
-pub struct Outcome {
+pub struct OutcomeRow {
     pub name: String,
     pub arn: String,
     pub region: String,
-    /// `deleted`, `already-gone`, `would-delete`, `protected`, `failed`.
-    pub result: &'static str,
+    pub result: Outcome,
     pub error: Option<String>,
 }
 
 #[derive(Serialize)]
 #[serde(transparent)]
-pub struct Outcomes<'a>(pub &'a [Outcome]);
+pub struct OutcomeRows<'a>(pub &'a [OutcomeRow]);
 
-impl View for Outcomes<'_> {
+impl View for OutcomeRows<'_> {
     fn table(&self) -> Table {
         let mut t = new_table(&["name", "region", "result", "detail"]);
         for o in self.0 {
             t.add_row(vec![
                 o.name.as_str(),
                 o.region.as_str(),
-                o.result,
+                o.result.as_str(),
                 o.error.as_deref().unwrap_or(""),
             ]);
         }
@@ -307,7 +307,7 @@ impl View for Outcomes<'_> {
                     o.name.clone(),
                     o.arn.clone(),
                     o.region.clone(),
-                    o.result.to_owned(),
+                    o.result.as_str().to_owned(),
                     o.error.clone().unwrap_or_default(),
                 ]
             })

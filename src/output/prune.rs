@@ -21,9 +21,9 @@ pub struct PruneRow {
 
 #[derive(Serialize)]
 #[serde(transparent)]
-pub struct PrunePlan<'a>(pub &'a [PruneRow]);
+pub struct PruneView<'a>(pub &'a [PruneRow]);
 
-impl View for PrunePlan<'_> {
+impl View for PruneView<'_> {
     fn table(&self) -> Table {
         let mut t = new_table(&[
             "profile",

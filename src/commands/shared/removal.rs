@@ -6,12 +6,13 @@ use futures::{StreamExt, stream};
 
 use crate::aws::Aws;
 use crate::aws::bedrock::Deleted;
+use crate::domain::outcome::Outcome;
 use crate::domain::profile::Profile;
 use crate::output::Output;
-use crate::output::profiles::Outcome;
+use crate::output::profiles::OutcomeRow;
 
-pub fn outcome(p: &Profile, result: &'static str, error: Option<String>) -> Outcome {
-    Outcome {
+pub fn outcome(p: &Profile, result: Outcome, error: Option<String>) -> OutcomeRow {
+    OutcomeRow {
         name: p.name.clone(),
         arn: p.arn.to_string(),
         region: p.region.to_string(),
@@ -22,18 +23,18 @@ pub fn outcome(p: &Profile, result: &'static str, error: Option<String>) -> Outc
 
 /// Deletes `profiles` with bounded concurrency and a progress bar; one
 /// outcome each (`deleted`, `already-gone` or `failed`), sorted.
-pub async fn delete_all(aws: &Aws, profiles: Vec<Profile>, out: &mut Output) -> Vec<Outcome> {
+pub async fn delete_all(aws: &Aws, profiles: Vec<Profile>, out: &mut Output) -> Vec<OutcomeRow> {
     let bar = out.progress(profiles.len() as u64, "deleting");
-    let results: Vec<Outcome> = stream::iter(profiles.into_iter().map(|p| {
+    let results: Vec<OutcomeRow> = stream::iter(profiles.into_iter().map(|p| {
         let b = aws.bedrock(&p.region);
         let bar = bar.clone();
         async move {
             let result = b.delete_profile(&p.arn).await;
             bar.inc(1);
             match result {
-                Ok(Deleted::Now) => outcome(&p, "deleted", None),
-                Ok(Deleted::AlreadyGone) => outcome(&p, "already-gone", None),
-                Err(e) => outcome(&p, "failed", Some(e.to_string())),
+                Ok(Deleted::Now) => outcome(&p, Outcome::Deleted, None),
+                Ok(Deleted::AlreadyGone) => outcome(&p, Outcome::AlreadyGone, None),
+                Err(e) => outcome(&p, Outcome::Failed, Some(e.to_string())),
             }
         }
     }))

@@ -10,7 +10,7 @@ use futures::{StreamExt, TryStreamExt, stream};
 use super::provision::{ModelSource, resolve_source};
 use crate::aws::Aws;
 use crate::cli::GlobalArgs;
-use crate::domain::plan::{self, Clash, Desired, PlanFile};
+use crate::domain::plan::{self, Clash, Desired, SavedPlan};
 use crate::domain::profile::ModelRef;
 use crate::domain::region::{BEDROCK_REGIONS, Region};
 use crate::domain::spec::{self, Entry, Spec, SpecError};
@@ -69,7 +69,7 @@ pub fn regions(g: &GlobalArgs, spec: &Spec, out: &mut Output) -> Vec<Region> {
 }
 
 /// Reads the account and diffs it against the spec.
-pub async fn make(aws: &Aws, spec: &Spec, file: &Path, regions: &[Region]) -> Result<PlanFile> {
+pub async fn make(aws: &Aws, spec: &Spec, file: &Path, regions: &[Region]) -> Result<SavedPlan> {
     let entries: Vec<&Entry> = spec
         .entries
         .iter()
@@ -90,7 +90,7 @@ pub async fn make(aws: &Aws, spec: &Spec, file: &Path, regions: &[Region]) -> Re
         .collect();
     let plan = plan::diff(&spec.name, &desired, &actual)
         .map_err(|clashes| clash_error(&spec.name, &entries, &clashes, file))?;
-    Ok(PlanFile::new(&spec.name, &plan, &account, regions))
+    Ok(SavedPlan::new(&spec.name, &plan, &account, regions))
 }
 
 /// Names this spec wants that another spec's profiles have: an input error
