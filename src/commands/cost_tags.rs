@@ -18,8 +18,8 @@ use crate::domain::cost::{self, PlannedChange, TagStatus};
 use crate::domain::outcome::StatusOutcome;
 use crate::domain::tag::TagKey;
 use crate::error::{Error, Result};
-use crate::output::cost::{CostTagView, CostTags, StatusChange, StatusChanges, paid_summary};
-use crate::output::{Output, new_table};
+use crate::output::Output;
+use crate::output::cost::{CostTagView, CostTags, StatusChange, StatusChanges, paid_summary, status_plan};
 
 pub async fn run(args: CostTagsArgs, g: &GlobalArgs, now: Timestamp, out: &mut Output) -> Result<()> {
     let requested = cost::requested_changes(&args.activate, &args.deactivate)?;
@@ -141,10 +141,7 @@ async fn change(
             "activated keys tag spend from today on (not retroactively); Cost Explorer shows them up to 24 h later",
         );
     }
-    let failed = outcomes
-        .iter()
-        .filter(|o| o.result.is_failure())
-        .count();
+    let failed = outcomes.iter().filter(|o| o.result.is_failure()).count();
     if failed > 0 {
         return Err(Error::Partial {
             failed,
@@ -177,15 +174,7 @@ fn dry_run(planned: &[PlannedChange], changing: usize, out: &mut Output) -> Resu
 }
 
 fn show_plan(out: &mut Output, to_send: &[&PlannedChange]) {
-    let mut t = new_table(&["key", "from", "to"]);
-    for p in to_send {
-        t.add_row(vec![
-            p.key.as_str().to_owned(),
-            p.from.map_or_else(|| "-".into(), |s| s.to_string()),
-            p.to.to_string(),
-        ]);
-    }
-    out.note_table(&t);
+    out.note_table(&status_plan(to_send));
 }
 
 /// Sends the changes, 20 keys a request, one request after the other; a

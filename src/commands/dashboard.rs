@@ -5,9 +5,6 @@
 
 use std::collections::BTreeMap;
 
-use comfy_table::Table;
-use serde::Serialize;
-
 use super::shared::select::select;
 use super::shared::session::connect;
 use crate::cli::{DashboardArgs, GlobalArgs};
@@ -17,7 +14,8 @@ use crate::domain::filter::ProfileFilter;
 use crate::domain::profile::{Profile, profiles_from_json};
 use crate::domain::usage;
 use crate::error::{Error, Result};
-use crate::output::{Output, View, new_table};
+use crate::output::Output;
+use crate::output::dashboard::{DashboardNames, DashboardsPut};
 
 pub async fn run(args: DashboardArgs, g: &GlobalArgs, out: &mut Output) -> Result<()> {
     if args.list {
@@ -113,7 +111,7 @@ pub async fn run(args: DashboardArgs, g: &GlobalArgs, out: &mut Output) -> Resul
             stale.join(", ")
         ));
     }
-    out.data(&Put {
+    out.data(&DashboardsPut {
         dashboards: put,
         profiles: profiles.len(),
     })
@@ -212,7 +210,7 @@ async fn ours(cw: &crate::aws::cloudwatch::CloudWatch, name: &str) -> Result<Vec
 async fn list(g: &GlobalArgs, out: &mut Output) -> Result<()> {
     let (aws, regions) = connect(g).await?;
     let names = ours(&aws.cloudwatch(&regions[0]), "").await?;
-    out.data(&Names(names))
+    out.data(&DashboardNames(names))
 }
 
 async fn delete(name: &DashboardName, g: &GlobalArgs, out: &mut Output) -> Result<()> {
@@ -236,49 +234,5 @@ async fn delete(name: &DashboardName, g: &GlobalArgs, out: &mut Output) -> Resul
         "`aipctl dashboard --list` to see them",
     )?;
     cw.delete_dashboards(&names).await?;
-    out.data(&Names(names))
-}
-
-#[derive(Serialize)]
-struct Put {
-    dashboards: Vec<String>,
-    profiles: usize,
-}
-
-impl View for Put {
-    fn table(&self) -> Table {
-        let mut t = new_table(&["dashboard", "profiles"]);
-        for d in &self.dashboards {
-            t.add_row(vec![d.clone(), self.profiles.to_string()]);
-        }
-        t
-    }
-
-    fn csv(&self) -> (Vec<String>, Vec<Vec<String>>) {
-        (
-            vec!["dashboard".into()],
-            self.dashboards.iter().map(|d| vec![d.clone()]).collect(),
-        )
-    }
-}
-
-#[derive(Serialize)]
-#[serde(transparent)]
-struct Names(Vec<String>);
-
-impl View for Names {
-    fn table(&self) -> Table {
-        let mut t = new_table(&["dashboard"]);
-        for n in &self.0 {
-            t.add_row(vec![n.clone()]);
-        }
-        t
-    }
-
-    fn csv(&self) -> (Vec<String>, Vec<Vec<String>>) {
-        (
-            vec!["dashboard".into()],
-            self.0.iter().map(|n| vec![n.clone()]).collect(),
-        )
-    }
+    out.data(&DashboardNames(names))
 }

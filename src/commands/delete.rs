@@ -16,8 +16,9 @@ use crate::domain::filter::ProfileFilter;
 use crate::domain::outcome::Outcome;
 use crate::domain::profile::Profile;
 use crate::error::{Error, Result};
+use crate::output::Output;
+use crate::output::profiles::{DeletionPlan, protected_line};
 use crate::output::profiles::{OutcomeRow, OutcomeRows};
-use crate::output::{Output, new_table};
 
 pub async fn run(args: DeleteArgs, g: &GlobalArgs, out: &mut Output) -> Result<()> {
     let (aws, regions) = connect(g).await?;
@@ -118,21 +119,8 @@ pub async fn run(args: DeleteArgs, g: &GlobalArgs, out: &mut Output) -> Result<(
 }
 
 fn show_plan(out: &mut Output, deletable: &[Profile], protected: &[Profile]) {
-    let mut t = new_table(&["delete", "region", "department", "arn"]);
-    for p in deletable {
-        t.add_row(vec![
-            p.name.as_str(),
-            p.region.as_str(),
-            p.department().unwrap_or("-"),
-            p.arn.as_str(),
-        ]);
-    }
-    out.note_table(&t);
-    if !protected.is_empty() {
-        let names: Vec<&str> = protected.iter().map(|p| p.name.as_str()).collect();
-        out.note(&format!(
-            "skipping protected (aipctl:protect=true): {}",
-            names.join(", ")
-        ));
+    out.note_table(&DeletionPlan(deletable).table());
+    if let Some(line) = protected_line(protected) {
+        out.note(&line);
     }
 }

@@ -560,6 +560,19 @@ impl View for StatusChanges {
     }
 }
 
+/// The status changes `cost-tags` is about to send, shown before it asks.
+pub fn status_plan(to_send: &[&crate::domain::cost::PlannedChange]) -> Table {
+    let mut t = new_table(&["key", "from", "to"]);
+    for p in to_send {
+        t.add_row(vec![
+            p.key.as_str().to_owned(),
+            p.from.map_or_else(|| "-".into(), |s| s.to_string()),
+            p.to.to_string(),
+        ]);
+    }
+    t
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

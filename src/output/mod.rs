@@ -6,6 +6,7 @@
 //! sees. Nothing here calls AWS or reads the clock.
 
 pub mod cost;
+pub mod dashboard;
 pub mod plan;
 pub mod policy;
 pub mod profiles;

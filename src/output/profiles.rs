@@ -315,3 +315,33 @@ impl View for OutcomeRows<'_> {
         (header, rows)
     }
 }
+
+/// What `delete` is about to delete, shown before it asks.
+pub struct DeletionPlan<'a>(pub &'a [Profile]);
+
+impl DeletionPlan<'_> {
+    pub fn table(&self) -> Table {
+        let mut t = new_table(&["delete", "region", "department", "arn"]);
+        for p in self.0 {
+            t.add_row(vec![
+                p.name.as_str(),
+                p.region.as_str(),
+                p.department().unwrap_or("-"),
+                p.arn.as_str(),
+            ]);
+        }
+        t
+    }
+}
+
+/// The line naming the protected profiles a deletion skips, if any.
+pub fn protected_line(protected: &[Profile]) -> Option<String> {
+    if protected.is_empty() {
+        return None;
+    }
+    let names: Vec<&str> = protected.iter().map(|p| p.name.as_str()).collect();
+    Some(format!(
+        "skipping protected (aipctl:protect=true): {}",
+        names.join(", ")
+    ))
+}
