@@ -22,6 +22,8 @@ pub struct AwsFailure {
     pub request_id: Option<String>,
     /// How many attempts the SDK made, when known (a throttled operation).
     pub attempts: Option<u32>,
+    /// AWS answered with a throttling error code, on every attempt.
+    pub throttled: bool,
 }
 
 impl fmt::Display for AwsFailure {
@@ -196,7 +198,7 @@ fn aws_hint(f: &AwsFailure) -> Option<String> {
             "the caller lacks `{}:{}`; `aipctl policy operator` prints a policy with every permission aipctl needs",
             f.service, f.operation
         )),
-        code if crate::aws::is_throttling(code) => Some(
+        _ if f.throttled => Some(
             "AWS kept throttling after every retry: lower `--concurrency` (e.g. `--concurrency 4`) or try again later"
                 .into(),
         ),

@@ -216,6 +216,7 @@ impl Bedrock {
             message,
             request_id: None,
             attempts: None,
+            throttled: false,
         }))
     }
 

@@ -102,6 +102,7 @@ fn unexpected(operation: &'static str, message: String) -> Error {
         message,
         request_id: None,
         attempts: None,
+        throttled: false,
     }))
 }
 

@@ -184,6 +184,7 @@ where
 {
     let request_id = err.request_id().map(str::to_owned);
     let mut attempts = None;
+    let mut throttled = false;
     let (code, message) = match err {
         SdkError::ServiceError(ctx) => {
             let code = ctx.err().code().map(str::to_owned);
@@ -192,6 +193,7 @@ where
                 str::to_owned,
             );
             if code.as_deref().is_some_and(is_throttling) {
+                throttled = true;
                 attempts = attempts_of(request_id.as_deref());
                 let times = attempts.map_or_else(String::new, |n| format!(" {n} times"));
                 message = format!("throttled{times}: {message}");
@@ -229,5 +231,6 @@ where
         message,
         request_id,
         attempts,
+        throttled,
     }))
 }

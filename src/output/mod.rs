@@ -232,6 +232,7 @@ mod tests {
             message: "no".into(),
             request_id: Some("req-1".into()),
             attempts: None,
+            throttled: false,
         }));
         let mut buf = Vec::new();
         render_error(&err, true, false, &mut buf);
