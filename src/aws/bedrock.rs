@@ -98,12 +98,16 @@ pub enum Deleted {
 
 impl Aws {
     pub fn bedrock(&self, region: &Region) -> Bedrock {
-        let conf = aws_sdk_bedrock::config::Builder::from(&self.region_config(region))
-            .interceptor(super::CallLog)
-            .retry_classifier(super::FinalConnectErrors)
-            .build();
+        let client = self.client("bedrock", region, |cfg| {
+            Client::from_conf(
+                aws_sdk_bedrock::config::Builder::from(cfg)
+                    .interceptor(super::CallLog)
+                    .retry_classifier(super::FinalConnectErrors)
+                    .build(),
+            )
+        });
         Bedrock {
-            client: Client::from_conf(conf),
+            client,
             endpoint: self.endpoint("bedrock", region),
             region: region.clone(),
         }

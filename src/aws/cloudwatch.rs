@@ -40,12 +40,16 @@ pub struct DashboardEntry {
 
 impl Aws {
     pub fn cloudwatch(&self, region: &Region) -> CloudWatch {
-        let conf = aws_sdk_cloudwatch::config::Builder::from(&self.region_config(region))
-            .interceptor(super::CallLog)
-            .retry_classifier(super::FinalConnectErrors)
-            .build();
+        let client = self.client("cloudwatch", region, |cfg| {
+            Client::from_conf(
+                aws_sdk_cloudwatch::config::Builder::from(cfg)
+                    .interceptor(super::CallLog)
+                    .retry_classifier(super::FinalConnectErrors)
+                    .build(),
+            )
+        });
         CloudWatch {
-            client: Client::from_conf(conf),
+            client,
             endpoint: self.endpoint("monitoring", region),
             region: region.clone(),
         }

@@ -8,9 +8,13 @@ pub mod cache;
 pub mod cloudwatch;
 pub mod costexplorer;
 mod error;
+mod http;
 pub mod metering;
 mod sts;
 
+use std::any::Any;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
@@ -18,6 +22,7 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{AppName, BehaviorVersion, SdkConfig};
 use aws_credential_types::provider::ProvideCredentials;
 use aws_credential_types::provider::error::CredentialsError;
+use tokio::sync::Semaphore;
 
 use crate::domain::region::{self, BEDROCK_REGIONS, Region};
 use crate::error::{Error, Result};
@@ -150,6 +155,16 @@ pub struct Aws {
     /// The named profile and endpoints in use: which caller a cached answer belongs to.
     scope: String,
     extra_regions: Vec<Region>,
+    clients: Arc<Clients>,
+}
+
+/// A service and the region its client is for.
+type ClientKey = (&'static str, Region);
+
+/// SDK clients, built once per service and region and reused by every call.
+#[derive(Default)]
+struct Clients {
+    built: Mutex<HashMap<ClientKey, Arc<dyn Any + Send + Sync>>>,
 }
 
 /// The config and credentials files the SDK reads, for messages.
@@ -195,7 +210,10 @@ impl Aws {
             .timeout
             .unwrap_or_else(|| default_timeout(settings.max_attempts));
         let attempt_timeout = operation_timeout.min(ATTEMPT_TIMEOUT);
+        let budget = Arc::new(Semaphore::new(settings.concurrency.max(1)));
+        let http_client = http::Budgeted::client(http::https_client(), budget);
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .http_client(http_client.clone())
             // Standard (the default): exponential backoff with full jitter.
             // Adaptive also rate-limits the client after throttling, which
             // is kind to shared quotas but slow.
@@ -220,6 +238,10 @@ impl Aws {
             // An explicit `--profile` wins over keys in the environment.
             loader = loader.profile_name(profile).credentials_provider(
                 aws_config::profile::ProfileFileCredentialsProvider::builder()
+                    .configure(
+                        &aws_config::provider_config::ProviderConfig::without_region()
+                            .with_http_client(http_client.clone()),
+                    )
                     .profile_name(profile)
                     .build(),
             );
@@ -242,7 +264,25 @@ impl Aws {
             concurrency: settings.concurrency,
             scope,
             extra_regions: settings.extra_regions.clone(),
+            clients: Arc::default(),
         })
+    }
+
+    /// The client of `service` in `region`, built by `build` the first time.
+    fn client<C: Clone + Send + Sync + 'static>(
+        &self,
+        service: &'static str,
+        region: &Region,
+        build: impl FnOnce(&SdkConfig) -> C,
+    ) -> C {
+        let key = (service, region.clone());
+        let mut cache = self.clients.built.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(client) = cache.get(&key).and_then(|c| c.downcast_ref::<C>()) {
+            return client.clone();
+        }
+        let client = build(&self.region_config(region));
+        cache.insert(key, Arc::new(client.clone()));
+        client
     }
 
     /// The regions a command works in: `--all-regions`, the `--region` list,

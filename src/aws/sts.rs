@@ -13,23 +13,23 @@ impl Aws {
     /// The 12-digit account ID of the caller (`GetCallerIdentity`, which
     /// needs no IAM permission).
     pub async fn account_id(&self, region: &Region) -> Result<String> {
-        let conf = aws_sdk_sts::config::Builder::from(&self.region_config(region))
-            .interceptor(super::CallLog)
-            .retry_classifier(super::FinalConnectErrors)
-            .build();
-        let out = Client::from_conf(conf)
-            .get_caller_identity()
-            .send()
-            .await
-            .map_err(|e| {
-                failure(
-                    SERVICE,
-                    "GetCallerIdentity",
-                    region.as_str(),
-                    &self.endpoint("sts", region),
-                    &e,
-                )
-            })?;
+        let client = self.client("sts", region, |cfg| {
+            Client::from_conf(
+                aws_sdk_sts::config::Builder::from(cfg)
+                    .interceptor(super::CallLog)
+                    .retry_classifier(super::FinalConnectErrors)
+                    .build(),
+            )
+        });
+        let out = client.get_caller_identity().send().await.map_err(|e| {
+            failure(
+                SERVICE,
+                "GetCallerIdentity",
+                region.as_str(),
+                &self.endpoint("sts", region),
+                &e,
+            )
+        })?;
         Ok(out.account().unwrap_or_default().to_owned())
     }
 }
