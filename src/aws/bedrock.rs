@@ -13,7 +13,7 @@ use aws_sdk_bedrock::error::ProvideErrorMetadata;
 use aws_sdk_bedrock::types::{
     InferenceProfileModelSource, InferenceProfileSummary, InferenceProfileType, Tag as SdkTag,
 };
-use futures::{StreamExt, stream};
+
 use jiff::Timestamp;
 
 use super::{Aws, failure};
@@ -111,85 +111,6 @@ impl Aws {
             endpoint: self.endpoint("bedrock", region),
             region: region.clone(),
         }
-    }
-
-    /// Every application profile in `regions` that `keep_untagged` accepts,
-    /// with tags, all or nothing. Sorted by region, name, ID.
-    pub async fn profiles_with_tags(
-        &self,
-        regions: &[Region],
-        keep_untagged: impl Fn(&Profile) -> bool,
-    ) -> Result<Vec<Profile>> {
-        let mut out = Vec::new();
-        for (_, listed) in self.profiles_by_region(regions, keep_untagged).await {
-            out.extend(listed?);
-        }
-        sort_profiles(&mut out);
-        Ok(out)
-    }
-
-    /// Each region's application profiles that `keep_untagged` accepts, with
-    /// tags, or the error that region gave: one region's failure does not
-    /// hide the others. Regions are listed concurrently; tags are fetched
-    /// with at most `self.concurrency` requests in flight.
-    pub async fn profiles_by_region(
-        &self,
-        regions: &[Region],
-        keep_untagged: impl Fn(&Profile) -> bool,
-    ) -> Vec<(Region, Result<Vec<Profile>>)> {
-        let listed: Vec<(Region, Result<Vec<Profile>>)> = stream::iter(regions.iter().map(|r| {
-            let b = self.bedrock(r);
-            async move { (b.region.clone(), b.list_profiles().await) }
-        }))
-        .buffered(self.concurrency)
-        .collect()
-        .await;
-        let clients: std::collections::HashMap<Region, Bedrock> =
-            regions.iter().map(|r| (r.clone(), self.bedrock(r))).collect();
-        let candidates: Vec<Profile> = listed
-            .iter()
-            .filter_map(|(_, l)| l.as_ref().ok())
-            .flatten()
-            .filter(|p| keep_untagged(p))
-            .cloned()
-            .collect();
-        let tagged: Vec<(Region, Result<Profile>)> = stream::iter(candidates.into_iter().map(|mut p| {
-            let b = &clients[&p.region];
-            async move {
-                let tags = b.tags(&p.arn).await;
-                let region = p.region.clone();
-                (
-                    region,
-                    tags.map(|t| {
-                        p.tags = t;
-                        p
-                    }),
-                )
-            }
-        }))
-        .buffer_unordered(self.concurrency)
-        .collect()
-        .await;
-        let mut out: Vec<(Region, Result<Vec<Profile>>)> = listed
-            .into_iter()
-            .map(|(r, l)| (r, l.map(|_| Vec::new())))
-            .collect();
-        for (region, result) in tagged {
-            let Some((_, slot)) = out.iter_mut().find(|(r, _)| *r == region) else {
-                continue;
-            };
-            match (slot.as_mut(), result) {
-                (Ok(profiles), Ok(p)) => profiles.push(p),
-                (Ok(_), Err(e)) => *slot = Err(e),
-                (Err(_), _) => {}
-            }
-        }
-        for (_, slot) in &mut out {
-            if let Ok(profiles) = slot {
-                sort_profiles(profiles);
-            }
-        }
-        out
     }
 }
 

@@ -9,8 +9,10 @@ pub mod cloudwatch;
 pub mod costexplorer;
 mod error;
 mod http;
+pub mod listing;
 pub mod metering;
 mod sts;
+pub mod tagging;
 
 use std::any::Any;
 use std::collections::HashMap;
@@ -91,6 +93,7 @@ pub const OPERATIONS: &[Operation] = &[
     Operation::read("bedrock", "ListInferenceProfiles"),
     Operation::read("bedrock", "GetInferenceProfile"),
     Operation::read("bedrock", "ListTagsForResource"),
+    Operation::read("tag", "GetResources"),
     Operation::read("bedrock", "GetFoundationModel"),
     Operation::write("bedrock", "CreateInferenceProfile"),
     Operation::write("bedrock", "DeleteInferenceProfile"),
@@ -277,12 +280,12 @@ impl Aws {
     ) -> C {
         let key = (service, region.clone());
         let mut cache = self.clients.built.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(client) = cache.get(&key).and_then(|c| c.downcast_ref::<C>()) {
-            return client.clone();
+        if let Some(made) = cache.get(&key).and_then(|c| c.downcast_ref::<C>()) {
+            return made.clone();
         }
-        let client = build(&self.region_config(region));
-        cache.insert(key, Arc::new(client.clone()));
-        client
+        let made = build(&self.region_config(region));
+        cache.insert(key, Arc::new(made.clone()));
+        made
     }
 
     /// The regions a command works in: `--all-regions`, the `--region` list,

@@ -24,6 +24,7 @@ use super::shared::session::load;
 use super::shared::spec::{make, read_spec, regions};
 use crate::aws::Aws;
 use crate::aws::bedrock::{Bedrock, Deleted};
+use crate::aws::listing::Query;
 use crate::cli::{ApplyArgs, GlobalArgs};
 use crate::domain::outcome::Outcome;
 use crate::domain::plan::{Change, Desired, PLAN_FORMAT, SavedPlan};
@@ -188,8 +189,10 @@ async fn check_unchanged(aws: &Aws, saved: &SavedPlan, path: &Path) -> Result<()
     let first = regions
         .first()
         .ok_or_else(|| Error::usage(format!("`{}` names no region", path.display())))?;
-    let (account, actual) =
-        tokio::try_join!(aws.account_id(first), aws.profiles_with_tags(regions, |_| true))?;
+    let (account, actual) = tokio::try_join!(
+        aws.account_id(first),
+        aws.profiles_with_tags(regions, Query::every())
+    )?;
     let changed = saved.fingerprint.changes_since(&account, &actual);
     if changed.is_empty() {
         return Ok(());

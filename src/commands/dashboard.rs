@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::output::Output;
 use crate::output::dashboard::{DashboardNames, DashboardsPut};
 
-pub async fn run(args: DashboardArgs, g: &GlobalArgs, out: &mut Output) -> Result<()> {
+pub async fn run(args: DashboardArgs, g: &GlobalArgs, now: jiff::Timestamp, out: &mut Output) -> Result<()> {
     if args.list {
         return list(g, out).await;
     }
@@ -69,7 +69,7 @@ pub async fn run(args: DashboardArgs, g: &GlobalArgs, out: &mut Output) -> Resul
         p
     } else {
         // A dashboard of some regions would look whole: all or nothing.
-        let selection = select(&aws, &regions, &filter, g, out).await?;
+        let selection = select(&aws, &regions, &filter, now, g, out).await?;
         selection.failures.finish()?;
         selection.profiles
     };

@@ -20,7 +20,7 @@ use crate::output::Output;
 use crate::output::profiles::{DeletionPlan, protected_line};
 use crate::output::profiles::{OutcomeRow, OutcomeRows};
 
-pub async fn run(args: DeleteArgs, g: &GlobalArgs, out: &mut Output) -> Result<()> {
+pub async fn run(args: DeleteArgs, g: &GlobalArgs, now: jiff::Timestamp, out: &mut Output) -> Result<()> {
     let (aws, regions) = connect(g).await?;
     let by_filter = args.profiles.is_empty();
     let (targets, failures) = if by_filter {
@@ -28,7 +28,7 @@ pub async fn run(args: DeleteArgs, g: &GlobalArgs, out: &mut Output) -> Result<(
             tags: args.tags,
             ..ProfileFilter::default()
         };
-        let selection = select(&aws, &regions, &filter, g, out).await?;
+        let selection = select(&aws, &regions, &filter, now, g, out).await?;
         (selection.profiles, selection.failures)
     } else {
         (

@@ -4,6 +4,7 @@ use jiff::Timestamp;
 
 use super::shared::select::list_regions;
 use super::shared::session::connect;
+use crate::aws::listing::Query;
 use crate::cli::{GlobalArgs, ListArgs};
 use crate::domain::filter::ProfileFilter;
 use crate::domain::profile::Profile;
@@ -20,7 +21,12 @@ pub const QUOTA_ESTIMATE: usize = 1000;
 pub async fn run(args: ListArgs, g: &GlobalArgs, now: Timestamp, out: &mut Output) -> Result<()> {
     let filter = ProfileFilter::from(args.filter);
     let (aws, regions) = connect(g).await?;
-    let selection = list_regions(&aws, &regions, |p| filter.matches_name(p), g, out).await?;
+    let query = Query {
+        keep_untagged: |p: &Profile| filter.matches_name(p),
+        tags: &filter.tags,
+        now: Some(now),
+    };
+    let selection = list_regions(&aws, &regions, query, g, out).await?;
     let all = selection.profiles;
     let profiles: Vec<Profile> = all.iter().filter(|p| filter.matches(p)).cloned().collect();
     let columns: Vec<String> = args.columns.iter().map(|k| k.as_str().to_owned()).collect();

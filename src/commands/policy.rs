@@ -29,11 +29,11 @@ use crate::output::policy::{self as render, Names};
 /// IAM allows 1,000 characters in a policy or role description.
 const DESCRIPTION_MAX: usize = 1_000;
 
-pub async fn run(args: PolicyArgs, g: &GlobalArgs, out: &mut Output) -> Result<()> {
+pub async fn run(args: PolicyArgs, g: &GlobalArgs, now: jiff::Timestamp, out: &mut Output) -> Result<()> {
     match args.command {
         PolicyCommand::Operator(a) => shipped(Shipped::Operator, a.format, out),
         PolicyCommand::ReadOnly(a) => shipped(Shipped::ReadOnly, a.format, out),
-        PolicyCommand::Invoke(a) => invoke(a, g, out).await,
+        PolicyCommand::Invoke(a) => invoke(a, g, now, out).await,
         PolicyCommand::Stepfunctions(a) => stepfunctions(a, g, out).await,
     }
 }
@@ -56,7 +56,12 @@ fn shipped(which: Shipped, format: DocumentFormat, out: &mut Output) -> Result<(
     ))
 }
 
-async fn invoke(args: InvokePolicyArgs, g: &GlobalArgs, out: &mut Output) -> Result<()> {
+async fn invoke(
+    args: InvokePolicyArgs,
+    g: &GlobalArgs,
+    now: jiff::Timestamp,
+    out: &mut Output,
+) -> Result<()> {
     let (aws, regions) = connect(g).await?;
     let profiles = if args.profiles.is_empty() {
         let filter = ProfileFilter {
@@ -64,7 +69,7 @@ async fn invoke(args: InvokePolicyArgs, g: &GlobalArgs, out: &mut Output) -> Res
             ..ProfileFilter::default()
         };
         // A policy for some regions would look whole: all or nothing.
-        let selection = select(&aws, &regions, &filter, g, out).await?;
+        let selection = select(&aws, &regions, &filter, now, g, out).await?;
         selection.failures.finish()?;
         let found: Vec<Profile> = selection.profiles;
         if found.is_empty() {

@@ -18,11 +18,12 @@ use super::shared::removal::{delete_all, outcome};
 use super::shared::select::select;
 use super::shared::session::{connect, load};
 use crate::aws::Aws;
+use crate::aws::listing::Query;
 use crate::cli::{GlobalArgs, PruneArgs};
 use crate::domain::InputError;
 use crate::domain::filter::ProfileFilter;
 use crate::domain::outcome::Outcome;
-use crate::domain::profile::{BedrockArn, Profile};
+use crate::domain::profile::Profile;
 use crate::domain::prune::{self, Action, Criteria, IDLE_SINCE_TAG, SavedPrunePlan};
 use crate::domain::region::Region;
 use crate::domain::tag::Tags;
@@ -53,7 +54,7 @@ pub async fn run(args: PruneArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
     };
     let filter = ProfileFilter::from(args.filter);
     let (aws, regions) = connect(g).await?;
-    let selection = select(&aws, &regions, &filter, g, out).await?;
+    let selection = select(&aws, &regions, &filter, now, g, out).await?;
     let (profiles, failures) = (selection.profiles, selection.failures);
     let (last, calls) = last_traffic(&aws, &profiles, look_back(criteria.idle), now).await?;
     out.detail(&format!(
@@ -299,12 +300,17 @@ async fn from_plan(
     let wanted: BTreeSet<&str> = plan.profiles.iter().map(|p| p.arn.as_str()).collect();
     let accounts: RefCell<BTreeSet<String>> = RefCell::new(BTreeSet::new());
     let found: Vec<Profile> = aws
-        .profiles_with_tags(&plan_regions, |p| {
-            if let Some(a) = BedrockArn::parse(&p.arn) {
-                accounts.borrow_mut().insert(a.account);
-            }
-            wanted.contains(p.arn.as_str())
-        })
+        .profiles_with_tags(
+            &plan_regions,
+            Query {
+                keep_untagged: |p: &Profile| {
+                    accounts.borrow_mut().insert(p.arn.account().to_owned());
+                    wanted.contains(p.arn.as_str())
+                },
+                tags: &[],
+                now: Some(now),
+            },
+        )
         .await?;
     if let (Some(planned), Some(seen)) = (&plan.account, accounts.borrow().iter().next())
         && planned != seen

@@ -18,7 +18,7 @@ pub async fn run(args: UsageArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
     let window = window(&args.window, now)?;
     let filter = ProfileFilter::from(args.filter);
     let (aws, regions) = connect(g).await?;
-    let selection = select(&aws, &regions, &filter, g, out).await?;
+    let selection = select(&aws, &regions, &filter, now, g, out).await?;
     let profiles = selection.profiles;
     if let Some(key) = &args.by
         && let Some((spelling, n)) = usage::other_spelling(&profiles, key.as_str())

@@ -5,6 +5,7 @@
 use futures::{StreamExt, TryStreamExt, stream};
 
 use crate::aws::Aws;
+use crate::aws::listing::Query;
 use crate::cli::{GlobalArgs, ProfileFilterArgs};
 use crate::domain::filter::ProfileFilter;
 use crate::domain::profile::{Profile, ProfileRef};
@@ -69,17 +70,30 @@ fn not_enabled(e: &Error) -> bool {
 /// account are skipped with one warning; any other region's failure is kept
 /// in [`Selection::failures`] while the rest is returned. When every region
 /// failed, the first failure is the error.
-pub async fn list_regions(
+pub async fn list_regions<F: Fn(&Profile) -> bool>(
     aws: &Aws,
     regions: &[Region],
-    keep_untagged: impl Fn(&Profile) -> bool,
+    query: Query<'_, F>,
     g: &GlobalArgs,
     out: &mut Output,
 ) -> Result<Selection> {
     let mut profiles = Vec::new();
     let mut failed = Vec::new();
     let mut skipped = Vec::new();
-    for (region, listed) in aws.profiles_by_region(regions, keep_untagged).await {
+    let listing = aws.profiles_by_region(regions, query).await;
+    if listing.index_denied {
+        out.warn(&format!(
+            "`tag:GetResources` is not allowed for these credentials, so each profile's tags took a request of \
+             its own ({} requests); `aipctl policy read-only` prints a policy that allows it",
+            listing.tag_reads
+        ));
+    } else if listing.tag_reads > 0 {
+        out.detail(&format!(
+            "{} ListTagsForResource request(s) for profiles the tagging index does not have (new, or never tagged)",
+            listing.tag_reads
+        ));
+    }
+    for (region, listed) in listing.regions {
         match listed {
             Ok(p) => profiles.extend(p),
             Err(e) if g.all_regions && not_enabled(&e) => skipped.push(region),
@@ -116,10 +130,16 @@ pub async fn select(
     aws: &Aws,
     regions: &[Region],
     filter: &ProfileFilter,
+    now: jiff::Timestamp,
     g: &GlobalArgs,
     out: &mut Output,
 ) -> Result<Selection> {
-    let mut selection = list_regions(aws, regions, |p| filter.matches_name(p), g, out).await?;
+    let query = Query {
+        keep_untagged: |p: &Profile| filter.matches_name(p),
+        tags: &filter.tags,
+        now: Some(now),
+    };
+    let mut selection = list_regions(aws, regions, query, g, out).await?;
     selection.profiles.retain(|p| filter.matches(p));
     Ok(selection)
 }

@@ -9,6 +9,7 @@ use futures::{StreamExt, TryStreamExt, stream};
 
 use super::provision::{ModelSource, resolve_source};
 use crate::aws::Aws;
+use crate::aws::listing::Query;
 use crate::cli::GlobalArgs;
 use crate::domain::plan::{self, Clash, Desired, SavedPlan};
 use crate::domain::profile::ModelRef;
@@ -78,7 +79,7 @@ pub async fn make(aws: &Aws, spec: &Spec, file: &Path, regions: &[Region]) -> Re
     let first = regions.first().ok_or_else(|| Error::usage("no region to read"))?;
     let (account, actual, sources) = tokio::try_join!(
         aws.account_id(first),
-        aws.profiles_with_tags(regions, |_| true),
+        aws.profiles_with_tags(regions, Query::every()),
         resolve_all(aws, &entries, file),
     )?;
     let desired: Vec<Desired> = entries

@@ -1,0 +1,178 @@
+//! Profiles with their tags, region by region: `ListInferenceProfiles` and
+//! the tagging index (`tag:GetResources`) side by side, then
+//! `ListTagsForResource` only for the profiles the index does not have (new
+//! ones it has not caught up with, and ones that never had a tag). When
+//! `tag:GetResources` is denied, every profile's tags are read one by one.
+//! One region's failure does not hide the others.
+
+use std::collections::HashMap;
+
+use futures::{StreamExt, stream};
+use jiff::{SignedDuration, Timestamp};
+
+use super::Aws;
+use super::bedrock::sort_profiles;
+use super::tagging::Indexed;
+use crate::domain::profile::Profile;
+use crate::domain::region::Region;
+use crate::domain::tag::{TagFilter, Tags};
+use crate::error::Result;
+
+/// How long the tagging index may take to show a new profile: profiles
+/// younger than this are read one by one when the index was asked with tag
+/// filters (it cannot say whether they do not match or are not indexed
+/// yet). AWS documents no figure; minutes are what is seen in practice.
+pub const INDEX_LAG: SignedDuration = SignedDuration::from_mins(15);
+
+/// Which profiles to read.
+pub struct Query<'a, F: Fn(&Profile) -> bool> {
+    /// Keeps a profile before its tags are known (a name glob): no tag read for the others.
+    pub keep_untagged: F,
+    /// `--tag` conditions AWS applies in the index; empty for every profile.
+    pub tags: &'a [TagFilter],
+    /// The time now, to tell young profiles (the index may lag) from old ones;
+    /// `None` treats every profile absent from a filtered index as possibly lagging.
+    pub now: Option<Timestamp>,
+}
+
+impl Query<'static, fn(&Profile) -> bool> {
+    /// Every profile, unfiltered.
+    pub fn every() -> Self {
+        Self {
+            keep_untagged: |_| true,
+            tags: &[],
+            now: None,
+        }
+    }
+}
+
+/// One region's profiles as listed (no tags yet) and its tagging index.
+type RegionRead = (Vec<Profile>, Indexed);
+
+/// Each region's profiles (or its error), and how their tags were read.
+pub struct Listing {
+    pub regions: Vec<(Region, Result<Vec<Profile>>)>,
+    /// `tag:GetResources` was denied in some region: tags were read one by one.
+    pub index_denied: bool,
+    /// `ListTagsForResource` calls made for profiles the index did not have.
+    pub tag_reads: usize,
+}
+
+impl Aws {
+    /// Every application profile in `regions` that `query` keeps, with tags,
+    /// all or nothing. Sorted by region, name, ID.
+    pub async fn profiles_with_tags<F: Fn(&Profile) -> bool>(
+        &self,
+        regions: &[Region],
+        query: Query<'_, F>,
+    ) -> Result<Vec<Profile>> {
+        let mut out = Vec::new();
+        for (_, listed) in self.profiles_by_region(regions, query).await.regions {
+            out.extend(listed?);
+        }
+        sort_profiles(&mut out);
+        Ok(out)
+    }
+
+    /// Each region's application profiles that `query` keeps, with tags, or
+    /// the error that region gave.
+    pub async fn profiles_by_region<F: Fn(&Profile) -> bool>(
+        &self,
+        regions: &[Region],
+        query: Query<'_, F>,
+    ) -> Listing {
+        let read: Vec<(Region, Result<RegionRead>)> = stream::iter(regions.iter().map(|r| {
+            let (b, t) = (self.bedrock(r), self.tagging(r));
+            async move {
+                let (listed, indexed) = tokio::join!(b.list_profiles(), t.profile_tags(query.tags));
+                (r.clone(), listed.and_then(|l| indexed.map(|i| (l, i))))
+            }
+        }))
+        .buffered(regions.len().max(1))
+        .collect()
+        .await;
+
+        let settled_before = query.now.map(|n| n - INDEX_LAG);
+        let mut index_denied = false;
+        let mut ready: Vec<(Region, Result<Vec<Profile>>)> = Vec::with_capacity(read.len());
+        let mut unknown: Vec<Profile> = Vec::new();
+        for (region, answer) in read {
+            let (listed, indexed) = match answer {
+                Ok(a) => a,
+                Err(e) => {
+                    ready.push((region, Err(e)));
+                    continue;
+                }
+            };
+            let index: Option<HashMap<String, Tags>> = match indexed {
+                Indexed::Tags(map) => Some(map),
+                Indexed::Denied => {
+                    index_denied = true;
+                    None
+                }
+            };
+            let mut known = Vec::new();
+            for mut p in listed.into_iter().filter(|p| (query.keep_untagged)(p)) {
+                match index.as_ref().map(|i| i.get(p.arn.as_str())) {
+                    Some(Some(tags)) => {
+                        p.tags = tags.clone();
+                        known.push(p);
+                    }
+                    // Filtered by AWS: an indexed profile that is absent does not match;
+                    // only a young one may be absent because the index lags.
+                    Some(None) if !query.tags.is_empty() => {
+                        let young = match (p.created_at, settled_before) {
+                            (Some(created), Some(settled)) => created > settled,
+                            _ => true,
+                        };
+                        if young {
+                            unknown.push(p);
+                        }
+                    }
+                    // Never tagged, not indexed yet, or no index at all.
+                    _ => unknown.push(p),
+                }
+            }
+            ready.push((region, Ok(known)));
+        }
+
+        let tag_reads = unknown.len();
+        let filled: Vec<(Region, Result<Profile>)> = stream::iter(unknown.into_iter().map(|mut p| {
+            let b = self.bedrock(&p.region);
+            async move {
+                let tags = b.tags(p.arn.as_str()).await;
+                let region = p.region.clone();
+                (
+                    region,
+                    tags.map(|t| {
+                        p.tags = t;
+                        p
+                    }),
+                )
+            }
+        }))
+        .buffer_unordered(self.concurrency)
+        .collect()
+        .await;
+        for (region, result) in filled {
+            let Some((_, slot)) = ready.iter_mut().find(|(r, _)| *r == region) else {
+                continue;
+            };
+            match (slot.as_mut(), result) {
+                (Ok(profiles), Ok(p)) => profiles.push(p),
+                (Ok(_), Err(e)) => *slot = Err(e),
+                (Err(_), _) => {}
+            }
+        }
+        for (_, slot) in &mut ready {
+            if let Ok(profiles) = slot {
+                sort_profiles(profiles);
+            }
+        }
+        Listing {
+            regions: ready,
+            index_denied,
+            tag_reads,
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! The Resource Groups Tagging API (`tag:GetResources`): the tags of a
+//! region's application inference profiles, 100 a call, optionally filtered
+//! by tag on the server, instead of one `ListTagsForResource` per profile.
+//!
+//! Two facts shape how it is used
+//! (<https://docs.aws.amazon.com/resourcegroupstagging/latest/APIReference/API_GetResources.html>):
+//! the index lists only resources that have or had tags, and it is
+//! eventually consistent, so a new profile can be missing for a while. The
+//! caller fills every gap with `ListTagsForResource`; it never answers with
+//! fewer profiles than `ListInferenceProfiles` returns.
+
+use std::collections::HashMap;
+
+use aws_sdk_resourcegroupstagging::Client;
+use aws_sdk_resourcegroupstagging::error::ProvideErrorMetadata;
+use aws_sdk_resourcegroupstagging::types::TagFilter as SdkTagFilter;
+
+use super::{Aws, failure};
+use crate::domain::region::Region;
+use crate::domain::tag::{TagFilter, Tags};
+use crate::error::Result;
+
+const SERVICE: &str = "tag";
+/// The resource type of application inference profiles in the Tagging API.
+pub const PROFILE_RESOURCE_TYPE: &str = "bedrock:application-inference-profile";
+/// `ResourcesPerPage` allows 1–100.
+const PAGE_SIZE: i32 = 100;
+
+/// A Tagging API client for one region.
+pub struct Tagging {
+    client: Client,
+    region: Region,
+    endpoint: String,
+}
+
+/// What the index answered for a region.
+pub enum Indexed {
+    /// Tags by profile ARN, for the profiles in the index (that match the filters).
+    Tags(HashMap<String, Tags>),
+    /// `tag:GetResources` is not allowed for these credentials.
+    Denied,
+}
+
+impl Aws {
+    pub fn tagging(&self, region: &Region) -> Tagging {
+        let client = self.client("tagging", region, |cfg| {
+            Client::from_conf(
+                aws_sdk_resourcegroupstagging::config::Builder::from(cfg)
+                    .interceptor(super::CallLog)
+                    .retry_classifier(super::FinalConnectErrors)
+                    .build(),
+            )
+        });
+        Tagging {
+            client,
+            endpoint: self.endpoint("tagging", region),
+            region: region.clone(),
+        }
+    }
+}
+
+impl Tagging {
+    /// The application profiles of this region in the tagging index, with
+    /// their tags, every page. `filters` (`K=V`, `K`) are applied by AWS:
+    /// values of one key are alternatives, keys must all match.
+    pub async fn profile_tags(&self, filters: &[TagFilter]) -> Result<Indexed> {
+        let tag_filters: Vec<SdkTagFilter> = filters
+            .iter()
+            .map(|f| match f {
+                TagFilter::Equals(k, v) => SdkTagFilter::builder().key(k.as_str()).values(v.as_str()).build(),
+                TagFilter::Present(k) => SdkTagFilter::builder().key(k.as_str()).build(),
+            })
+            .collect();
+        let mut pages = self
+            .client
+            .get_resources()
+            .resource_type_filters(PROFILE_RESOURCE_TYPE)
+            .set_tag_filters((!tag_filters.is_empty()).then_some(tag_filters))
+            .resources_per_page(PAGE_SIZE)
+            .into_paginator()
+            .send();
+        let mut out: HashMap<String, Tags> = HashMap::new();
+        loop {
+            match pages.next().await {
+                None => break,
+                Some(Ok(page)) => {
+                    for mapping in page.resource_tag_mapping_list() {
+                        let Some(arn) = mapping.resource_arn() else {
+                            continue;
+                        };
+                        let tags: Tags = mapping
+                            .tags()
+                            .iter()
+                            .map(|t| (t.key().to_owned(), t.value().to_owned()))
+                            .collect();
+                        out.insert(arn.to_owned(), tags);
+                    }
+                }
+                Some(Err(e)) if e.code() == Some("AccessDeniedException") => return Ok(Indexed::Denied),
+                Some(Err(e)) => {
+                    return Err(failure(
+                        SERVICE,
+                        "GetResources",
+                        self.region.as_str(),
+                        &self.endpoint,
+                        &e,
+                    ));
+                }
+            }
+        }
+        Ok(Indexed::Tags(out))
+    }
+}

@@ -1,0 +1,136 @@
+//! Tags in bulk: `tag:GetResources` answers for 100 profiles a call; the
+//! profiles the index lacks (never tagged, or too new for it) are read one
+//! by one, and a denied `tag:GetResources` falls back to reading every
+//! profile's tags. Whatever the index does, the output is the same.
+
+mod common;
+
+use common::{INSTANTS, NOVA_PRO, json_out, stderr, stdout, world};
+use serde_json::{Value, json};
+
+/// 250 tagged profiles and 2 that never had a tag, in us-east-1.
+fn seeded(w: &common::World) -> Vec<Value> {
+    let mut specs: Vec<Value> = (0..250)
+        .map(|i| {
+            let dept = if i % 2 == 0 { "Search" } else { "Legal" };
+            json!({"region": "us-east-1", "name": format!("p{i:03}"), "source": NOVA_PRO,
+                   "tags": {"Department": dept}, "created_at": w.time_days_ago(10)})
+        })
+        .collect();
+    specs.push(json!({"region": "us-east-1", "name": "bare-1", "source": NOVA_PRO, "created_at": w.time_days_ago(10)}));
+    specs.push(json!({"region": "us-east-1", "name": "bare-2", "source": NOVA_PRO, "created_at": w.time_days_ago(10)}));
+    w.seed_profiles(json!(specs))
+}
+
+fn list(w: &common::World, args: &[&str]) -> (String, String) {
+    w.clear_requests();
+    let out = w
+        .aipctl()
+        .args(["list", "-o", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    (stdout(&out), stderr(&out))
+}
+
+#[test]
+fn list_reads_tags_100_at_a_time_and_the_same_with_the_index_lagging_or_denied() {
+    let w = world().at(INSTANTS[2]);
+    let profiles = seeded(&w);
+
+    let (complete, _) = list(&w, &[]);
+    assert_eq!(json_out_text(&complete).as_array().unwrap().len(), 252);
+    assert_eq!(w.count("ListInferenceProfiles"), 1);
+    assert_eq!(w.count("GetResources"), 3, "250 indexed profiles, 100 a page");
+    assert_eq!(
+        w.count("ListTagsForResource"),
+        2,
+        "only the two profiles that never had a tag are read one by one"
+    );
+
+    // Ten profiles the index has not caught up with: read one by one.
+    let missing: Vec<&str> = profiles[..10]
+        .iter()
+        .map(|p| p["arn"].as_str().unwrap())
+        .collect();
+    w.control("POST", "/_emu/tagging", Some(json!({ "missing": missing })));
+    let (lagging, _) = list(&w, &[]);
+    assert_eq!(lagging, complete, "a lagging index changes nothing");
+    assert_eq!(w.count("ListTagsForResource"), 12);
+    w.control("DELETE", "/_emu/tagging", None);
+
+    // tag:GetResources denied: one warning, every profile read one by one.
+    w.faults(json!([{"service": "tagging", "operation": "GetResources",
+        "error": "AccessDeniedException", "status": 400,
+        "message": "User is not authorized to perform: tag:GetResources"}]));
+    let (denied, err) = list(&w, &[]);
+    assert_eq!(denied, complete, "a denied index changes nothing");
+    assert_eq!(w.count("ListTagsForResource"), 252);
+    assert_eq!(
+        err.matches("`tag:GetResources` is not allowed").count(),
+        1,
+        "warned once: {err}"
+    );
+}
+
+#[test]
+fn a_tag_filter_is_applied_by_aws_and_new_profiles_the_index_lacks_still_count() {
+    let w = world().at(INSTANTS[2]);
+    let profiles = seeded(&w);
+    // A profile made a minute ago that the index does not show yet.
+    let new = w.seed_profiles(
+        json!([{"region": "us-east-1", "name": "fresh", "source": NOVA_PRO,
+        "tags": {"Department": "Search"}, "created_at": "2026-11-22T12:59:00Z"}]),
+    );
+    let missing = [
+        new[0]["arn"].as_str().unwrap(),
+        profiles[0]["arn"].as_str().unwrap(),
+    ];
+    w.control("POST", "/_emu/tagging", Some(json!({ "missing": missing })));
+    let (out, _) = list(&w, &["--tag", "Department=Search"]);
+    let names: Vec<String> = json_out_text(&out)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        names.contains(&"fresh".to_owned()),
+        "the new profile is read directly"
+    );
+    assert!(
+        !names.contains(&"p000".to_owned()),
+        "an old profile absent from the filtered index does not match (it would be indexed by now)"
+    );
+    assert_eq!(names.len(), 125, "124 indexed Search profiles and the new one");
+    assert_eq!(w.count("GetResources"), 2, "124 matches, 100 a page");
+    assert_eq!(w.count("ListTagsForResource"), 1, "only the young profile");
+}
+
+#[test]
+fn delete_by_tag_reads_no_tags_one_by_one() {
+    let w = world().at(INSTANTS[2]);
+    let specs: Vec<Value> = (0..100)
+        .map(|i| {
+            json!({"region": "us-east-1", "name": format!("old{i:03}"), "source": NOVA_PRO,
+                        "tags": {"Team": "legacy"}, "created_at": w.time_days_ago(10)})
+        })
+        .collect();
+    w.seed_profiles(json!(specs));
+    w.clear_requests();
+    let out = w
+        .aipctl()
+        .args(["delete", "--tag", "Team=legacy", "--yes", "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json_out(&out).as_array().unwrap().len(), 100);
+    assert_eq!(w.count("ListTagsForResource"), 0);
+    assert_eq!(w.count("GetResources"), 1);
+    assert_eq!(w.count("DeleteInferenceProfile"), 100);
+}
+
+fn json_out_text(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
