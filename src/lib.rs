@@ -21,7 +21,7 @@ use clap::Parser;
 
 use crate::cli::Cli;
 use crate::error::Error;
-use crate::output::Output;
+use crate::output::{Format, Output};
 
 /// Parses the command line, runs the command, renders any error once.
 pub fn main() -> ExitCode {
@@ -33,15 +33,34 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    let mut out = Output::stdio(cli.global.output, cli.global.no_color, cli.global.verbose);
+    let g = &cli.global;
+    let verbose = g.verbose || g.debug;
+    output::logging::init(verbose, g.debug);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
+            let mut out = Output::stdio(&output::Settings {
+                format: Format::Table,
+                query: None,
+                no_color: g.no_color,
+                verbose,
+            });
             out.error(&Error::Io(e));
             return ExitCode::from(1);
         }
     };
-    match runtime.block_on(commands::run(cli, &mut out)) {
+    let format = runtime.block_on(commands::shared::session::output_format(g));
+    let mut out = Output::stdio(&output::Settings {
+        format: format.as_ref().map_or(Format::Table, |f| *f),
+        query: g.query.clone(),
+        no_color: g.no_color,
+        verbose,
+    });
+    let result = match format {
+        Ok(_) => runtime.block_on(commands::run(cli, &mut out)),
+        Err(e) => Err(e),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         // A closed pipe (`aipctl list | head`) is the reader's choice, not a failure.
         Err(Error::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,

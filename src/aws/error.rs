@@ -69,13 +69,41 @@ fn attempts_of(request_id: Option<&str>) -> Option<u32> {
         .remove(id)
 }
 
-/// Remembers how many attempts a failed operation took, by its request ID.
+/// One line per AWS call for `-v` (service, operation, region, status,
+/// attempts, milliseconds, request ID), and, for a failed call, how many
+/// attempts it took, remembered by its request ID.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CallLog;
+
+/// AWS calls answered (or given up on) in this process, for the activity line.
+static CALLS_DONE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// How many AWS calls this process has finished so far.
+pub fn calls_done() -> usize {
+    CALLS_DONE.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// When the call began.
+#[derive(Debug, Clone, Copy)]
+struct Started(std::time::Instant);
+
+impl aws_smithy_types::config_bag::Storable for Started {
+    type Storer = aws_smithy_types::config_bag::StoreReplace<Self>;
+}
 
 impl Intercept for CallLog {
     fn name(&self) -> &'static str {
         "aipctl.CallLog"
+    }
+
+    fn read_before_execution(
+        &self,
+        _context: &aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef<'_>,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
+        cfg.interceptor_state()
+            .store_put(Started(std::time::Instant::now()));
+        Ok(())
     }
 
     fn read_after_execution(
@@ -84,19 +112,32 @@ impl Intercept for CallLog {
         _components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
-        let failed = context.output_or_error().is_some_and(|r| r.is_err());
-        if !failed {
-            return Ok(());
-        }
+        CALLS_DONE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let attempts = cfg.load::<RequestAttempts>().map_or(1, RequestAttempts::attempts);
-        let id = context.response().and_then(|r| {
+        let response = context.response();
+        let id = response.and_then(|r| {
             r.headers()
                 .get("x-amzn-requestid")
                 .or_else(|| r.headers().get("x-amz-request-id"))
         });
-        if let Some(id) = id {
+        let failed = context.output_or_error().is_some_and(|r| r.is_err());
+        if failed && let Some(id) = id {
             remember_attempts(id, attempts);
         }
+        let metadata = cfg.load::<aws_smithy_runtime_api::client::orchestrator::Metadata>();
+        let region = cfg
+            .load::<aws_types::region::Region>()
+            .map_or("-", |r| r.as_ref());
+        let status = response.map_or_else(|| "no answer".to_owned(), |r| r.status().as_u16().to_string());
+        let ms = cfg.load::<Started>().map_or(0, |s| s.0.elapsed().as_millis());
+        tracing::info!(
+            target: "aipctl::aws",
+            "aws: {} {} {region} {status} {attempts} attempt{} {ms} ms {}",
+            metadata.map_or("-", |m| m.service()),
+            metadata.map_or("-", |m| m.name()),
+            if attempts == 1 { "" } else { "s" },
+            id.unwrap_or("-"),
+        );
         Ok(())
     }
 }

@@ -29,7 +29,7 @@ use tokio::sync::Semaphore;
 use crate::domain::region::{self, BEDROCK_REGIONS, Region};
 use crate::error::{Error, Result};
 
-pub use error::{CallLog, FinalConnectErrors, failure, is_throttling};
+pub use error::{CallLog, FinalConnectErrors, calls_done, failure, is_throttling};
 
 /// Whether an AWS operation changes anything, and whether IAM governs it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,6 +178,19 @@ fn profile_files() -> String {
         path("AWS_CONFIG_FILE", "~/.aws/config"),
         path("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials")
     )
+}
+
+/// The `output` setting of an AWS profile (`None`: the `default` profile),
+/// when the config files have one; files that cannot be read count as none
+/// here (the command that needs them says why).
+pub async fn configured_output(profile: Option<&str>) -> Option<String> {
+    use aws_types::os_shim_internal::{Env, Fs};
+    let files = aws_runtime::env_config::file::EnvConfigFiles::default();
+    let name = profile.unwrap_or("default").to_owned();
+    let set = aws_config::profile::load(&Fs::real(), &Env::real(), &files, Some(name.clone().into()))
+        .await
+        .ok()?;
+    set.get_profile(&name)?.get("output").map(str::to_owned)
 }
 
 /// Refuses a named profile that the config and credentials files do not

@@ -57,7 +57,7 @@ pub struct Cli {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
-    /// Region(s) to work in; repeat or separate with commas [default: from the AWS config chain]
+    /// Regions to work in; repeat or separate with commas [default: from the AWS config chain]
     #[arg(long = "region", global = true, value_name = "REGION", value_delimiter = ',', value_parser = parse::region)]
     pub regions: Vec<Region>,
 
@@ -74,9 +74,22 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "URL", value_parser = parse::endpoint)]
     pub endpoint_url: Option<String>,
 
-    /// Output format
-    #[arg(short, long, global = true, value_enum, default_value_t = Format::Table)]
-    pub output: Format,
+    /// Output format [default: `AWS_DEFAULT_OUTPUT`, else the profile's `output`, else table]
+    #[arg(short, long, global = true, value_enum)]
+    pub output: Option<Format>,
+
+    /// A JMESPath expression applied to the JSON form before printing, as in the AWS CLI
+    /// (`--query '[].name'`)
+    #[arg(long, global = true, value_name = "JMESPATH", value_parser = crate::output::check_query)]
+    pub query: Option<String>,
+
+    /// Accepted for the AWS CLI's sake: aipctl never pages its output
+    #[arg(long, global = true)]
+    pub no_cli_pager: bool,
+
+    /// `-v` plus the SDK's own events (requests, retries, credentials) on stderr
+    #[arg(long, global = true)]
+    pub debug: bool,
 
     /// Answer yes to confirmations (needed for destructive actions without a terminal)
     #[arg(short = 'y', long, global = true)]
@@ -86,7 +99,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub no_color: bool,
 
-    /// Show AWS operations, request IDs and timings on stderr
+    /// One line per AWS call on stderr: service, operation, region, status, attempts, time, request ID
     #[arg(short, long, global = true)]
     pub verbose: bool,
 

@@ -35,7 +35,7 @@ use crate::error::{Error, Result};
 use crate::output::Format;
 use crate::output::plan::{PlanView, summary_line};
 use crate::output::profiles::{OutcomeRow, OutcomeRows};
-use crate::output::{Output, View};
+use crate::output::{Output, View, plural};
 
 pub async fn run(args: ApplyArgs, g: &GlobalArgs, now: jiff::Timestamp, out: &mut Output) -> Result<()> {
     let (aws, made) = match (&args.file, &args.plan) {
@@ -89,8 +89,8 @@ pub async fn run(args: ApplyArgs, g: &GlobalArgs, now: jiff::Timestamp, out: &mu
         out,
         g.yes,
         &format!(
-            "Apply {} change(s) of spec `{}` in account {}?",
-            todo.len(),
+            "Apply {} of spec `{}` in account {}?",
+            plural(todo.len(), "change"),
             made.spec,
             account
         ),
@@ -127,8 +127,9 @@ fn admit(changes: Vec<Change>, args: &ApplyArgs) -> Result<(Vec<Change>, Vec<Out
     if !replaced.is_empty() && !args.allow_replace {
         return Err(Error::Refused {
             message: format!(
-                "the plan replaces {} profile(s), which gives them new ARNs: {}; nothing was changed",
-                replaced.len(),
+                "the plan replaces {}, which gives {} a new ARN: {}; nothing was changed",
+                plural(replaced.len(), "profile"),
+                if replaced.len() == 1 { "it" } else { "them" },
                 replaced.join(", ")
             ),
             hint: Some(

@@ -102,6 +102,7 @@ pub async fn run(args: CostArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outpu
         reuse: !args.no_cache,
         now: now.as_second(),
     });
+    out.stage("asking Cost Explorer");
     let report = report(&plan, &ce, g, out, now, today).await;
     for problem in ce.cache_problems() {
         out.detail(&format!("could not write the cache: {problem}"));
@@ -342,7 +343,9 @@ async fn forecasts(
     let missing = by_value.iter().filter(|f| f.is_none()).count();
     if missing > 0 {
         out.note(&format!(
-            "no forecast for {missing} value(s): Cost Explorer has too little history for them"
+            "no forecast for {}: Cost Explorer has too little history for {}",
+            crate::output::plural(missing, "value"),
+            if missing == 1 { "it" } else { "them" }
         ));
     }
     let per_row = table

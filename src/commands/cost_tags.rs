@@ -18,8 +18,8 @@ use crate::domain::cost::{self, PlannedChange, TagStatus};
 use crate::domain::outcome::StatusOutcome;
 use crate::domain::tag::TagKey;
 use crate::error::{Error, Result};
-use crate::output::Output;
 use crate::output::cost::{CostTagView, CostTags, StatusChange, StatusChanges, paid_summary, status_plan};
+use crate::output::{Output, plural};
 
 pub async fn run(args: CostTagsArgs, g: &GlobalArgs, now: Timestamp, out: &mut Output) -> Result<()> {
     let requested = cost::requested_changes(&args.activate, &args.deactivate)?;
@@ -109,9 +109,9 @@ async fn change(
         show_plan(out, &to_send);
         let activate = to_send.iter().filter(|p| p.to == TagStatus::Active).count();
         let question = match (activate, to_send.len() - activate) {
-            (a, 0) => format!("Activate {a} cost-allocation tag key(s)?"),
-            (0, d) => format!("Deactivate {d} cost-allocation tag key(s)?"),
-            (a, d) => format!("Activate {a} and deactivate {d} cost-allocation tag key(s)?"),
+            (a, 0) => format!("Activate {}?", plural(a, "cost-allocation tag key")),
+            (0, d) => format!("Deactivate {}?", plural(d, "cost-allocation tag key")),
+            (a, d) => format!("Activate {a} and deactivate {d} cost-allocation tag keys?"),
         };
         let expected = match to_send.as_slice() {
             [one] => one.key.as_str().to_owned(),
@@ -167,8 +167,9 @@ fn dry_run(planned: &[PlannedChange], changing: usize, out: &mut Output) -> Resu
         .collect();
     out.data(&StatusChanges(outcomes))?;
     out.note(&format!(
-        "dry run: {changing} key(s) would change in {} request(s); nothing was changed",
-        changing.div_ceil(cost::MAX_STATUS_ENTRIES_PER_CALL)
+        "dry run: {} would change in {}; nothing was changed",
+        plural(changing, "key"),
+        plural(changing.div_ceil(cost::MAX_STATUS_ENTRIES_PER_CALL), "request")
     ));
     Ok(())
 }

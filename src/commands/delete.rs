@@ -16,9 +16,9 @@ use crate::domain::filter::ProfileFilter;
 use crate::domain::outcome::Outcome;
 use crate::domain::profile::Profile;
 use crate::error::{Error, Result};
-use crate::output::Output;
 use crate::output::profiles::{DeletionPlan, protected_line};
 use crate::output::profiles::{OutcomeRow, OutcomeRows};
+use crate::output::{Output, plural};
 
 pub async fn run(args: DeleteArgs, g: &GlobalArgs, now: jiff::Timestamp, out: &mut Output) -> Result<()> {
     let (aws, regions) = connect(g).await?;
@@ -67,8 +67,8 @@ pub async fn run(args: DeleteArgs, g: &GlobalArgs, now: jiff::Timestamp, out: &m
         outcomes.extend(deletable.iter().map(|p| outcome(p, Outcome::WouldDelete, None)));
         out.data(&OutcomeRows(&outcomes))?;
         out.note(&format!(
-            "dry run: {} profile(s) would be deleted; nothing was changed",
-            deletable.len()
+            "dry run: {} would be deleted; nothing was changed",
+            plural(deletable.len(), "profile")
         ));
         return failures.finish();
     }
@@ -109,8 +109,10 @@ pub async fn run(args: DeleteArgs, g: &GlobalArgs, now: jiff::Timestamp, out: &m
     if !by_filter && !protected.is_empty() {
         return Err(Error::Refused {
             message: format!(
-                "{} named profile(s) are protected and were not deleted",
-                protected.len()
+                "{} {} protected and {} not deleted",
+                plural(protected.len(), "named profile"),
+                if protected.len() == 1 { "is" } else { "are" },
+                if protected.len() == 1 { "was" } else { "were" }
             ),
             hint: Some("remove the tag with `aipctl untag PROFILE aipctl:protect` first".into()),
         });

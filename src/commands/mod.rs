@@ -26,6 +26,7 @@ use crate::output::Output;
 pub async fn run(cli: Cli, out: &mut Output) -> Result<()> {
     let g = &cli.global;
     let now = shared::session::now()?;
+    out.activity("working", crate::aws::calls_done);
     match cli.command {
         Command::Create(args) => create::run(args, g, now, out).await,
         Command::List(args) => list::run(args, g, now, out).await,

@@ -30,9 +30,9 @@ use crate::domain::tag::Tags;
 use crate::domain::usage::Metric;
 use crate::domain::window::{MAX_DAYS, Span, Window};
 use crate::error::{Error, Result};
-use crate::output::Output;
 use crate::output::profiles::{OutcomeRow, OutcomeRows};
 use crate::output::prune::{PruneRow, PruneView};
+use crate::output::{Output, plural};
 
 /// How far back `prune` looks for the last traffic it reports: at least 90
 /// days and the idle window, within CloudWatch's retention.
@@ -56,10 +56,15 @@ pub async fn run(args: PruneArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
     let (aws, regions) = connect(g).await?;
     let selection = select(&aws, &regions, &filter, now, g, out).await?;
     let (profiles, failures) = (selection.profiles, selection.failures);
+    out.stage(&format!(
+        "reading the traffic of {}",
+        plural(profiles.len(), "profile")
+    ));
     let (last, calls) = last_traffic(&aws, &profiles, look_back(criteria.idle), now).await?;
     out.detail(&format!(
-        "{calls} GetMetricData request(s) for {} profile(s)",
-        profiles.len()
+        "{} for {}",
+        plural(calls, "GetMetricData request"),
+        plural(profiles.len(), "profile")
     ));
     let judged: Vec<(&Profile, prune::Assessment)> = profiles
         .iter()
@@ -87,8 +92,8 @@ pub async fn run(args: PruneArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
         let text = serde_json::to_string_pretty(&plan).map_err(std::io::Error::from)?;
         std::fs::write(path, text + "\n")?;
         out.note(&format!(
-            "plan with {} profile(s) written to {}",
-            to_delete.len(),
+            "plan with {} written to {}",
+            plural(to_delete.len(), "profile"),
             path.display()
         ));
     }
@@ -100,8 +105,9 @@ pub async fn run(args: PruneArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
         out.data(&PruneView(&rows))?;
         if !to_delete.is_empty() && !args.mark {
             out.note(&format!(
-                "dry run: {} profile(s) would be deleted; pass `--apply` to delete them",
-                to_delete.len()
+                "dry run: {} would be deleted; pass `--apply` to delete {}",
+                plural(to_delete.len(), "profile"),
+                if to_delete.len() == 1 { "it" } else { "them" }
             ));
         }
         return failures.finish();
@@ -118,7 +124,7 @@ pub async fn run(args: PruneArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
         &to_delete[0].region,
         out,
         g.yes,
-        &format!("Delete these {n} idle profile(s)?"),
+        &format!("Delete {}?", plural(n, "idle profile")),
         &n.to_string(),
         "run without `--apply` to see the plan",
     )
@@ -151,14 +157,17 @@ fn row(p: &Profile, a: &prune::Assessment, now: Timestamp) -> PruneRow {
 fn summarize(out: &mut Output, profiles: &[Profile], judged: &[(&Profile, prune::Assessment)]) {
     let count = |action: Action| judged.iter().filter(|(_, a)| a.action == action).count();
     out.note(&format!(
-        "{} profile(s) considered: {} to delete, {} to mark, {} in grace, {} protected, {} too new, {} active",
-        profiles.len(),
+        "{} considered: {} to delete, {} to mark, {} in grace, {} protected, {} too new, {} active",
+        plural(profiles.len(), "profile"),
         count(Action::Delete),
         count(Action::Mark),
         count(Action::InGrace),
         count(Action::Protected),
         count(Action::TooNew),
-        judged.iter().filter(|(_, a)| a.action == Action::Keep && a.last_traffic.is_some()).count(),
+        judged
+            .iter()
+            .filter(|(_, a)| a.action == Action::Keep && a.last_traffic.is_some())
+            .count(),
     ));
 }
 
@@ -206,14 +215,14 @@ async fn mark(
     }
     if !to_mark.is_empty() {
         out.note(&format!(
-            "marked {} profile(s) {IDLE_SINCE_TAG}={today}",
-            to_mark.len()
+            "marked {} {IDLE_SINCE_TAG}={today}",
+            plural(to_mark.len(), "profile")
         ));
     }
     if !to_unmark.is_empty() {
         out.note(&format!(
-            "removed the idle mark from {} profile(s) with traffic again",
-            to_unmark.len()
+            "removed the idle mark from {} with traffic again",
+            plural(to_unmark.len(), "profile")
         ));
     }
     Ok(())
@@ -341,8 +350,8 @@ async fn from_plan(
         outcomes.extend(to_delete.iter().map(|p| outcome(p, Outcome::WouldDelete, None)));
         out.data(&OutcomeRows(&outcomes))?;
         out.note(&format!(
-            "dry run: {} profile(s) of the plan would be deleted; pass `--apply`",
-            to_delete.len()
+            "dry run: {} of the plan would be deleted; pass `--apply`",
+            plural(to_delete.len(), "profile")
         ));
         return Ok(());
     }
@@ -353,7 +362,7 @@ async fn from_plan(
             &to_delete[0].region,
             out,
             g.yes,
-            &format!("Delete {n} profile(s) of the plan?"),
+            &format!("Delete {} of the plan?", plural(n, "profile")),
             &n.to_string(),
             "run without `--apply` to re-check the plan",
         )

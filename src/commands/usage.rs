@@ -11,8 +11,8 @@ use crate::cli::{GlobalArgs, UsageArgs};
 use crate::domain::filter::ProfileFilter;
 use crate::domain::usage::{self};
 use crate::error::{Error, Result};
-use crate::output::Output;
 use crate::output::usage::{UsageReport, UsageRow};
+use crate::output::{Output, plural};
 
 pub async fn run(args: UsageArgs, g: &GlobalArgs, now: Timestamp, out: &mut Output) -> Result<()> {
     let window = window(&args.window, now)?;
@@ -31,10 +31,15 @@ pub async fn run(args: UsageArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
             hint: Some(format!("use `--by {spelling}`")),
         });
     }
+    out.stage(&format!(
+        "reading CloudWatch metrics of {}",
+        plural(profiles.len(), "profile")
+    ));
     let (usages, calls) = usage_of(&aws, &profiles, &window).await?;
     out.detail(&format!(
-        "{calls} GetMetricData request(s) for {} profile(s)",
-        profiles.len()
+        "{} for {}",
+        plural(calls, "GetMetricData request"),
+        plural(profiles.len(), "profile")
     ));
 
     let rows: Vec<UsageRow> = match &args.by {

@@ -173,9 +173,11 @@ fn paginate<'a>(profiles: &'a [Profile], key: &str) -> Vec<Vec<Group<'a>>> {
 fn body(name: &str, groups: &[Group<'_>], options: &Options, page: usize, pages: usize) -> Value {
     let profile_count: usize = groups.iter().map(|g| g.profiles.len()).sum();
     let mut header = format!(
-        "# {name}\n{MARKER} for {profile_count} application inference profile(s), grouped by `{}`; selection: {}. \
+        "# {name}\n{MARKER} for {profile_count} application inference {}, grouped by `{}`; selection: {}. \
          **Do not edit in the console**: running `aipctl dashboard` again overwrites it.",
-        options.group_by, options.selection
+        if profile_count == 1 { "profile" } else { "profiles" },
+        options.group_by,
+        options.selection
     );
     if pages > 1 {
         header = format!("{header} Part {page} of {pages}.");
@@ -191,7 +193,16 @@ fn body(name: &str, groups: &[Group<'_>], options: &Options, page: usize, pages:
             y,
             24,
             1,
-            &format!("## {} · {} profile(s)", g.label, g.profiles.len()),
+            &format!(
+                "## {} · {} {}",
+                g.label,
+                g.profiles.len(),
+                if g.profiles.len() == 1 {
+                    "profile"
+                } else {
+                    "profiles"
+                }
+            ),
         ));
         y += 1;
         let graphs = group_graphs(g, options);

@@ -1,31 +1,61 @@
 //! Every byte aipctl prints goes through here: data to stdout as a table,
-//! JSON or CSV; messages, warnings and the final error to stderr.
+//! JSON, YAML, text or CSV (after `--query`, as the AWS CLI does), and
+//! messages, warnings, progress and the final error to stderr.
 //!
-//! Views are plain values with `Serialize` (JSON) plus a table and CSV form;
+//! Views are plain values with `Serialize` plus a table and a CSV form;
 //! renderers write to any `io::Write`, so tests snapshot exactly what a user
-//! sees. Nothing here calls AWS or reads the clock.
+//! sees. Tables fit the terminal when stdout is one and keep their full width
+//! in pipes. Colour follows each stream (`anstream`: `NO_COLOR`,
+//! `CLICOLOR_FORCE`, a terminal or not). Nothing here calls AWS or reads the clock.
 
 pub mod cost;
 pub mod dashboard;
+pub mod logging;
 pub mod plan;
 pub mod policy;
 pub mod profiles;
+pub mod progress;
 pub mod prune;
+mod render;
+pub mod table;
+mod text;
 pub mod usage;
 
 use std::io::{self, IsTerminal, Write};
 
-use comfy_table::{ContentArrangement, Table, presets};
+use anstream::{AutoStream, ColorChoice};
+use anstyle::{AnsiColor, Style};
+use comfy_table::Table;
 use serde::Serialize;
 
 use crate::error::Error;
 
-/// How data is printed on stdout (`-o`).
+pub use render::{check_query, render};
+pub use table::new_table;
+
+/// How data is printed on stdout (`-o`, else `AWS_DEFAULT_OUTPUT` or the
+/// profile's `output`, as the AWS CLI reads them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Table,
     Json,
+    Yaml,
+    /// Tab-separated, as the AWS CLI's `text`
+    Text,
     Csv,
+}
+
+impl Format {
+    /// The AWS CLI's name of an output setting (`json`, `yaml`, `yaml-stream`, `text`, `table`).
+    pub fn from_aws_setting(s: &str) -> Option<Self> {
+        match s.trim() {
+            "table" => Some(Self::Table),
+            "json" => Some(Self::Json),
+            "yaml" | "yaml-stream" => Some(Self::Yaml),
+            "text" => Some(Self::Text),
+            _ => None,
+        }
+    }
 }
 
 /// A view that can be printed in every output format.
@@ -34,30 +64,102 @@ pub trait View: Serialize {
     fn table(&self) -> Table;
     /// CSV header and rows (tidy: one record per row).
     fn csv(&self) -> (Vec<String>, Vec<Vec<String>>);
+    /// Lines under the table: what a report covers (its window, its regions).
+    fn footer(&self) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// How output looks, from the global flags.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub format: Format,
+    /// A JMESPath expression applied to the JSON form before printing.
+    pub query: Option<String>,
+    pub no_color: bool,
+    pub verbose: bool,
 }
 
 /// Where output goes and how it looks.
 pub struct Output {
     pub format: Format,
-    pub color: bool,
+    query: Option<String>,
     pub verbose: bool,
     stdout: Box<dyn Write + Send>,
     stderr: Box<dyn Write + Send>,
+    /// Terminal widths; `None` for a pipe or a file (tables keep their full width).
+    stdout_width: Option<usize>,
+    stderr_width: Option<usize>,
     stderr_is_tty: bool,
+    color: bool,
+    activity: Option<progress::Activity>,
+}
+
+fn width_of(tty: bool, stream: &impl std::os::fd::AsFd) -> Option<usize> {
+    if !tty {
+        return None;
+    }
+    terminal_size::terminal_size_of(stream).map(|(w, _)| usize::from(w.0))
 }
 
 impl Output {
-    pub fn stdio(format: Format, no_color: bool, verbose: bool) -> Self {
-        let color = !no_color
-            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-            && io::stdout().is_terminal();
+    pub fn stdio(settings: &Settings) -> Self {
+        let choice = if settings.no_color {
+            ColorChoice::Never
+        } else {
+            ColorChoice::Auto
+        };
+        let (out, err) = (io::stdout(), io::stderr());
+        let stderr_is_tty = err.is_terminal();
+        let stdout_width = width_of(out.is_terminal(), &out);
+        let stderr_width = width_of(stderr_is_tty, &err);
+        let stderr = AutoStream::new(err, choice);
+        let color = stderr.current_choice() != ColorChoice::Never;
         Self {
-            format,
+            format: settings.format,
+            query: settings.query.clone(),
+            verbose: settings.verbose,
+            stdout: Box::new(AutoStream::new(out, choice)),
+            stderr: Box::new(stderr),
+            stdout_width,
+            stderr_width,
+            stderr_is_tty,
             color,
-            verbose,
-            stdout: Box::new(io::stdout()),
-            stderr: Box::new(io::stderr()),
-            stderr_is_tty: io::stderr().is_terminal(),
+            activity: None,
+        }
+    }
+
+    /// Shows what the command is doing on a terminal, with the count of AWS
+    /// requests `count` reports; nothing in a pipe.
+    pub fn activity(&mut self, stage: &str, count: impl Fn() -> usize + Send + 'static) {
+        if self.stderr_is_tty {
+            self.activity = Some(progress::Activity::start(stage, count));
+        }
+    }
+
+    /// Names the stage the activity line shows.
+    pub fn stage(&mut self, stage: &str) {
+        if let Some(a) = &self.activity {
+            a.stage(stage);
+        }
+    }
+
+    /// Clears the activity line for good (data follows, or a question).
+    pub fn end_activity(&mut self) {
+        if let Some(a) = self.activity.take() {
+            a.clear();
+        }
+    }
+
+    fn line_to_stderr(&mut self, line: &str) {
+        let stderr = &mut self.stderr;
+        match &self.activity {
+            Some(a) => a.suspend(|| {
+                let _ = writeln!(stderr, "{line}");
+            }),
+            None => {
+                let _ = writeln!(stderr, "{line}");
+            }
         }
     }
 
@@ -66,10 +168,23 @@ impl Output {
         self.stderr_is_tty
     }
 
+    /// Whether data goes out as the table (no `--query`): a command may add
+    /// notes that only make sense beside a table.
+    pub fn is_table(&self) -> bool {
+        self.format == Format::Table && self.query.is_none()
+    }
+
     /// Prints a view to stdout in the chosen format.
     pub fn data(&mut self, view: &impl View) -> Result<(), Error> {
+        self.end_activity();
         let mut buf = Vec::new();
-        render(view, self.format, self.color, &mut buf)?;
+        render(
+            view,
+            self.format,
+            self.query.as_deref(),
+            self.stdout_width,
+            &mut buf,
+        )?;
         self.stdout.write_all(&buf)?;
         self.stdout.flush()?;
         Ok(())
@@ -77,101 +192,65 @@ impl Output {
 
     /// A line of information for the person at the terminal (stderr).
     pub fn note(&mut self, message: &str) {
-        let _ = writeln!(self.stderr, "{message}");
+        self.line_to_stderr(message);
     }
 
     pub fn warn(&mut self, message: &str) {
-        let prefix = self.paint("warning:", "33");
-        let _ = writeln!(self.stderr, "{prefix} {message}");
+        let style = Style::new().fg_color(Some(AnsiColor::Yellow.into()));
+        self.line_to_stderr(&format!("{style}warning:{style:#} {message}"));
     }
 
     /// Shown only with `-v`.
     pub fn detail(&mut self, message: &str) {
         if self.verbose {
-            let _ = writeln!(self.stderr, "{message}");
+            self.line_to_stderr(message);
         }
     }
 
     /// A table for the person at the terminal (stderr), e.g. a plan before a prompt.
     pub fn note_table(&mut self, table: &Table) {
-        let _ = writeln!(self.stderr, "{}", finish_table(table.clone(), self.color));
+        self.end_activity();
+        let _ = writeln!(self.stderr, "{}", table::finish(table.clone(), self.stderr_width));
     }
 
     pub fn error(&mut self, err: &Error) {
+        self.end_activity();
         let mut buf = Vec::new();
         render_error(err, self.verbose, self.color, &mut buf);
         let _ = self.stderr.write_all(&buf);
     }
-
-    fn paint(&self, s: &str, code: &str) -> String {
-        if self.color {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_owned()
-        }
-    }
-}
-
-/// Renders a view in `format` to `w`.
-pub fn render(view: &impl View, format: Format, color: bool, w: &mut impl Write) -> Result<(), Error> {
-    match format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *w, view).map_err(io::Error::from)?;
-            writeln!(w)?;
-        }
-        Format::Csv => {
-            let (header, rows) = view.csv();
-            let mut out = csv::Writer::from_writer(w);
-            out.write_record(&header).map_err(io::Error::from)?;
-            for row in rows {
-                out.write_record(&row).map_err(io::Error::from)?;
-            }
-            out.flush()?;
-        }
-        Format::Table => {
-            writeln!(w, "{}", finish_table(view.table(), color))?;
-        }
-    }
-    Ok(())
-}
-
-/// A table with aipctl's look: no borders, a header rule, fixed layout when
-/// not on a terminal (so piped output and snapshots are stable).
-pub fn new_table(header: &[&str]) -> Table {
-    let mut t = Table::new();
-    t.load_preset(presets::NOTHING);
-    t.set_header(header.iter().map(|h| h.to_uppercase()));
-    t
-}
-
-fn finish_table(mut t: Table, color: bool) -> String {
-    t.set_content_arrangement(ContentArrangement::Disabled);
-    if !color {
-        t.force_no_tty();
-    }
-    t.to_string()
-        .lines()
-        .map(str::trim_end)
-        .collect::<Vec<_>>()
-        .join("\n")
-        .trim_start_matches('\n')
-        .to_owned()
 }
 
 /// `error: …`, then `hint: …`, then (with `-v`) the AWS details.
 pub fn render_error(err: &Error, verbose: bool, color: bool, w: &mut impl Write) {
-    let label = if color {
-        "\x1b[1;31merror:\x1b[0m"
+    let (red, cyan) = if color {
+        (
+            Style::new().bold().fg_color(Some(AnsiColor::Red.into())),
+            Style::new().bold().fg_color(Some(AnsiColor::Cyan.into())),
+        )
     } else {
-        "error:"
+        (Style::new(), Style::new())
     };
-    let _ = writeln!(w, "{label} {err}");
+    let _ = writeln!(w, "{red}error:{red:#} {err}");
     if let Some(hint) = err.hint() {
-        let label = if color { "\x1b[1;36mhint:\x1b[0m" } else { "hint:" };
-        let _ = writeln!(w, "{label} {hint}");
+        let _ = writeln!(w, "{cyan}hint:{cyan:#} {hint}");
     }
     if verbose && let Some(detail) = err.verbose_detail() {
         let _ = writeln!(w, "  {detail}");
+    }
+}
+
+/// `1 profile`, `3 profiles`: a count with its noun, in the plural when it is not one.
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else if let Some(stem) = noun
+        .strip_suffix('y')
+        .filter(|s| !s.ends_with(['a', 'e', 'o', 'u']))
+    {
+        format!("{n} {stem}ies")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 
@@ -188,6 +267,7 @@ pub fn age(seconds: i64) -> String {
 impl Output {
     /// Bytes that are already the output (completion scripts, policy documents).
     pub fn raw(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        self.end_activity();
         self.stdout.write_all(bytes)?;
         self.stdout.flush()?;
         Ok(())
@@ -196,7 +276,8 @@ impl Output {
 
 impl Output {
     /// A progress bar on stderr, drawn only on a terminal.
-    pub fn progress(&self, len: u64, what: &str) -> indicatif::ProgressBar {
+    pub fn progress(&mut self, len: u64, what: &str) -> indicatif::ProgressBar {
+        self.end_activity();
         if !self.progress_allowed() || len < 2 {
             return indicatif::ProgressBar::hidden();
         }

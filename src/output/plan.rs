@@ -123,16 +123,27 @@ impl View for PlanView<'_> {
 /// and how many profiles of other specs were left alone, when any.
 pub fn summary_line(s: &Summary) -> String {
     let line = if s.create + s.retag + s.replace + s.orphan == 0 {
-        format!("No changes: {} profile(s) match the spec.", s.unchanged)
+        format!(
+            "No changes: {} {} the spec.",
+            super::plural(s.unchanged, "profile"),
+            if s.unchanged == 1 { "matches" } else { "match" }
+        )
     } else {
         format!(
-            "Plan: {} to create, {} to retag, {} to replace, {} orphan(s), {} unchanged.",
-            s.create, s.retag, s.replace, s.orphan, s.unchanged
+            "Plan: {} to create, {} to retag, {} to replace, {}, {} unchanged.",
+            s.create,
+            s.retag,
+            s.replace,
+            super::plural(s.orphan, "orphan"),
+            s.unchanged
         )
     };
     match s.other_specs {
         0 => line,
-        n => format!("{line} {n} managed profile(s) of other specs left alone."),
+        n => format!(
+            "{line} {} of other specs left alone.",
+            super::plural(n, "managed profile")
+        ),
     }
 }
 
@@ -158,11 +169,11 @@ mod tests {
             unchanged: 48,
             ..Summary::default()
         };
-        assert_eq!(summary_line(&s), "No changes: 48 profile(s) match the spec.");
+        assert_eq!(summary_line(&s), "No changes: 48 profiles match the spec.");
         let s = Summary { other_specs: 3, ..s };
         assert_eq!(
             summary_line(&s),
-            "No changes: 48 profile(s) match the spec. 3 managed profile(s) of other specs left alone."
+            "No changes: 48 profiles match the spec. 3 managed profiles of other specs left alone."
         );
     }
 }

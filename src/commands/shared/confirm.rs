@@ -59,6 +59,7 @@ pub fn confirm(
         return Ok(());
     }
     ensure_confirmable(yes, refusal_hint)?;
+    out.end_activity();
     out.note(&format!("{question} Type `{expected}` to confirm:"));
     let mut line = String::new();
     io::stdin().lock().read_line(&mut line)?;

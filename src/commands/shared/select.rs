@@ -11,7 +11,7 @@ use crate::domain::filter::ProfileFilter;
 use crate::domain::profile::{Profile, ProfileRef};
 use crate::domain::region::Region;
 use crate::error::{Error, Result};
-use crate::output::Output;
+use crate::output::{Output, plural};
 
 impl From<ProfileFilterArgs> for ProfileFilter {
     fn from(a: ProfileFilterArgs) -> Self {
@@ -80,6 +80,11 @@ pub async fn list_regions<F: Fn(&Profile) -> bool>(
     let mut profiles = Vec::new();
     let mut failed = Vec::new();
     let mut skipped = Vec::new();
+    out.stage(&format!(
+        "listing profiles in {} region{}",
+        regions.len(),
+        if regions.len() == 1 { "" } else { "s" }
+    ));
     let listing = aws.profiles_by_region(regions, query).await;
     if listing.index_denied {
         out.warn(&format!(
@@ -89,8 +94,8 @@ pub async fn list_regions<F: Fn(&Profile) -> bool>(
         ));
     } else if listing.tag_reads > 0 {
         out.detail(&format!(
-            "{} ListTagsForResource request(s) for profiles the tagging index does not have (new, or never tagged)",
-            listing.tag_reads
+            "{} for profiles the tagging index does not have (new, or never tagged)",
+            plural(listing.tag_reads, "ListTagsForResource request")
         ));
     }
     for (region, listed) in listing.regions {

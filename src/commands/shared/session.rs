@@ -10,6 +10,7 @@ use crate::cli::GlobalArgs;
 use crate::domain::InputError;
 use crate::domain::region::Region;
 use crate::error::Result;
+use crate::output::Format;
 
 /// The environment variable that fixes aipctl's clock (RFC 3339), for tests
 /// and reproducible reports.
@@ -29,6 +30,36 @@ pub fn now() -> Result<Timestamp> {
         }),
         Err(_) => Ok(Timestamp::now()),
     }
+}
+
+/// The output format: `-o`, else `AWS_DEFAULT_OUTPUT`, else the `output`
+/// setting of the AWS profile in use, else a table (as the AWS CLI reads
+/// them, but for its own default).
+pub async fn output_format(g: &GlobalArgs) -> Result<Format> {
+    if let Some(f) = g.output {
+        return Ok(f);
+    }
+    let (text, source) = match std::env::var("AWS_DEFAULT_OUTPUT") {
+        Ok(v) if !v.trim().is_empty() => (v, "AWS_DEFAULT_OUTPUT".to_owned()),
+        _ => {
+            let profile = g
+                .aws_profile
+                .clone()
+                .or_else(|| std::env::var("AWS_PROFILE").ok());
+            match crate::aws::configured_output(profile.as_deref()).await {
+                Some(v) => (v, "the profile's `output` setting".to_owned()),
+                None => return Ok(Format::Table),
+            }
+        }
+    };
+    Format::from_aws_setting(&text).ok_or_else(|| {
+        InputError::new(
+            &source,
+            &text,
+            "is not an output format; use `table`, `json`, `yaml`, `text` (or `-o csv`)",
+        )
+        .into()
+    })
 }
 
 /// AWS settings and the chosen regions.

@@ -16,7 +16,7 @@ use crate::domain::profile::ModelRef;
 use crate::domain::region::{BEDROCK_REGIONS, Region};
 use crate::domain::spec::{self, Entry, Spec, SpecError};
 use crate::error::{Error, Result, SpecErrors};
-use crate::output::Output;
+use crate::output::{Output, plural};
 
 const SPEC_HINT: &str = "the spec format is described in the README, section `Provisioning from a spec`";
 
@@ -61,8 +61,9 @@ pub fn regions(g: &GlobalArgs, spec: &Spec, out: &mut Output) -> Vec<Region> {
         let mut rs: Vec<&str> = left_out.iter().map(|e| e.region.as_str()).collect();
         rs.dedup();
         out.warn(&format!(
-            "{} profile(s) of the spec are in regions not read ({}); they are left out of this plan",
-            left_out.len(),
+            "{} of the spec {} in regions not read ({}); left out of this plan",
+            plural(left_out.len(), "profile"),
+            if left_out.len() == 1 { "is" } else { "are" },
             rs.join(", ")
         ));
     }
