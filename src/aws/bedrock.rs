@@ -17,6 +17,7 @@ use aws_sdk_bedrock::types::{
 use jiff::Timestamp;
 
 use super::{Aws, failure};
+use crate::domain::model::{FoundationModel, SystemProfile};
 use crate::domain::profile::{Profile, ProfileArn, ProfileStatus, ProfileType};
 use crate::domain::region::Region;
 use crate::domain::tag::Tags;
@@ -64,29 +65,6 @@ pub struct Bedrock {
     client: Client,
     pub region: Region,
     endpoint: String,
-}
-
-/// A foundation model as `create` needs it.
-#[derive(Debug, Clone)]
-pub struct FoundationModel {
-    pub id: String,
-    pub arn: String,
-    /// `ON_DEMAND`, `PROVISIONED`, and `INFERENCE_PROFILE` (outside the SDK enum).
-    pub inference_types: Vec<String>,
-}
-
-impl FoundationModel {
-    pub fn on_demand(&self) -> bool {
-        self.inference_types.iter().any(|t| t == "ON_DEMAND")
-    }
-}
-
-/// A system-defined (cross-region) profile.
-#[derive(Debug, Clone)]
-pub struct SystemProfile {
-    pub id: String,
-    pub arn: String,
-    pub model_arns: Vec<String>,
 }
 
 /// What a deletion came to.
@@ -273,6 +251,8 @@ impl Bedrock {
             Ok(o) => Ok(o.model_details().map(|d| FoundationModel {
                 id: d.model_id().to_owned(),
                 arn: d.model_arn().to_owned(),
+                name: d.model_name().unwrap_or_default().to_owned(),
+                provider: d.provider_name().unwrap_or_default().to_owned(),
                 inference_types: d
                     .inference_types_supported()
                     .iter()
@@ -289,6 +269,33 @@ impl Bedrock {
             }
             Err(e) => Err(self.fail("GetFoundationModel", &e)),
         }
+    }
+
+    /// The foundation models this region lists (`ListFoundationModels` is
+    /// not paginated), of one provider when given.
+    pub async fn foundation_models(&self, provider: Option<&str>) -> Result<Vec<FoundationModel>> {
+        let out = self
+            .client
+            .list_foundation_models()
+            .set_by_provider(provider.map(str::to_owned))
+            .send()
+            .await
+            .map_err(|e| self.fail("ListFoundationModels", &e))?;
+        Ok(out
+            .model_summaries()
+            .iter()
+            .map(|d| FoundationModel {
+                id: d.model_id().to_owned(),
+                arn: d.model_arn().to_owned(),
+                name: d.model_name().unwrap_or_default().to_owned(),
+                provider: d.provider_name().unwrap_or_default().to_owned(),
+                inference_types: d
+                    .inference_types_supported()
+                    .iter()
+                    .map(|t| t.as_str().to_owned())
+                    .collect(),
+            })
+            .collect())
     }
 
     /// The system-defined profiles callable from this region.

@@ -95,6 +95,7 @@ pub const OPERATIONS: &[Operation] = &[
     Operation::read("bedrock", "ListTagsForResource"),
     Operation::read("tag", "GetResources"),
     Operation::read("bedrock", "GetFoundationModel"),
+    Operation::read("bedrock", "ListFoundationModels"),
     Operation::write("bedrock", "CreateInferenceProfile"),
     Operation::write("bedrock", "DeleteInferenceProfile"),
     Operation::write("bedrock", "TagResource"),

@@ -18,7 +18,8 @@ pub use cost::{CostArgs, CostTagsArgs};
 pub use metrics::{DashboardArgs, PruneArgs, UsageArgs, WindowArgs};
 pub use policy::{InvokePolicyArgs, PolicyArgs, PolicyCommand, PolicyFormatArgs, StepFunctionsArgs};
 pub use profiles::{
-    CreateArgs, DeleteArgs, DescribeArgs, ListArgs, NameGlob, ProfileFilterArgs, TagArgs, UntagArgs,
+    CreateArgs, DeleteArgs, DescribeArgs, ListArgs, ModelsArgs, NameGlob, ProfileFilterArgs, TagArgs,
+    UntagArgs,
 };
 pub use provision::{ApplyArgs, PlanArgs};
 
@@ -159,6 +160,8 @@ pub enum Command {
     Cost(CostArgs),
     /// Cost-allocation tag keys: status and last use; activate or deactivate them
     CostTags(CostTagsArgs),
+    /// Foundation models per region: on demand, or only through the system profiles that serve them
+    Models(ModelsArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
 }

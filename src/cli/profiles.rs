@@ -107,3 +107,17 @@ pub struct UntagArgs {
 /// A `--name` glob, compiled once.
 #[derive(Debug, Clone)]
 pub struct NameGlob(pub globset::GlobMatcher);
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  aipctl models                                   # the models of your default region
+  aipctl models --region us-east-1,eu-west-1 --provider Anthropic
+  aipctl models --all-regions -o json --query \"[?!on_demand].model_id\"
+
+A model offered on demand can be copied into a single-region profile by its ID; one served only
+through inference profiles needs a system profile (`us.`, `eu.`, `global.`…) as the source.")]
+pub struct ModelsArgs {
+    /// Only this provider's models (`Anthropic`, `Amazon`, `Meta`…)
+    #[arg(long, value_name = "PROVIDER")]
+    pub provider: Option<String>,
+}

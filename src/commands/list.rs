@@ -36,9 +36,6 @@ pub async fn run(args: ListArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outpu
         now,
     })?;
     report_quota(out, &regions, &all, filter.is_empty());
-    if profiles.is_empty() {
-        out.note("no application inference profiles matched");
-    }
     selection.failures.finish()
 }
 

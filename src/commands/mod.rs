@@ -11,6 +11,7 @@ pub mod dashboard;
 pub mod delete;
 pub mod describe;
 pub mod list;
+pub mod models;
 pub mod plan;
 pub mod policy;
 pub mod prune;
@@ -42,6 +43,7 @@ pub async fn run(cli: Cli, out: &mut Output) -> Result<()> {
         Command::Policy(args) => policy::run(args, g, now, out).await,
         Command::Cost(args) => cost::run(args, g, now, out).await,
         Command::CostTags(args) => cost_tags::run(args, g, now, out).await,
+        Command::Models(args) => models::run(args, g, out).await,
         Command::Completions(args) => completions::run(&args, out),
     }
 }

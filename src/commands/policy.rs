@@ -160,7 +160,7 @@ async fn targets(aws: &Aws, profiles: &[Profile], out: &mut Output) -> Result<Ve
         .filter(|(_, s)| **s == Source::Unrecorded)
         .map(|(p, _)| &p.region)
         .collect();
-    let catalogs: BTreeMap<&Region, Vec<crate::aws::bedrock::SystemProfile>> =
+    let catalogs: BTreeMap<&Region, Vec<crate::domain::model::SystemProfile>> =
         stream::iter(lookup.into_iter().map(|r| {
             let b = aws.bedrock(r);
             async move { Ok::<_, Error>((r, b.system_profiles().await?)) }

@@ -11,7 +11,7 @@ use crate::cli::{GlobalArgs, UsageArgs};
 use crate::domain::filter::ProfileFilter;
 use crate::domain::usage::{self};
 use crate::error::{Error, Result};
-use crate::output::usage::{UsageReport, UsageRow};
+use crate::output::usage::{RowKey, UsageReport, UsageRow};
 use crate::output::{Output, plural};
 
 pub async fn run(args: UsageArgs, g: &GlobalArgs, now: Timestamp, out: &mut Output) -> Result<()> {
@@ -47,10 +47,12 @@ pub async fn run(args: UsageArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
             .iter()
             .zip(&usages)
             .map(|(p, u)| UsageRow {
-                name: Some(p.name.clone()),
-                region: Some(p.region.to_string()),
-                arn: Some(p.arn.to_string()),
-                department: p.department().map(str::to_owned),
+                key: RowKey::Profile {
+                    name: p.name.clone(),
+                    region: p.region.to_string(),
+                    arn: p.arn.to_string(),
+                    department: p.department().map(str::to_owned),
+                },
                 profiles: 1,
                 usage: u.clone(),
             })
@@ -58,10 +60,7 @@ pub async fn run(args: UsageArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
         Some(key) => usage::by_tag(profiles.iter().zip(&usages), key.as_str())
             .into_iter()
             .map(|(value, (n, u))| UsageRow {
-                name: value,
-                region: None,
-                arn: None,
-                department: None,
+                key: RowKey::Group { value },
                 profiles: n,
                 usage: u,
             })
@@ -70,14 +69,13 @@ pub async fn run(args: UsageArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
     let report = UsageReport {
         start: window.start.to_string(),
         end: window.end_exclusive.to_string(),
+        window: window.to_string(),
+        regions: regions.iter().map(ToString::to_string).collect(),
         by: args.by.map(|k| k.as_str().to_owned()),
         total: usage::total(&usages),
         rows,
         metric_requests: calls,
     };
     out.data(&report)?;
-    if profiles.is_empty() {
-        out.note("no application inference profiles matched");
-    }
     selection.failures.finish()
 }

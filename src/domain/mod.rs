@@ -6,6 +6,7 @@ pub mod dashboard;
 pub mod filter;
 pub mod iam;
 pub mod input;
+pub mod model;
 pub mod outcome;
 pub mod plan;
 pub mod profile;

@@ -68,6 +68,10 @@ pub trait View: Serialize {
     fn footer(&self) -> Vec<String> {
         Vec::new()
     }
+    /// With no rows, the sentence a table prints instead of a bare header.
+    fn empty(&self) -> Option<String> {
+        None
+    }
 }
 
 /// How output looks, from the global flags.
@@ -177,6 +181,12 @@ impl Output {
     /// Prints a view to stdout in the chosen format.
     pub fn data(&mut self, view: &impl View) -> Result<(), Error> {
         self.end_activity();
+        if self.is_table()
+            && let Some(sentence) = view.empty()
+        {
+            self.note(&sentence);
+            return Ok(());
+        }
         let mut buf = Vec::new();
         render(
             view,

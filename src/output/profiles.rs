@@ -77,6 +77,12 @@ impl ProfileList<'_> {
 }
 
 impl View for ProfileList<'_> {
+    fn empty(&self) -> Option<String> {
+        self.profiles
+            .is_empty()
+            .then(|| "no application inference profile matched".to_owned())
+    }
+
     fn table(&self) -> Table {
         let tag_cols = self.columns();
         let mut header = vec!["name", "region", "model", "routes"];
@@ -282,6 +288,10 @@ pub struct OutcomeRow {
 pub struct OutcomeRows<'a>(pub &'a [OutcomeRow]);
 
 impl View for OutcomeRows<'_> {
+    fn empty(&self) -> Option<String> {
+        self.0.is_empty().then(|| "nothing to do".to_owned())
+    }
+
     fn table(&self) -> Table {
         let mut t = new_table(&["name", "region", "result", "detail"]);
         for o in self.0 {
@@ -344,4 +354,65 @@ pub fn protected_line(protected: &[Profile]) -> Option<String> {
         "skipping protected (aipctl:protect=true): {}",
         names.join(", ")
     ))
+}
+
+/// `aipctl models`: one row per model and region.
+#[derive(Serialize)]
+#[serde(transparent)]
+pub struct ModelsView<'a>(pub &'a [crate::domain::model::Availability]);
+
+impl View for ModelsView<'_> {
+    fn table(&self) -> Table {
+        let mut t = new_table(&["region", "model", "provider", "invoke", "system profiles"]);
+        for a in self.0 {
+            let profiles: Vec<&str> = a.system_profiles.iter().map(|p| p.id.as_str()).collect();
+            t.add_row(vec![
+                a.region.clone(),
+                a.model_id.clone(),
+                a.provider.clone(),
+                if a.on_demand { "on demand" } else { "profiles only" }.to_owned(),
+                if profiles.is_empty() {
+                    "-".to_owned()
+                } else {
+                    profiles.join("\n")
+                },
+            ]);
+        }
+        t
+    }
+
+    fn csv(&self) -> (Vec<String>, Vec<Vec<String>>) {
+        let header = [
+            "region",
+            "model_id",
+            "model_name",
+            "provider",
+            "on_demand",
+            "system_profile",
+            "routed_regions",
+        ]
+        .map(String::from)
+        .to_vec();
+        let mut rows = Vec::new();
+        for a in self.0 {
+            let base = vec![
+                a.region.clone(),
+                a.model_id.clone(),
+                a.model_name.clone(),
+                a.provider.clone(),
+                a.on_demand.to_string(),
+            ];
+            if a.system_profiles.is_empty() {
+                let mut row = base.clone();
+                row.extend([String::new(), String::new()]);
+                rows.push(row);
+            }
+            for p in &a.system_profiles {
+                let mut row = base.clone();
+                row.extend([p.id.clone(), p.routed_regions.join(";")]);
+                rows.push(row);
+            }
+        }
+        (header, rows)
+    }
 }

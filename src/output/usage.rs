@@ -7,13 +7,24 @@ use serde::Serialize;
 use super::{View, new_table};
 use crate::domain::usage::Usage;
 
+/// Which profile, or which tag value, a usage row is for.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum RowKey {
+    Profile {
+        name: String,
+        region: String,
+        arn: String,
+        department: Option<String>,
+    },
+    /// With `--by KEY`: the tag value (`None`: profiles without the tag).
+    Group { value: Option<String> },
+}
+
 #[derive(Debug, Serialize)]
 pub struct UsageRow {
-    /// The profile name, or the tag value (`None`: profiles without the tag).
-    pub name: Option<String>,
-    pub region: Option<String>,
-    pub arn: Option<String>,
-    pub department: Option<String>,
+    #[serde(flatten)]
+    pub key: RowKey,
     pub profiles: usize,
     #[serde(flatten)]
     pub usage: Usage,
@@ -23,6 +34,10 @@ pub struct UsageRow {
 pub struct UsageReport {
     pub start: String,
     pub end: String,
+    /// The window for people: `2026-10-23 00:00 → 2026-11-22 13:00 UTC`.
+    pub window: String,
+    /// The regions read.
+    pub regions: Vec<String>,
     /// The tag key rows are grouped by; `None` for one row per profile.
     pub by: Option<String>,
     pub rows: Vec<UsageRow>,
@@ -113,17 +128,21 @@ impl View for UsageReport {
             ]
         };
         for r in &self.rows {
-            let mut row = if grouped {
-                vec![
-                    r.name.clone().unwrap_or_else(|| "(untagged)".into()),
+            let mut row = match &r.key {
+                RowKey::Group { value } => vec![
+                    value.clone().unwrap_or_else(|| "(untagged)".into()),
                     r.profiles.to_string(),
-                ]
-            } else {
-                vec![
-                    r.name.clone().unwrap_or_default(),
-                    r.region.clone().unwrap_or_default(),
-                    r.department.clone().unwrap_or_else(|| "-".into()),
-                ]
+                ],
+                RowKey::Profile {
+                    name,
+                    region,
+                    department,
+                    ..
+                } => vec![
+                    name.clone(),
+                    region.clone(),
+                    department.clone().unwrap_or_else(|| "-".into()),
+                ],
             };
             row.extend(numbers(&r.usage));
             if !grouped {
@@ -157,14 +176,13 @@ impl View for UsageReport {
     }
 
     fn csv(&self) -> (Vec<String>, Vec<Vec<String>>) {
-        let first = self.by.clone().unwrap_or_else(|| "profile".into());
-        let mut header = vec![
-            first,
-            "region".into(),
-            "arn".into(),
-            "department".into(),
-            "profiles".into(),
-        ];
+        let grouped = self.by.is_some();
+        let mut header: Vec<String> = match &self.by {
+            Some(key) => vec![key.clone(), "profiles".into()],
+            None => ["profile", "region", "arn", "department"]
+                .map(String::from)
+                .to_vec(),
+        };
         header.extend(
             [
                 "invocations",
@@ -176,22 +194,34 @@ impl View for UsageReport {
                 "client_errors",
                 "server_errors",
                 "throttles",
-                "latency_p50_ms",
-                "latency_p90_ms",
             ]
             .map(String::from),
         );
+        if !grouped {
+            header.extend(["latency_p50_ms", "latency_p90_ms"].map(String::from));
+        }
         let rows = self
             .rows
             .iter()
             .map(|r| {
                 let u = &r.usage;
-                vec![
-                    r.name.clone().unwrap_or_default(),
-                    r.region.clone().unwrap_or_default(),
-                    r.arn.clone().unwrap_or_default(),
-                    r.department.clone().unwrap_or_default(),
-                    r.profiles.to_string(),
+                let mut row = match &r.key {
+                    RowKey::Group { value } => {
+                        vec![value.clone().unwrap_or_default(), r.profiles.to_string()]
+                    }
+                    RowKey::Profile {
+                        name,
+                        region,
+                        arn,
+                        department,
+                    } => vec![
+                        name.clone(),
+                        region.clone(),
+                        arn.clone(),
+                        department.clone().unwrap_or_default(),
+                    ],
+                };
+                row.extend([
                     u.invocations.to_string(),
                     u.input_tokens.to_string(),
                     u.output_tokens.to_string(),
@@ -201,12 +231,32 @@ impl View for UsageReport {
                     u.client_errors.to_string(),
                     u.server_errors.to_string(),
                     u.throttles.to_string(),
-                    u.latency_p50_ms.map(|v| format!("{v:.1}")).unwrap_or_default(),
-                    u.latency_p90_ms.map(|v| format!("{v:.1}")).unwrap_or_default(),
-                ]
+                ]);
+                if !grouped {
+                    row.push(u.latency_p50_ms.map(|v| format!("{v:.1}")).unwrap_or_default());
+                    row.push(u.latency_p90_ms.map(|v| format!("{v:.1}")).unwrap_or_default());
+                }
+                row
             })
             .collect();
         (header, rows)
+    }
+
+    fn footer(&self) -> Vec<String> {
+        vec![format!(
+            "window: {} · regions: {}",
+            self.window,
+            self.regions.join(", ")
+        )]
+    }
+
+    fn empty(&self) -> Option<String> {
+        self.rows.is_empty().then(|| {
+            format!(
+                "no application inference profile matched in {}",
+                self.regions.join(", ")
+            )
+        })
     }
 }
 

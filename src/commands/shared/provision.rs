@@ -30,12 +30,15 @@ pub async fn resolve_source(b: &Bedrock, model: &ModelRef) -> Result<ModelSource
                 ModelRef::FoundationModelArn(arn) => (arn.to_string(), arn.resource_id.clone()),
                 other => (other.to_string(), other.to_string()),
             };
-            let fm = b.foundation_model(&identifier).await?.ok_or_else(|| Error::Usage {
-                message: format!("foundation model `{shown}` is not offered in {region}"),
-                hint: Some(format!(
-                    "see the models of the region with `aws bedrock list-foundation-models --region {region}`"
-                )),
-            })?;
+            let fm = b
+                .foundation_model(&identifier)
+                .await?
+                .ok_or_else(|| Error::Usage {
+                    message: format!("foundation model `{shown}` is not offered in {region}"),
+                    hint: Some(format!(
+                        "see the models of the region with `aipctl models --region {region}`"
+                    )),
+                })?;
             if fm.on_demand() {
                 return Ok(ModelSource {
                     routes: vec![fm.arn.clone()],
