@@ -1,14 +1,13 @@
 //! `prune` against seeded traffic: what is idle, dry run, apply, plans,
 //! marks and grace, faults.
 
-mod common;
-
 use std::collections::BTreeMap;
 
-use common::{INSTANTS, NOVA_PRO, json_out, names, stderr, world};
 use serde_json::{Value, json};
 
-fn traffic(w: &common::World, p: &Value, days_ago: i64) {
+use crate::support::{self, INSTANTS, NOVA_PRO, json_out, names, stderr, world};
+
+fn traffic(w: &support::World, p: &Value, days_ago: i64) {
     w.control("POST", "/_emu/usage", Some(json!({"records": [
         {"region": p["region"], "model_id": p["id"], "date": w.date_days_ago(days_ago), "invocations": 3, "input_tokens": 300,
          "output_tokens": 30, "cache_read_tokens": 0, "cache_write_tokens": 0}
@@ -17,7 +16,7 @@ fn traffic(w: &common::World, p: &Value, days_ago: i64) {
 
 /// old-idle: no traffic ever; old-active: traffic 3 days ago; old-past:
 /// traffic 40 days ago only; new-silent: 5 days old; keep-idle: protected.
-fn seeded(w: &common::World) -> BTreeMap<String, Value> {
+fn seeded(w: &support::World) -> BTreeMap<String, Value> {
     let ps = w.seed_profiles(json!([
         {"region": "us-east-1", "name": "old-idle", "source": NOVA_PRO, "tags": {"Department": "Search"}, "created_at": w.time_days_ago(90)},
         {"region": "us-east-1", "name": "old-active", "source": NOVA_PRO, "tags": {"Department": "Search"}, "created_at": w.time_days_ago(90)},
@@ -47,7 +46,7 @@ fn actions(v: &Value) -> BTreeMap<String, String> {
         .collect()
 }
 
-fn names_left(w: &common::World) -> Vec<String> {
+fn names_left(w: &support::World) -> Vec<String> {
     names(
         json_out(&w.aipctl().args(["list", "-o", "json"]).output().unwrap())
             .as_array()
@@ -114,7 +113,7 @@ fn traffic_on_the_first_day_of_the_idle_window_keeps_a_profile_at_any_hour() {
 
 #[test]
 fn prune_apply_refuses_without_a_terminal_and_deletes_with_yes() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(support::INSTANTS[2]);
     seeded(&w);
     let out = w
         .aipctl()
@@ -135,7 +134,7 @@ fn prune_apply_refuses_without_a_terminal_and_deletes_with_yes() {
 
 #[test]
 fn prune_respects_min_age_and_filters() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(support::INSTANTS[2]);
     seeded(&w);
     let out = w
         .aipctl()
@@ -174,7 +173,7 @@ fn prune_respects_min_age_and_filters() {
 
 #[test]
 fn from_plan_deletes_exactly_the_plan_and_skips_profiles_that_changed_or_woke_up() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(support::INSTANTS[2]);
     let by = seeded(&w);
     w.seed_profiles(
         json!([{"region": "us-east-1", "name": "outside-plan", "source": NOVA_PRO, "created_at": w.time_days_ago(90)}]),
@@ -253,7 +252,7 @@ fn from_plan_deletes_exactly_the_plan_and_skips_profiles_that_changed_or_woke_up
 
 #[test]
 fn from_plan_skips_a_profile_whose_tags_changed_since() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(support::INSTANTS[2]);
     seeded(&w);
     let plan = w.home().join("plan.json");
     w.aipctl()
@@ -298,7 +297,7 @@ fn from_plan_skips_a_profile_whose_tags_changed_since() {
 
 #[test]
 fn mark_then_grace_deletes_only_profiles_marked_long_enough_ago_and_unmarks_active_ones() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(support::INSTANTS[2]);
     seeded(&w);
     let out = w
         .aipctl()
@@ -354,7 +353,7 @@ fn mark_then_grace_deletes_only_profiles_marked_long_enough_ago_and_unmarks_acti
 
 #[test]
 fn prune_reports_a_partial_failure_and_exits_1() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(support::INSTANTS[2]);
     seeded(&w);
     w.faults(json!([{"service": "bedrock", "operation": "DeleteInferenceProfile", "error": "ConflictException", "status": 400, "message": "in use", "count": 1}]));
     let out = w
@@ -384,7 +383,7 @@ fn prune_reports_a_partial_failure_and_exits_1() {
 
 #[test]
 fn prune_batches_traffic_queries_for_a_thousand_profiles() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(support::INSTANTS[2]);
     let specs: Vec<Value> = (0..1000).map(|i| json!({"region": "us-east-1", "name": format!("p{i:04}"), "source": NOVA_PRO, "created_at": w.time_days_ago(60)})).collect();
     w.seed_profiles(json!(specs));
     w.clear_requests();

@@ -1,12 +1,11 @@
 //! Declarative provisioning against the emulator: `aipctl plan -f SPEC` and
 //! `aipctl apply -f SPEC | --plan FILE`, with the real binary over HTTP.
 
-mod common;
-
 use std::path::PathBuf;
 
-use common::{World, json_out, stderr, stdout, world};
 use serde_json::{Value, json};
+
+use crate::support::{self, World, json_out, stderr, stdout, world};
 
 const WRITES: &[&str] = &[
     "CreateInferenceProfile",
@@ -140,7 +139,7 @@ fn apply_creates_the_example_org_from_an_empty_account() {
         ds["tags"]["aipctl:source"],
         format!(
             "arn:aws:bedrock:eu-west-1:{}:inference-profile/eu.anthropic.claude-sonnet-4-5-20250929-v1:0",
-            common::ACCOUNT
+            support::ACCOUNT
         )
     );
     assert_eq!(ds["description"], "DataScience team: sonnet");
@@ -302,7 +301,7 @@ fn a_renamed_entry_is_one_replacement_not_an_orphan_and_a_creation() {
     );
     let out = apply(&w, &path, &["--allow-replace"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let mut names = common::names(&profiles(&w, "us-east-1"));
+    let mut names = support::names(&profiles(&w, "us-east-1"));
     names.sort();
     assert_eq!(names, ["Search-nova", "Support-nova"]);
 }
@@ -316,7 +315,7 @@ fn orphans_are_deleted_only_with_prune_and_never_when_protected() {
     let path = spec(&w, &three);
     assert!(apply(&w, &path, &[]).status.success());
     // Someone's own profile: not managed, never an orphan.
-    w.seed_profiles(json!([{"region": "us-east-1", "name": "by-hand", "source": common::NOVA_PRO}]));
+    w.seed_profiles(json!([{"region": "us-east-1", "name": "by-hand", "source": support::NOVA_PRO}]));
 
     // The support and legal teams are gone from the spec.
     spec(
@@ -358,7 +357,7 @@ fn orphans_are_deleted_only_with_prune_and_never_when_protected() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(results(&out), ["legal-nova protected", "support-nova deleted"]);
     assert_eq!(writes(&w), ["DeleteInferenceProfile"]);
-    let mut names = common::names(&profiles(&w, "us-east-1"));
+    let mut names = support::names(&profiles(&w, "us-east-1"));
     names.sort();
     assert_eq!(names, ["by-hand", "legal-nova", "search-nova"]);
 }
@@ -473,7 +472,7 @@ fn a_saved_plan_is_applied_exactly_and_refused_when_the_account_changed() {
     let file: Value = serde_json::from_str(&std::fs::read_to_string(&saved).unwrap()).unwrap();
     assert_eq!(file["format"], "aipctl-plan/2");
     assert_eq!(file["spec"], "default");
-    assert_eq!(file["fingerprint"]["account"], common::ACCOUNT);
+    assert_eq!(file["fingerprint"]["account"], support::ACCOUNT);
     assert_eq!(file["fingerprint"]["regions"], json!(["us-east-1"]));
     assert_eq!(
         file["fingerprint"]["profiles"][0]["tags"]["CostCenter"],
@@ -522,7 +521,7 @@ fn a_saved_plan_that_was_edited_or_is_not_a_plan_is_refused_before_any_request()
         ],
     );
     let text = std::fs::read_to_string(&saved).unwrap();
-    std::fs::write(&saved, text.replace(common::ACCOUNT, "999999999999")).unwrap();
+    std::fs::write(&saved, text.replace(support::ACCOUNT, "999999999999")).unwrap();
     w.clear_requests();
     let out = run(&w, &["apply", "--plan", saved.to_str().unwrap(), "--yes"]);
     assert_eq!(out.status.code(), Some(2));
@@ -700,12 +699,12 @@ fn plan_views() {
     ) + "\n[teams.marketing]\ndepartment = \"Marketing\"\n\n[teams.finance]\ndepartment = \"Finance\"\n";
     spec(&w, &after);
     let table = ok(&w, &["plan", "-f", path.to_str().unwrap()]);
-    insta::assert_snapshot!(
+    support::snapshot!(
         "plan_table",
         redact(&format!("{}\n--- stderr ---\n{}", stdout(&table), stderr(&table)))
     );
     let json = ok(&w, &["plan", "-f", path.to_str().unwrap(), "-o", "json"]);
-    insta::assert_snapshot!("plan_json", redact(&stdout(&json)));
+    support::snapshot!("plan_json", redact(&stdout(&json)));
 }
 
 /// Spec `a`: SMALL's teams. Spec `b`: the same teams and model (so the same
@@ -845,8 +844,8 @@ fn prune_of_one_spec_never_touches_another_specs_profiles() {
 fn a_managed_profile_without_a_spec_tag_belongs_to_the_default_spec() {
     let w = world();
     // Provisioned before specs had names: managed, but no `aipctl:spec`.
-    w.seed_profiles(json!([{"region": "us-east-1", "name": "legacy-nova", "source": common::NOVA_PRO,
-        "tags": {"aipctl:managed": "true", "aipctl:slot": "legacy/nova", "aipctl:source": common::NOVA_PRO}}]));
+    w.seed_profiles(json!([{"region": "us-east-1", "name": "legacy-nova", "source": support::NOVA_PRO,
+        "tags": {"aipctl:managed": "true", "aipctl:slot": "legacy/nova", "aipctl:source": support::NOVA_PRO}}]));
     let a = spec_file(&w, "a.toml", &spec_a());
     let out = apply(&w, &a, &["--prune"]);
     assert!(out.status.success(), "{}", stderr(&out));

@@ -2,10 +2,9 @@
 //! exiting 2 with a message that names the field and the rule, and not one
 //! AWS request in the emulator's log.
 
-mod common;
-
-use common::{NOVA_PRO, stderr, world};
 use serde_json::json;
+
+use crate::support::{NOVA_PRO, stderr, world};
 
 #[test]
 #[allow(clippy::too_many_lines)] // a table, one line a case

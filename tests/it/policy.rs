@@ -4,15 +4,15 @@
 //! the shipped documents as the command prints them. Every document is
 //! linted with parliament and every CloudFormation template with cfn-lint.
 
-mod common;
-mod iam;
-
 use std::collections::BTreeSet;
 
 use aipctl::domain::profile::BedrockArn;
-use common::{ACCOUNT, NOVA_PRO, SONNET_US, json_out, stderr, stdout, world};
-use iam::{Kind, assert_cfn_lint_clean, assert_parliament_clean, exceptions, linted, read, shipped};
 use serde_json::{Value, json};
+
+use crate::support::iam::{
+    Kind, assert_cfn_lint_clean, assert_parliament_clean, exceptions, linted, read, shipped,
+};
+use crate::support::{self, ACCOUNT, NOVA_PRO, SONNET_US, json_out, stderr, stdout, world};
 
 const SONNET_GLOBAL: &str = "global.anthropic.claude-sonnet-4-5-20250929-v1:0";
 const SONNET: &str = "anthropic.claude-sonnet-4-5-20250929-v1:0";
@@ -39,7 +39,7 @@ fn operator_and_read_only_print_the_shipped_files_without_calling_aws() {
                 .output()
                 .unwrap();
             assert!(out.status.success(), "{}", stderr(&out));
-            insta::assert_snapshot!(format!("{cmd}_{format}"), stdout(&out));
+            support::snapshot!(format!("{cmd}_{format}"), stdout(&out));
             if format == "cloudformation" {
                 let template: Value = json_out(&out);
                 assert_eq!(
@@ -68,7 +68,7 @@ fn source_tag(system_profile_id: &str) -> String {
 /// source recorded (as `aipctl create` does) and a `global.` copy made
 /// elsewhere (no record: the catalog tells). Profile IDs are reproducible
 /// (moto's seeded generator), so snapshots show real ARNs.
-fn seeded() -> common::World {
+fn seeded() -> support::World {
     let w = world();
     w.control("POST", "/moto-api/seed?a=8", None);
     w.seed_profiles(json!([
@@ -80,13 +80,13 @@ fn seeded() -> common::World {
     w
 }
 
-fn policy(w: &common::World, args: &[&str]) -> std::process::Output {
+fn policy(w: &support::World, args: &[&str]) -> std::process::Output {
     let out = w.aipctl().arg("policy").args(args).output().unwrap();
     assert!(out.status.success(), "{args:?}: {}", stderr(&out));
     out
 }
 
-fn profiles(w: &common::World, region: &str) -> Vec<Value> {
+fn profiles(w: &support::World, region: &str) -> Vec<Value> {
     let out = w
         .aipctl()
         .args(["list", "--region", region, "-o", "json"])
@@ -183,7 +183,7 @@ fn invoke_covers_a_single_region_a_geographic_and_a_global_profile() {
     let w = seeded();
     let out = policy(&w, &["invoke", "support-nova", "search-sonnet", "search-global"]);
     let text = stdout(&out);
-    insta::assert_snapshot!("invoke_json", text);
+    support::snapshot!("invoke_json", text);
     let doc: Value = serde_json::from_str(&text).unwrap();
     let by_name = |n: &str| {
         profiles(&w, "us-east-1")
@@ -223,7 +223,7 @@ fn invoke_covers_a_single_region_a_geographic_and_a_global_profile() {
 #[test]
 fn the_system_profile_comes_from_the_recorded_tag_or_else_from_the_catalog() {
     let w = seeded();
-    let lists = |w: &common::World| {
+    let lists = |w: &support::World| {
         w.calls()
             .iter()
             .filter(|(_, o)| o == "ListInferenceProfiles")
@@ -333,12 +333,12 @@ fn invoke_by_tag_takes_every_matching_profile_in_the_chosen_regions() {
 fn invoke_writes_terraform_and_cloudformation() {
     let w = seeded();
     let tf = stdout(&policy(&w, &["invoke", "search-global", "--format", "terraform"]));
-    insta::assert_snapshot!("invoke_terraform", tf);
+    support::snapshot!("invoke_terraform", tf);
     let cfn = stdout(&policy(
         &w,
         &["invoke", "search-global", "--format", "cloudformation"],
     ));
-    insta::assert_snapshot!("invoke_cloudformation", cfn);
+    support::snapshot!("invoke_cloudformation", cfn);
     assert_cfn_lint_clean("invoke", &cfn);
     // The same document in every format.
     let json: Value = json_out(&policy(&w, &["invoke", "search-global"]));
@@ -358,7 +358,7 @@ fn stepfunctions_invokes_through_the_profile_with_a_role_that_can() {
     let w = seeded();
     let out = policy(&w, &["stepfunctions", "search-sonnet", "--max-tokens", "512"]);
     let text = stdout(&out);
-    insta::assert_snapshot!("stepfunctions_json", text);
+    support::snapshot!("stepfunctions_json", text);
     let v: Value = serde_json::from_str(&text).unwrap();
     let us = profiles(&w, "us-east-1")
         .into_iter()
@@ -394,13 +394,13 @@ fn stepfunctions_invokes_through_the_profile_with_a_role_that_can() {
         &w,
         &["stepfunctions", "search-global", "--format", "cloudformation"],
     ));
-    insta::assert_snapshot!("stepfunctions_cloudformation", cfn);
+    support::snapshot!("stepfunctions_cloudformation", cfn);
     assert_cfn_lint_clean("stepfunctions", &cfn);
     let tf = stdout(&policy(
         &w,
         &["stepfunctions", "search-global", "--format", "terraform"],
     ));
-    insta::assert_snapshot!("stepfunctions_terraform", tf);
+    support::snapshot!("stepfunctions_terraform", tf);
 }
 
 // ------------------------------------------------------------------ every exception is needed
@@ -445,7 +445,7 @@ fn subcommand_help_texts() {
             .output()
             .unwrap();
         assert!(out.status.success(), "{}", stderr(&out));
-        insta::assert_snapshot!(format!("help_policy_{cmd}"), stdout(&out));
+        support::snapshot!(format!("help_policy_{cmd}"), stdout(&out));
     }
 }
 

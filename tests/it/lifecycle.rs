@@ -1,10 +1,9 @@
 //! Profile lifecycle against the emulator: create, list, describe, tag,
 //! untag, delete, with the real binary over HTTP.
 
-mod common;
-
-use common::{NOVA_PRO, SONNET_US, json_out, names, stderr, stdout, world};
 use serde_json::json;
+
+use crate::support::{self, NOVA_PRO, SONNET_US, json_out, names, stderr, stdout, world};
 
 #[test]
 fn create_copies_a_system_profile_and_records_source_and_department() {
@@ -42,7 +41,7 @@ fn create_copies_a_system_profile_and_records_source_and_department() {
         p["tags"]["aipctl:source"],
         format!(
             "arn:aws:bedrock:us-east-1:{}:inference-profile/{SONNET_US}",
-            common::ACCOUNT
+            support::ACCOUNT
         )
     );
     let id = p["id"].as_str().unwrap();
@@ -50,7 +49,7 @@ fn create_copies_a_system_profile_and_records_source_and_department() {
         p["arn"],
         format!(
             "arn:aws:bedrock:us-east-1:{}:application-inference-profile/{id}",
-            common::ACCOUNT
+            support::ACCOUNT
         )
     );
 }
@@ -216,7 +215,7 @@ fn create_rejects_a_model_arn_from_another_region_before_any_request() {
     assert!(w.calls().is_empty(), "{:?}", w.calls());
 }
 
-fn seed_three(w: &common::World) {
+fn seed_three(w: &support::World) {
     w.seed_profiles(json!([
         {"region": "us-east-1", "name": "search-sonnet", "source": SONNET_US, "tags": {"Department": "Search", "Owner": "alice"}},
         {"region": "us-east-1", "name": "support-nova", "source": NOVA_PRO, "tags": {"Department": "Support"}},

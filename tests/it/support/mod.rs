@@ -1,5 +1,6 @@
-//! The test harness: one emulator per test binary, tests serialised against
-//! it with a reset in between, and the real `aipctl` binary run against it.
+//! The test harness: one emulator for the test binary, tests serialised
+//! against it with a reset in between, and the real `aipctl` binary run
+//! against it.
 //!
 //! The emulator is `tests/emulator` (moto plus our add-on) in the project's
 //! virtualenv. If that is missing, tests fail with the setup command to run;
@@ -16,6 +17,8 @@ use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+
+pub mod iam;
 
 pub const ACCOUNT: &str = "123456789012";
 
@@ -289,3 +292,21 @@ pub fn stderr(output: &std::process::Output) -> String {
 
 pub const SONNET_US: &str = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";
 pub const NOVA_PRO: &str = "amazon.nova-pro-v1:0";
+
+/// `insta::assert_snapshot!` under this suite's names: the snapshot `name`
+/// asserted in module `it::cost` is `tests/snapshots/cost__name.snap`, the
+/// name it had when each area was a test binary of its own. Settings the
+/// caller has bound (filters) apply.
+macro_rules! snapshot {
+    ($name:expr, $value:expr $(,)?) => {{
+        let area = module_path!()
+            .strip_prefix("it::")
+            .unwrap_or(module_path!())
+            .replace("::", "__");
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_path("../snapshots");
+        settings.set_prepend_module_to_snapshot(false);
+        settings.bind(|| insta::assert_snapshot!(format!("{area}__{}", $name), $value));
+    }};
+}
+pub(crate) use snapshot;

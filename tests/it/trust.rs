@@ -2,14 +2,13 @@
 //! CLI, regions checked up front, endpoints that do not answer, throttling
 //! that outlasts the retries, regions that fail or are not enabled.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::{NOVA_PRO, json_out, names, stderr, stdout, world};
 use serde_json::json;
 
-fn write_profiles(w: &common::World) {
+use crate::support::{self, NOVA_PRO, json_out, names, stderr, stdout, world};
+
+fn write_profiles(w: &support::World) {
     std::fs::write(
         w.home().join("no-config"),
         "[profile other]\nregion = us-east-1\n",
@@ -22,7 +21,7 @@ fn write_profiles(w: &common::World) {
     .unwrap();
 }
 
-fn access_keys(w: &common::World) -> Vec<String> {
+fn access_keys(w: &support::World) -> Vec<String> {
     let mut keys: Vec<String> = w
         .requests()
         .iter()

@@ -1,10 +1,9 @@
 //! Snapshots of what users see: `--help`, and the list/describe views in
 //! every format. A change to any of them is a reviewed diff (`cargo insta review`).
 
-mod common;
-
-use common::{NOVA_PRO, SONNET_US, stderr, stdout, world};
 use serde_json::json;
+
+use crate::support::{self, NOVA_PRO, SONNET_US, stderr, stdout, world};
 
 fn help(args: &[&str]) -> String {
     let out = assert_cmd::Command::cargo_bin("aipctl")
@@ -19,7 +18,7 @@ fn help(args: &[&str]) -> String {
 
 #[test]
 fn help_texts() {
-    insta::assert_snapshot!("help_main", help(&["--help"]));
+    support::snapshot!("help_main", help(&["--help"]));
     for cmd in [
         "create",
         "list",
@@ -37,7 +36,7 @@ fn help_texts() {
         "cost-tags",
         "completions",
     ] {
-        insta::assert_snapshot!(format!("help_{cmd}"), help(&[cmd, "--help"]));
+        support::snapshot!(format!("help_{cmd}"), help(&[cmd, "--help"]));
     }
 }
 
@@ -50,7 +49,7 @@ fn completions_are_generated_for_each_shell() {
     }
 }
 
-fn seeded() -> common::World {
+fn seeded() -> support::World {
     let w = world();
     let created = (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(72)).to_string();
     w.seed_profiles(json!([
@@ -113,8 +112,8 @@ fn list_views() {
         assert!(out.status.success(), "{}", stderr(&out));
         stdout(&out)
     };
-    insta::assert_snapshot!("list_table", run("table"));
-    insta::assert_snapshot!("list_json", redact(&run("json")));
+    support::snapshot!("list_table", run("table"));
+    support::snapshot!("list_json", redact(&run("json")));
     let csv = run("csv");
     let csv: String = csv
         .lines()
@@ -130,7 +129,7 @@ fn list_views() {
         })
         .collect::<Vec<_>>()
         .join("\n");
-    insta::assert_snapshot!("list_csv", csv);
+    support::snapshot!("list_csv", csv);
 }
 
 #[test]
@@ -153,5 +152,5 @@ fn describe_view() {
         })
         .collect::<Vec<_>>()
         .join("\n");
-    insta::assert_snapshot!("describe_table", redact(&text));
+    support::snapshot!("describe_table", redact(&text));
 }

@@ -3,20 +3,19 @@
 //! usage priced here, from the emulator's published price table; request
 //! counts against its request log (every attempt, retries included).
 
-mod common;
-
 use std::collections::BTreeMap;
 
-use common::{NOVA_PRO, SONNET_US, World, json_out, stderr, stdout};
 use jiff::civil::Date;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{Value, json};
+
+use crate::support::{self, NOVA_PRO, SONNET_US, World, json_out, stderr, stdout};
 
 const NOVA_MICRO_US: &str = "us.amazon.nova-micro-v1:0";
 
 /// The day every test here runs on (`world()` fixes the clock there), so
 /// "last month" and "the last 7 days" never straddle a boundary mid-test.
-const NOW: &str = common::INSTANTS[2];
+const NOW: &str = support::INSTANTS[2];
 
 fn today() -> Date {
     NOW.parse::<jiff::Timestamp>()
@@ -26,7 +25,7 @@ fn today() -> Date {
 }
 
 fn world() -> World {
-    common::world().at(NOW)
+    support::world().at(NOW)
 }
 
 fn days_ago(n: i64) -> Date {
@@ -520,7 +519,7 @@ fn a_forecast_is_one_announced_request_per_tag_value() {
 fn a_forecast_with_nothing_to_forecast_makes_no_request_and_says_so() {
     // On the 1st, `--last 1m` is today alone: no Bedrock spend yet, so no
     // Bedrock service to forecast; nothing is sent and nothing fails.
-    let w = common::world().at("2026-12-01T00:05:00Z");
+    let w = support::world().at("2026-12-01T00:05:00Z");
     activate(&w, "Department", "2025-01-01");
     let p = w.seed_profiles(json!([
         {"region": "us-east-1", "name": "a", "source": NOVA_PRO, "tags": {"Department": "Search"}},
@@ -768,16 +767,16 @@ fn cost_views() {
         assert!(out.status.success(), "{args:?}: {}", stderr(&out));
         redact(&format!("{}--- stderr ---\n{}", stdout(&out), stderr(&out)))
     };
-    insta::assert_snapshot!("cost_table", run(&["cost", "--month", &month, "--no-cache"]));
-    insta::assert_snapshot!(
+    support::snapshot!("cost_table", run(&["cost", "--month", &month, "--no-cache"]));
+    support::snapshot!(
         "cost_by_service_table",
         run(&["cost", "--month", &month, "--by", "service", "--no-cache"])
     );
-    insta::assert_snapshot!(
+    support::snapshot!(
         "cost_json",
         run(&["cost", "--month", &month, "-o", "json", "--no-cache"])
     );
-    insta::assert_snapshot!(
+    support::snapshot!(
         "cost_daily_csv",
         run(&[
             "cost",
@@ -792,5 +791,5 @@ fn cost_views() {
             "--no-cache"
         ])
     );
-    insta::assert_snapshot!("cost_tags_table", run(&["cost-tags"]));
+    support::snapshot!("cost_tags_table", run(&["cost-tags"]));
 }

@@ -2,16 +2,15 @@
 //! command sends yet (Cost Explorer) and for a gzip-compressed `PutMetricData`:
 //! the emulator must speak every protocol the SDK does.
 
-mod common;
-
 use aws_config::BehaviorVersion;
 use aws_sdk_cloudwatch::types::{Dimension, MetricDatum, StandardUnit};
 use aws_sdk_costexplorer::types::{
     CostAllocationTagStatus, CostAllocationTagStatusEntry, DateInterval, Granularity, GroupDefinition,
     GroupDefinitionType, Metric,
 };
-use common::{NOVA_PRO, date_days_ago, world};
 use serde_json::json;
+
+use crate::support::{NOVA_PRO, date_days_ago, world};
 
 async fn config(url: &str) -> aws_config::SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())

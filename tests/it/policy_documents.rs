@@ -2,14 +2,13 @@
 //! table of operations aipctl sends (`aws::OPERATIONS`), that table kept in
 //! step with the SDK calls in `src/aws/`, and every document linted.
 
-mod iam;
-
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use aipctl::aws::{Access, OPERATIONS, Operation};
-use iam::{Kind, assert_parliament_clean, linted, parliament, root, shipped};
 use serde_json::{Value, json};
+
+use crate::support::iam::{Kind, assert_parliament_clean, linted, parliament, root, shipped};
 
 #[test]
 fn the_linter_reports_what_no_exception_excuses() {

@@ -4,23 +4,22 @@
 //! failing is named while the rest go; a call slower than the operation
 //! timeout fails clearly instead of hanging.
 
-mod common;
-
-use common::{NOVA_PRO, SONNET_US, json_out, stderr, stdout, world};
 use serde_json::{Value, json};
 
-fn chaos(w: &common::World) {
+use crate::support::{self, NOVA_PRO, SONNET_US, json_out, stderr, stdout, world};
+
+fn chaos(w: &support::World) {
     w.faults(json!([
         {"service": "*", "operation": "*", "error": "ThrottlingException", "status": 429, "probability": 0.30},
         {"service": "*", "operation": "*", "error": "InternalServerException", "status": 500, "probability": 0.05},
     ]));
 }
 
-fn calm(w: &common::World) {
+fn calm(w: &support::World) {
     w.control("DELETE", "/_emu/faults", None);
 }
 
-fn seed(w: &common::World) {
+fn seed(w: &support::World) {
     let ps = w.seed_profiles(json!([
         {"region": "us-east-1", "name": "search-sonnet", "source": SONNET_US, "tags": {"Department": "Search"}},
         {"region": "us-east-1", "name": "support-nova", "source": NOVA_PRO, "tags": {"Department": "Support"}},
@@ -41,7 +40,7 @@ fn seed(w: &common::World) {
 /// Runs `args` without faults, then with them; both must succeed with the
 /// same stdout. Standard retry mode: the adaptive rate limiter only adds
 /// waiting here (the delete and create tests below keep the default).
-fn same_under_faults(w: &common::World, args: &[&str]) {
+fn same_under_faults(w: &support::World, args: &[&str]) {
     calm(w);
     let clean = w.aipctl().args(args).output().unwrap();
     assert!(
@@ -66,7 +65,7 @@ fn same_under_faults(w: &common::World, args: &[&str]) {
 
 #[test]
 fn read_commands_give_identical_output_under_throttling_and_5xx() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(support::INSTANTS[2]);
     seed(&w);
     let regions = "us-east-1,us-west-2";
     same_under_faults(&w, &["list", "--region", regions, "-o", "json"]);
@@ -100,7 +99,7 @@ fn read_commands_give_identical_output_under_throttling_and_5xx() {
 
 #[test]
 fn delete_under_faults_deletes_exactly_what_was_asked() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(support::INSTANTS[2]);
     seed(&w);
     chaos(&w);
     let out = w
@@ -142,7 +141,7 @@ fn delete_under_faults_deletes_exactly_what_was_asked() {
 
 #[test]
 fn create_with_an_error_after_the_write_commits_yields_exactly_one_profile() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(support::INSTANTS[2]);
     w.faults(json!([{"service": "bedrock", "operation": "CreateInferenceProfile", "error": "ServiceUnavailableException", "status": 503, "count": 2, "after_action": true}]));
     let out = w
         .aipctl()
@@ -158,7 +157,7 @@ fn create_with_an_error_after_the_write_commits_yields_exactly_one_profile() {
 
 #[test]
 fn a_delete_that_keeps_failing_for_one_profile_names_it_while_the_rest_are_deleted() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(support::INSTANTS[2]);
     seed(&w);
     // Every attempt for the first profile (in order) fails; retries exhausted.
     w.faults(json!([{"service": "bedrock", "operation": "DeleteInferenceProfile", "error": "InternalServerException", "status": 500, "count": 3}]));
@@ -217,7 +216,7 @@ fn a_delete_that_keeps_failing_for_one_profile_names_it_while_the_rest_are_delet
 
 #[test]
 fn a_call_slower_than_the_operation_timeout_fails_naming_the_call() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(support::INSTANTS[2]);
     w.faults(json!([{"service": "bedrock", "operation": "ListInferenceProfiles", "delay_ms": 4000}]));
     let out = w.aipctl().args(["list", "--timeout", "1"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
@@ -242,7 +241,7 @@ fn figures(v: &Value) -> Value {
 
 #[test]
 fn cost_gives_the_same_figures_under_throttling_and_5xx() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(support::INSTANTS[2]);
     seed(&w);
     let activated = w.date_days_ago(60);
     w.control(
@@ -286,7 +285,7 @@ department = "Legal"
 "#;
 
 /// `(region, name, tags)` of every profile, the account's state as a spec sees it.
-fn state(w: &common::World) -> Vec<(String, String, Value)> {
+fn state(w: &support::World) -> Vec<(String, String, Value)> {
     let out = w
         .aipctl()
         .args(["list", "--region", "us-east-1,us-west-2", "-o", "json"])
@@ -309,7 +308,7 @@ fn state(w: &common::World) -> Vec<(String, String, Value)> {
 
 #[test]
 fn apply_under_throttling_and_5xx_makes_the_account_a_calm_apply_makes() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(support::INSTANTS[2]);
     let spec = w.home().join("spec.toml");
     std::fs::write(&spec, SPEC).unwrap();
     let spec = spec.to_str().unwrap();

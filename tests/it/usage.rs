@@ -1,12 +1,11 @@
 //! `usage`, `describe --usage` and `dashboard` against seeded CloudWatch data.
 
-mod common;
-
-use common::{NOVA_PRO, SONNET_US, json_out, stderr, stdout, world};
 use serde_json::{Value, json};
 
+use crate::support::{self, NOVA_PRO, SONNET_US, json_out, stderr, stdout, world};
+
 /// Three profiles, two departments, usage on three days of last week.
-fn seeded(w: &common::World) -> (Vec<Value>, String, String) {
+fn seeded(w: &support::World) -> (Vec<Value>, String, String) {
     let profiles = w.seed_profiles(json!([
         {"region": "us-east-1", "name": "search-sonnet", "source": SONNET_US, "tags": {"Department": "Search"}},
         {"region": "us-east-1", "name": "search-nova", "source": NOVA_PRO, "tags": {"Department": "Search"}},
@@ -33,7 +32,7 @@ fn seeded(w: &common::World) -> (Vec<Value>, String, String) {
 
 #[test]
 fn usage_per_profile_equals_the_seeded_numbers_with_zeros_for_silent_profiles() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(support::INSTANTS[2]);
     let (_, from, to) = seeded(&w);
     w.clear_requests();
     let out = w
@@ -98,7 +97,7 @@ fn usage_per_profile_equals_the_seeded_numbers_with_zeros_for_silent_profiles() 
 
 #[test]
 fn usage_by_department_sums_profiles_and_recomputes_the_ratio() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(support::INSTANTS[2]);
     let (_, from, to) = seeded(&w);
     let out = w
         .aipctl()
@@ -135,7 +134,7 @@ fn usage_by_department_sums_profiles_and_recomputes_the_ratio() {
 
 #[test]
 fn usage_reads_metrics_published_under_the_profile_arn() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(support::INSTANTS[2]);
     let p = &w.seed_profiles(json!([{"region": "us-east-1", "name": "arn-form", "source": NOVA_PRO}]))[0];
     let date = w.date_days_ago(3);
     w.control("POST", "/_emu/usage", Some(json!({"records": [
@@ -153,7 +152,7 @@ fn usage_reads_metrics_published_under_the_profile_arn() {
 
 #[test]
 fn usage_for_1200_profiles_makes_at_most_ceil_queries_over_500_calls() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(support::INSTANTS[2]);
     w.control(
         "POST",
         "/_emu/quotas",
@@ -177,7 +176,7 @@ fn usage_for_1200_profiles_makes_at_most_ceil_queries_over_500_calls() {
 
 #[test]
 fn describe_usage_adds_thirty_day_figures() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(support::INSTANTS[2]);
     seeded(&w);
     let out = w
         .aipctl()
@@ -202,7 +201,7 @@ fn describe_usage_adds_thirty_day_figures() {
 
 #[test]
 fn dashboard_puts_a_body_that_is_stable_across_runs_and_lists_and_deletes_it() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(support::INSTANTS[2]);
     seeded(&w);
     let args = ["dashboard", "bedrock", "--region", "us-east-1,us-west-2"];
     w.aipctl().args(args).assert().success();
@@ -272,7 +271,7 @@ fn dashboard_puts_a_body_that_is_stable_across_runs_and_lists_and_deletes_it() {
 
 #[test]
 fn dashboard_print_from_json_makes_no_aws_call() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(support::INSTANTS[2]);
     seeded(&w);
     let list = w
         .aipctl()
@@ -307,7 +306,7 @@ fn dashboard_print_from_json_makes_no_aws_call() {
 
 #[test]
 fn dashboard_for_an_empty_selection_is_valid_and_explains_itself() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(support::INSTANTS[2]);
     let out = w
         .aipctl()
         .args(["dashboard", "nothing", "--tag", "Department=Nobody"])
@@ -319,12 +318,12 @@ fn dashboard_for_an_empty_selection_is_valid_and_explains_itself() {
         .args(["dashboard", "nothing", "--tag", "Department=Nobody", "--print"])
         .output()
         .unwrap();
-    insta::assert_snapshot!("dashboard_empty", stdout(&printed));
+    support::snapshot!("dashboard_empty", stdout(&printed));
 }
 
 #[test]
 fn dashboard_body_snapshot() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(support::INSTANTS[2]);
     let list = json!([
         {"name": "search-sonnet", "id": "aaaaaaaaaaaa", "arn": "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/aaaaaaaaaaaa", "region": "us-east-1", "tags": {"Department": "Search"}},
         {"name": "legal-nova", "id": "bbbbbbbbbbbb", "arn": "arn:aws:bedrock:us-west-2:123456789012:application-inference-profile/bbbbbbbbbbbb", "region": "us-west-2", "tags": {"Department": "Legal"}},
@@ -343,12 +342,12 @@ fn dashboard_body_snapshot() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    insta::assert_snapshot!("dashboard_two_departments", stdout(&out));
+    support::snapshot!("dashboard_two_departments", stdout(&out));
 }
 
 #[test]
 fn the_daily_series_has_one_value_per_utc_day_and_sums_to_the_total_at_any_hour() {
-    for instant in common::INSTANTS {
+    for instant in support::INSTANTS {
         let w = world().at(instant);
         let p = &w.seed_profiles(json!([
             {"region": "us-east-1", "name": "steady", "source": NOVA_PRO, "tags": {"Department": "Search"}},
