@@ -1,16 +1,15 @@
 //! Profile lifecycle against the emulator: create, list, describe, tag,
 //! untag, delete, with the real binary over HTTP.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
-use crate::support::{self, NOVA_PRO, SONNET_US, json_out, names, stderr, stdout, world};
+use crate::support::{ACCOUNT, NOVA_PRO, SONNET_US, names, seed_three, world};
 
 #[test]
 fn create_copies_a_system_profile_and_records_source_and_department() {
     let w = world();
-    let out = w
-        .aipctl()
-        .args([
+    let p = w
+        .run([
             "create",
             "team-search-sonnet",
             "--model",
@@ -22,10 +21,8 @@ fn create_copies_a_system_profile_and_records_source_and_department() {
             "-o",
             "json",
         ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let p = json_out(&out);
+        .ok()
+        .json();
     assert_eq!(p["name"], "team-search-sonnet");
     assert_eq!(p["type"], "APPLICATION");
     assert_eq!(p["status"], "ACTIVE");
@@ -39,18 +36,12 @@ fn create_copies_a_system_profile_and_records_source_and_department() {
     assert_eq!(p["tags"]["Owner"], "alice");
     assert_eq!(
         p["tags"]["aipctl:source"],
-        format!(
-            "arn:aws:bedrock:us-east-1:{}:inference-profile/{SONNET_US}",
-            support::ACCOUNT
-        )
+        format!("arn:aws:bedrock:us-east-1:{ACCOUNT}:inference-profile/{SONNET_US}")
     );
     let id = p["id"].as_str().unwrap();
     assert_eq!(
         p["arn"],
-        format!(
-            "arn:aws:bedrock:us-east-1:{}:application-inference-profile/{id}",
-            support::ACCOUNT
-        )
+        format!("arn:aws:bedrock:us-east-1:{ACCOUNT}:application-inference-profile/{id}")
     );
 }
 
@@ -67,16 +58,12 @@ fn create_is_idempotent_for_the_same_request() {
         "-o",
         "json",
     ];
-    let first = w.aipctl().args(args).output().unwrap();
-    assert!(first.status.success(), "{}", stderr(&first));
-    let second = w.aipctl().args(args).output().unwrap();
-    assert!(second.status.success(), "{}", stderr(&second));
-    assert_eq!(json_out(&first)["arn"], json_out(&second)["arn"]);
-    assert!(
-        stderr(&second).contains("already exists in us-east-1 as asked"),
-        "{}",
-        stderr(&second)
-    );
+    let first = w.run(args).ok();
+    let second = w
+        .run(args)
+        .ok()
+        .stderr_has("already exists in us-east-1 as asked");
+    assert_eq!(first.json()["arn"], second.json()["arn"]);
     assert_eq!(
         w.count("CreateInferenceProfile"),
         1,
@@ -87,43 +74,21 @@ fn create_is_idempotent_for_the_same_request() {
 #[test]
 fn create_with_same_name_but_different_tags_is_an_error_showing_the_difference() {
     let w = world();
-    w.aipctl()
-        .args(["create", "chat", "--model", NOVA_PRO, "--department", "Support"])
-        .assert()
-        .success();
-    let out = w
-        .aipctl()
-        .args(["create", "chat", "--model", NOVA_PRO, "--department", "Legal"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let err = stderr(&out);
-    assert!(
-        err.contains("tag `Department` is `Support`, asked for `Legal`"),
-        "{err}"
-    );
-    assert!(err.contains("hint: change tags with `aipctl tag"), "{err}");
+    w.run(["create", "chat", "--model", NOVA_PRO, "--department", "Support"])
+        .ok();
+    w.run(["create", "chat", "--model", NOVA_PRO, "--department", "Legal"])
+        .code(1)
+        .stderr_has("tag `Department` is `Support`, asked for `Legal`")
+        .stderr_has("hint: change tags with `aipctl tag");
 }
 
 #[test]
 fn create_with_a_different_model_reports_the_source_difference() {
     let w = world();
-    w.aipctl()
-        .args(["create", "chat", "--model", NOVA_PRO])
-        .assert()
-        .success();
-    let out = w
-        .aipctl()
-        .args(["create", "chat", "--model", "amazon.nova-lite-v1:0"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out)
-            .contains("model source is `arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0`"),
-        "{}",
-        stderr(&out)
-    );
+    w.run(["create", "chat", "--model", NOVA_PRO]).ok();
+    w.run(["create", "chat", "--model", "amazon.nova-lite-v1:0"])
+        .code(1)
+        .stderr_has("model source is `arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0`");
 }
 
 #[test]
@@ -131,47 +96,36 @@ fn create_retried_after_a_lost_response_makes_exactly_one_profile() {
     let w = world();
     // The write commits, then the caller sees a 500; the SDK retries with the same token.
     w.faults(json!([{"service": "bedrock", "operation": "CreateInferenceProfile", "error": "InternalServerException", "status": 500, "count": 1, "after_action": true}]));
-    let out = w
-        .aipctl()
-        .args(["create", "chat", "--model", NOVA_PRO, "-o", "json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    w.run(["create", "chat", "--model", NOVA_PRO, "-o", "json"]).ok();
     assert_eq!(
         w.count("CreateInferenceProfile"),
         2,
         "one lost response, one retry"
     );
-    let list = json_out(&w.aipctl().args(["list", "-o", "json"]).output().unwrap());
+    let list = w.run(["list", "-o", "json"]).json();
     assert_eq!(list.as_array().unwrap().len(), 1);
 }
 
 #[test]
 fn create_refuses_a_model_that_is_only_served_cross_region_and_names_the_profile() {
     let w = world();
-    let out = w
-        .aipctl()
-        .args([
-            "create",
-            "chat",
-            "--model",
-            "anthropic.claude-sonnet-4-5-20250929-v1:0",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
-    assert!(err.contains("cannot be invoked on demand in us-east-1"), "{err}");
-    assert!(err.contains(&format!("hint: use `--model {SONNET_US}`")), "{err}");
+    w.run([
+        "create",
+        "chat",
+        "--model",
+        "anthropic.claude-sonnet-4-5-20250929-v1:0",
+    ])
+    .code(2)
+    .stderr_has("cannot be invoked on demand in us-east-1")
+    .stderr_has(&format!("hint: use `--model {SONNET_US}`"));
     assert_eq!(w.count("CreateInferenceProfile"), 0);
 }
 
 #[test]
 fn create_in_several_regions_makes_one_profile_in_each() {
     let w = world();
-    let out = w
-        .aipctl()
-        .args([
+    let created = w
+        .run([
             "create",
             "chat",
             "--model",
@@ -181,14 +135,13 @@ fn create_in_several_regions_makes_one_profile_in_each() {
             "-o",
             "json",
         ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let regions: Vec<String> = json_out(&out)
+        .ok()
+        .json();
+    let regions: Vec<&str> = created
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| p["region"].as_str().unwrap().to_owned())
+        .map(|p| p["region"].as_str().unwrap())
         .collect();
     assert_eq!(regions, ["us-east-1", "us-west-2"]);
 }
@@ -196,63 +149,43 @@ fn create_in_several_regions_makes_one_profile_in_each() {
 #[test]
 fn create_rejects_a_model_arn_from_another_region_before_any_request() {
     let w = world();
-    let out = w
-        .aipctl()
-        .args([
-            "create",
-            "chat",
-            "--model",
-            "arn:aws:bedrock:us-west-2::foundation-model/amazon.nova-pro-v1:0",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("hint: pass `--region us-west-2`"),
-        "{}",
-        stderr(&out)
-    );
+    w.run([
+        "create",
+        "chat",
+        "--model",
+        "arn:aws:bedrock:us-west-2::foundation-model/amazon.nova-pro-v1:0",
+    ])
+    .code(2)
+    .stderr_has("hint: pass `--region us-west-2`");
     assert!(w.calls().is_empty(), "{:?}", w.calls());
-}
-
-fn seed_three(w: &support::World) {
-    w.seed_profiles(json!([
-        {"region": "us-east-1", "name": "search-sonnet", "source": SONNET_US, "tags": {"Department": "Search", "Owner": "alice"}},
-        {"region": "us-east-1", "name": "support-nova", "source": NOVA_PRO, "tags": {"Department": "Support"}},
-        {"region": "us-west-2", "name": "orphan-nova", "source": NOVA_PRO, "tags": {"Owner": "bob"}},
-    ]));
 }
 
 #[test]
 fn list_filters_by_tag_value_presence_absence_and_name_glob() {
     let w = world();
     seed_three(&w);
-    let run = |extra: &[&str]| {
+    let list = |extra: &[&str]| {
         let mut args = vec!["list", "--region", "us-east-1,us-west-2", "-o", "json"];
         args.extend_from_slice(extra);
-        let out = w.aipctl().args(&args).output().unwrap();
-        assert!(out.status.success(), "{}", stderr(&out));
-        names(json_out(&out).as_array().unwrap())
+        names(w.run(args).ok().json().as_array().unwrap())
     };
-    assert_eq!(run(&[]), ["search-sonnet", "support-nova", "orphan-nova"]);
-    assert_eq!(run(&["--tag", "Department=Search"]), ["search-sonnet"]);
-    assert_eq!(run(&["--tag", "Owner"]), ["search-sonnet", "orphan-nova"]);
+    assert_eq!(list(&[]), ["search-sonnet", "support-nova", "orphan-nova"]);
+    assert_eq!(list(&["--tag", "Department=Search"]), ["search-sonnet"]);
+    assert_eq!(list(&["--tag", "Owner"]), ["search-sonnet", "orphan-nova"]);
     assert_eq!(
-        run(&["--tag", "Owner", "--tag", "Department=Search"]),
+        list(&["--tag", "Owner", "--tag", "Department=Search"]),
         ["search-sonnet"]
     );
-    assert_eq!(run(&["--untagged", "Department"]), ["orphan-nova"]);
-    assert_eq!(run(&["--name", "*-nova"]), ["support-nova", "orphan-nova"]);
+    assert_eq!(list(&["--untagged", "Department"]), ["orphan-nova"]);
+    assert_eq!(list(&["--name", "*-nova"]), ["support-nova", "orphan-nova"]);
 }
 
 #[test]
 fn list_skips_tag_calls_for_profiles_the_name_glob_excludes() {
     let w = world();
     seed_three(&w);
-    w.aipctl()
-        .args(["list", "--region", "us-east-1,us-west-2", "--name", "search-*"])
-        .assert()
-        .success();
+    w.run(["list", "--region", "us-east-1,us-west-2", "--name", "search-*"])
+        .ok();
     assert_eq!(w.count("ListTagsForResource"), 1);
 }
 
@@ -265,13 +198,11 @@ fn list_follows_next_token_until_exhausted() {
         "/_emu/quotas",
         Some(json!({"application_profiles": 2000})),
     );
-    let specs: Vec<serde_json::Value> = (0..1005)
+    let specs: Vec<Value> = (0..1005)
         .map(|i| json!({"region": "us-east-1", "name": format!("p{i:04}"), "source": NOVA_PRO, "tags": {"Department": format!("D{}", i % 7)}}))
         .collect();
     w.seed_profiles(json!(specs));
-    let out = w.aipctl().args(["list", "-o", "json"]).output().unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let got = names(json_out(&out).as_array().unwrap());
+    let got = names(w.run(["list", "-o", "json"]).ok().json().as_array().unwrap());
     assert_eq!(got.len(), 1005);
     assert_eq!(got.first().map(String::as_str), Some("p0000"));
     assert_eq!(got.last().map(String::as_str), Some("p1004"));
@@ -282,7 +213,7 @@ fn list_follows_next_token_until_exhausted() {
 #[test]
 fn list_always_asks_for_application_profiles_only() {
     let w = world();
-    w.aipctl().args(["list"]).assert().success();
+    w.run(["list"]).ok();
     let reqs = w.requests();
     assert_eq!(reqs.len(), 1);
     assert_eq!(reqs[0]["operation"], "ListInferenceProfiles");
@@ -292,9 +223,8 @@ fn list_always_asks_for_application_profiles_only() {
 fn list_csv_has_a_header_and_one_row_per_profile() {
     let w = world();
     seed_three(&w);
-    let out = w
-        .aipctl()
-        .args([
+    let text = w
+        .run([
             "list",
             "--region",
             "us-east-1,us-west-2",
@@ -303,10 +233,8 @@ fn list_csv_has_a_header_and_one_row_per_profile() {
             "--columns",
             "Owner",
         ])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let text = stdout(&out);
+        .ok()
+        .stdout();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines[0],
@@ -325,22 +253,12 @@ fn list_csv_has_a_header_and_one_row_per_profile() {
 fn describe_finds_a_profile_by_name_id_and_arn() {
     let w = world();
     seed_three(&w);
-    let by_name = json_out(
-        &w.aipctl()
-            .args(["describe", "search-sonnet", "-o", "json"])
-            .output()
-            .unwrap(),
-    );
-    let id = by_name["id"].as_str().unwrap().to_owned();
-    let arn = by_name["arn"].as_str().unwrap().to_owned();
-    for reference in [id.as_str(), arn.as_str()] {
-        let out = w
-            .aipctl()
-            .args(["describe", reference, "-o", "json"])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", stderr(&out));
-        assert_eq!(json_out(&out)["arn"], arn.as_str());
+    let by_name = w.run(["describe", "search-sonnet", "-o", "json"]).json();
+    let id = by_name["id"].as_str().unwrap();
+    let arn = by_name["arn"].as_str().unwrap();
+    for reference in [id, arn] {
+        let found = w.run(["describe", reference, "-o", "json"]).ok().json();
+        assert_eq!(found["arn"], arn);
     }
     assert_eq!(by_name["tags"]["Owner"], "alice");
 }
@@ -352,41 +270,28 @@ fn describe_an_ambiguous_name_lists_both_arns() {
         {"region": "us-east-1", "name": "chat", "source": NOVA_PRO},
         {"region": "us-west-2", "name": "chat", "source": NOVA_PRO},
     ]));
-    let out = w
-        .aipctl()
-        .args(["describe", "chat", "--region", "us-east-1,us-west-2"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let err = stderr(&out);
+    let mut run = w
+        .run(["describe", "chat", "--region", "us-east-1,us-west-2"])
+        .code(1);
     for p in &seeded {
-        assert!(err.contains(p["arn"].as_str().unwrap()), "{err}");
+        run = run.stderr_has(p["arn"].as_str().unwrap());
     }
 }
 
 #[test]
 fn describe_a_missing_profile_says_where_it_looked() {
     let w = world();
-    let out = w
-        .aipctl()
-        .args(["describe", "nope", "--region", "eu-west-1"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("error: inference profile `nope` was not found in eu-west-1"),
-        "{}",
-        stderr(&out)
-    );
+    w.run(["describe", "nope", "--region", "eu-west-1"])
+        .code(1)
+        .stderr_has("error: inference profile `nope` was not found in eu-west-1");
 }
 
 #[test]
 fn tag_shows_before_and_after_and_untag_removes() {
     let w = world();
     seed_three(&w);
-    let out = w
-        .aipctl()
-        .args([
+    let v = w
+        .run([
             "tag",
             "support-nova",
             "CostCenter=CC-7",
@@ -394,10 +299,8 @@ fn tag_shows_before_and_after_and_untag_removes() {
             "-o",
             "json",
         ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let v = json_out(&out);
+        .ok()
+        .json();
     assert_eq!(
         v["changes"],
         json!([
@@ -405,58 +308,37 @@ fn tag_shows_before_and_after_and_untag_removes() {
             {"key": "Department", "before": "Support", "after": "Care"},
         ])
     );
-    let out = w
-        .aipctl()
-        .args(["untag", "support-nova", "CostCenter", "-o", "json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let described = json_out(
-        &w.aipctl()
-            .args(["describe", "support-nova", "-o", "json"])
-            .output()
-            .unwrap(),
-    );
+    w.run(["untag", "support-nova", "CostCenter", "-o", "json"]).ok();
+    let described = w.run(["describe", "support-nova", "-o", "json"]).json();
     assert_eq!(described["tags"], json!({"Department": "Care"}));
 }
 
 #[test]
 fn tag_counts_existing_tags_against_the_limit_of_50() {
     let w = world();
-    let tags: serde_json::Map<String, serde_json::Value> =
-        (0..49).map(|i| (format!("k{i}"), json!("v"))).collect();
+    let tags: serde_json::Map<String, Value> = (0..49).map(|i| (format!("k{i}"), json!("v"))).collect();
     w.seed_profiles(json!([{"region": "us-east-1", "name": "full", "source": NOVA_PRO, "tags": tags}]));
-    let out = w.aipctl().args(["tag", "full", "a=1", "b=2"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("at most 50 tags, counting the 49 it has"),
-        "{}",
-        stderr(&out)
-    );
+    w.run(["tag", "full", "a=1", "b=2"])
+        .code(2)
+        .stderr_has("at most 50 tags, counting the 49 it has");
     assert_eq!(w.count("TagResource"), 0);
-    w.aipctl().args(["tag", "full", "a=1"]).assert().success();
+    w.run(["tag", "full", "a=1"]).ok();
 }
 
 #[test]
 fn delete_refuses_without_confirmation_when_stdin_is_not_a_tty() {
     let w = world();
     seed_three(&w);
-    let out = w
-        .aipctl()
-        .args(["delete", "support-nova"])
-        .write_stdin("")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(3));
+    let run = w
+        .cmd()
+        .stdin("")
+        .run(["delete", "support-nova"])
+        .code(3)
+        .stderr_has("stdin is not a terminal");
     assert!(
-        stderr(&out).contains("stdin is not a terminal"),
-        "{}",
-        stderr(&out)
-    );
-    assert!(
-        stderr(&out).contains("support-nova"),
+        run.stderr().contains("support-nova"),
         "the plan is shown first: {}",
-        stderr(&out)
+        run.stderr()
     );
     assert_eq!(w.count("DeleteInferenceProfile"), 0);
 }
@@ -465,13 +347,10 @@ fn delete_refuses_without_confirmation_when_stdin_is_not_a_tty() {
 fn delete_dry_run_prints_the_plan_and_touches_nothing() {
     let w = world();
     seed_three(&w);
-    let out = w
-        .aipctl()
-        .args(["delete", "--tag", "Department", "--dry-run", "-o", "json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let plan = json_out(&out);
+    let plan = w
+        .run(["delete", "--tag", "Department", "--dry-run", "-o", "json"])
+        .ok()
+        .json();
     let results: Vec<&str> = plan
         .as_array()
         .unwrap()
@@ -487,13 +366,10 @@ fn delete_with_yes_deletes_by_tag_and_never_touches_protected_profiles() {
     let w = world();
     seed_three(&w);
     w.seed_profiles(json!([{"region": "us-east-1", "name": "keep", "source": NOVA_PRO, "tags": {"Department": "Search", "aipctl:protect": "true"}}]));
-    let out = w
-        .aipctl()
-        .args(["delete", "--tag", "Department", "--yes", "-o", "json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let v = json_out(&out);
+    let v = w
+        .run(["delete", "--tag", "Department", "--yes", "-o", "json"])
+        .ok()
+        .json();
     let by_name: std::collections::BTreeMap<&str, &str> = v
         .as_array()
         .unwrap()
@@ -509,11 +385,7 @@ fn delete_with_yes_deletes_by_tag_and_never_touches_protected_profiles() {
         ]
         .into()
     );
-    let left = names(
-        json_out(&w.aipctl().args(["list", "-o", "json"]).output().unwrap())
-            .as_array()
-            .unwrap(),
-    );
+    let left = names(w.run(["list", "-o", "json"]).json().as_array().unwrap());
     assert_eq!(left, ["keep"]);
 }
 
@@ -521,9 +393,7 @@ fn delete_with_yes_deletes_by_tag_and_never_touches_protected_profiles() {
 fn delete_of_a_named_protected_profile_is_refused() {
     let w = world();
     w.seed_profiles(json!([{"region": "us-east-1", "name": "keep", "source": NOVA_PRO, "tags": {"aipctl:protect": "TRUE"}}]));
-    let out = w.aipctl().args(["delete", "keep", "--yes"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(3));
-    assert!(stderr(&out).contains("protected"), "{}", stderr(&out));
+    w.run(["delete", "keep", "--yes"]).code(3).stderr_has("protected");
     assert_eq!(w.count("DeleteInferenceProfile"), 0);
 }
 
@@ -533,9 +403,8 @@ fn delete_reports_partial_failure_per_profile_and_exits_1() {
     seed_three(&w);
     // ConflictException is not retried: the first deletion fails, the rest go through.
     w.faults(json!([{"service": "bedrock", "operation": "DeleteInferenceProfile", "error": "ConflictException", "status": 400, "message": "profile is in use", "count": 1}]));
-    let out = w
-        .aipctl()
-        .args([
+    let v = w
+        .run([
             "delete",
             "--tag",
             "Department",
@@ -545,11 +414,10 @@ fn delete_reports_partial_failure_per_profile_and_exits_1() {
             "-o",
             "json",
         ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let v = json_out(&out);
-    let failed: Vec<&serde_json::Value> = v
+        .code(1)
+        .stderr_has("error: 1 of 2 deletions failed")
+        .json();
+    let failed: Vec<&Value> = v
         .as_array()
         .unwrap()
         .iter()
@@ -564,16 +432,7 @@ fn delete_reports_partial_failure_per_profile_and_exits_1() {
         "{:?}",
         failed[0]
     );
-    assert!(
-        stderr(&out).contains("error: 1 of 2 deletions failed"),
-        "{}",
-        stderr(&out)
-    );
-    let left = names(
-        json_out(&w.aipctl().args(["list", "-o", "json"]).output().unwrap())
-            .as_array()
-            .unwrap(),
-    );
+    let left = names(w.run(["list", "-o", "json"]).json().as_array().unwrap());
     assert_eq!(left.len(), 1);
 }
 
@@ -582,29 +441,23 @@ fn delete_counts_already_gone_as_done_after_a_lost_response() {
     let w = world();
     seed_three(&w);
     w.faults(json!([{"service": "bedrock", "operation": "DeleteInferenceProfile", "error": "InternalServerException", "status": 500, "count": 1, "after_action": true}]));
-    let out = w
-        .aipctl()
-        .args(["delete", "support-nova", "--yes", "-o", "json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(json_out(&out)[0]["result"], "already-gone");
+    let v = w
+        .run(["delete", "support-nova", "--yes", "-o", "json"])
+        .ok()
+        .json();
+    assert_eq!(v[0]["result"], "already-gone");
 }
 
 #[test]
 fn aws_failures_name_the_call_and_show_request_details_under_verbose() {
     let w = world();
     w.faults(json!([{"service": "bedrock", "operation": "ListInferenceProfiles", "error": "AccessDeniedException", "status": 403, "message": "not allowed"}]));
-    let out = w.aipctl().args(["list", "-v"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let err = stderr(&out);
-    assert!(
-        err.contains(
-            "error: bedrock ListInferenceProfiles in us-east-1 failed: AccessDeniedException: not allowed"
-        ),
-        "{err}"
-    );
-    assert!(err.contains("operation: bedrock:ListInferenceProfiles in us-east-1; error code: AccessDeniedException; request id:"), "{err}");
+    w.run(["list", "-v"])
+        .code(1)
+        .stderr_has(
+            "error: bedrock ListInferenceProfiles in us-east-1 failed: AccessDeniedException: not allowed",
+        )
+        .stderr_has("operation: bedrock:ListInferenceProfiles in us-east-1; error code: AccessDeniedException; request id:");
 }
 
 #[test]
@@ -612,13 +465,11 @@ fn throttling_is_retried_until_it_passes() {
     let w = world();
     seed_three(&w);
     w.faults(json!([{"service": "bedrock", "operation": "ListTagsForResource", "error": "ThrottlingException", "status": 429, "count": 2}]));
-    let out = w
-        .aipctl()
-        .args(["list", "--region", "us-east-1,us-west-2", "-o", "json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(json_out(&out).as_array().unwrap().len(), 3);
+    let listed = w
+        .run(["list", "--region", "us-east-1,us-west-2", "-o", "json"])
+        .ok()
+        .json();
+    assert_eq!(listed.as_array().unwrap().len(), 3);
     assert_eq!(w.count("ListTagsForResource"), 5);
 }
 
@@ -626,36 +477,21 @@ fn throttling_is_retried_until_it_passes() {
 fn list_says_how_close_each_region_is_to_the_quota() {
     let w = world();
     seed_three(&w);
-    let out = w
-        .aipctl()
-        .args(["list", "--region", "us-east-1,us-west-2,eu-west-1"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    assert!(
-        stderr(&out).contains(
-            "profiles against the usual quota of about 1000 a region: us-east-1 2 (0%), us-west-2 1 (0%)"
-        ),
-        "{}",
-        stderr(&out)
-    );
+    w.run(["list", "--region", "us-east-1,us-west-2,eu-west-1"])
+        .ok()
+        .stderr_has(
+            "profiles against the usual quota of about 1000 a region: us-east-1 2 (0%), us-west-2 1 (0%)",
+        );
     w.control(
         "POST",
         "/_emu/quotas",
         Some(json!({"application_profiles": 2000})),
     );
-    let specs: Vec<serde_json::Value> = (0..850)
+    let specs: Vec<Value> = (0..850)
         .map(|i| json!({"region": "eu-west-1", "name": format!("p{i:04}"), "source": NOVA_PRO}))
         .collect();
     w.seed_profiles(json!(specs));
-    let out = w
-        .aipctl()
-        .args(["list", "--region", "eu-west-1", "-o", "json"])
-        .output()
-        .unwrap();
-    assert!(
-        stderr(&out).contains("warning:") && stderr(&out).contains("near the quota: eu-west-1"),
-        "{}",
-        stderr(&out)
-    );
+    w.run(["list", "--region", "eu-west-1", "-o", "json"])
+        .stderr_has("warning:")
+        .stderr_has("near the quota: eu-west-1");
 }

@@ -1,9 +1,7 @@
 //! Snapshots of what users see: `--help`, and the list/describe views in
 //! every format. A change to any of them is a reviewed diff (`cargo insta review`).
 
-use serde_json::json;
-
-use crate::support::{self, NOVA_PRO, SONNET_US, stderr, stdout, world};
+use crate::support::{self, seed_three, stderr, stdout, world};
 
 fn help(args: &[&str]) -> String {
     let out = assert_cmd::Command::cargo_bin("aipctl")
@@ -51,12 +49,7 @@ fn completions_are_generated_for_each_shell() {
 
 fn seeded() -> support::World {
     let w = world();
-    let created = (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(72)).to_string();
-    w.seed_profiles(json!([
-        {"region": "us-east-1", "name": "search-sonnet", "source": SONNET_US, "tags": {"Department": "Search", "Owner": "alice"}, "created_at": created, "description": "Search team: Sonnet 4.5"},
-        {"region": "us-east-1", "name": "support-nova", "source": NOVA_PRO, "tags": {"Department": "Support"}, "created_at": created},
-        {"region": "us-west-2", "name": "orphan-nova", "source": NOVA_PRO, "tags": {"Owner": "bob"}, "created_at": created},
-    ]));
+    seed_three(&w);
     w
 }
 

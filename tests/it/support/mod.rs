@@ -18,7 +18,12 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+mod fixtures;
 pub mod iam;
+mod run;
+
+pub use fixtures::seed_three;
+pub use run::{Cmd, Run};
 
 pub const ACCOUNT: &str = "123456789012";
 
@@ -207,6 +212,22 @@ impl World {
         cmd
     }
 
+    /// `aipctl ARGS` in this world, run to completion.
+    pub fn run<I>(&self, args: I) -> Run
+    where
+        I: IntoIterator,
+        I::Item: AsRef<std::ffi::OsStr>,
+    {
+        self.cmd().run(args)
+    }
+
+    /// `aipctl` in this world, for a test that adds environment or stdin
+    /// before it runs: `w.cmd().env("AWS_PROFILE", "other").run(["list"])`.
+    pub fn cmd(&self) -> Cmd {
+        let shown = self.now.map(|now| format!("AIPCTL_NOW={now}"));
+        Cmd::new(self.aipctl(), shown.into_iter().collect())
+    }
+
     pub fn home(&self) -> &Path {
         self.home.path()
     }
@@ -242,9 +263,33 @@ impl World {
             .collect()
     }
 
-    /// How many logged AWS requests were `operation`.
-    pub fn count(&self, operation: &str) -> usize {
-        self.calls().iter().filter(|(_, o)| o == operation).count()
+    /// How many logged AWS requests (every attempt, retries included) match
+    /// `what`: an operation of any service (`GetMetricData`), one service's
+    /// (`ce:GetCostAndUsage`) or any of a service's (`ce:*`).
+    pub fn count(&self, what: &str) -> usize {
+        let (service, operation) = what.split_once(':').unwrap_or(("*", what));
+        let matches = |pattern: &str, value: &str| pattern == "*" || pattern == value;
+        self.calls()
+            .iter()
+            .filter(|(s, o)| matches(service, s) && matches(operation, o))
+            .count()
+    }
+
+    /// Every application profile in `regions` (`us-east-1,us-west-2`), as
+    /// `aipctl list -o json` prints them.
+    pub fn profiles(&self, regions: &str) -> Vec<Value> {
+        match self.run(["list", "--region", regions, "-o", "json"]).ok().json() {
+            Value::Array(profiles) => profiles,
+            other => panic!("`aipctl list -o json` printed {other}, not an array"),
+        }
+    }
+
+    /// Writes `contents` to `name` in the world's home directory (the
+    /// command's `$HOME`), for specs, plans and AWS config files.
+    pub fn file(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.home().join(name);
+        std::fs::write(&path, contents).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+        path
     }
 
     pub fn faults(&self, rules: Value) {
