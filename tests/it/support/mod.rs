@@ -22,7 +22,7 @@ mod fixtures;
 pub mod iam;
 mod run;
 
-pub use fixtures::{seed_three, usage};
+pub use fixtures::{Usage, seed_three, usage, usage_in};
 pub use run::{Cmd, Run};
 
 pub const ACCOUNT: &str = "123456789012";
