@@ -23,7 +23,7 @@ pub mod iam;
 mod run;
 
 pub use fixtures::{Usage, seed_three, usage, usage_in};
-pub use run::{Cmd, Run};
+pub use run::{Cmd, Run, bare};
 
 pub const ACCOUNT: &str = "123456789012";
 
