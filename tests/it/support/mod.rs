@@ -335,6 +335,10 @@ pub fn stderr(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// An insta filter for the random 12-character ID of an application
+/// profile in its ARN: `…:application-inference-profile/[ID]`.
+pub const PROFILE_ID: (&str, &str) = (r"(application-inference-profile/)[[:alnum:]]+", "${1}[ID]");
+
 pub const SONNET_US: &str = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";
 pub const NOVA_PRO: &str = "amazon.nova-pro-v1:0";
 
