@@ -8,7 +8,8 @@ use std::path::Path;
 use aipctl::aws::{Access, OPERATIONS, Operation};
 use serde_json::{Value, json};
 
-use crate::support::iam::{Kind, assert_parliament_clean, linted, parliament, root, shipped};
+use crate::support::iam::{Kind, assert_parliament_clean, linted, parliament, shipped};
+use crate::support::root;
 
 #[test]
 fn the_linter_reports_what_no_exception_excuses() {

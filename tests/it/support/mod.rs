@@ -1,13 +1,13 @@
 //! The test harness: one emulator for the test binary, tests serialised
-//! against it with a reset in between, and the real `aipctl` binary run
-//! against it.
+//! against it with a reset in between (`world()`), and the real `aipctl`
+//! binary run against it (`World::run`, `World::cmd`: the `run` module).
+//! Seed data several areas share is in `fixtures`; the IAM linters the
+//! policy tests use are in `iam`.
 //!
 //! The emulator is `tests/emulator` (moto plus our add-on) in the project's
 //! virtualenv. If that is missing, tests fail with the setup command to run;
 //! they never skip. The emulator exits when this process does (it watches
 //! the stdin pipe we hold).
-
-#![allow(dead_code, clippy::needless_pass_by_value)]
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
@@ -36,7 +36,8 @@ struct Emulator {
 static EMULATOR: OnceLock<Emulator> = OnceLock::new();
 static SERIAL: Mutex<()> = Mutex::new(());
 
-fn root() -> PathBuf {
+/// The repository: the crate's manifest directory.
+pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
@@ -188,7 +189,7 @@ impl World {
 
     /// `aipctl` with this world's endpoint, dummy credentials and nothing
     /// from the developer's own AWS configuration.
-    pub fn aipctl(&self) -> assert_cmd::Command {
+    fn aipctl(&self) -> assert_cmd::Command {
         let mut cmd = assert_cmd::Command::cargo_bin("aipctl").unwrap();
         cmd.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -234,6 +235,7 @@ impl World {
 
     /// Creates profiles without going through the AWS API (the request log stays clean).
     /// Each spec: `{"region", "name", "source", "tags"?, "description"?, "created_at"?}`.
+    #[allow(clippy::needless_pass_by_value, reason = "callers pass json! literals")]
     pub fn seed_profiles(&self, specs: Value) -> Vec<Value> {
         let out = self.control("POST", "/_emu/profiles", Some(json!({ "profiles": specs })));
         out["profiles"].as_array().cloned().unwrap_or_default()
@@ -292,6 +294,8 @@ impl World {
         path
     }
 
+    /// Sets the emulator's fault rules (`tests/emulator/awsemu/faults.py`).
+    #[allow(clippy::needless_pass_by_value, reason = "callers pass json! literals")]
     pub fn faults(&self, rules: Value) {
         self.control("POST", "/_emu/faults", Some(json!({ "seed": 7, "rules": rules })));
     }
@@ -303,36 +307,12 @@ pub fn date_days_ago(n: i64) -> String {
     (today - jiff::Span::new().days(n)).to_string()
 }
 
-/// The moment `n` days before now, RFC 3339.
-pub fn time_days_ago(n: i64) -> String {
-    (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * n)).to_string()
-}
-
 /// The `name` of each profile, as `aipctl list -o json` prints them.
 pub fn names<'a>(profiles: impl IntoIterator<Item = &'a Value>) -> Vec<String> {
     profiles
         .into_iter()
         .map(|p| p["name"].as_str().expect("a profile has a name").to_owned())
         .collect()
-}
-
-/// Parses stdout as JSON.
-pub fn json_out(output: &std::process::Output) -> Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    })
-}
-
-pub fn stdout(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-pub fn stderr(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 /// An insta filter for the random 12-character ID of an application
