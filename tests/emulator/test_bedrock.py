@@ -707,3 +707,24 @@ def test_in_process_helpers():
     assert catalog.model_billing(f"arn:aws:bedrock:::foundation-model/{HAIKU45}")["family"] == "claude-haiku"
     with pytest.raises(KeyError):
         catalog.model_billing("acme.nothing-v1:0")
+
+
+def test_quota_control_route_limits_profiles_per_region_until_reset(emu):
+    # POST /_emu/quotas is what the Rust tests use to reach the quota quickly.
+    assert emu.control("POST", "/_emu/quotas", {"application_profiles": 2}) == {"application_profiles": 2}
+    client = emu.client("bedrock")
+    create(client, "q1", fm("us-east-1", NOVA_PRO))
+    # /_emu/profiles takes an ARN or an ID as the source
+    emu.control("POST", "/_emu/profiles", {"profiles": [
+        {"region": "us-east-1", "name": "q2", "source": sysprof("us-east-1", f"us.{SONNET45}")}]})
+    with pytest.raises(ClientError) as excinfo:
+        create(client, "q3", fm("us-east-1", NOVA_PRO))
+    status, code, message = error_of(excinfo)
+    assert (status, code) == (400, "ServiceQuotaExceededException") and "quota of 2" in message
+    create(emu.client("bedrock", region="us-west-2"), "q3", fm("us-west-2", NOVA_PRO))  # per region
+    with pytest.raises(urllib.error.HTTPError) as bad:
+        emu.control("POST", "/_emu/quotas", {"application_profiles": 0})
+    assert bad.value.code == 400
+    emu.control("POST", "/_emu/reset")
+    for i in range(3):
+        create(client, f"q{i}", fm("us-east-1", NOVA_PRO))
