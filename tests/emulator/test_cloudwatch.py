@@ -520,6 +520,8 @@ _T1 = dt.datetime(2026, 1, 2, tzinfo=UTC)
          "EndTime must be greater than StartTime"),
         ({"MetricDataQueries": [mq("m", "X", {})], "StartTime": _T0, "EndTime": _T1, "MaxDatapoints": 0},
          "ValidationError", "MaxDatapoints is invalid"),
+        ({"MetricDataQueries": [mq("m", "X", {})], "StartTime": _T0, "EndTime": _T1, "ScanBy": "Sideways"},
+         "ValidationError", "Member must satisfy enum value set: [TimestampDescending, TimestampAscending]"),
         ({"MetricDataQueries": [{"MetricStat": mq("m", "X", {})["MetricStat"]}], "StartTime": _T0, "EndTime": _T1},
          "ValidationError", "member.1.Id is required"),
         ({"MetricDataQueries": [{"Id": "m", "MetricStat": {"Metric": {}, "Period": 60, "Stat": "Sum"}}],
@@ -693,7 +695,10 @@ def test_expression_arithmetic_and_functions(emu, cw):
     seed(emu, "A", {"k": "v"}, [(base + 60, 10), (base + 3660, 20), (base + 7260, 30)], namespace="Math")
     seed(emu, "B", {"k": "v"}, [(base + 60, 4), (base + 3660, 0)], namespace="Math")
     q = [mq("a", "A", {"k": "v"}, namespace="Math", ReturnData=False),
-         mq("b", "B", {"k": "v"}, namespace="Math", ReturnData=False)]
+         mq("b", "B", {"k": "v"}, namespace="Math", ReturnData=False),
+         mq("c", "C", {"k": "v"}, namespace="Math", ReturnData=False),
+         {"Id": "e", "Expression": "a * 1", "ReturnData": False},
+         {"Id": "twoh", "Expression": "SUM(a)", "Period": 7200}]
     exprs = {
         "add": "a + b", "sub": "a - b", "mul": "a * b", "div": "a / b", "scal": "2 * a + 1",
         "neg": "-a", "pw": "b ^ 2", "nest": "add * 10", "fsum": "SUM(METRICS())", "avgs": "AVG(a)",
@@ -701,7 +706,8 @@ def test_expression_arithmetic_and_functions(emu, cw):
         "rep": "FILL(b, REPEAT)", "ifs": "IF(b, a)", "orn": "a < 15 || NOT b", "upl": "+a",
         "absn": "ABS(-2)", "sumts": "SUM(a)", "minb": "MIN(b)", "maxa": "MAX(a)", "mina": "MIN([a, b])",
         "avga": "AVG([a, b])", "suma": "SUM([a, b])", "ifsc": "IF(1 > 2, 5)", "ifts": "IF(a > 15, a, 0)",
-        "big": "a ^ 1000",
+        "big": "a ^ 1000", "nest2": "SUM([METRICS('a'), b])", "sum2": "SUM(2)", "sumc": "SUM(c)",
+        "per": "SUM(a) + SUM(e)",
     }
     resp = cw.get_metric_data(
         MetricDataQueries=q + [{"Id": k, "Expression": v} for k, v in exprs.items()],
@@ -737,6 +743,11 @@ def test_expression_arithmetic_and_functions(emu, cw):
     assert res["ifsc"] == {}  # IF(false, x) without an else has no value: nothing drawn
     assert res["ifts"] == {h0: 0.0, h1: 20.0, h2: 30.0}
     assert res["big"] == {}  # overflow is not a finite value
+    assert res["nest2"] == res["suma"]  # an array inside an array is flattened
+    assert res["sum2"] == dict.fromkeys(grid, 2.0)
+    assert res["sumc"] == {}  # SUM of a series without data has no value
+    assert res["per"] == dict.fromkeys(grid, 120.0)  # period found through the expression e
+    assert res["twoh"] == {h0: 60.0, h2: 60.0}  # a scalar drawn over its own Period
 
 
 def test_expression_array_results(emu, cw):
@@ -837,6 +848,19 @@ def test_put_datapoints_round_trip(emu, cw):
     assert res["p"]["Values"][1] == 200.0
     metrics = cw.list_metrics(Namespace=NS, MetricName="InputTokenCount")["Metrics"]
     assert metrics == [{"Namespace": NS, "MetricName": "InputTokenCount", "Dimensions": [{"Name": "ModelId", "Value": "seeded"}]}]
+
+
+def test_put_datapoints_route_takes_iso_timestamps_and_refuses_bad_series(emu, cw):
+    t = hour_floor(now_ts()) - 3600
+    assert seed(emu, "Iso", {}, [(utc(t + 60).isoformat().replace("+00:00", "Z"), 4.0)]) == 1
+    resp = cw.get_metric_data(MetricDataQueries=[mq("m", "Iso", {})], StartTime=utc(t), EndTime=utc(t + 3600))
+    assert by_id(resp)["m"]["Values"] == [4.0]
+    good = {"namespace": NS, "metric_name": "X", "points": [[t, 1.0]]}
+    for bad in [dict(good, namespace=""), dict(good, dimensions={f"d{i}": "v" for i in range(31)}),
+                dict(good, unit="Parsecs"), dict(good, points=[[True, 1.0]]), dict(good, points=[[None, 1.0]])]:
+        with pytest.raises(urllib.error.HTTPError) as exc:
+            emu.control("POST", "/_emu/cloudwatch/datapoints", bad)
+        assert exc.value.code == 400, bad
 
 
 def test_put_datapoints_helper_in_process():
@@ -969,6 +993,85 @@ def test_put_metric_data_limits(emu, cw_raw, data, code, fragment):
     assert fragment in msg
     # nothing was stored by the rejected call
     assert cw_raw.list_metrics()["Metrics"] == []
+
+
+def test_unit_filter_applies_to_every_statistic(emu, cw):
+    base = hour_floor(now_ts()) - 2 * 3600
+    seed(emu, "Lat", {"k": "u"}, [(base + 60, [1.0, 3.0])], unit="Milliseconds")
+    seed(emu, "Lat", {"k": "u"}, [(base + 120, 100.0)], unit="Seconds")
+    queries = [mq(stat.lower().replace(".", ""), "Lat", {"k": "u"}, stat=stat, ReturnData=True)
+               for stat in ("Sum", "SampleCount", "Average", "Minimum", "Maximum", "p50")]
+    for q in queries:
+        q["MetricStat"]["Unit"] = "Milliseconds"
+    resp = cw.get_metric_data(MetricDataQueries=queries, StartTime=utc(base), EndTime=utc(base + 3600))
+    assert {r["Id"]: r["Values"] for r in resp["MetricDataResults"]} == {
+        "sum": [4.0], "samplecount": [2.0], "average": [2.0], "minimum": [1.0], "maximum": [3.0], "p50": [1.0]}
+
+
+def test_high_resolution_data_and_short_periods(emu, cw):
+    now = now_ts()
+    t = math.floor(now) - 30
+    cw.put_metric_data(Namespace=NS, MetricData=[
+        _datum(Value=1.0, Timestamp=utc(t), StorageResolution=1),
+        _datum(Value=2.0, Timestamp=utc(t + 1.5), StorageResolution=1),
+        # a statistic set of one repeated value is raw data: percentiles see it
+        {k: v for k, v in _datum(StatisticValues={"SampleCount": 2, "Sum": 10, "Minimum": 5, "Maximum": 5},
+                                 Timestamp=utc(t), StorageResolution=1).items() if k != "Value"}])
+    resp = cw.get_metric_data(MetricDataQueries=[mq("s", "Invocations", {"ModelId": "lim"}, period=1, stat="Sum"),
+                                                 mq("p", "Invocations", {"ModelId": "lim"}, period=10, stat="p99")],
+                              StartTime=utc(t - 1), EndTime=utc(t + 10), ScanBy="TimestampAscending")
+    res = by_id(resp)
+    assert res["s"]["Values"] == [11.0, 2.0]  # per second, not per minute
+    assert res["p"]["Values"] == [5.0]
+    old = now - 4 * 3600  # periods under a minute serve the last 3 hours only
+    seed(emu, "Invocations", {"ModelId": "old"}, [(old, 1.0)])
+    resp = cw.get_metric_data(MetricDataQueries=[mq("s", "Invocations", {"ModelId": "old"}, period=10)],
+                              StartTime=utc(old - 60), EndTime=utc(old + 60))
+    assert by_id(resp)["s"]["Values"] == []
+    older = now - 20 * 86400  # past 15 days a period must be a multiple of 5 minutes
+    seed(emu, "Invocations", {"ModelId": "older"}, [(older, 1.0)])
+    resp = cw.get_metric_data(MetricDataQueries=[mq("s", "Invocations", {"ModelId": "older"}, period=60)],
+                              StartTime=utc(older - 600), EndTime=utc(older + 600))
+    assert by_id(resp)["s"]["Values"] == []
+
+
+def test_a_next_token_past_the_end_is_invalid(emu, cw):
+    base = hour_floor(now_ts()) - 3 * 3600
+    seed(emu, "Invocations", {"ModelId": "tok"}, [(base + 60, 1), (base + 3660, 2)])
+    kwargs = dict(MetricDataQueries=[mq("m", "Invocations", {"ModelId": "tok"})], StartTime=utc(base),
+                  EndTime=utc(base + 3 * 3600))
+    token = cw.get_metric_data(MaxDatapoints=1, **kwargs)["NextToken"]
+    doc = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    doc["o"] = 99
+    past = base64.urlsafe_b64encode(json.dumps(doc).encode()).decode()
+    with pytest.raises(ClientError) as exc:
+        cw.get_metric_data(NextToken=past, **kwargs)
+    assert err(exc)[0] == "InvalidNextToken"
+
+
+def test_query_protocol_get_metric_data(emu):
+    """boto3 and the CLI v1 speak awsJson1.0 and the SDK CBOR; the query protocol still answers."""
+    base = hour_floor(now_ts()) - 2 * 3600
+    seed(emu, "Invocations", {"ModelId": "q"}, [(base + 60, 3)])
+    form = {
+        "Action": "GetMetricData", "Version": "2010-08-01",
+        "MetricDataQueries.member.1.Id": "m",
+        "MetricDataQueries.member.1.MetricStat.Metric.Namespace": NS,
+        "MetricDataQueries.member.1.MetricStat.Metric.MetricName": "Invocations",
+        "MetricDataQueries.member.1.MetricStat.Metric.Dimensions.member.1.Name": "ModelId",
+        "MetricDataQueries.member.1.MetricStat.Metric.Dimensions.member.1.Value": "q",
+        "MetricDataQueries.member.1.MetricStat.Period": "3600",
+        "MetricDataQueries.member.1.MetricStat.Stat": "Sum",
+        "StartTime": utc(base).isoformat(), "EndTime": utc(base + 3600).isoformat(),
+    }
+    from urllib.parse import urlencode
+
+    status, _, body = raw_post(emu, "/", urlencode(form).encode(),
+                               {"Content-Type": "application/x-www-form-urlencoded", "Authorization": AUTH})
+    assert status == 200
+    text = body.decode()
+    assert "<GetMetricDataResponse" in text and "<member>3.0</member>" in text
+    assert utc(base).strftime("%Y-%m-%dT%H:%M:%S") in text
 
 
 def test_put_metric_data_values_with_zero_counts_store_nothing(emu, cw):
@@ -1174,6 +1277,7 @@ def test_dashboard_calls_check_what_the_sdk_does_not(emu, cw, cw_raw):
     assert refused(cw.put_dashboard, DashboardName="d", DashboardBody='{"widgets": []}', Tags=tags)[0] == (
         "InvalidParameterValue")
     assert refused(cw_raw.get_dashboard)[0] == "InvalidParameterValue"
+    assert refused(cw_raw.put_dashboard, DashboardBody='{"widgets": []}')[0] == "InvalidParameterValue"
     assert refused(cw_raw.delete_dashboards, DashboardNames=[])[0] == "InvalidParameterValue"
     assert "greater than 100" in refused(cw.delete_dashboards, DashboardNames=[f"d{i}" for i in range(101)])[1]
     assert "invalid characters" in refused(cw.list_dashboards, DashboardNamePrefix="a b")[1]

@@ -333,20 +333,13 @@ def put_datapoints(
 # aggregation
 # --------------------------------------------------------------------------
 
-def _percentile(samples: list[tuple[float, float]], p: float) -> float | None:
-    """Nearest-rank percentile over weighted raw samples."""
-    if not samples:
-        return None
+def _percentile(samples: list[tuple[float, float]], p: float) -> float:
+    """Nearest-rank percentile over weighted raw samples (a non-empty pool with a positive count)."""
     samples.sort()
     total = sum(c for _, c in samples)
-    if total <= 0:
-        return None
-    if p <= 0:
-        return samples[0][0]
-    rank = math.ceil(p / 100.0 * total - 1e-9)
-    rank = max(rank, 1)
+    rank = max(math.ceil(p / 100.0 * total - 1e-9), 1)
     acc = 0.0
-    for v, c in samples:
+    for v, c in samples[:-1]:
         acc += c
         if acc >= rank - 1e-9:
             return v
@@ -444,11 +437,10 @@ def aggregate(
             b = int((ts[i] - t0) // per)
             pools.setdefault(b, []).extend(rec[4])
         for b in sorted(pools):
-            v = _percentile(pools[b], p)  # type: ignore[arg-type]
-            if v is not None:
-                out[t0 + b * per] = v
+            out[t0 + b * per] = _percentile(pools[b], p)  # type: ignore[arg-type]
         return out
-    raise validation_error(f"The statistic {stat} is not supported by the aipctl CloudWatch emulator.")
+    # Other statistics were refused by validate_get_metric_data.
+    raise AssertionError(f"unvalidated statistic {stat}")
 
 
 # --------------------------------------------------------------------------
@@ -787,13 +779,12 @@ class Evaluator:
             tv = self.eval(args[1])
             fv = self.eval(args[2]) if len(args) == 3 else None
             return self.if_(cond, tv, fv)
-        if name in ("ABS", "CEIL", "FLOOR"):
-            if len(args) != 1:
-                raise ExprError(f"{name} takes 1 argument")
-            fn = {"ABS": abs, "CEIL": lambda x: float(math.ceil(x)) if _finite(x) else x,
-                  "FLOOR": lambda x: float(math.floor(x)) if _finite(x) else x}[name]
-            return self.map1(self.eval(args[0]), fn)
-        raise ExprError(f"unsupported function {name}")
+        # ABS, CEIL or FLOOR: validation refused every other function.
+        if len(args) != 1:
+            raise ExprError(f"{name} takes 1 argument")
+        fn = {"ABS": abs, "CEIL": lambda x: float(math.ceil(x)) if _finite(x) else x,
+              "FLOOR": lambda x: float(math.floor(x)) if _finite(x) else x}[name]
+        return self.map1(self.eval(args[0]), fn)
 
     def fill(self, target: Any, how: Any) -> Any:
         if isinstance(target, list):
@@ -1715,10 +1706,7 @@ def _home_backend(backend: Any) -> Any:
     home = {"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}.get(
         getattr(backend, "partition", "aws"), backend.region_name
     )
-    try:
-        return cloudwatch_backends[backend.account_id][home]
-    except KeyError:
-        return backend
+    return cloudwatch_backends[backend.account_id][home]
 
 
 def _check_dashboard_name(name: Any) -> None:

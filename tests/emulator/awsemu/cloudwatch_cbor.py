@@ -97,9 +97,8 @@ def _read_body(environ: dict) -> bytes:
         if n > _MAX_BODY:
             raise _ShimError(413, "RequestEntityTooLarge", f"Request body of {n} bytes is too large")
         return stream.read(n) if n else b""
-    if environ.get("wsgi.input_terminated"):
-        return stream.read(_MAX_BODY + 1)
-    return b""
+    # No length: a chunked body (werkzeug marks it terminated) or none at all.
+    return stream.read(_MAX_BODY + 1) if environ.get("wsgi.input_terminated") else b""
 
 
 def _decompress(body: bytes, encoding: str) -> bytes:

@@ -1026,9 +1026,7 @@ def get_cost_forecast(account_id: str, req: dict[str, Any]) -> dict[str, Any]:
         if not matching or first_seen is None:
             raise CEError("DataUnavailableException", "Insufficient amount of historical data to generate forecast.")  # (AWS)
         window_start = max(lookback_start, first_seen)
-        window_days = (t - window_start).days
-        if window_days <= 0:
-            raise CEError("DataUnavailableException", "Insufficient amount of historical data to generate forecast.")
+        window_days = (t - window_start).days  # >= 1: matching items are dated before today
         daily = sum((i.amounts[mi] for i in matching), Decimal(0)) / Decimal(window_days)
         q = Decimal("0.0000000001")
         width = None if level is None else Decimal(level - 50) / Decimal(100)
@@ -1300,11 +1298,11 @@ def _handler(impl: Callable[[str, dict[str, Any]], dict[str, Any]]) -> Callable[
     def method(self: Any) -> Any:
         try:
             req = json.loads(self.body or "{}")
-            if not isinstance(req, dict):
-                raise _invalid("Request body must be a JSON object")
         except ValueError:
             return _error(CEError("SerializationException", "Request body is not valid JSON"))
         try:
+            if not isinstance(req, dict):
+                raise _invalid("Request body must be a JSON object")
             body = json.dumps(impl(self.current_account, req))
             return body, {"status": 200, "Content-Type": "application/x-amz-json-1.1"}
         except CEError as exc:
