@@ -1010,7 +1010,7 @@ def test_unit_filter_applies_to_every_statistic(emu, cw):
 
 def test_high_resolution_data_and_short_periods(emu, cw):
     now = now_ts()
-    t = math.floor(now) - 30
+    t = math.floor(now / 60) * 60 - 120  # on a minute boundary: both queries see one bucket of data
     cw.put_metric_data(Namespace=NS, MetricData=[
         _datum(Value=1.0, Timestamp=utc(t), StorageResolution=1),
         _datum(Value=2.0, Timestamp=utc(t + 1.5), StorageResolution=1),
@@ -1018,7 +1018,7 @@ def test_high_resolution_data_and_short_periods(emu, cw):
         {k: v for k, v in _datum(StatisticValues={"SampleCount": 2, "Sum": 10, "Minimum": 5, "Maximum": 5},
                                  Timestamp=utc(t), StorageResolution=1).items() if k != "Value"}])
     resp = cw.get_metric_data(MetricDataQueries=[mq("s", "Invocations", {"ModelId": "lim"}, period=1, stat="Sum"),
-                                                 mq("p", "Invocations", {"ModelId": "lim"}, period=10, stat="p99")],
+                                                 mq("p", "Invocations", {"ModelId": "lim"}, period=60, stat="p99")],
                               StartTime=utc(t - 1), EndTime=utc(t + 10), ScanBy="TimestampAscending")
     res = by_id(resp)
     assert res["s"]["Values"] == [11.0, 2.0]  # per second, not per minute
