@@ -229,6 +229,19 @@ def test_create_from_system_profile_copies_its_regions(emu):
     assert arn.startswith("arn:aws:bedrock:us-east-2:")
 
 
+def test_create_from_a_profile_only_foundation_model_is_accepted(emu):
+    # Evidence-based (aws-ia/terraform-aws-bedrock issue 121): AWS creates an
+    # application profile copying a foundation model the Region serves only
+    # through inference profiles; such a profile fails later, at invocation.
+    client = emu.client("bedrock")
+    fms = {m["modelId"]: m for m in client.list_foundation_models()["modelSummaries"]}
+    assert "ON_DEMAND" not in fms[SONNET45]["inferenceTypesSupported"]
+    arn = create(client, "direct-sonnet", fm("us-east-1", SONNET45))
+    got = client.get_inference_profile(inferenceProfileIdentifier=arn)
+    assert got["type"] == "APPLICATION" and got["status"] == "ACTIVE"
+    assert got["models"] == [{"modelArn": fm("us-east-1", SONNET45)}]
+
+
 def test_create_from_global_profile_keeps_regionless_arn(emu):
     client = emu.client("bedrock", "eu-central-1")
     arn = create(client, "global-haiku", sysprof("eu-central-1", f"global.{HAIKU45}"))
@@ -279,7 +292,6 @@ BAD_CREATE = [
         "Region",
     ),
     ("source-unknown-model", {"modelSource": {"copyFrom": fm("us-east-1", "acme.nothing-v1:0")}}, "model identifier"),
-    ("source-profile-only-model", {"modelSource": {"copyFrom": fm("us-east-1", SONNET45)}}, "on-demand throughput"),
     (
         "source-unknown-profile",
         {"modelSource": {"copyFrom": sysprof("us-east-1", "eu.amazon.nova-pro-v1:0")}},
