@@ -5,19 +5,16 @@
 //! policy tests use are in `iam`.
 //!
 //! The emulator is `tests/emulator` (moto plus our add-on) in the project's
-//! virtualenv. If that is missing, tests fail with the setup command to run;
-//! they never skip. The emulator exits when this process does (it watches
-//! the stdin pipe we hold).
+//! virtualenv, started by the `emulator` module. If that is missing, tests
+//! fail with the setup command to run; they never skip.
 
-use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::{Mutex, MutexGuard, OnceLock};
-use std::time::{Duration, Instant};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
+mod emulator;
 mod fixtures;
 pub mod iam;
 mod run;
@@ -27,87 +24,11 @@ pub use run::{Cmd, Run, bare};
 
 pub const ACCOUNT: &str = "123456789012";
 
-struct Emulator {
-    url: String,
-    _child: Child,
-    _stdin: ChildStdin,
-}
-
-static EMULATOR: OnceLock<Emulator> = OnceLock::new();
 static SERIAL: Mutex<()> = Mutex::new(());
 
 /// The repository: the crate's manifest directory.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .expect("bind a free port")
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn start() -> Emulator {
-    let python = root().join(".venv/bin/python");
-    assert!(
-        python.exists(),
-        "the emulator's Python environment is missing ({}): run `scripts/setup` (or `scripts/test`, which runs it)",
-        python.display()
-    );
-    let port = free_port();
-    let mut child = Command::new(&python)
-        .args([
-            "-m",
-            "awsemu.server",
-            "--port",
-            &port.to_string(),
-            "--exit-with-stdin",
-        ])
-        .env("PYTHONPATH", root().join("tests/emulator"))
-        .env("PYTHONDONTWRITEBYTECODE", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start the emulator");
-    let stdin = child.stdin.take().expect("stdin pipe");
-    let url = format!("http://127.0.0.1:{port}");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if ureq::get(&format!("{url}/_emu/health"))
-            .timeout(Duration::from_secs(2))
-            .call()
-            .is_ok()
-        {
-            break;
-        }
-        if let Ok(Some(status)) = child.try_wait() {
-            let mut err = String::new();
-            if let Some(stderr) = child.stderr.take() {
-                for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                    err.push_str(&line);
-                    err.push('\n');
-                }
-            }
-            panic!("the emulator exited ({status}) before it was ready:\n{err}\nhint: run `scripts/setup`");
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the emulator did not answer within 60 s"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    // Keep stderr drained so a chatty emulator never blocks on a full pipe.
-    if let Some(stderr) = child.stderr.take() {
-        std::thread::spawn(move || for _ in BufReader::new(stderr).lines() {});
-    }
-    Emulator {
-        url,
-        _child: child,
-        _stdin: stdin,
-    }
 }
 
 /// A clean emulator for one test; holding it keeps other tests out.
@@ -132,9 +53,8 @@ pub const INSTANTS: [&str; 5] = [
 
 pub fn world() -> World {
     let guard = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let emu = EMULATOR.get_or_init(start);
     let w = World {
-        url: emu.url.clone(),
+        url: emulator::url().to_owned(),
         _guard: guard,
         home: tempfile::tempdir().unwrap(),
         now: None,
