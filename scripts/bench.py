@@ -26,7 +26,6 @@ import argparse
 import json
 import os
 import platform
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,6 +34,8 @@ import time
 import urllib.request
 from datetime import datetime, timezone
 from pathlib import Path
+
+from awsemu.server import Spawned, spawn  # PYTHONPATH=tests/emulator (scripts/bench sets it)
 
 ROOT = Path(__file__).resolve().parent.parent
 REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1"]
@@ -48,22 +49,9 @@ def control(url: str, method: str, path: str, body: object | None = None) -> obj
         return json.loads(resp.read() or b"null")
 
 
-def start_emulator() -> tuple[subprocess.Popen, str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "awsemu.server", "--port", str(port), "--exit-with-stdin"],
-        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            control(url, "GET", "/_emu/health")
-            return proc, url
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit("the emulator did not start")
+def start_emulator() -> Spawned:
+    """An emulator on a port the OS assigns (its ready line names it); it exits with us."""
+    return spawn(["--exit-with-stdin"], stdin=subprocess.PIPE, timeout=120)
 
 
 def env_for(url: str) -> dict[str, str]:
@@ -94,7 +82,8 @@ def calls_of(url: str, operation: str) -> int:
 def bench_more(args: argparse.Namespace) -> dict:
     """usage/prune metric calls, delete 100, start-up and memory."""
     out: dict = {}
-    proc, url = start_emulator()
+    emu = start_emulator()
+    url = emu.url
     try:
         env = env_for(url)
         control(url, "POST", "/_emu/seed", {"scenario": "bench", "profiles": args.profiles, "regions": REGIONS, "days": 30, "departments": 40})
@@ -139,18 +128,19 @@ def bench_more(args: argparse.Namespace) -> dict:
                           "aipctl_one_call_ms": round(statistics.median(one) * 1000, 1),
                           "aws_version_ms": round(statistics.median(aws) * 1000, 1)}
     finally:
-        proc.terminate()
+        emu.stop()
     # Memory: list at 1,000 and 10,000 profiles (1,000 a region).
     memory = {}
     for total, regions in [(1000, REGIONS[:1]), (10_000, MANY_REGIONS)]:
-        proc, url = start_emulator()
+        emu = start_emulator()
+        url = emu.url
         try:
             control(url, "POST", "/_emu/seed", {"scenario": "bench", "profiles": total, "regions": regions, "days": 1, "departments": 40})
             wall, rss, stdout = timed([args.aipctl, "list", "--region", ",".join(regions), "-o", "json"], env_for(url))
             assert len(json.loads(stdout)) == total
             memory[str(total)] = {"max_rss_mib": round(rss / 1024, 1), "wall_s": round(wall, 2)}
         finally:
-            proc.terminate()
+            emu.stop()
     out["list_memory"] = memory
     return out
 
@@ -169,7 +159,8 @@ def cost_main(argv: list[str]) -> None:
         ("12 months, monthly", ["--last", "12mo"]),
         ("12 months, monthly, with --forecast", ["--last", "12mo", "--forecast"]),
     ]
-    proc, url = start_emulator()
+    emu = start_emulator()
+    url = emu.url
     rows = []
     try:
         profiles = args.departments * args.profiles_per_department
@@ -199,7 +190,7 @@ def cost_main(argv: list[str]) -> None:
                         "usd": f"{len(logged) * 0.01:.2f}", "wall_s": round(wall, 2),
                     })
     finally:
-        proc.terminate()
+        emu.stop()
 
     result = {
         "benchmark": "cost", "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -239,7 +230,8 @@ def main() -> None:
     args = ap.parse_args()
     more = bench_more(args)
 
-    proc, url = start_emulator()
+    emu = start_emulator()
+    url = emu.url
     try:
         control(url, "POST", "/_emu/seed", {"scenario": "bench", "profiles": args.profiles, "regions": REGIONS, "days": 1, "departments": 40})
         control(url, "POST", "/_emu/faults", {"seed": 1, "rules": [{"service": "*", "operation": "*", "delay_ms": args.latency_ms}]})
@@ -276,7 +268,7 @@ def main() -> None:
         cli_calls = len(REGIONS) + args.profiles
         cli_total = per_call * cli_calls
     finally:
-        proc.terminate()
+        emu.stop()
 
     result = {
         "benchmark": "list", "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -229,6 +229,19 @@ def test_create_from_system_profile_copies_its_regions(emu):
     assert arn.startswith("arn:aws:bedrock:us-east-2:")
 
 
+def test_create_from_a_profile_only_foundation_model_is_accepted(emu):
+    # Evidence-based (aws-ia/terraform-aws-bedrock issue 121): AWS creates an
+    # application profile copying a foundation model the Region serves only
+    # through inference profiles; such a profile fails later, at invocation.
+    client = emu.client("bedrock")
+    fms = {m["modelId"]: m for m in client.list_foundation_models()["modelSummaries"]}
+    assert "ON_DEMAND" not in fms[SONNET45]["inferenceTypesSupported"]
+    arn = create(client, "direct-sonnet", fm("us-east-1", SONNET45))
+    got = client.get_inference_profile(inferenceProfileIdentifier=arn)
+    assert got["type"] == "APPLICATION" and got["status"] == "ACTIVE"
+    assert got["models"] == [{"modelArn": fm("us-east-1", SONNET45)}]
+
+
 def test_create_from_global_profile_keeps_regionless_arn(emu):
     client = emu.client("bedrock", "eu-central-1")
     arn = create(client, "global-haiku", sysprof("eu-central-1", f"global.{HAIKU45}"))
@@ -279,7 +292,6 @@ BAD_CREATE = [
         "Region",
     ),
     ("source-unknown-model", {"modelSource": {"copyFrom": fm("us-east-1", "acme.nothing-v1:0")}}, "model identifier"),
-    ("source-profile-only-model", {"modelSource": {"copyFrom": fm("us-east-1", SONNET45)}}, "on-demand throughput"),
     (
         "source-unknown-profile",
         {"modelSource": {"copyFrom": sysprof("us-east-1", "eu.amazon.nova-pro-v1:0")}},
@@ -707,3 +719,24 @@ def test_in_process_helpers():
     assert catalog.model_billing(f"arn:aws:bedrock:::foundation-model/{HAIKU45}")["family"] == "claude-haiku"
     with pytest.raises(KeyError):
         catalog.model_billing("acme.nothing-v1:0")
+
+
+def test_quota_control_route_limits_profiles_per_region_until_reset(emu):
+    # POST /_emu/quotas is what the Rust tests use to reach the quota quickly.
+    assert emu.control("POST", "/_emu/quotas", {"application_profiles": 2}) == {"application_profiles": 2}
+    client = emu.client("bedrock")
+    create(client, "q1", fm("us-east-1", NOVA_PRO))
+    # /_emu/profiles takes an ARN or an ID as the source
+    emu.control("POST", "/_emu/profiles", {"profiles": [
+        {"region": "us-east-1", "name": "q2", "source": sysprof("us-east-1", f"us.{SONNET45}")}]})
+    with pytest.raises(ClientError) as excinfo:
+        create(client, "q3", fm("us-east-1", NOVA_PRO))
+    status, code, message = error_of(excinfo)
+    assert (status, code) == (400, "ServiceQuotaExceededException") and "quota of 2" in message
+    create(emu.client("bedrock", region="us-west-2"), "q3", fm("us-west-2", NOVA_PRO))  # per region
+    with pytest.raises(urllib.error.HTTPError) as bad:
+        emu.control("POST", "/_emu/quotas", {"application_profiles": 0})
+    assert bad.value.code == 400
+    emu.control("POST", "/_emu/reset")
+    for i in range(3):
+        create(client, f"q{i}", fm("us-east-1", NOVA_PRO))

@@ -278,12 +278,41 @@ def test_update_of_a_missing_budget_is_not_found(b):
     {"FilterExpression": {"Dimensions": {"Key": "SERVICE", "Values": ["Amazon Bedrock"],
                                          "MatchOptions": ["GREATER_THAN_OR_EQUAL"]}}},
     {"FilterExpression": {"Tags": {"Values": ["Search"]}}},
+    {"FilterExpression": {"Tags": {}}},
+    {"FilterExpression": {"CostCategories": {"Key": "Team", "Values": ["x"]}}},
+    {"FilterExpression": {"Tags": {"Key": "Department", "Values": ["Se"], "MatchOptions": ["STARTS_WITH"]}}},
+    {"FilterExpression": {"Tags": {"Key": "Department", "Values": ["v" * 1025]}}},
+    {"CostFilters": {"CostCategory": ["Team$x"]}},
+    {"PlannedBudgetLimits": {"1790812800": {"Amount": "10", "Unit": "USD"}}},
+    {"AutoAdjustData": {"AutoAdjustType": "HISTORICAL"}},
+    {"BillingViewArn": "arn:aws:billing::123456789012:billingview/primary"},
+    {"TimeUnit": "CUSTOM"},
+    {"TimePeriod": {"Start": datetime(2026, 11, 1), "End": datetime(2090, 1, 1)}},
 ], ids=["expr+costfilters", "expr+costtypes", "metrics+costfilters", "two-metrics", "bad-metric",
         "unknown-costfilter-key", "tagkeyvalue-without-value", "empty-costfilter", "two-roots", "no-root",
-        "and-one-operand", "bad-dimension", "bad-matchoption", "tag-values-without-key"])
+        "and-one-operand", "bad-dimension", "bad-matchoption", "tag-values-without-key", "tags-without-key",
+        "cost-categories", "starts-with", "tag-value-too-long",
+        "costfilter-cost-category", "planned-limits", "auto-adjust", "billing-view",
+        "custom-without-period", "end-past-2087"])
 def test_filter_combinations_and_shapes_aws_rejects(b, extra):
     with pytest.raises(ClientError) as e:
         b.create_budget(AccountId=ACCOUNT, Budget=budget(**extra))
+    assert code_of(e) == ("InvalidParameterException", 400)
+
+
+@pytest.mark.parametrize("extra", [
+    {"FilterExpression": {"Tags": {"Key": "Department", "Values": []}}},
+    {"FilterExpression": {"Dimensions": {"Key": "SERVICE"}}},
+], ids=["tag-values-empty", "dimension-values-missing"])
+def test_shapes_botocore_would_refuse_are_refused_by_the_server_too(emu, extra):
+    import boto3
+    from botocore.config import Config
+
+    raw = boto3.client("budgets", region_name="us-east-1", endpoint_url=emu.url, aws_access_key_id="AKIDTEST",
+                       aws_secret_access_key="secret",
+                       config=Config(parameter_validation=False, retries={"max_attempts": 1}))
+    with pytest.raises(ClientError) as e:
+        raw.create_budget(AccountId=ACCOUNT, Budget=budget(**extra))
     assert code_of(e) == ("InvalidParameterException", 400)
 
 
@@ -446,3 +475,197 @@ def test_request_log_and_fault_rules_see_budgets(b, emu):
     b.describe_budgets(AccountId=ACCOUNT)
     log = [(r["service"], r["operation"], r["status"]) for r in emu.requests()]
     assert log == [("budgets", "CreateBudget", 400), ("budgets", "CreateBudget", 200), ("budgets", "DescribeBudgets", 200)]
+
+
+# --------------------------------------------------------------------------- periods, metrics, other budget types
+
+
+@pytest.mark.parametrize("unit,start,actual_days", [
+    ("DAILY", date(2026, 11, 20), 1),
+    ("QUARTERLY", date(2026, 10, 1), 51),
+    ("ANNUALLY", date(2026, 1, 1), 51),
+])
+def test_time_units_count_their_period(b, emu, unit, start, actual_days):
+    emu.control("POST", "/_emu/cost-line-items", {"line_items": [
+        {"date": d.isoformat(), "service": "Amazon Bedrock", "cost": "1"} for d in month_days(date(2026, 10, 1), TODAY)]})
+    b.create_budget(AccountId=ACCOUNT, Budget={**budget(), "TimeUnit": unit})
+    got = b.describe_budget(AccountId=ACCOUNT, BudgetName="aipctl-prod-Search")["Budget"]
+    assert got["TimePeriod"]["Start"] == datetime(start.year, start.month, start.day, tzinfo=timezone.utc)
+    assert Decimal(got["CalculatedSpend"]["ActualSpend"]["Amount"]) == actual_days
+    if unit == "DAILY":
+        assert "ForecastedSpend" not in got["CalculatedSpend"]
+
+
+@pytest.mark.parametrize("extra,metric_amount", [
+    ({"CostTypes": {"UseAmortized": True}}, "3"),
+    ({"CostTypes": {"UseBlended": True}}, "2"),
+    ({"BudgetType": "USAGE", "BudgetLimit": {"Amount": "10", "Unit": "Units"}}, "5"),
+])
+def test_cost_types_and_usage_budgets_pick_their_metric(b, emu, extra, metric_amount):
+    emu.control("POST", "/_emu/cost-line-items", {"line_items": [
+        {"date": "2026-11-10", "service": "Amazon Bedrock", "cost": "1", "usage_quantity": "5", "unit": "Units",
+         "metrics": {"AmortizedCost": "3", "BlendedCost": "2"}}]})
+    b.create_budget(AccountId=ACCOUNT, Budget={**budget(), **extra})
+    got = b.describe_budget(AccountId=ACCOUNT, BudgetName="aipctl-prod-Search")["Budget"]
+    assert Decimal(got["CalculatedSpend"]["ActualSpend"]["Amount"]) == Decimal(metric_amount)
+
+
+def test_custom_period_ri_budget_and_filter_forms(b, emu):
+    emu.control("POST", "/_emu/cost-line-items", {"line_items": [
+        {"date": "2026-11-10", "service": "Amazon Bedrock", "cost": "4", "region": "us-east-1"},
+        {"date": "2026-11-11", "service": "Amazon Bedrock", "cost": "6", "region": "eu-west-1"},
+        {"date": "2026-11-11", "service": "Amazon Bedrock", "cost": "1", "tags": {"aws:createdBy": "x"}}]})
+    emu.control("POST", "/_emu/cost-allocation-tags", {"tags": [{"key": "aws:createdBy", "status": "Active",
+                                                                 "activated_at": "2026-01-01"}]})
+    custom = {**budget("custom"), "TimeUnit": "CUSTOM",
+              "TimePeriod": {"Start": datetime(2026, 11, 11, tzinfo=timezone.utc),
+                             "End": datetime(2026, 11, 30, tzinfo=timezone.utc)}}
+    b.create_budget(AccountId=ACCOUNT, Budget=custom)
+    spend = b.describe_budget(AccountId=ACCOUNT, BudgetName="custom")["Budget"]["CalculatedSpend"]
+    assert Decimal(spend["ActualSpend"]["Amount"]) == 7  # from its own start
+    # Or / Not / CASE_INSENSITIVE in a FilterExpression, aws: tags in CostFilters
+    b.create_budget(AccountId=ACCOUNT, Budget=budget("expr", Metrics=["UnblendedCost"], FilterExpression={"Or": [
+        {"Not": {"Dimensions": {"Key": "REGION", "Values": ["US-EAST-1"], "MatchOptions": ["CASE_INSENSITIVE"]}}},
+        {"Dimensions": {"Key": "REGION", "Values": ["nowhere"]}}]}))
+    assert b.describe_budget(AccountId=ACCOUNT, BudgetName="expr")["Budget"]["CalculatedSpend"]["ActualSpend"][
+        "Amount"] == "7"
+    b.create_budget(AccountId=ACCOUNT, Budget=budget("aws-tag", CostFilters={"TagKeyValue": ["aws:createdBy$x"]}))
+    assert b.describe_budget(AccountId=ACCOUNT, BudgetName="aws-tag")["Budget"]["CalculatedSpend"]["ActualSpend"][
+        "Amount"] == "1"
+    # an RI budget has a 100 % limit and no spend here
+    b.create_budget(AccountId=ACCOUNT, Budget={"BudgetName": "ri", "TimeUnit": "MONTHLY", "BudgetType": "RI_UTILIZATION"})
+    ri = b.describe_budget(AccountId=ACCOUNT, BudgetName="ri")["Budget"]
+    assert ri["BudgetLimit"] == {"Amount": "100.0", "Unit": "PERCENTAGE"}
+    assert ri["CalculatedSpend"]["ActualSpend"] == {"Amount": "0", "Unit": "PERCENTAGE"}
+
+
+def test_notifications_and_subscribers_one_at_a_time(b):
+    b.create_budget(AccountId=ACCOUNT, Budget=budget())
+    absolute = notification(threshold=50, ttype="ABSOLUTE_VALUE")
+    b.create_notification(AccountId=ACCOUNT, BudgetName="aipctl-prod-Search", Notification=absolute,
+                          Subscribers=[email("a@example.com")])
+    b.create_subscriber(AccountId=ACCOUNT, BudgetName="aipctl-prod-Search", Notification=absolute,
+                        Subscriber=email("b@example.com"))
+    notes = b.describe_notifications_for_budget(AccountId=ACCOUNT, BudgetName="aipctl-prod-Search", MaxResults=1)
+    assert notes["Notifications"][0]["ThresholdType"] == "ABSOLUTE_VALUE" and "NextToken" not in notes
+    subs = b.describe_subscribers_for_notification(AccountId=ACCOUNT, BudgetName="aipctl-prod-Search",
+                                                   Notification=absolute, MaxResults=1)
+    assert subs["Subscribers"] == [email("a@example.com")] and "NextToken" in subs
+    with pytest.raises(ClientError) as e:
+        b.create_budget(AccountId=ACCOUNT, Budget=budget("dup"), NotificationsWithSubscribers=[
+            {"Notification": absolute, "Subscribers": [email("a@example.com")]}] * 2)
+    assert code_of(e) == ("DuplicateRecordException", 400)
+    with pytest.raises(ClientError) as e:
+        b.delete_subscriber(AccountId=ACCOUNT, BudgetName="aipctl-prod-Search", Notification=absolute,
+                            Subscriber=email("nobody@example.com"))
+    assert code_of(e) == ("NotFoundException", 400)
+    for call, kwargs in [
+        (b.delete_notification, dict(Notification=absolute)),
+        (b.create_subscriber, dict(Notification=absolute, Subscriber=email("c@example.com"))),
+        (b.delete_subscriber, dict(Notification=absolute, Subscriber=email("a@example.com"))),
+        (b.describe_subscribers_for_notification, dict(Notification=absolute)),
+    ]:
+        with pytest.raises(ClientError) as e:
+            call(AccountId=ACCOUNT, BudgetName="ghost", **kwargs)
+        assert code_of(e) == ("NotFoundException", 400)
+
+
+def raw_budgets(emu, op: str, body) -> tuple[int, dict]:
+    """An awsJson 1.1 request as no SDK would send it (wrong types included)."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    req = urllib.request.Request(
+        emu.url + "/", method="POST", data=body if isinstance(body, bytes) else json.dumps(body).encode(),
+        headers={"X-Amz-Target": f"AWSBudgetServiceGateway.{op}", "Content-Type": "application/x-amz-json-1.1",
+                 "Authorization": "AWS4-HMAC-SHA256 Credential=AKIDTEST/20260101/us-east-1/budgets/aws4_request, "
+                                  "SignedHeaders=host, Signature=0"})
+    try:
+        with urllib.request.urlopen(req) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
+
+
+_N = {"NotificationType": "ACTUAL", "ComparisonOperator": "GREATER_THAN", "Threshold": 80}
+_S = {"SubscriptionType": "EMAIL", "Address": "a@example.com"}
+
+
+@pytest.mark.parametrize("op,body,code", [
+    ("CreateBudget", {"AccountId": ACCOUNT, "Budget": 5}, "InvalidParameterException"),
+    ("CreateBudget", {"AccountId": ACCOUNT, "Budget": {**budget(), "BudgetName": 5}}, "InvalidParameterException"),
+    ("CreateBudget", {"AccountId": ACCOUNT, "Budget": {**budget(), "BudgetName": ""}}, "InvalidParameterException"),
+    ("CreateBudget", {"AccountId": "1234", "Budget": budget()}, "InvalidParameterException"),
+    ("CreateBudget", {"AccountId": ACCOUNT, "Budget": {**budget(), "BudgetLimit": "100"}}, "InvalidParameterException"),
+    ("CreateBudget", {"AccountId": ACCOUNT, "Budget": budget(CostTypes="all")}, "InvalidParameterException"),
+    ("CreateBudget", {"AccountId": ACCOUNT, "Budget": budget(CostTypes={"IncludeEverything": True})},
+     "InvalidParameterException"),
+    ("CreateBudget", {"AccountId": ACCOUNT, "Budget": budget(CostTypes={"IncludeTax": "yes"})},
+     "InvalidParameterException"),
+    ("CreateBudget", {"AccountId": ACCOUNT, "Budget": budget(Metrics="UnblendedCost")}, "InvalidParameterException"),
+    ("CreateBudget", {"AccountId": ACCOUNT, "Budget": budget(TimePeriod="2026")}, "InvalidParameterException"),
+    ("CreateBudget", {"AccountId": ACCOUNT, "Budget": budget(CostFilters=["Service"])}, "InvalidParameterException"),
+    ("CreateBudget", {"AccountId": ACCOUNT, "Budget": budget(CostFilters={"Service": "Amazon Bedrock"})},
+     "InvalidParameterException"),
+    ("CreateBudget", {"AccountId": ACCOUNT, "Budget": budget(FilterExpression=[])}, "InvalidParameterException"),
+    ("CreateBudget", {"AccountId": ACCOUNT, "Budget": budget(FilterExpression={"Tags": "Department"})},
+     "InvalidParameterException"),
+    ("CreateBudget", {"AccountId": ACCOUNT, "Budget": budget(FilterExpression={"Tags": {"Key": "D", "Values": "x"}})},
+     "InvalidParameterException"),
+    ("CreateBudget", {"AccountId": ACCOUNT, "Budget": budget(FilterExpression={"Tags": {"Key": "D", "MatchOptions": "ABSENT"}})},
+     "InvalidParameterException"),
+    ("CreateBudget", {"AccountId": ACCOUNT, "Budget": budget(), "NotificationsWithSubscribers": "x"},
+     "InvalidParameterException"),
+    ("CreateBudget", {"AccountId": ACCOUNT, "Budget": budget(), "NotificationsWithSubscribers": [5]},
+     "InvalidParameterException"),
+    ("CreateBudget", {"AccountId": ACCOUNT, "Budget": budget(), "NotificationsWithSubscribers": [
+        {"Notification": 5, "Subscribers": [_S]}]}, "InvalidParameterException"),
+    ("CreateBudget", {"AccountId": ACCOUNT, "Budget": budget(), "NotificationsWithSubscribers": [
+        {"Notification": {**_N, "Threshold": "80"}, "Subscribers": [_S]}]}, "InvalidParameterException"),
+    ("CreateBudget", {"AccountId": ACCOUNT, "Budget": budget(), "NotificationsWithSubscribers": [
+        {"Notification": {**_N, "Threshold": -1}, "Subscribers": [_S]}]}, "InvalidParameterException"),
+    ("CreateBudget", {"AccountId": ACCOUNT, "Budget": budget(), "NotificationsWithSubscribers": [
+        {"Notification": {**_N, "NotificationState": "PANIC"}, "Subscribers": [_S]}]}, "InvalidParameterException"),
+    ("CreateBudget", {"AccountId": ACCOUNT, "Budget": budget(), "NotificationsWithSubscribers": [
+        {"Notification": _N, "Subscribers": _S}]}, "InvalidParameterException"),
+    ("CreateBudget", {"AccountId": ACCOUNT, "Budget": budget(), "NotificationsWithSubscribers": [
+        {"Notification": _N, "Subscribers": []}]}, "InvalidParameterException"),
+    ("CreateBudget", {"AccountId": ACCOUNT, "Budget": budget(), "NotificationsWithSubscribers": [
+        {"Notification": _N, "Subscribers": [_S] * 12}]}, "InvalidParameterException"),
+    ("CreateBudget", {"AccountId": ACCOUNT, "Budget": budget(), "NotificationsWithSubscribers": [
+        {"Notification": _N, "Subscribers": [5]}]}, "InvalidParameterException"),
+    ("CreateBudget", {"AccountId": ACCOUNT, "Budget": budget(), "NotificationsWithSubscribers": [
+        {"Notification": _N, "Subscribers": [{**_S, "Address": "a@example.com\nb@example.com"}]}]},
+     "InvalidParameterException"),
+    ("CreateBudget", {"AccountId": ACCOUNT, "Budget": budget(), "ResourceTags": [{"Key": "k", "Value": "v"}] * 201},
+     "InvalidParameterException"),
+    ("CreateBudget", {"AccountId": ACCOUNT, "Budget": budget(), "ResourceTags": ["k"]}, "InvalidParameterException"),
+    ("UpdateBudget", {"AccountId": ACCOUNT, "NewBudget": 5}, "InvalidParameterException"),
+    ("DescribeBudgets", {"AccountId": ACCOUNT, "MaxResults": "10"}, "InvalidParameterException"),
+    ("DescribeBudgets", {"AccountId": ACCOUNT, "MaxResults": 0}, "InvalidParameterException"),
+    ("DescribeBudgets", {"AccountId": ACCOUNT, "NextToken": "bm90LWpzb24"}, "InvalidNextTokenException"),
+    ("DescribeBudgets", [], "SerializationException"),
+    ("DescribeBudgets", b"{not json", "SerializationException"),
+])
+def test_wrongly_typed_requests_are_refused(emu, op, body, code):
+    status, doc = raw_budgets(emu, op, body)
+    assert (status, doc["__type"]) == (400, code), doc
+
+
+def test_java_double_prints_zero_with_its_sign():
+    from awsemu.budgets import java_double
+
+    assert (java_double(0.0), java_double(-0.0)) == ("0.0", "-0.0")
+
+
+def test_the_budget_count_limit(monkeypatch):
+    """In process (20,000 budgets over HTTP would be slow): the limit's answer."""
+    from awsemu import budgets
+
+    monkeypatch.setattr(budgets, "MAX_BUDGETS", 1)
+    monkeypatch.setattr(budgets, "_ACCOUNTS", {})
+    budgets.create_budget(ACCOUNT, {"AccountId": ACCOUNT, "Budget": budget("one")})
+    with pytest.raises(budgets.BudgetsError) as e:
+        budgets.create_budget(ACCOUNT, {"AccountId": ACCOUNT, "Budget": budget("two")})
+    assert e.value.code == "ServiceQuotaExceededException"

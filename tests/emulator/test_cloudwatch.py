@@ -9,6 +9,7 @@ PutMetricData.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import gzip
 import json
@@ -107,6 +108,14 @@ def err(exc_info):
 @pytest.fixture
 def cw(emu):
     return emu.client("cloudwatch")
+
+
+@pytest.fixture
+def cw_raw(emu):
+    """A client that sends what botocore would refuse (the server's own checks)."""
+    return boto3.client("cloudwatch", region_name="us-east-1", endpoint_url=emu.url, aws_access_key_id="AKIDTEST",
+                        aws_secret_access_key="secret",
+                        config=Config(parameter_validation=False, retries={"max_attempts": 1}))
 
 
 _CBOR_MODEL_DIR: dict[str, str] = {}
@@ -496,6 +505,58 @@ def test_duplicate_ids_and_malformed_queries(emu, cw):
 # ----------------------------------------------- MaxDatapoints / NextToken
 
 
+_T0 = dt.datetime(2026, 1, 1, tzinfo=UTC)
+_T1 = dt.datetime(2026, 1, 2, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "params, code, fragment",
+    [
+        ({"StartTime": _T0, "EndTime": _T1}, "MissingParameter", "MetricDataQueries is required"),
+        ({"MetricDataQueries": [mq("m", "X", {})], "EndTime": _T1}, "MissingParameter", "StartTime is required"),
+        ({"MetricDataQueries": [mq("m", "X", {})], "StartTime": _T0}, "MissingParameter", "EndTime is required"),
+        ({"MetricDataQueries": [], "StartTime": _T0, "EndTime": _T1}, "ValidationError", "must not be empty"),
+        ({"MetricDataQueries": [mq("m", "X", {})], "StartTime": _T1, "EndTime": _T0}, "ValidationError",
+         "EndTime must be greater than StartTime"),
+        ({"MetricDataQueries": [mq("m", "X", {})], "StartTime": _T0, "EndTime": _T1, "MaxDatapoints": 0},
+         "ValidationError", "MaxDatapoints is invalid"),
+        ({"MetricDataQueries": [mq("m", "X", {})], "StartTime": _T0, "EndTime": _T1, "ScanBy": "Sideways"},
+         "ValidationError", "Member must satisfy enum value set: [TimestampDescending, TimestampAscending]"),
+        ({"MetricDataQueries": [{"MetricStat": mq("m", "X", {})["MetricStat"]}], "StartTime": _T0, "EndTime": _T1},
+         "ValidationError", "member.1.Id is required"),
+        ({"MetricDataQueries": [{"Id": "m", "MetricStat": {"Metric": {}, "Period": 60, "Stat": "Sum"}}],
+          "StartTime": _T0, "EndTime": _T1}, "ValidationError", "Metric.Namespace is required"),
+        ({"MetricDataQueries": [{"Id": "m", "MetricStat": {"Metric": {"Namespace": NS}, "Period": 60, "Stat": "Sum"}}],
+          "StartTime": _T0, "EndTime": _T1}, "ValidationError", "Metric.MetricName is required"),
+        ({"MetricDataQueries": [mq("m", "X", {f"d{i}": "v" for i in range(31)})], "StartTime": _T0, "EndTime": _T1},
+         "ValidationError", "Dimensions must not have a size greater than 30"),
+        ({"MetricDataQueries": [{"Id": "m", "MetricStat": {
+            "Metric": {"Namespace": NS, "MetricName": "X",
+                       "Dimensions": [{"Name": "a", "Value": "1"}, {"Name": "a", "Value": "2"}]},
+            "Period": 60, "Stat": "Sum"}}], "StartTime": _T0, "EndTime": _T1},
+         "ValidationError", "must not contain duplicate names"),
+        ({"MetricDataQueries": [{"Id": "m", "MetricStat": {
+            "Metric": {"Namespace": NS, "MetricName": "X", "Dimensions": [{"Name": "a"}]}, "Period": 60, "Stat": "Sum"}}],
+          "StartTime": _T0, "EndTime": _T1}, "ValidationError", "needs a Name and a Value"),
+        ({"MetricDataQueries": [{"Id": "m", "MetricStat": {"Metric": {"Namespace": NS, "MetricName": "X"}, "Stat": "Sum"}}],
+          "StartTime": _T0, "EndTime": _T1}, "ValidationError", "MetricStat.Period is required"),
+        ({"MetricDataQueries": [{"Id": "m", "MetricStat": {"Metric": {"Namespace": NS, "MetricName": "X"}, "Period": 60}}],
+          "StartTime": _T0, "EndTime": _T1}, "ValidationError", "MetricStat.Stat is required"),
+        ({"MetricDataQueries": [mq("m", "X", {}) | {"MetricStat": mq("m", "X", {})["MetricStat"] | {"Unit": "Parsecs"}}],
+          "StartTime": _T0, "EndTime": _T1}, "ValidationError", "The value Parsecs for parameter"),
+        ({"MetricDataQueries": [{"Id": "e", "Expression": "1" + " + 1" * 700}], "StartTime": _T0, "EndTime": _T1},
+         "ValidationError", "at most 2048 characters"),
+        ({"MetricDataQueries": [{"Id": "e", "Expression": "1", "Period": 90}], "StartTime": _T0, "EndTime": _T1},
+         "ValidationError", "member.1.Period must be 1, 5, 10, 20, 30"),
+    ],
+)
+def test_get_metric_data_checks_what_the_sdk_does_not(emu, cw_raw, params, code, fragment):
+    with pytest.raises(ClientError) as exc:
+        cw_raw.get_metric_data(**params)
+    got_code, msg, status = err(exc)
+    assert (got_code, status) == (code, 400) and fragment in msg, msg
+
+
 def test_max_datapoints_and_next_token(emu, cw):
     base = hour_floor(now_ts()) - 4 * 3600
     seed(emu, "InputTokenCount", {"ModelId": "pg"}, [(base + k * 60, k) for k in range(10)])
@@ -561,6 +622,8 @@ def test_labels_default_explicit_and_dynamic(emu, cw):
             mq("m2", "InputTokenCount", {"ModelId": "lbl"}, Label="${PROP('Dim.ModelId')} total ${SUM}"),
             {"Id": "e1", "Expression": "m1 * 2"},
             {"Id": "e2", "Expression": "m1 * 3", "Label": "tripled"},
+            {"Id": "e3", "Expression": "m1 / 8", "Label": "${SUM} ${LAST}"},
+            mq("m3", "InputTokenCount", {"ModelId": "none"}, Label="[${SUM}]"),
         ],
         StartTime=utc(base), EndTime=utc(base + 2 * 3600),
     )
@@ -569,6 +632,8 @@ def test_labels_default_explicit_and_dynamic(emu, cw):
     assert res["m2"]["Label"] == "lbl total 12"
     assert res["e1"]["Label"] == "e1"
     assert res["e2"]["Label"] == "tripled"
+    assert res["e3"]["Label"] == "1.5 ${LAST}"  # what the emulator does not render stays as written
+    assert res["m3"]["Label"] == "[]"
 
 
 def test_other_account_metrics_are_forbidden(emu, cw):
@@ -630,12 +695,19 @@ def test_expression_arithmetic_and_functions(emu, cw):
     seed(emu, "A", {"k": "v"}, [(base + 60, 10), (base + 3660, 20), (base + 7260, 30)], namespace="Math")
     seed(emu, "B", {"k": "v"}, [(base + 60, 4), (base + 3660, 0)], namespace="Math")
     q = [mq("a", "A", {"k": "v"}, namespace="Math", ReturnData=False),
-         mq("b", "B", {"k": "v"}, namespace="Math", ReturnData=False)]
+         mq("b", "B", {"k": "v"}, namespace="Math", ReturnData=False),
+         mq("c", "C", {"k": "v"}, namespace="Math", ReturnData=False),
+         {"Id": "e", "Expression": "a * 1", "ReturnData": False},
+         {"Id": "twoh", "Expression": "SUM(a)", "Period": 7200}]
     exprs = {
         "add": "a + b", "sub": "a - b", "mul": "a * b", "div": "a / b", "scal": "2 * a + 1",
         "neg": "-a", "pw": "b ^ 2", "nest": "add * 10", "fsum": "SUM(METRICS())", "avgs": "AVG(a)",
         "mx": "MAX([a, b])", "ab": "ABS(b - a)", "cmp": "a >= 20", "lg": "a > 15 AND b == 0",
-        "rep": "FILL(b, REPEAT)", "ifs": "IF(b, a)",
+        "rep": "FILL(b, REPEAT)", "ifs": "IF(b, a)", "orn": "a < 15 || NOT b", "upl": "+a",
+        "absn": "ABS(-2)", "sumts": "SUM(a)", "minb": "MIN(b)", "maxa": "MAX(a)", "mina": "MIN([a, b])",
+        "avga": "AVG([a, b])", "suma": "SUM([a, b])", "ifsc": "IF(1 > 2, 5)", "ifts": "IF(a > 15, a, 0)",
+        "big": "a ^ 1000", "nest2": "SUM([METRICS('a'), b])", "sum2": "SUM(2)", "sumc": "SUM(c)",
+        "per": "SUM(a) + SUM(e)",
     }
     resp = cw.get_metric_data(
         MetricDataQueries=q + [{"Id": k, "Expression": v} for k, v in exprs.items()],
@@ -659,6 +731,43 @@ def test_expression_arithmetic_and_functions(emu, cw):
     assert res["lg"] == {h0: 0.0, h1: 1.0}
     assert res["rep"] == {h0: 4.0, h1: 0.0, h2: 0.0, h3: 0.0}
     assert res["ifs"] == {h0: 10.0}
+    assert res["orn"] == {h0: 1.0, h1: 1.0}
+    assert res["upl"] == {h0: 10.0, h1: 20.0, h2: 30.0}
+    grid = {h0: 0.0, h1: 0.0, h2: 0.0, h3: 0.0}
+    assert res["absn"] == dict.fromkeys(grid, 2.0)
+    assert res["sumts"] == dict.fromkeys(grid, 60.0)
+    assert res["minb"] == grid and res["maxa"] == dict.fromkeys(grid, 30.0)
+    assert res["mina"] == {h0: 4.0, h1: 0.0, h2: 30.0}
+    assert res["avga"] == {h0: 7.0, h1: 10.0, h2: 30.0}
+    assert res["suma"] == {h0: 14.0, h1: 20.0, h2: 30.0}
+    assert res["ifsc"] == {}  # IF(false, x) without an else has no value: nothing drawn
+    assert res["ifts"] == {h0: 0.0, h1: 20.0, h2: 30.0}
+    assert res["big"] == {}  # overflow is not a finite value
+    assert res["nest2"] == res["suma"]  # an array inside an array is flattened
+    assert res["sum2"] == dict.fromkeys(grid, 2.0)
+    assert res["sumc"] == {}  # SUM of a series without data has no value
+    assert res["per"] == dict.fromkeys(grid, 120.0)  # period found through the expression e
+    assert res["twoh"] == {h0: 60.0, h2: 60.0}  # a scalar drawn over its own Period
+
+
+def test_expression_array_results(emu, cw):
+    base = hour_floor(now_ts()) - 5 * 3600
+    seed(emu, "A", {"k": "v"}, [(base + 60, 10), (base + 7260, 30)], namespace="Math")
+    seed(emu, "B", {"k": "v"}, [(base + 60, 4)], namespace="Math")
+    q = [mq("a", "A", {"k": "v"}, namespace="Math", ReturnData=False),
+         mq("b", "B", {"k": "v"}, namespace="Math", ReturnData=False)]
+    resp = cw.get_metric_data(
+        MetricDataQueries=q + [{"Id": "arr", "Expression": "FILL(-[a, b] * 2, 0)"},
+                               {"Id": "arr2", "Expression": "1 + ABS([b])"}],
+        StartTime=utc(base), EndTime=utc(base + 3 * 3600),
+    )
+    h0, h1, h2 = (base + k * 3600 for k in range(3))
+    got = [(r["Id"], r["Label"], series(r)) for r in resp["MetricDataResults"]]
+    assert got == [
+        ("arr", "A", {h0: -20.0, h1: 0.0, h2: -60.0}),
+        ("arr", "B", {h0: -8.0, h1: 0.0, h2: 0.0}),
+        ("arr2", "B", {h0: 5.0}),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -671,6 +780,25 @@ def test_expression_arithmetic_and_functions(emu, cw):
         ("m1 +", "unexpected end of expression"),
         ("FOO(m1)", "unknown function FOO"),
         ("e1 * 2", "reference itself"),
+        ("m1 $ 2", "unexpected character '$' at position 4"),
+        ("(m1", "expected ')' but found 'end of expression'"),
+        ("m1 m1", "unexpected 'm1'"),
+        ("Foo", "unrecognized identifier 'Foo'"),
+        (")", "unexpected ')'"),
+        ("'x'", "a string is only allowed as an argument of METRICS()"),
+        ("REPEAT", "REPEAT is only allowed where the function expects it"),
+        ("[m1, 1]", "an array may only contain time series"),
+        ("METRICS(1)", "METRICS() takes no argument or one string"),
+        ("FILL(m1)", "FILL takes 2 arguments"),
+        ("FILL(m1, [m1])", "the FILL value must be a number or REPEAT"),
+        ("FILL(m1, LINEAR)", "the FILL value must be a number or REPEAT"),
+        ("FILL(1, 0)", "FILL takes a time series or an array of time series"),
+        ("SUM(m1, m1)", "SUM takes 1 argument"),
+        ("SUM(METRICS('zzz'))", "SUM of an empty array"),
+        ("IF(m1)", "IF takes 2 or 3 arguments"),
+        ("IF([m1], 1)", "IF does not take arrays of time series"),
+        ("ABS()", "ABS takes 1 argument"),
+        ("PERIOD(m1)", "the function PERIOD is not supported"),
     ],
 )
 def test_unsupported_or_wrong_expressions_are_errors(emu, cw, expression, fragment):
@@ -720,6 +848,19 @@ def test_put_datapoints_round_trip(emu, cw):
     assert res["p"]["Values"][1] == 200.0
     metrics = cw.list_metrics(Namespace=NS, MetricName="InputTokenCount")["Metrics"]
     assert metrics == [{"Namespace": NS, "MetricName": "InputTokenCount", "Dimensions": [{"Name": "ModelId", "Value": "seeded"}]}]
+
+
+def test_put_datapoints_route_takes_iso_timestamps_and_refuses_bad_series(emu, cw):
+    t = hour_floor(now_ts()) - 3600
+    assert seed(emu, "Iso", {}, [(utc(t + 60).isoformat().replace("+00:00", "Z"), 4.0)]) == 1
+    resp = cw.get_metric_data(MetricDataQueries=[mq("m", "Iso", {})], StartTime=utc(t), EndTime=utc(t + 3600))
+    assert by_id(resp)["m"]["Values"] == [4.0]
+    good = {"namespace": NS, "metric_name": "X", "points": [[t, 1.0]]}
+    for bad in [dict(good, namespace=""), dict(good, dimensions={f"d{i}": "v" for i in range(31)}),
+                dict(good, unit="Parsecs"), dict(good, points=[[True, 1.0]]), dict(good, points=[[None, 1.0]])]:
+        with pytest.raises(urllib.error.HTTPError) as exc:
+            emu.control("POST", "/_emu/cloudwatch/datapoints", bad)
+        assert exc.value.code == 400, bad
 
 
 def test_put_datapoints_helper_in_process():
@@ -825,16 +966,117 @@ def _datum(**kw):
         ([_datum(Dimensions=[{"Name": f"d{i}", "Value": "v"} for i in range(31)])], "InvalidParameterValue", "greater than 30"),
         ([_datum(StorageResolution=5)], "InvalidParameterValue", "StorageResolution"),
         ([_datum(Value=None)], "MissingParameter", "At least one of the parameters"),
+        ([_datum(MetricName="m" * 256)], "ValidationError", "length less than or equal to 255"),
+        ([_datum(Dimensions=[{"Name": "a"}])], "MissingParameter", "Dimensions.member.1.Value is required"),
+        ([_datum(Unit="Parsecs")], "ValidationError", "Member must satisfy enum value set"),
+        ([_datum(Value=None, Counts=[1.0])], "InvalidParameterCombination", "Counts requires"),
+        ([_datum(Value=None, Values=[1.0], Counts=[-1.0])], "InvalidParameterValue", "Counts is invalid"),
+        ([_datum(Value=None, StatisticValues={"SampleCount": 1, "Sum": 1, "Minimum": 1})], "MissingParameter",
+         "StatisticValues.Maximum is required"),
+        ([_datum(Value=None, StatisticValues={"SampleCount": 0, "Sum": 1, "Minimum": 1, "Maximum": 1})],
+         "InvalidParameterValue", "SampleCount is invalid"),
+        ([_datum(Value=None, StatisticValues={"SampleCount": 1, "Sum": 1, "Minimum": 2, "Maximum": 1})],
+         "InvalidParameterValue", "must be greater than or equal to"),
+        ([], "MissingParameter", "The parameter MetricData is required."),
+        (":bad", "InvalidParameterValue", "for parameter Namespace is invalid"),
     ],
 )
-def test_put_metric_data_limits(emu, cw, data, code, fragment):
+def test_put_metric_data_limits(emu, cw_raw, data, code, fragment):
+    namespace = NS
+    if isinstance(data, str):
+        namespace, data = data, [_datum()]
     data = [{k: v for k, v in d.items() if v is not None} for d in data]
     with pytest.raises(ClientError) as exc:
-        cw.put_metric_data(Namespace=NS, MetricData=data)
+        cw_raw.put_metric_data(Namespace=namespace, MetricData=data)
     got_code, msg, status = err(exc)
     assert (got_code, status) == (code, 400)
     assert fragment in msg
     # nothing was stored by the rejected call
+    assert cw_raw.list_metrics()["Metrics"] == []
+
+
+def test_unit_filter_applies_to_every_statistic(emu, cw):
+    base = hour_floor(now_ts()) - 2 * 3600
+    seed(emu, "Lat", {"k": "u"}, [(base + 60, [1.0, 3.0])], unit="Milliseconds")
+    seed(emu, "Lat", {"k": "u"}, [(base + 120, 100.0)], unit="Seconds")
+    queries = [mq(stat.lower().replace(".", ""), "Lat", {"k": "u"}, stat=stat, ReturnData=True)
+               for stat in ("Sum", "SampleCount", "Average", "Minimum", "Maximum", "p50")]
+    for q in queries:
+        q["MetricStat"]["Unit"] = "Milliseconds"
+    resp = cw.get_metric_data(MetricDataQueries=queries, StartTime=utc(base), EndTime=utc(base + 3600))
+    assert {r["Id"]: r["Values"] for r in resp["MetricDataResults"]} == {
+        "sum": [4.0], "samplecount": [2.0], "average": [2.0], "minimum": [1.0], "maximum": [3.0], "p50": [1.0]}
+
+
+def test_high_resolution_data_and_short_periods(emu, cw):
+    now = now_ts()
+    t = math.floor(now / 60) * 60 - 120  # on a minute boundary: both queries see one bucket of data
+    cw.put_metric_data(Namespace=NS, MetricData=[
+        _datum(Value=1.0, Timestamp=utc(t), StorageResolution=1),
+        _datum(Value=2.0, Timestamp=utc(t + 1.5), StorageResolution=1),
+        # a statistic set of one repeated value is raw data: percentiles see it
+        {k: v for k, v in _datum(StatisticValues={"SampleCount": 2, "Sum": 10, "Minimum": 5, "Maximum": 5},
+                                 Timestamp=utc(t), StorageResolution=1).items() if k != "Value"}])
+    resp = cw.get_metric_data(MetricDataQueries=[mq("s", "Invocations", {"ModelId": "lim"}, period=1, stat="Sum"),
+                                                 mq("p", "Invocations", {"ModelId": "lim"}, period=60, stat="p99")],
+                              StartTime=utc(t - 1), EndTime=utc(t + 10), ScanBy="TimestampAscending")
+    res = by_id(resp)
+    assert res["s"]["Values"] == [11.0, 2.0]  # per second, not per minute
+    assert res["p"]["Values"] == [5.0]
+    old = now - 4 * 3600  # periods under a minute serve the last 3 hours only
+    seed(emu, "Invocations", {"ModelId": "old"}, [(old, 1.0)])
+    resp = cw.get_metric_data(MetricDataQueries=[mq("s", "Invocations", {"ModelId": "old"}, period=10)],
+                              StartTime=utc(old - 60), EndTime=utc(old + 60))
+    assert by_id(resp)["s"]["Values"] == []
+    older = now - 20 * 86400  # past 15 days a period must be a multiple of 5 minutes
+    seed(emu, "Invocations", {"ModelId": "older"}, [(older, 1.0)])
+    resp = cw.get_metric_data(MetricDataQueries=[mq("s", "Invocations", {"ModelId": "older"}, period=60)],
+                              StartTime=utc(older - 600), EndTime=utc(older + 600))
+    assert by_id(resp)["s"]["Values"] == []
+
+
+def test_a_next_token_past_the_end_is_invalid(emu, cw):
+    base = hour_floor(now_ts()) - 3 * 3600
+    seed(emu, "Invocations", {"ModelId": "tok"}, [(base + 60, 1), (base + 3660, 2)])
+    kwargs = dict(MetricDataQueries=[mq("m", "Invocations", {"ModelId": "tok"})], StartTime=utc(base),
+                  EndTime=utc(base + 3 * 3600))
+    token = cw.get_metric_data(MaxDatapoints=1, **kwargs)["NextToken"]
+    doc = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    doc["o"] = 99
+    past = base64.urlsafe_b64encode(json.dumps(doc).encode()).decode()
+    with pytest.raises(ClientError) as exc:
+        cw.get_metric_data(NextToken=past, **kwargs)
+    assert err(exc)[0] == "InvalidNextToken"
+
+
+def test_query_protocol_get_metric_data(emu):
+    """boto3 and the CLI v1 speak awsJson1.0 and the SDK CBOR; the query protocol still answers."""
+    base = hour_floor(now_ts()) - 2 * 3600
+    seed(emu, "Invocations", {"ModelId": "q"}, [(base + 60, 3)])
+    form = {
+        "Action": "GetMetricData", "Version": "2010-08-01",
+        "MetricDataQueries.member.1.Id": "m",
+        "MetricDataQueries.member.1.MetricStat.Metric.Namespace": NS,
+        "MetricDataQueries.member.1.MetricStat.Metric.MetricName": "Invocations",
+        "MetricDataQueries.member.1.MetricStat.Metric.Dimensions.member.1.Name": "ModelId",
+        "MetricDataQueries.member.1.MetricStat.Metric.Dimensions.member.1.Value": "q",
+        "MetricDataQueries.member.1.MetricStat.Period": "3600",
+        "MetricDataQueries.member.1.MetricStat.Stat": "Sum",
+        "StartTime": utc(base).isoformat(), "EndTime": utc(base + 3600).isoformat(),
+    }
+    from urllib.parse import urlencode
+
+    status, _, body = raw_post(emu, "/", urlencode(form).encode(),
+                               {"Content-Type": "application/x-www-form-urlencoded", "Authorization": AUTH})
+    assert status == 200
+    text = body.decode()
+    assert "<GetMetricDataResponse" in text and "<member>3.0</member>" in text
+    assert utc(base).strftime("%Y-%m-%dT%H:%M:%S") in text
+
+
+def test_put_metric_data_values_with_zero_counts_store_nothing(emu, cw):
+    datum = {k: v for k, v in _datum(Values=[5.0], Counts=[0.0]).items() if k != "Value"}
+    cw.put_metric_data(Namespace=NS, MetricData=[datum])
     assert cw.list_metrics(Namespace=NS)["Metrics"] == []
 
 
@@ -846,24 +1088,15 @@ def test_put_metric_data_1000_datums_accepted(emu, cw):
     assert by_id(resp)["m"]["Values"] == [1000.0]
 
 
-def test_get_metric_statistics(emu, cw):
+def test_get_metric_statistics_is_refused_not_answered_empty(emu, cw):
+    # aipctl reads metrics with GetMetricData only; moto's own handler would
+    # answer from a list the emulator no longer writes.
     base = hour_floor(now_ts()) - 3 * 3600
-    dims = {"ModelId": "gms"}
-    seed(emu, "InvocationLatency", dims, [(base + 60, [1.0, 2.0, 3.0, 4.0]), (base + 3660, 10.0)], unit="Milliseconds")
-    seed(emu, "InvocationLatency", dims, [(base + 60, 1000.0)], namespace="Decoy", unit="Milliseconds")
-    out = cw.get_metric_statistics(Namespace=NS, MetricName="InvocationLatency", Dimensions=[{"Name": "ModelId", "Value": "gms"}],
-                                   StartTime=utc(base), EndTime=utc(base + 2 * 3600), Period=3600,
-                                   Statistics=["Sum", "Average", "SampleCount", "Maximum"])
-    dps = sorted(out["Datapoints"], key=lambda d: d["Timestamp"])
-    assert [(d["Sum"], d["Average"], d["SampleCount"], d["Maximum"], d["Unit"]) for d in dps] == [
-        (10.0, 2.5, 4.0, 4.0, "Milliseconds"), (10.0, 10.0, 1.0, 10.0, "Milliseconds")]
-    ext = cw.get_metric_statistics(Namespace=NS, MetricName="InvocationLatency", Dimensions=[{"Name": "ModelId", "Value": "gms"}],
-                                   StartTime=utc(base), EndTime=utc(base + 3600), Period=3600, ExtendedStatistics=["p50"])
-    assert ext["Datapoints"][0]["ExtendedStatistics"] == {"p50": 2.0}
+    seed(emu, "InvocationLatency", {"ModelId": "gms"}, [(base + 60, 1.0)])
     with pytest.raises(ClientError) as exc:
-        cw.get_metric_statistics(Namespace=NS, MetricName="X", StartTime=utc(base - 86400 * 2), EndTime=utc(base),
-                                 Period=60, Statistics=["Sum"])
-    assert err(exc)[0] == "InvalidParameterCombination" and "exceeds the limit of 1440" in err(exc)[1]
+        cw.get_metric_statistics(Namespace=NS, MetricName="InvocationLatency", StartTime=utc(base),
+                                 EndTime=utc(base + 3600), Period=3600, Statistics=["Sum"])
+    assert err(exc)[0] == "InvalidAction" and "use GetMetricData" in err(exc)[1]
 
 
 # --------------------------------------------------------------- dashboards
@@ -977,6 +1210,36 @@ def _bad(body):
          [("/widgets/0/properties/metrics/0/2/id", 'Should match pattern "^[a-z][a-zA-Z0-9_]*$"')]),
         ({"widgets": [metric_widget([[NS, "A"]] * 501)]},
          [("/widgets/0/properties/metrics", "Should NOT have more than 500 items")]),
+        ({"widgets": [], "variables": [{}] * 26}, [("/variables", "Should NOT have more than 25 items")]),
+        ({"widgets": [5]}, [("/widgets/0", "Should be object")]),
+        ({"widgets": [{"type": "metric"}]}, [("/widgets/0", "Should have required property 'properties'")]),
+        ({"widgets": [{"type": "text", "properties": []}]}, [("/widgets/0/properties", "Should be object")]),
+        ({"widgets": [metric_widget([[NS, "A"]], title=5, period="300", legend={"position": "top"})]},
+         [("/widgets/0/properties/title", "Should be string"), ("/widgets/0/properties/period", "Should be integer"),
+          ("/widgets/0/properties/legend/position", "Should be equal to one of the allowed values")]),
+        ({"widgets": [metric_widget("x")]}, [("/widgets/0/properties/metrics", "Should be array")]),
+        ({"widgets": [metric_widget([[]])]}, [("/widgets/0/properties/metrics/0", "Should NOT have fewer than 1 items")]),
+        ({"widgets": [metric_widget([[{"id": "m1"}]])]},
+         [("/widgets/0/properties/metrics/0", "A metric row with only an options object needs an 'expression'")]),
+        ({"widgets": [metric_widget([[{"expression": " "}]])]},
+         [("/widgets/0/properties/metrics/0/0/expression", "Should NOT be shorter than 1 characters"),
+          ("/widgets/0/properties/metrics/0/0/expression", "Invalid expression: empty expression")]),
+        ({"widgets": [metric_widget([[NS, "A", {"expression": "m1"}]])]},
+         [("/widgets/0/properties/metrics/0", "An expression row must not contain metric strings")]),
+        ({"widgets": [metric_widget([[NS, "A"], ["...", "x", "y", "z"]])]},
+         [("/widgets/0/properties/metrics/1", "'...' row is longer than the previous metric row")]),
+        ({"widgets": [metric_widget([[NS, "..."]])]},
+         [("/widgets/0/properties/metrics/0/1", "'...' is only allowed as the first element")]),
+        ({"widgets": [metric_widget([[NS]])]},
+         [("/widgets/0/properties/metrics/0", "Should have at least a namespace and a metric name"),
+          ("/widgets/0/properties/metrics/0", 'Field "metrics" has to be an array of array of strings')]),
+        ({"widgets": [metric_widget([[NS, "A"] + ["d", "v"] * 31])]},
+         [("/widgets/0/properties/metrics/0", "Should NOT have more than 30 dimensions")]),
+        ({"widgets": [metric_widget([[NS, ""]])]},
+         [("/widgets/0/properties/metrics/0", "Should NOT be shorter than 1 characters")]),
+        ({"widgets": [metric_widget([[{"expression": "m1 +", "id": "e1"}], [{"expression": "e2 * 2", "id": "e2"}]])]},
+         [("/widgets/0/properties/metrics/0/0/expression", "Invalid expression: unexpected end of expression"),
+          ("/widgets/0/properties/metrics/1/0/expression", "Expression 'e2' must not reference itself")]),
         ({"widgets": [metric_widget([[NS, "A"]], period=90, stat="Total", view="graph")]},
          [("/widgets/0/properties/view", "Should be equal to one of the allowed values"),
           ("/widgets/0/properties/period", "Should be 1, 5, 10, 20, 30 or a multiple of 60"),
@@ -998,6 +1261,40 @@ def test_put_dashboard_validation_errors(emu, cw, body, expected):
     assert [(d["dataPath"], d["message"]) for d in listing] == got
     with pytest.raises(ClientError):
         cw.get_dashboard(DashboardName="bad")  # nothing was stored
+
+
+def test_dashboard_calls_check_what_the_sdk_does_not(emu, cw, cw_raw):
+    def refused(call, **params):
+        with pytest.raises(ClientError) as exc:
+            call(**params)
+        return err(exc)
+
+    assert refused(cw_raw.put_dashboard, DashboardName="d")[:2] == (
+        "MissingParameter", "The parameter DashboardBody is required.")
+    code, _, _ = refused(cw_raw.put_dashboard, DashboardName="d", DashboardBody=5)
+    assert code == "InvalidParameterInput"  # "Should be string"
+    tags = [{"Key": f"k{i}", "Value": "v"} for i in range(51)]
+    assert refused(cw.put_dashboard, DashboardName="d", DashboardBody='{"widgets": []}', Tags=tags)[0] == (
+        "InvalidParameterValue")
+    assert refused(cw_raw.get_dashboard)[0] == "InvalidParameterValue"
+    assert refused(cw_raw.put_dashboard, DashboardBody='{"widgets": []}')[0] == "InvalidParameterValue"
+    assert refused(cw_raw.delete_dashboards, DashboardNames=[])[0] == "InvalidParameterValue"
+    assert "greater than 100" in refused(cw.delete_dashboards, DashboardNames=[f"d{i}" for i in range(101)])[1]
+    assert "invalid characters" in refused(cw.list_dashboards, DashboardNamePrefix="a b")[1]
+    # Tags are kept on creation.
+    out = cw.put_dashboard(DashboardName="tagged", DashboardBody='{"widgets": []}', Tags=[{"Key": "Team", "Value": "x"}])
+    assert out["DashboardValidationMessages"] == []
+    arn = cw.get_dashboard(DashboardName="tagged")["DashboardArn"]
+    assert cw.list_tags_for_resource(ResourceARN=arn)["Tags"] == [{"Key": "Team", "Value": "x"}]
+
+
+def test_list_metrics_checks_what_the_sdk_does_not(emu, cw, cw_raw):
+    with pytest.raises(ClientError) as exc:
+        cw.list_metrics(Dimensions=[{"Name": f"d{i}"} for i in range(11)])
+    assert err(exc)[0] == "InvalidParameterValue" and "greater than 10" in err(exc)[1]
+    with pytest.raises(ClientError) as exc:
+        cw_raw.list_metrics(RecentlyActive="PT1H")
+    assert err(exc)[0] == "InvalidParameterValue" and "The only valid value is PT3H" in err(exc)[1]
 
 
 @pytest.mark.parametrize("name", ["bad name!", "dots.not.allowed", "x" * 256])
@@ -1064,10 +1361,10 @@ def test_cbor_client_round_trip_every_operation(emu, cbor_cw):
     assert resp["ResponseMetadata"]["HTTPHeaders"]["smithy-protocol"] == "rpc-v2-cbor"
     assert resp["ResponseMetadata"]["HTTPHeaders"]["content-type"] == "application/cbor"
 
-    gms = cbor_cw.get_metric_statistics(Namespace=NS, MetricName="InputTokenCount",
-                                        Dimensions=[{"Name": "ModelId", "Value": "cbor"}],
-                                        StartTime=utc(start), EndTime=utc(start + 7200), Period=7200, Statistics=["Sum"])
-    assert gms["Datapoints"][0]["Sum"] == expect_m1
+    with pytest.raises(ClientError) as exc:
+        cbor_cw.get_metric_statistics(Namespace=NS, MetricName="InputTokenCount", StartTime=utc(start),
+                                      EndTime=utc(start + 7200), Period=7200, Statistics=["Sum"])
+    assert err(exc)[:1] == ("InvalidAction",)
     lm = cbor_cw.list_metrics(Namespace=NS)
     assert sorted(m["MetricName"] for m in lm["Metrics"]) == ["CacheReadInputTokenCount", "InputTokenCount"]
 
@@ -1182,6 +1479,66 @@ def test_raw_cbor_protocol_errors(emu):
     assert status == 400 and strict_cbor(body)["__type"] == "SerializationException"
 
 
+def test_raw_cbor_body_forms(emu):
+    # no body at all: an operation without parameters
+    status, _, body = raw_cbor(emu, "ListDashboards", body=b"")
+    assert status == 200 and strict_cbor(body) == {"DashboardEntries": []}
+    # codings applied in order; identity is no coding
+    data = gzip.compress(cbor_request({}, "ListDashboards"))
+    status, _, body = raw_cbor(emu, "ListDashboards", body=data, headers={"Content-Encoding": "gzip, identity"})
+    assert status == 200
+    status, _, body = raw_cbor(emu, "ListDashboards", body=b"\xa0", headers={"Content-Encoding": "br"})
+    assert status == 415 and strict_cbor(body)["__type"] == "UnsupportedMediaType"
+    # a gzip bomb is refused before it is decoded in full
+    bomb = gzip.compress(b"\0" * (cloudwatch_cbor._MAX_BODY + 1))
+    status, _, body = raw_cbor(emu, "PutMetricData", body=bomb, headers={"Content-Encoding": "gzip"})
+    assert status == 413 and strict_cbor(body)["__type"] == "RequestEntityTooLarge"
+    # a chunked body (no Content-Length) is read to its end
+    import http.client
+    from urllib.parse import urlsplit
+
+    conn = http.client.HTTPConnection(urlsplit(emu.url).netloc, timeout=30)
+    payload = cbor_request({"DashboardNamePrefix": "x"}, "ListDashboards")
+    conn.request("POST", CBOR_PATH + "ListDashboards", body=iter([payload[:3], payload[3:]]), encode_chunked=True,
+                 headers={"smithy-protocol": "rpc-v2-cbor", "Content-Type": "application/cbor", "Authorization": AUTH})
+    resp = conn.getresponse()
+    assert resp.status == 200 and strict_cbor(resp.read()) == {"DashboardEntries": []}
+    # a declared length over the limit is refused unread
+    conn.request("POST", CBOR_PATH + "PutMetricData", body=b"\xa0",
+                 headers={"smithy-protocol": "rpc-v2-cbor", "Content-Length": str(cloudwatch_cbor._MAX_BODY + 1)})
+    resp = conn.getresponse()
+    assert resp.status == 413 and strict_cbor(resp.read())["__type"] == "RequestEntityTooLarge"
+    conn.close()
+    # operations are POSTs
+    req = urllib.request.Request(emu.url + CBOR_PATH + "ListDashboards", method="GET",
+                                 headers={"smithy-protocol": "rpc-v2-cbor"})
+    with pytest.raises(urllib.error.HTTPError) as exc:
+        urllib.request.urlopen(req, timeout=30)
+    assert exc.value.code == 405 and strict_cbor(exc.value.read())["__type"] == "MethodNotAllowed"
+
+
+def test_json_to_cbor_encodes_every_cloudwatch_shape_type():
+    model = cloudwatch_cbor.service_model()
+
+    def enc(value, shape_name):
+        out = bytearray()
+        cloudwatch_cbor._json_to_cbor(out, value, model.shape_for(shape_name))
+        return bytes(out)
+
+    assert strict_cbor(enc({"k": "v"}, "EntityKeyAttributesMap")) == {"k": "v"}
+    assert strict_cbor(enc(base64.b64encode(b"png").decode(), "MetricWidgetImage")) == b"png"
+    assert strict_cbor(enc(-5, "Size")) == -5
+    ts = strict_cbor(enc("2026-01-01T00:00:00Z", "Timestamp"))
+    assert isinstance(ts, Tag1) and ts.value == 1767225600.0
+    assert strict_cbor(enc("2026-01-01T00:00:00", "Timestamp")).value == 1767225600.0  # naive = UTC
+    for n in (2**16, 2**32):  # long heads
+        head = bytearray()
+        cloudwatch_cbor._head(head, 0, n)
+        assert strict_cbor(bytes(head)) == n
+    with pytest.raises(TypeError):
+        cloudwatch_cbor._json_to_cbor(bytearray(), 1.0, type("S", (), {"type_name": "float"})())
+
+
 def _fake_inner(status, headers, body):
     def app(environ, start_response):
         start_response(f"{status} X", headers)
@@ -1203,6 +1560,10 @@ def _fake_inner(status, headers, body):
          b'{"__type": "InternalServiceError", "message": "boom"}', "com.amazonaws.cloudwatch#InternalServiceFault",
          "InternalServiceError;Receiver"),
         (500, [("Content-Type", "text/html")], b"<html>NotImplementedError</html>", "InternalFailure", "InternalFailure;Receiver"),
+        # an error without a type or a query-error header
+        (400, [("Content-Type", "application/json")], b'{"message": "no type"}', "BadRequest", "BadRequest;Sender"),
+        # a success the shim cannot re-encode (not JSON) is the emulator's failure
+        (200, [("Content-Type", "text/plain")], b"not json", "InternalFailure", "InternalFailure;Receiver"),
     ],
 )
 def test_shim_reencodes_errors_from_inner_layers(status, headers, body, want_type, want_query):
@@ -1221,7 +1582,7 @@ def test_shim_reencodes_errors_from_inner_layers(status, headers, body, want_typ
         "wsgi.input": io.BytesIO(payload), "HTTP_SMITHY_PROTOCOL": "rpc-v2-cbor", "CONTENT_TYPE": "application/cbor",
     }
     out = b"".join(app(environ, start_response))
-    assert captured["status"].startswith(str(status))
+    assert captured["status"].startswith(str(500 if status == 200 else status))
     assert captured["headers"]["x-amzn-query-error"] == want_query
     assert captured["headers"]["content-type"] == "application/cbor"
     doc = strict_cbor(out)

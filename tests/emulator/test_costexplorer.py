@@ -717,3 +717,170 @@ def test_errors_are_aws_json_errors(emu):
     body = json.loads(info.value.read())
     assert body == {"__type": "ValidationException",
                     "message": "Start date (and hour) should be before end date (and hour)"}
+
+
+# --------------------------------------------------------------------------- what the SDKs do not check
+
+_CAU = dict(Granularity="DAILY", Metrics=["UnblendedCost"], TimePeriod=window(0))
+
+
+def raw_ce(emu, op: str, body: dict) -> tuple[int, dict]:
+    """An awsJson 1.1 request as no SDK would send it (wrong types included)."""
+    req = urllib.request.Request(
+        emu.url + "/", method="POST", data=json.dumps(body).encode(),
+        headers={"X-Amz-Target": f"AWSInsightsIndexService.{op}", "Content-Type": "application/x-amz-json-1.1",
+                 "Authorization": "AWS4-HMAC-SHA256 Credential=AKIDTEST/20260101/us-east-1/ce/aws4_request, "
+                                  "SignedHeaders=host, Signature=0"})
+    try:
+        with urllib.request.urlopen(req) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
+
+
+@pytest.mark.parametrize(
+    "op,body,fragment",
+    [
+        ("GetCostAndUsage", dict(_CAU, TimePeriod="2026-01-01"), "TimePeriod must be a structure"),
+        ("GetCostAndUsage", dict(_CAU, Filter=[]), "Expression must be a structure"),
+        ("GetCostAndUsage", dict(_CAU, Filter={"Dimensions": "SERVICE"}), "Dimensions must be a structure"),
+        ("GetCostAndUsage", dict(_CAU, Filter={"Tags": "Department"}), "Tags must be a structure"),
+        ("GetCostAndUsage", dict(_CAU, Filter={"Tags": {"Key": "D", "MatchOptions": "ABSENT"}}), "MatchOptions must be a list"),
+        ("GetCostAndUsage", dict(_CAU, Filter={"Tags": {"Key": "D", "Values": "x"}}), "Values must be a list of strings"),
+        ("GetCostAndUsage", dict(_CAU, GroupBy={"Type": "TAG", "Key": "D"}), "GroupBy must be a list"),
+        ("GetCostForecast", dict(Metric="UNBLENDED_COST", Granularity="DAILY", TimePeriod="2026-01-01"),
+         "TimePeriod must be a structure"),
+        ("UpdateCostAllocationTagsStatus", dict(CostAllocationTagsStatus={"TagKey": "D"}),
+         "CostAllocationTagsStatus must be a list"),
+        ("UpdateCostAllocationTagsStatus", dict(CostAllocationTagsStatus=["D"]),
+         "CostAllocationTagStatusEntry must be a structure"),
+        ("GetCostAndUsage", [], "Request body must be a JSON object"),
+    ],
+)
+def test_wrongly_typed_requests_are_validation_errors(emu, op, body, fragment):
+    status, doc = raw_ce(emu, op, body)
+    assert (status, doc["__type"]) == (400, "ValidationException") and fragment in doc["message"], doc
+
+
+def test_a_body_that_is_not_json_is_a_serialization_error(emu):
+    req = urllib.request.Request(
+        emu.url + "/", method="POST", data=b"{not json",
+        headers={"X-Amz-Target": "AWSInsightsIndexService.GetTags", "Content-Type": "application/x-amz-json-1.1",
+                 "Authorization": "AWS4-HMAC-SHA256 Credential=AKIDTEST/20260101/us-east-1/ce/aws4_request, "
+                                  "SignedHeaders=host, Signature=0"})
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(req)
+    assert info.value.code == 400 and json.loads(info.value.read())["__type"] == "SerializationException"
+
+
+@pytest.mark.parametrize(
+    "op,kwargs,code,fragment",
+    [
+        ("get_cost_and_usage", dict(_CAU, TimePeriod={"Start": "2026-13-01", "End": "2026-01-02"}),
+         "ValidationException", "Invalid date: 2026-13-01"),
+        ("get_cost_and_usage", dict(_CAU, TimePeriod={"Start": "2026-01-01T00:00:00Z", "End": "2026-01-02T00:00:00Z"}),
+         "ValidationException", "Hourly timePeriod is not supported for this request"),
+        ("get_cost_and_usage", dict(_CAU, Filter={"Dimensions": {"Key": "SERVICE", "Values": []}}), "ValidationException",
+         "Dimension SERVICE must have at least one value"),
+        ("get_cost_and_usage", dict(_CAU, Filter={"Tags": {"Values": ["x"]}}), "ValidationException", "tags.key"),
+        ("get_cost_and_usage", dict(_CAU, Filter={"CostCategories": {"Key": "Team", "Values": ["x"]}}),
+         "ValidationException", "CostCategories filters are not supported by the aipctl Cost Explorer emulator"),
+        ("get_cost_and_usage", dict(_CAU, Filter={"ProductAttributes": {"Key": "model", "Values": ["x"]}}),
+         "ValidationException", "ProductAttributes filters are not supported"),
+        ("get_cost_and_usage", dict(_CAU, GroupBy=[{"Type": "COST_CATEGORY", "Key": "Team"}]), "ValidationException",
+         "COST_CATEGORY groups are not supported"),
+        ("get_cost_forecast", dict(Metric="UNBLENDED_COST", Granularity="DAILY", PredictionIntervalLevel=50,
+                                   TimePeriod={"Start": "2026-01-01", "End": "2026-01-02"}), "ValidationException",
+         "Member must have value greater than or equal to 51"),
+        ("get_cost_forecast", dict(Metric="UNBLENDED_COST", Granularity="DAILY", PredictionIntervalLevel=100,
+                                   TimePeriod={"Start": "2026-01-01", "End": "2026-01-02"}), "ValidationException",
+         "Member must have value less than or equal to 99"),
+        ("get_cost_forecast", dict(Metric="UNBLENDED_COST", Granularity="DAILY", TimePeriod=window(0),
+                                   Filter={"Dimensions": {"Key": "PAYER_ACCOUNT", "Values": [ACCOUNT]}}),
+         "ValidationException", "Dimension PAYER_ACCOUNT is not allowed."),
+        ("get_dimension_values", dict(TimePeriod=window(0), Dimension="SERVICE",
+                                      SortBy=[{"Key": "UnblendedCost", "SortOrder": "DESCENDING"}]),
+         "ValidationException", "SortBy is not supported by the aipctl Cost Explorer emulator"),
+        ("get_tags", dict(TimePeriod=window(0), SortBy=[{"Key": "UnblendedCost"}]), "ValidationException",
+         "SortBy is not supported"),
+        ("get_dimension_values", dict(TimePeriod=window(0), Dimension="PRODUCT_ATTRIBUTE", DimensionKey="model"),
+         "ValidationException", "PRODUCT_ATTRIBUTE values are not served"),
+        ("get_dimension_values", dict(TimePeriod=window(0), Dimension="SERVICE_CODE"), "ValidationException",
+         "Dimension SERVICE_CODE can only be used in CostCategoryRule"),
+        ("get_dimension_values", dict(TimePeriod=window(0), Dimension="ANOMALY_TOTAL_IMPACT_ABSOLUTE"),
+         "ValidationException", "is not allowed."),
+        ("get_dimension_values", dict(TimePeriod=window(0), Dimension="SERVICE", NextPageToken="eyJvIjogOSwgImgiOiAiIn0="),
+         "RequestChangedException", "parameters changed"),
+        ("list_cost_allocation_tags", dict(TagKeys=[]), "ValidationException", "length greater than or equal to 1"),
+        ("list_cost_allocation_tags", dict(TagKeys=[f"k{i}" for i in range(101)]), "ValidationException",
+         "length less than or equal to 100"),
+        ("list_cost_allocation_tags", dict(MaxResults=0), "ValidationException", "value greater than or equal to 1"),
+        ("list_cost_allocation_tags", dict(NextToken="bm90LWpzb24="), "InvalidNextTokenException", "pagination token"),
+    ],
+)
+def test_server_side_checks(emu, op, kwargs, code, fragment):
+    got, msg, status = error_of(lambda: getattr(ce(emu, validate=False), op)(**kwargs))
+    assert (got, status) == (code, 400) and fragment in msg, msg
+
+
+def test_hourly_window_reserved_contexts_and_payer_filter(emu):
+    t = today()
+    lines(emu, [{"date": iso(t), "service": "Amazon Bedrock", "cost": "2"}])
+    emu.control("POST", "/_emu/ce-settings", {"hourly": True, "account_names": {ACCOUNT: "acme-main"}})
+    client = ce(emu)
+    code, msg, _ = error_of(lambda: client.get_cost_and_usage(
+        TimePeriod={"Start": f"{iso(t - timedelta(days=20))}T00:00:00Z", "End": f"{iso(t)}T00:00:00Z"},
+        Granularity="HOURLY", Metrics=["UnblendedCost"]))
+    assert code == "ValidationException" and "Hourly data is only available for the last 14 days" in msg
+    assert client.get_dimension_values(TimePeriod=window(0), Dimension="SERVICE", Context="RESERVATIONS")[
+        "DimensionValues"] == []
+    named = client.get_dimension_values(TimePeriod=window(0), Dimension="LINKED_ACCOUNT")["DimensionValues"]
+    assert named == [{"Value": ACCOUNT, "Attributes": {"description": "acme-main"}}]
+    for key, value, want in [("PAYER_ACCOUNT", ACCOUNT, "2"), ("PAYER_ACCOUNT", "999999999999", "0"),
+                             ("INSTANCE_TYPE", "", "2")]:  # a dimension items have no value for: ""
+        r = client.get_cost_and_usage(TimePeriod=window(0), Granularity="MONTHLY", Metrics=["UnblendedCost"],
+                                      Filter={"Dimensions": {"Key": key, "Values": [value]}})
+        assert r["ResultsByTime"][0]["Total"]["UnblendedCost"]["Amount"] == want, key
+
+
+def test_dimension_values_and_tags_page_at_1000(emu):
+    t = today()
+    lines(emu, [{"date": iso(t), "service": "Amazon Bedrock", "cost": "1", "usage_type": f"U{n:04d}",
+                 "tags": {"Department": f"d{n:04d}"}} for n in range(1001)])
+    activate(emu, "Department", t)
+    client = ce(emu)
+    first = client.get_dimension_values(TimePeriod=window(0), Dimension="USAGE_TYPE")
+    assert first["ReturnSize"] == 1000 and first["TotalSize"] == 1001
+    rest = client.get_dimension_values(TimePeriod=window(0), Dimension="USAGE_TYPE", NextPageToken=first["NextPageToken"])
+    assert [v["Value"] for v in rest["DimensionValues"]] == ["U1000"] and "NextPageToken" not in rest
+    tags = client.get_tags(TimePeriod=window(0), TagKey="Department")
+    assert len(tags["Tags"]) == 1000 and "NextPageToken" in tags
+
+
+def test_usage_quantity_of_mixed_units_is_n_a(emu):
+    t = today()
+    lines(emu, [{"date": iso(t), "service": "Amazon Bedrock", "cost": "1", "usage_quantity": "2", "unit": "Units"},
+                {"date": iso(t), "service": "Amazon Bedrock", "cost": "1", "usage_quantity": "3", "unit": "Hrs"}])
+    r = ce(emu).get_cost_and_usage(TimePeriod=window(0), Granularity="MONTHLY", Metrics=["UsageQuantity"])
+    assert r["ResultsByTime"][0]["Total"]["UsageQuantity"] == {"Amount": "5", "Unit": "N/A"}
+
+
+@pytest.mark.parametrize(
+    "route,body",
+    [
+        ("/_emu/cost-line-items", {"line_items": "x"}),
+        ("/_emu/cost-line-items", {"line_items": ["x"]}),
+        ("/_emu/cost-line-items", {"line_items": [{"date": "yesterday", "service": "S", "cost": "1"}]}),
+        ("/_emu/cost-line-items", {"line_items": [{"date": "2026-01-01", "cost": "1"}]}),
+        ("/_emu/cost-line-items", {"line_items": [{"date": "2026-01-01", "service": "S", "cost": "1",
+                                                   "metrics": {"UsageQuantity": "1"}}]}),
+        ("/_emu/cost-line-items", {"line_items": [{"date": "2026-01-01", "service": "S", "cost": "1", "tags": ["a"]}]}),
+        ("/_emu/cost-line-items", {"line_items": [{"date": "2026-01-01", "service": "S", "cost": "one"}]}),
+        ("/_emu/cost-allocation-tags", {"tags": "Department"}),
+        ("/_emu/cost-allocation-tags", {"tags": [{"key": "D", "status": "On"}]}),
+    ],
+)
+def test_control_routes_refuse_malformed_bodies(emu, route, body):
+    with pytest.raises(urllib.error.HTTPError) as info:
+        emu.control("POST", route, body)
+    assert info.value.code == 400

@@ -8,6 +8,7 @@ temporary credentials.
 
 from __future__ import annotations
 
+import json
 import urllib.error
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -507,3 +508,94 @@ def test_usage_route_checks_the_account_id(org):
     with pytest.raises(urllib.error.HTTPError) as info:
         org.control("POST", "/_emu/usage", {"account_id": "12345", "records": []})
     assert info.value.code == 400
+
+
+def _trust(statement_extra: dict, principal=None) -> dict:
+    return {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": principal if principal is not None else {"AWS": f"arn:aws:iam::{MGMT}:root"},
+         "Action": "sts:AssumeRole", **statement_extra}]}
+
+
+@pytest.mark.parametrize("policy,allowed,refused", [
+    (_trust({"Condition": {"StringNotEquals": {"sts:ExternalId": "bad-id"}}}),
+     {"ExternalId": "good-id"}, {"ExternalId": "bad-id"}),
+    (_trust({"Condition": {"StringEqualsIgnoreCase": {"sts:RoleSessionName": "AIPCTL"}}}),
+     {"RoleSessionName": "aipctl"}, {"RoleSessionName": "other"}),
+    (_trust({"Condition": {"StringNotLike": {"sts:RoleSessionName": "evil*"}}}),
+     {"RoleSessionName": "aipctl"}, {"RoleSessionName": "evil-1"}),
+    (_trust({"Condition": {"Bool": {"aws:MultiFactorAuthPresent": "FALSE"}}}), {}, None),
+    (_trust({"Condition": {"Null": {"sts:ExternalId": "true"}}}), {}, {"ExternalId": "given"}),
+    (_trust({"Condition": {"StringEqualsIfExists": {"sts:ExternalId": "x-id"}}}), {}, {"ExternalId": "y-id"}),
+    (_trust({"Condition": {"StringEquals": {"sts:ExternalId": "x-id"}}}), {"ExternalId": "x-id"}, {}),
+    (_trust({"Condition": {"StringEquals": {"aws:SourceIp": "10.0.0.1"}}}), None, {}),  # unknown key: closed
+    (_trust({"Condition": {"NumericEquals": {"sts:ExternalId": "12"}}}), None, {"ExternalId": "12"}),  # unknown operator
+    (_trust({"Condition": {"StringEquals": "sts:ExternalId"}}), None, {}),  # malformed: closed
+    (_trust({"Condition": ["x"]}), None, {}),
+    (_trust({}, principal="*"), {}, None),
+    (_trust({}, principal={"AWS": "*"}), {}, None),
+    (_trust({}, principal={"AWS": MGMT}), {}, None),
+    (_trust({}, principal={"Service": "ec2.amazonaws.com"}), None, {}),
+    (_trust({}, principal=["x"]), None, {}),
+    (_trust({"Action": "sts:TagSession"}), None, {}),
+    ({"Statement": ["not a statement"]}, None, {}),
+])
+def test_trust_policy_conditions_and_principals(org, policy, allowed, refused):
+    org.control("POST", "/_emu/iam/roles", {"account_id": PROD, "role_name": "Cond", "trust_policy": policy})
+    arn = f"arn:aws:iam::{PROD}:role/Cond"
+    sts = client(org, "sts")
+
+    def call(extra):
+        return sts.assume_role(RoleArn=arn, **{"RoleSessionName": "aipctl", **extra})
+
+    if allowed is not None:
+        assert call(allowed)["Credentials"]["AccessKeyId"]
+    if refused is not None:
+        denied(lambda: call(refused), arn)
+
+
+def test_principal_conditions_name_the_caller_and_its_organization(org):
+    data = assume(org, DATA)
+    for key, value in [("aws:PrincipalAccount", DATA), ("aws:PrincipalArn", f"arn:aws:iam::{DATA}:role/{ROLE}"),
+                       ("aws:PrincipalOrgID", "o-testorg001")]:
+        org.control("POST", "/_emu/iam/roles", {"account_id": PROD, "role_name": "Cond", "trust_policy": _trust(
+            {"Condition": {"StringEquals": {key: value}}}, principal={"AWS": f"arn:aws:iam::{DATA}:role/{ROLE}"})})
+        assert client(org, "sts", data).assume_role(RoleArn=f"arn:aws:iam::{PROD}:role/Cond",
+                                                    RoleSessionName="aipctl")["Credentials"], key
+
+
+def test_assume_role_parameters_the_sdk_does_not_check(org):
+    sts = client(org, "sts", validate=False)
+    for kwargs, fragment in [
+        ({"RoleArn": "arn:aws:iam::1:r/x", "RoleSessionName": "ok"}, "at 'roleArn' failed to satisfy constraint"),
+        ({"RoleArn": f"arn:aws:iam::{PROD}:user/someone", "RoleSessionName": "ok"}, "is invalid"),
+        ({"RoleArn": f"arn:aws:iam::{PROD}:role/{ROLE}", "RoleSessionName": "ok", "ExternalId": "bad id!"},
+         "at 'externalId' failed to satisfy constraint: Member must satisfy regular expression pattern"),
+        ({"RoleArn": f"arn:aws:iam::{PROD}:role/{ROLE}"}, "Value null at 'roleSessionName'"),
+    ]:
+        code, msg, status, _ = error_of(lambda: sts.assume_role(**kwargs))
+        assert (code, status) == ("ValidationError", 400) and fragment in msg, msg
+
+
+@pytest.mark.parametrize("method,path,body", [
+    ("POST", "/_emu/iam/roles", {"account_id": PROD}),
+    ("POST", "/_emu/iam/roles", {"account_id": "1", "role_name": "R"}),
+    ("POST", "/_emu/iam/roles", {"account_id": PROD, "role_name": "R", "trust_policy": {"Statement": []}}),
+    ("POST", "/_emu/iam/roles", {"account_id": PROD, "role_name": "R", "trust_policy": "{not json",
+                                 "trusted_accounts": [MGMT]}),
+    ("POST", "/_emu/iam/roles", {"account_id": PROD, "role_name": "R", "trust_policy": "%7Bnot json"}),
+    ("POST", "/_emu/iam/roles", {"account_id": PROD, "role_name": "R", "max_session_duration": 60}),
+    ("DELETE", "/_emu/iam/roles?account_id=" + PROD, None),
+    ("GET", "/_emu/iam/roles", None),
+])
+def test_role_routes_refuse_malformed_requests(org, method, path, body):
+    with pytest.raises(urllib.error.HTTPError) as info:
+        org.control(method, path, body)
+    assert info.value.code == 400
+
+
+def test_a_url_encoded_trust_policy_is_read(org):
+    from urllib.parse import quote
+
+    doc = json.dumps(_trust({}))
+    org.control("POST", "/_emu/iam/roles", {"account_id": PROD, "role_name": "Enc", "trust_policy": quote(doc)})
+    assert assume(org, PROD, role="Enc")["AccessKeyId"]

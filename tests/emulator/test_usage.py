@@ -105,12 +105,15 @@ def test_datapoints_sit_at_noon_and_zero_counts_are_omitted(emu):
     names = {m["MetricName"] for m in cw.list_metrics(
         Namespace="AWS/Bedrock", Dimensions=[{"Name": "ModelId", "Value": pid}])["Metrics"]}
     assert names == {"Invocations", "InputTokenCount", "OutputTokenCount"}
-    stats = cw.get_metric_statistics(
-        Namespace="AWS/Bedrock", MetricName="Invocations", Dimensions=[{"Name": "ModelId", "Value": pid}],
-        StartTime=midnight(d), EndTime=midnight(d + timedelta(days=1)), Period=3600, Statistics=["Sum"])
-    [point] = stats["Datapoints"]
-    assert point["Timestamp"] == datetime(d.year, d.month, d.day, 12, tzinfo=timezone.utc)
-    assert point["Sum"] == 5.0
+    stats = cw.get_metric_data(
+        MetricDataQueries=[{"Id": "m", "MetricStat": {
+            "Metric": {"Namespace": "AWS/Bedrock", "MetricName": "Invocations",
+                       "Dimensions": [{"Name": "ModelId", "Value": pid}]},
+            "Period": 3600, "Stat": "Sum"}}],
+        StartTime=midnight(d), EndTime=midnight(d + timedelta(days=1)))
+    [result] = stats["MetricDataResults"]
+    assert result["Timestamps"] == [datetime(d.year, d.month, d.day, 12, tzinfo=timezone.utc)]
+    assert result["Values"] == [5.0]
 
 
 def test_dimension_value_override_and_non_aip_model_ids(emu):

@@ -31,10 +31,18 @@ Behaviour (what AWS documents, plus the guesses marked *guess*):
 - ``copyFrom`` must be a foundation-model ARN (empty account) or a
   SYSTEM_DEFINED profile ARN (caller's account) in the caller's Region, naming
   something that exists there; otherwise ``ValidationException``. An
-  application profile ARN fails the model's pattern. *Guess:* a foundation
-  model whose ``inferenceTypesSupported`` lacks ``ON_DEMAND`` (Claude 4.x) is
-  rejected with the message the runtime gives for on-demand invocation of such
-  a model; AWS may accept the create and fail at invocation instead.
+  application profile ARN fails the model's pattern. *Evidence-based:* a
+  foundation model whose ``inferenceTypesSupported`` lacks ``ON_DEMAND``
+  (INFERENCE_PROFILE-only in that Region, e.g. Claude 4.x) is accepted like
+  any other, and the profile's ``models`` is that single-Region FM ARN: AWS
+  creates such a profile and fails only when it is invoked ("Invocation of
+  model ID … with on-demand throughput isn't supported"). Public report:
+  aws-ia/terraform-aws-bedrock issue 121 (an application profile created
+  with ``copyFrom`` the ``foundation-model/anthropic.claude-3-7-sonnet-…``
+  ARN, a profile-only model: the apply succeeds and invocation fails
+  on demand; the module's example and PR 131 then switched to the
+  ``us.`` system profile as the source). aipctl refuses such a model itself
+  before creating anything (it reads GetFoundationModel first).
 - ``models`` of the new profile: the FM ARN, or a copy of the system
   profile's ``models`` (all destination Regions; Region-less ARN for global).
 - ``clientRequestToken``: same token + same parameters → same ARN (201);
@@ -456,15 +464,10 @@ def _source_models(backend: Any, source: str) -> list[str]:
             raise _invalid(
                 f"The model source {source} is invalid: foundation-model ARNs have no account ID."
             )
-        entry = catalog.foundation_model(region, ident)
-        if entry is None:
+        if catalog.foundation_model(region, ident) is None:
             raise _invalid("The provided model identifier is invalid.")
-        if "ON_DEMAND" not in entry["inferenceTypesSupported"]:
-            raise _invalid(
-                f"Invocation of model ID {ident} with on-demand throughput isn't supported. "
-                "Retry your request with the ID or ARN of an inference profile that contains "
-                "this model."
-            )
+        # INFERENCE_PROFILE-only models are accepted too: AWS creates the
+        # profile and fails at invocation (see the module docstring).
         return [source]
     # kind == "inference-profile" (the pattern allows nothing else)
     if account != backend.account_id:

@@ -14,6 +14,12 @@ HTTP 400, which the Budgets API reference gives for every Budgets error (even
 InternalErrorException and ThrottlingException). Budgets is global: the signing Region does not
 matter, state is per account.
 
+Not served (aipctl sets a fixed limit and filters on whole tag and dimension values; each is
+refused with InvalidParameterException rather than answered by untested code):
+PlannedBudgetLimits, AutoAdjustData, BillingViewArn, CostCategories / ProductAttributes
+expressions and the CostFilters ``CostCategory`` key, key-less Tags expressions, and the
+STARTS_WITH / ENDS_WITH / CONTAINS match options.
+
 What is modelled, with sources
 ------------------------------
 - Model constraints (AccountId ``\\d{12}``, BudgetName 1-100 and its pattern, Spend Amount
@@ -76,8 +82,8 @@ the current spend; ForecastedSpend left out for DAILY budgets and while the filt
 item dated before the current period (Cost Explorer gives no forecast with less than a billing
 cycle of data); the forecast method itself; CostTypes -> RECORD_TYPE mapping; UpdateBudget keeping
 the old TimePeriod when NewBudget has none; email/SNS address checks; MatchOptions accepted in
-FilterExpression (EQUALS, ABSENT, CASE_SENSITIVE, CASE_INSENSITIVE, STARTS_WITH, ENDS_WITH,
-CONTAINS); ActualSpend "0" for RI/Savings Plans budget types; pagination default page sizes of
+FilterExpression (EQUALS, ABSENT, CASE_SENSITIVE, CASE_INSENSITIVE); ActualSpend "0" for RI/Savings
+Plans budget types; pagination default page sizes of
 the notification/subscriber listings (100).
 
 moto internals patched: ``moto.budgets.responses.BudgetsResponse`` (handler methods replaced and
@@ -133,7 +139,8 @@ MATCH_OPTIONS = [
     "EQUALS", "ABSENT", "STARTS_WITH", "ENDS_WITH", "CONTAINS", "GREATER_THAN_OR_EQUAL", "CASE_SENSITIVE",
     "CASE_INSENSITIVE",
 ]
-_FILTER_MATCH_OPTIONS = {"EQUALS", "ABSENT", "STARTS_WITH", "ENDS_WITH", "CONTAINS", "CASE_SENSITIVE", "CASE_INSENSITIVE"}
+# aipctl matches whole values; STARTS_WITH, ENDS_WITH and CONTAINS are not served.
+_FILTER_MATCH_OPTIONS = {"EQUALS", "ABSENT", "CASE_SENSITIVE", "CASE_INSENSITIVE"}
 _EXPR_OPS = ("Or", "And", "Not", "Dimensions", "Tags", "CostCategories", "ProductAttributes")
 _ROOTS_MSG = "Only one root operator is allowed for each expression: And, Or, Not, Dimensions, Tags, CostCategories"
 COST_TYPE_KEYS = [
@@ -153,7 +160,7 @@ _COST_TYPE_RECORDS = {
     "IncludeSubscription": {"Subscription"},
     "IncludeOtherSubscription": {"OtherSubscription"},
 }
-# Legacy CostFilters keys -> Cost Explorer dimensions (TagKeyValue and CostCategory are special).
+# Legacy CostFilters keys -> Cost Explorer dimensions (TagKeyValue is special; CostCategory is not served).
 _COST_FILTER_DIMENSIONS = {
     "AZ": "AZ", "BillingEntity": "BILLING_ENTITY", "InstanceType": "INSTANCE_TYPE",
     "InstanceTypeFamily": "INSTANCE_TYPE_FAMILY", "InvoicingEntity": "INVOICING_ENTITY",
@@ -167,7 +174,6 @@ _AMOUNT_RX = re.compile(r"([0-9]*\.)?[0-9]+")
 _ACCOUNT_RX = re.compile(r"\d{12}")
 _EMAIL_RX = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _SNS_RX = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+(\.fifo)?$")
-_BILLING_VIEW_RX = re.compile(r"^arn:aws[a-z-]*:(billing)::[0-9]{12}:billingview/[a-zA-Z0-9/:_\+=\.\-@]{0,75}[a-zA-Z0-9]$")
 
 LOCK = threading.RLock()
 
@@ -428,17 +434,8 @@ def _options(raw: Any, path: str) -> set[str]:
 
 def _matcher(values: list[str], opts: set[str]) -> Callable[[str], bool]:
     fold = "CASE_INSENSITIVE" in opts
-    wanted = [v.lower() for v in values] if fold else list(values)
-    if "STARTS_WITH" in opts:
-        test: Callable[[str, str], bool] = lambda got, w: got.startswith(w)
-    elif "ENDS_WITH" in opts:
-        test = lambda got, w: got.endswith(w)
-    elif "CONTAINS" in opts:
-        test = lambda got, w: w in got
-    else:
-        exact = set(wanted)
-        return lambda got: (got.lower() if fold else got) in exact
-    return lambda got: any(test(got.lower() if fold else got, w) for w in wanted)
+    exact = {v.lower() for v in values} if fold else set(values)
+    return lambda got: (got.lower() if fold else got) in exact
 
 
 def _dimension_value(item: costexplorer.LineItem, key: str) -> str:
@@ -485,10 +482,8 @@ def compile_expression(expr: Any, path: str = "budget.filterExpression") -> Pred
             _string(key, f"{p}.key", 0, 1024)
         values = _values(value.get("Values"), f"{p}.values", required=False)
         opts = _options(value.get("MatchOptions"), f"{p}.matchOptions")
-        if not key:
-            if values:
-                raise _invalid("Tag key must be specified when tag values are specified")
-            return lambda item, tag: not any(tag(item, k) is not None for k in item.tags)
+        if not key:  # AWS's key-less form ("no tags at all") is not served
+            raise _invalid("Tags filters in the aipctl Budgets emulator need a Key")
         absent = "ABSENT" in opts or not values
         match = _matcher(values, opts) if values else (lambda got: False)
 
@@ -499,27 +494,8 @@ def compile_expression(expr: Any, path: str = "budget.filterExpression") -> Pred
             return match(got)
 
         return tag_match
-    if op == "CostCategories":
-        p = f"{path}.costCategories"
-        values = _values(value.get("Values"), f"{p}.values", required=False)
-        opts = _options(value.get("MatchOptions"), f"{p}.matchOptions")
-        # No cost-category rules are evaluated: no line item has a category value.
-        hit = "ABSENT" in opts or not values or "" in values
-        return lambda item, tag: hit
-    p = f"{path}.productAttributes"
-    key = _string(value.get("Key"), f"{p}.key", 0, 1024)
-    opts = _options(value.get("MatchOptions"), f"{p}.matchOptions")
-    values = _values(value.get("Values"), f"{p}.values", required="ABSENT" not in opts)
-    match = _matcher(values, opts) if values else (lambda got: False)
-    absent = "ABSENT" in opts
-
-    def product_match(item: costexplorer.LineItem, tag: Callable[..., Any]) -> bool:
-        if not item.product:
-            return False
-        got = item.product.get(key)
-        return absent if not got else match(got)
-
-    return product_match
+    # aipctl filters budgets on dimensions and tags only.
+    raise _invalid(f"{op} filters are not supported by the aipctl Budgets emulator")
 
 
 def compile_cost_filters(filters: Any, path: str = "budget.costFilters") -> Predicate:
@@ -548,9 +524,6 @@ def compile_cost_filters(filters: Any, path: str = "budget.costFilters") -> Pred
                     (tag(item, k) or "") == val for k, val in wanted
                 )
             )
-        elif key == "CostCategory":
-            hit = any(v.endswith("$") for v in raw)  # no cost-category rules: only "Name$" matches
-            parts.append(lambda item, tag, hit=hit: hit)
         elif key in _COST_FILTER_DIMENSIONS:
             dim = _COST_FILTER_DIMENSIONS[key]
             values = set(raw)
@@ -558,7 +531,7 @@ def compile_cost_filters(filters: Any, path: str = "budget.costFilters") -> Pred
         else:
             raise _invalid(
                 f"Unsupported cost filter key: {key}. Supported keys: "
-                + ", ".join(sorted(list(_COST_FILTER_DIMENSIONS) + ["CostCategory", "TagKeyValue"]))
+                + ", ".join(sorted(list(_COST_FILTER_DIMENSIONS) + ["TagKeyValue"]))
             )
     return lambda item, tag: all(p(item, tag) for p in parts)
 
@@ -575,23 +548,14 @@ def _budget_spec(raw: Any, path: str, old: dict[str, Any] | None = None) -> dict
     spec["BudgetType"] = _enum(raw.get("BudgetType"), BUDGET_TYPES, f"{path}.budgetType")
     btype = spec["BudgetType"]
 
+    # aipctl sets a fixed BudgetLimit: per-period limits, auto-adjusting budgets
+    # and billing views are not served.
+    for member in ("PlannedBudgetLimits", "AutoAdjustData", "BillingViewArn"):
+        if raw.get(member) is not None:
+            raise _invalid(f"{member} is not supported by the aipctl Budgets emulator")
     limit = raw.get("BudgetLimit")
-    planned = raw.get("PlannedBudgetLimits")
-    auto = raw.get("AutoAdjustData")
-    if limit is not None and planned is not None:
-        raise _invalid("Unable to create/update budget - BudgetLimit and PlannedBudgetLimits can't be used together")
     if limit is not None:
         spec["BudgetLimit"] = _spend(limit, f"{path}.budgetLimit")
-    elif planned is not None:
-        if not isinstance(planned, dict) or not planned:
-            raise _invalid("PlannedBudgetLimits must be a non-empty map of period start (epoch seconds) to Spend")
-        spec["PlannedBudgetLimits"] = {}
-        for k, v in planned.items():
-            if not re.fullmatch(r"\d+", str(k)):
-                raise _invalid(f"Invalid PlannedBudgetLimits key {k}: expected the period start in epoch seconds")
-            spec["PlannedBudgetLimits"][str(k)] = _spend(v, f"{path}.plannedBudgetLimits.{k}")
-    elif auto is not None:
-        pass
     elif btype in ("COST", "USAGE"):
         raise _invalid(
             "Unable to create/update budget - please provide one of the followings: "
@@ -599,11 +563,6 @@ def _budget_spec(raw: Any, path: str, old: dict[str, Any] | None = None) -> dict
         )
     else:
         spec["BudgetLimit"] = {"Amount": "100", "Unit": "PERCENTAGE"}
-    if auto is not None:
-        if not isinstance(auto, dict):
-            raise _invalid(f"Invalid type for '{path}.autoAdjustData': expected a structure")
-        _enum(auto.get("AutoAdjustType"), ["HISTORICAL", "FORECAST"], f"{path}.autoAdjustData.autoAdjustType")
-        spec["AutoAdjustData"] = {k: v for k, v in auto.items() if k in ("AutoAdjustType", "HistoricalOptions")}
 
     cost_filters = raw.get("CostFilters")
     cost_types = raw.get("CostTypes")
@@ -663,14 +622,6 @@ def _budget_spec(raw: Any, path: str, old: dict[str, Any] | None = None) -> dict
     if end > END_OF_TIME:
         raise _invalid("The budget's end date must come before 06/15/87 00:00 UTC.")
     spec["TimePeriod"] = {"Start": start, "End": end}
-
-    view = raw.get("BillingViewArn")
-    if view is not None:
-        _string(view, f"{path}.billingViewArn", 20, 2048)
-        if not _BILLING_VIEW_RX.match(view):
-            raise _constraint(view, f"{path}.billingViewArn", "Member must satisfy regular expression pattern: "
-                              "^arn:aws[a-z-]*:(billing)::[0-9]{12}:billingview/[a-zA-Z0-9/:_\\+=\\.\\-@]{0,75}[a-zA-Z0-9]$")
-        spec["BillingViewArn"] = view
     return spec
 
 
@@ -697,19 +648,6 @@ def _period_bounds(time_unit: str, today: date) -> tuple[date, date]:
 
 def _day(ts: float) -> date:
     return datetime.fromtimestamp(ts, tz=timezone.utc).date()
-
-
-def _current_limit(spec: dict[str, Any], period_first: date) -> dict[str, str] | None:
-    if "BudgetLimit" in spec:
-        return spec["BudgetLimit"]
-    planned = spec.get("PlannedBudgetLimits")
-    if not planned:
-        return None
-    key = str(calendar.timegm(period_first.timetuple()))
-    if key in planned:
-        return planned[key]
-    earlier = [k for k in planned if int(k) <= int(key)]
-    return planned[max(earlier, key=int)] if earlier else planned[min(planned, key=int)]
 
 
 def _spend_metric(spec: dict[str, Any]) -> str:
@@ -752,8 +690,7 @@ def calculated_spend(account_id: str, spec: dict[str, Any]) -> tuple[dict[str, A
     start, end = _day(spec["TimePeriod"]["Start"]), _day(spec["TimePeriod"]["End"] - 1e-6)
     if spec["TimeUnit"] == "CUSTOM":
         first, last = start, end
-    limit = _current_limit(spec, first)
-    unit = limit["Unit"] if limit else ("PERCENTAGE" if spec["BudgetType"] not in ("COST", "USAGE") else "USD")
+    unit = spec["BudgetLimit"]["Unit"]
     zero = {"ActualSpend": {"Amount": "0", "Unit": unit}}
     broken = "FilterExpression" in spec and not spec.get("Metrics")
     if spec["BudgetType"] not in ("COST", "USAGE") or broken or start > today or end < first:
@@ -775,14 +712,12 @@ def calculated_spend(account_id: str, spec: dict[str, Any]) -> tuple[dict[str, A
     return out, actual, forecast
 
 
-def _state(notification: dict[str, Any], limit: dict[str, str] | None, actual: Decimal, forecast: Decimal | None) -> str:
+def _state(notification: dict[str, Any], limit: dict[str, str], actual: Decimal, forecast: Decimal | None) -> str:
     value = actual if notification["NotificationType"] == "ACTUAL" else forecast
     if value is None:
         return "OK"
     threshold = Decimal(repr(notification["Threshold"]))
     if notification["ThresholdType"] == "PERCENTAGE":
-        if limit is None:
-            return "OK"
         threshold = threshold * Decimal(limit["Amount"]) / 100
     op = notification["ComparisonOperator"]
     hit = value > threshold if op == "GREATER_THAN" else value < threshold if op == "LESS_THAN" else value == threshold
@@ -795,15 +730,9 @@ def _state(notification: dict[str, Any], limit: dict[str, str] | None, actual: D
 def _budget_json(account_id: str, budget: _Budget, show_expression: bool) -> dict[str, Any]:
     spec = budget.spec
     calc, _, _ = calculated_spend(account_id, spec)
-    first = _period_bounds(spec["TimeUnit"], clock.today())[0]
     out: dict[str, Any] = {"BudgetName": spec["BudgetName"]}
-    limit = _current_limit(spec, first)
-    if limit is not None:
-        out["BudgetLimit"] = {"Amount": java_double(float(limit["Amount"])), "Unit": limit["Unit"]}
-    if "PlannedBudgetLimits" in spec:
-        out["PlannedBudgetLimits"] = {
-            k: {"Amount": java_double(float(v["Amount"])), "Unit": v["Unit"]} for k, v in spec["PlannedBudgetLimits"].items()
-        }
+    limit = spec["BudgetLimit"]
+    out["BudgetLimit"] = {"Amount": java_double(float(limit["Amount"])), "Unit": limit["Unit"]}
     if "CostFilters" in spec:
         out["CostFilters"] = spec["CostFilters"]
     if spec["BudgetType"] == "COST" and "FilterExpression" not in spec and "Metrics" not in spec:
@@ -813,21 +742,17 @@ def _budget_json(account_id: str, budget: _Budget, show_expression: bool) -> dic
     out["CalculatedSpend"] = calc
     out["BudgetType"] = spec["BudgetType"]
     out["LastUpdatedTime"] = spec["LastUpdatedTime"]
-    if "AutoAdjustData" in spec:
-        out["AutoAdjustData"] = spec["AutoAdjustData"]
     if show_expression and "FilterExpression" in spec:
         out["FilterExpression"] = spec["FilterExpression"]
     if "Metrics" in spec:
         out["Metrics"] = spec["Metrics"]
-    if "BillingViewArn" in spec:
-        out["BillingViewArn"] = spec["BillingViewArn"]
     return out
 
 
 def _notification_json(
     spec: dict[str, Any], n: _Notification, actual: Decimal, forecast: Decimal | None
 ) -> dict[str, Any]:
-    limit = _current_limit(spec, _period_bounds(spec["TimeUnit"], clock.today())[0])
+    limit = spec["BudgetLimit"]
     out: dict[str, Any] = {
         "NotificationType": n.spec["NotificationType"],
         "ComparisonOperator": n.spec["ComparisonOperator"],

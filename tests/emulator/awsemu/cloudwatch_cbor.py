@@ -11,9 +11,10 @@ protocols. The Rust SDK sends::
 This WSGI wrapper turns such a request into the equivalent awsJson1.0 request
 (``POST /`` + ``X-Amz-Target``), lets moto (with ``awsemu.cloudwatch``'s
 handlers) answer it, and re-encodes the answer as CBOR. Both directions are
-shape-aware and use botocore's own CBOR parser/serializer with the pinned
-CloudWatch model, so what the Rust SDK decodes strictly (doubles as float64,
-timestamps as tag 1) is exactly what the model says.
+shape-aware, with the pinned CloudWatch model: requests are decoded by
+botocore's CBOR parser, answers written by ``_json_to_cbor`` from moto's
+awsJson1.0 document and the output shape, so what the Rust SDK decodes
+strictly (doubles as float64, timestamps as tag 1) is what the model says.
 
 Errors: whatever moto's layer produced (moto's serializer, a ``ServiceException``
 from our handlers, or a JSON ``{"__type", "message"}`` body from the fault
@@ -28,7 +29,6 @@ error came without it.
 from __future__ import annotations
 
 import base64
-import calendar
 import datetime as _dt
 import io
 import json
@@ -37,8 +37,8 @@ import zlib
 from typing import Any, Callable, Iterable
 
 import botocore.session
-from botocore.parsers import JSONParser, RpcV2CBORParser
-from botocore.serialize import JSONSerializer, RpcV2CBORSerializer
+from botocore.parsers import RpcV2CBORParser
+from botocore.serialize import JSONSerializer
 
 PATH_PREFIX = "/service/GraniteServiceVersion20100801/operation/"
 SHAPE_NAMESPACE = "com.amazonaws.cloudwatch"
@@ -75,74 +75,6 @@ def _error_shapes() -> tuple[dict[str, Any], dict[str, Any]]:
     return cached
 
 
-def _epoch(value: Any) -> float:
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, _dt.datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=_dt.timezone.utc)
-        return calendar.timegm(value.utctimetuple()) + value.microsecond / 1e6
-    raise TypeError(f"not a timestamp: {value!r}")
-
-
-class CborEncoder(RpcV2CBORSerializer):
-    """botocore's shape-aware CBOR writer, made strict for smithy-rs decoders.
-
-    - every ``double`` is a float64 (``0xfb``), NaN/Infinity included;
-    - every ``timestamp`` is tag 1 + float64 epoch seconds.
-    """
-
-    def encode(self, value: Any, shape: Any) -> bytes:
-        out = bytearray()
-        self._serialize_data_item(out, value, shape)
-        return bytes(out)
-
-    def _serialize_type_double(self, serialized, value, shape, key):  # noqa: D401
-        serialized.extend(b"\xfb" + struct.pack(">d", float(value)))
-
-    def _serialize_type_timestamp(self, serialized, value, shape, key):
-        serialized.extend(self._get_initial_byte(self.TAG_MAJOR_TYPE, 1))
-        serialized.extend(b"\xfb" + struct.pack(">d", _epoch(value)))
-
-    def encode_plain(self, value: Any) -> bytes:
-        """Shape-less encoding of str/int/float/bool/list/dict (error bodies)."""
-        out = bytearray()
-        self._plain(out, value)
-        return bytes(out)
-
-    def _plain(self, out: bytearray, value: Any) -> None:
-        if value is None:
-            out.extend(b"\xf6")
-        elif isinstance(value, bool):
-            self._serialize_type_boolean(out, value, None, None)
-        elif isinstance(value, int):
-            self._serialize_type_integer(out, value, None, None)
-        elif isinstance(value, float):
-            self._serialize_type_double(out, value, None, None)
-        elif isinstance(value, str):
-            self._serialize_type_string(out, value, None, None)
-        elif isinstance(value, (list, tuple)):
-            self._write_head(out, self.LIST_MAJOR_TYPE, len(value))
-            for item in value:
-                self._plain(out, item)
-        elif isinstance(value, dict):
-            self._write_head(out, self.MAP_MAJOR_TYPE, len(value))
-            for k, v in value.items():
-                self._serialize_type_string(out, str(k), None, None)
-                self._plain(out, v)
-        else:
-            raise TypeError(f"cannot CBOR-encode {type(value).__name__}")
-
-    def _write_head(self, out: bytearray, major: int, length: int) -> None:
-        info, nbytes = self._get_additional_info_and_num_bytes(length)
-        out.extend(self._get_initial_byte(major, info))
-        if nbytes:
-            out.extend(length.to_bytes(nbytes, "big"))
-
-
-_encoder = CborEncoder()
-
-
 def _decode_request(body: bytes, shape: Any) -> dict:
     if not body:
         return {}
@@ -152,24 +84,21 @@ def _decode_request(body: bytes, shape: Any) -> dict:
 
 
 def decode_cbor(body: bytes) -> Any:
-    """Shape-less CBOR decoding (used by tests and for error bodies)."""
+    """Shape-less CBOR decoding (for tests)."""
     parser = RpcV2CBORParser()
     return parser.parse_data_item(parser.get_peekable_stream_from_bytes(body))
 
 
 def _read_body(environ: dict) -> bytes:
     length = environ.get("CONTENT_LENGTH") or ""
-    stream = environ.get("wsgi.input")
-    if stream is None:
-        return b""
+    stream = environ["wsgi.input"]
     if length.strip():
         n = int(length)
         if n > _MAX_BODY:
             raise _ShimError(413, "RequestEntityTooLarge", f"Request body of {n} bytes is too large")
         return stream.read(n) if n else b""
-    if environ.get("wsgi.input_terminated"):
-        return stream.read(_MAX_BODY + 1)
-    return b""
+    # No length: a chunked body (werkzeug marks it terminated) or none at all.
+    return stream.read(_MAX_BODY + 1) if environ.get("wsgi.input_terminated") else b""
 
 
 def _decompress(body: bytes, encoding: str) -> bytes:
@@ -250,16 +179,13 @@ def _error_body(status: int, code: str, message: str, members: dict | None = Non
                 modeled[name] = (member, members[name])
             elif name == "Message":
                 modeled[name] = (member, message)
-    _encoder._write_head(out, _encoder.MAP_MAJOR_TYPE, len(payload) + len(modeled))
+    _head(out, 5, len(payload) + len(modeled))
     for k, v in payload.items():
-        _encoder._serialize_type_string(out, k, None, None)
-        _encoder._serialize_type_string(out, v or "", None, None)
+        _str(out, k)
+        _str(out, v or "")
     for name, (member, value) in modeled.items():
-        _encoder._serialize_type_string(out, name, None, None)
-        try:
-            _encoder._serialize_data_item(out, value, member)
-        except Exception:  # a member we could not fit to its shape: plain
-            _encoder._plain(out, value)
+        _str(out, name)
+        _json_to_cbor(out, value, member)
     headers = [("x-amzn-query-error", f"{query_code};{'Sender' if sender else 'Receiver'}")]
     return bytes(out), headers
 
@@ -283,8 +209,8 @@ def _translate_error(status: int, headers: list[tuple[str, str]], raw: bytes) ->
         code = query_error.split(";", 1)[0]
     elif code in by_name:
         pass
-    elif not code:
-        code = (query_error or "").split(";", 1)[0] or ("InternalFailure" if status >= 500 else "BadRequest")
+    elif not code:  # no type and no query-error header
+        code = "InternalFailure" if status >= 500 else "BadRequest"
     message = doc.get("message") or doc.get("Message") or ""
     body, extra = _error_body(status, code, message, doc)
     if query_error:  # keep what moto / the fault injector said exactly
@@ -340,10 +266,8 @@ def _handle(app: Callable, environ: dict, start_response: Callable, op_name: str
             params = _decode_request(body, op.input_shape)
         except Exception as exc:  # botocore raises assorted errors on bad CBOR
             raise _ShimError(400, "SerializationException", f"Could not decode CBOR request body: {exc}")
-        try:
-            request = JSONSerializer().serialize_to_request(params, op)
-        except Exception as exc:
-            raise _ShimError(400, "SerializationException", f"Request does not fit the {op_name} input: {exc}")
+        # What botocore's shape-aware parser produced always fits the input shape.
+        request = JSONSerializer().serialize_to_request(params, op)
     except _ShimError as err:
         data, extra = _error_body(err.status, err.code, err.message)
         start_response(_status_line(err.status), _cbor_headers(data, extra))
@@ -400,19 +324,10 @@ def _encode_output(op: Any, raw: bytes, headers: list[tuple[str, str]]) -> bytes
     shape = op.output_shape
     if shape is None:
         return b""
-    try:
-        doc = json.loads(raw) if raw.strip() else {}
-    except ValueError:
-        doc = None
-    if isinstance(doc, dict):
-        out = bytearray()
-        _json_to_cbor(out, doc, shape)
-        return bytes(out)
-    # Not plain JSON (should not happen): let botocore make sense of it.
-    hmap = {k.lower(): v for k, v in headers}
-    parsed = JSONParser().parse({"body": raw, "headers": hmap, "status_code": 200}, shape)
-    parsed.pop("ResponseMetadata", None)
-    return _encoder.encode(parsed, shape)
+    doc = json.loads(raw) if raw.strip() else {}  # not JSON: _handle answers 500
+    out = bytearray()
+    _json_to_cbor(out, doc, shape)
+    return bytes(out)
 
 
 def _head(out: bytearray, major: int, n: int) -> None:
@@ -441,14 +356,15 @@ def _str(out: bytearray, text: str) -> None:
 def _json_ts(value: Any) -> float:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
-    return _epoch(_dt.datetime.fromisoformat(str(value).replace("Z", "+00:00")))
+    ts = _dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return (ts if ts.tzinfo else ts.replace(tzinfo=_dt.timezone.utc)).timestamp()
 
 
 def _json_to_cbor(out: bytearray, value: Any, shape: Any) -> None:
     """awsJson1.0 document -> rpc-v2-cbor bytes, guided by the botocore shape.
 
-    Same encoding rules as ``CborEncoder`` (float64 doubles, tag-1 float64
-    timestamps) but written for speed: GetMetricData answers carry tens of
+    Doubles are float64 (``0xfb``) and timestamps tag 1 + float64 epoch
+    seconds, as smithy-rs decoders want; written for speed: GetMetricData answers carry tens of
     thousands of values and timestamps, packed here list-at-a-time.
     """
     t = shape.type_name
@@ -487,8 +403,6 @@ def _json_to_cbor(out: bytearray, value: Any, shape: Any) -> None:
             _head(out, 1, -1 - v)
     elif t == "double":
         out.extend(b"\xfb" + struct.pack(">d", float(value)))
-    elif t == "float":
-        out.extend(b"\xfa" + struct.pack(">f", float(value)))
     elif t == "boolean":
         out.append(0xF5 if value else 0xF4)
     elif t == "timestamp":
@@ -497,14 +411,8 @@ def _json_to_cbor(out: bytearray, value: Any, shape: Any) -> None:
         data = base64.b64decode(value) if isinstance(value, str) else bytes(value)
         _head(out, 2, len(data))
         out.extend(data)
-    else:
-        _encoder._serialize_data_item(out, value, shape)
+    else:  # the CloudWatch model has no other type
+        raise TypeError(f"no CBOR encoding for shape type {t}")
 
 
-def encode_request(op_name: str, params: dict) -> bytes:
-    """CBOR body for ``op_name`` (test helper; same encoder as responses)."""
-    op = service_model().operation_model(op_name)
-    return _encoder.encode(params, op.input_shape) if op.input_shape is not None else b""
-
-
-__all__ = ["wsgi", "encode_request", "decode_cbor", "service_model", "CborEncoder", "PATH_PREFIX"]
+__all__ = ["wsgi", "decode_cbor", "service_model", "PATH_PREFIX"]

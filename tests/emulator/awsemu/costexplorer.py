@@ -303,13 +303,6 @@ class _Account:
             self.dirty = False
         return self.items, self.ordinals
 
-    def between(self, first: date, last: date) -> list[LineItem]:
-        """Items dated first..last inclusive."""
-        items, ords = self.sorted_items()
-        lo = bisect.bisect_left(ords, first.toordinal())
-        hi = bisect.bisect_right(ords, last.toordinal())
-        return items[lo:hi]
-
     def active_tags(self) -> dict[str, int]:
         return {
             k: s.activated_on.toordinal()
@@ -452,11 +445,6 @@ def set_tag_status(account_id: str, key: str, status: str, activated_on: date | 
         else:
             state.activated_on = None
             state.last_updated = now()
-
-
-def line_item_count(account_id: str) -> int:
-    with LOCK:
-        return len(_account(account_id).items)
 
 
 def matching_cost(
@@ -673,7 +661,6 @@ class _Ctx:
         self.payer = acct.payer
         self.active = acct.active_tags()
         self.operation = operation
-        self.uses_product_attributes = False
 
     def tag(self, item: LineItem, key: str) -> str | None:
         since = self.active.get(key)
@@ -681,23 +668,9 @@ class _Ctx:
             return None
         return item.tags.get(key)
 
-    def has_visible_tags(self, item: LineItem) -> bool:
-        return any(self.tag(item, k) is not None for k in item.tags)
 
 
-def _expr_uses_product_attributes(expr: Any) -> bool:
-    if not isinstance(expr, dict):
-        return False
-    if expr.get("ProductAttributes") is not None:
-        return True
-    for key in ("And", "Or"):
-        for sub in expr.get(key) or []:
-            if _expr_uses_product_attributes(sub):
-                return True
-    return _expr_uses_product_attributes(expr.get("Not"))
-
-
-def _compile(expr: Any, ctx: _Ctx, path: str = "filter", negated: bool = False) -> Callable[[LineItem], bool]:
+def _compile(expr: Any, ctx: _Ctx, path: str = "filter") -> Callable[[LineItem], bool]:
     if not isinstance(expr, dict):
         raise _invalid("Expression must be a structure")
     present = [op for op in _EXPR_OPS if expr.get(op) is not None]
@@ -710,20 +683,19 @@ def _compile(expr: Any, ctx: _Ctx, path: str = "filter", negated: bool = False) 
     if op in ("And", "Or"):
         if not isinstance(value, list) or len(value) < 2:
             raise _invalid(f"{op} expression must have at least 2 operands")  # (AWS)
-        subs = [_compile(e, ctx, f"{path}.{op.lower()}", negated) for e in value]
+        subs = [_compile(e, ctx, f"{path}.{op.lower()}") for e in value]
         if op == "And":
             return lambda item: all(f(item) for f in subs)
         return lambda item: any(f(item) for f in subs)
     if op == "Not":
-        sub = _compile(value, ctx, f"{path}.not", not negated)
+        sub = _compile(value, ctx, f"{path}.not")
         return lambda item: not sub(item)
     if op == "Dimensions":
-        return _compile_dimensions(value, ctx, f"{path}.dimensions", negated)
+        return _compile_dimensions(value, ctx, f"{path}.dimensions")
     if op == "Tags":
         return _compile_tags(value, ctx, f"{path}.tags")
-    if op == "CostCategories":
-        return _compile_cost_categories(value, f"{path}.costCategories")
-    return _compile_product_attributes(value, ctx, f"{path}.productAttributes")
+    # aipctl filters on dimensions and tags only.
+    raise _invalid(f"{op} filters are not supported by the aipctl Cost Explorer emulator")
 
 
 def _options(raw: Any, path: str, allowed: set[str], what: str) -> set[str]:
@@ -745,7 +717,7 @@ def _values(raw: Any, path: str) -> list[str]:
     return raw
 
 
-def _compile_dimensions(dv: Any, ctx: _Ctx, path: str, negated: bool) -> Callable[[LineItem], bool]:
+def _compile_dimensions(dv: Any, ctx: _Ctx, path: str) -> Callable[[LineItem], bool]:
     if not isinstance(dv, dict):
         raise _invalid("Dimensions must be a structure")
     key = _enum(_require(dv.get("Key"), f"{path}.key"), DIMENSIONS, f"{path}.key")
@@ -757,12 +729,6 @@ def _compile_dimensions(dv: Any, ctx: _Ctx, path: str, negated: bool) -> Callabl
     values = _values(dv.get("Values"), f"{path}.values")
     if not values:
         raise _invalid(f"Dimension {key} must have at least one value")
-    if key == "SERVICE" and ctx.uses_product_attributes:
-        if negated:
-            raise _invalid("A SERVICE filter that is used with product attributes can't be inside Not")
-        bad = [v for v in values if "Bedrock" not in v]
-        if bad:
-            raise _invalid(f"SERVICE filter values must be services that support product attributes: {', '.join(bad)}")
     wanted = set(values)
     if key == "PAYER_ACCOUNT":  # the bill's payer, whatever account the usage happened in
         return lambda item: ctx.payer in wanted
@@ -776,12 +742,8 @@ def _compile_tags(tv: Any, ctx: _Ctx, path: str) -> Callable[[LineItem], bool]:
     if not isinstance(tv, dict):
         raise _invalid("Tags must be a structure")
     opts = _options(tv.get("MatchOptions"), path, {"EQUALS", "ABSENT", "CASE_SENSITIVE"}, "Tags")
-    key = tv.get("Key")
+    key = _require(tv.get("Key"), f"{path}.key")  # AWS's key-less form ("no tags") is not served
     values = _values(tv.get("Values"), f"{path}.values")
-    if not key:
-        if values:
-            raise _invalid("Tag key must be specified when tag values are specified")
-        return lambda item: not ctx.has_visible_tags(item)
     absent = "ABSENT" in opts or not values
     equals = set(values) if values and ("EQUALS" in opts or "ABSENT" not in opts) else set()
 
@@ -794,43 +756,10 @@ def _compile_tags(tv: Any, ctx: _Ctx, path: str) -> Callable[[LineItem], bool]:
     return match
 
 
-def _compile_cost_categories(cv: Any, path: str) -> Callable[[LineItem], bool]:
-    if not isinstance(cv, dict):
-        raise _invalid("CostCategories must be a structure")
-    opts = _options(cv.get("MatchOptions"), path, {"EQUALS", "ABSENT", "CASE_SENSITIVE"}, "CostCategories")
-    values = _values(cv.get("Values"), f"{path}.values")
-    # No cost-category rules are evaluated: every item has no category value.
-    matches_absent = "ABSENT" in opts or not values or "" in values
-    return lambda item: matches_absent
-
-
-def _compile_product_attributes(pv: Any, ctx: _Ctx, path: str) -> Callable[[LineItem], bool]:
-    if not isinstance(pv, dict):
-        raise _invalid("ProductAttributes must be a structure")
-    key = _require(pv.get("Key"), f"{path}.key")
-    opts = _options(pv.get("MatchOptions"), path, {"EQUALS", "ABSENT", "CASE_SENSITIVE"}, "ProductAttributes")
-    values = _values(pv.get("Values"), f"{path}.values")
-    if "ABSENT" not in opts and not values:
-        raise _invalid("ProductAttributes Values are required unless MatchOptions is ABSENT")
-    absent = "ABSENT" in opts
-    wanted = set(values)
-
-    def match(item: LineItem) -> bool:
-        if not item.product:  # not a supported service: product filters never match it
-            return False
-        value = item.product.get(key)
-        if value is None or value == "":
-            return absent
-        return value in wanted
-
-    return match
-
-
 def _filter(req: dict[str, Any], ctx: _Ctx) -> Callable[[LineItem], bool] | None:
     expr = req.get("Filter")
     if expr is None:
         return None
-    ctx.uses_product_attributes = _expr_uses_product_attributes(expr)
     return _compile(expr, ctx)
 
 
@@ -900,6 +829,8 @@ def _group_definitions(req: dict[str, Any]) -> list[dict[str, str]]:
             raise _invalid("Group Definition is invalid. Both type an key need to be set to a non-empty value.")  # (AWS)
         if g["Type"] not in GROUP_TYPES:
             raise _invalid("Group Definition type is invalid.")  # (AWS)
+        if g["Type"] == "COST_CATEGORY":  # aipctl groups by tag, dimension or product attribute
+            raise _invalid("COST_CATEGORY groups are not supported by the aipctl Cost Explorer emulator")
         if g["Type"] == "DIMENSION" and g["Key"] not in GROUP_DIMENSIONS:
             raise _invalid(f"Group Definition dimension is invalid. Valid values are {', '.join(GROUP_DIMENSIONS)}")  # (AWS)
         out.append({"Type": g["Type"], "Key": g["Key"]})
@@ -924,8 +855,6 @@ def _group_key_fn(groups: list[dict[str, str]], ctx: _Ctx) -> Callable[[LineItem
         elif gtype == "PRODUCT_ATTRIBUTE":
             # Only costs of supported services (those with product attributes) are grouped.
             parts.append(lambda item, k=key: None if not item.product else f"{k}${item.product.get(k, '')}")
-        else:  # COST_CATEGORY: rules are not evaluated
-            parts.append(lambda item, k=key: f"{k}$")
 
     def key_of(item: LineItem) -> tuple[str, ...] | None:
         keys = []
@@ -972,7 +901,7 @@ def get_cost_and_usage(account_id: str, req: dict[str, Any]) -> dict[str, Any]:
         offset = _read_token(req.get("NextPageToken"), fingerprint)
         ctx = _Ctx(acct, "cost_and_usage")
         predicate = _filter(req, ctx)
-        if ctx.uses_product_attributes or any(g["Type"] == "PRODUCT_ATTRIBUTE" for g in groups):
+        if any(g["Type"] == "PRODUCT_ATTRIBUTE" for g in groups):
             _check_product_attribute_period(start)
         periods = _periods(start, end, granularity)
         locate = _period_locator(periods, granularity)
@@ -1097,9 +1026,7 @@ def get_cost_forecast(account_id: str, req: dict[str, Any]) -> dict[str, Any]:
         if not matching or first_seen is None:
             raise CEError("DataUnavailableException", "Insufficient amount of historical data to generate forecast.")  # (AWS)
         window_start = max(lookback_start, first_seen)
-        window_days = (t - window_start).days
-        if window_days <= 0:
-            raise CEError("DataUnavailableException", "Insufficient amount of historical data to generate forecast.")
+        window_days = (t - window_start).days  # >= 1: matching items are dated before today
         daily = sum((i.amounts[mi] for i in matching), Decimal(0)) / Decimal(window_days)
         q = Decimal("0.0000000001")
         width = None if level is None else Decimal(level - 50) / Decimal(100)
@@ -1122,10 +1049,8 @@ def get_cost_forecast(account_id: str, req: dict[str, Any]) -> dict[str, Any]:
 
 def _bedrock_tag_keys(account_ids: list[str]) -> set[str]:
     """Tag keys on the accounts' application inference profiles (all regions)."""
-    try:
-        from awsemu import bedrock
-    except ImportError:
-        return set()
+    from awsemu import bedrock
+
     keys: set[str] = set()
     for account_id in account_ids:
         for profile in bedrock.all_application_profiles(account_id):
@@ -1259,37 +1184,15 @@ def update_cost_allocation_tags_status(account_id: str, req: dict[str, Any]) -> 
 # --------------------------------------------------------------------------- GetDimensionValues / GetTags
 
 
-def _sort_by(req: dict[str, Any]) -> tuple[str, bool] | None:
-    sort = req.get("SortBy")
-    if not sort:
-        return None
-    if not isinstance(sort, list) or len(sort) != 1 or not isinstance(sort[0], dict):
-        raise _invalid("SortBy supports exactly one sort definition")
-    key = _require(sort[0].get("Key"), "sortBy.1.member.key")
-    if key not in _METRIC_INDEX:
-        raise _invalid(f"SortBy key {key} is not supported. Supported keys: {', '.join(ALL_METRICS)}")
-    order = sort[0].get("SortOrder", "ASCENDING")
-    _enum(order, ["ASCENDING", "DESCENDING"], "sortBy.1.member.sortOrder")
-    if req.get("NextPageToken"):
-        raise _invalid("NextPageToken isn't supported when SortBy is specified")
-    if req.get("SearchString"):
-        raise _invalid("SearchString isn't supported when SortBy is specified")
-    return key, order == "DESCENDING"
+def _refuse_sort_by(req: dict[str, Any]) -> None:
+    if req.get("SortBy"):  # aipctl pages through values in their natural order
+        raise _invalid("SortBy is not supported by the aipctl Cost Explorer emulator")
 
 
 def _values_page(
-    req: dict[str, Any], values: dict[str, _Acc], sort: tuple[str, bool] | None, fingerprint: str
+    req: dict[str, Any], values: dict[str, _Acc], fingerprint: str
 ) -> tuple[list[str], int, str | None]:
     names = sorted(values)
-    if sort is not None:
-        mi = _METRIC_INDEX[sort[0]]
-        names.sort(key=lambda v: values[v].sums[mi], reverse=sort[1])
-        max_results = req.get("MaxResults") or 1000
-        if not isinstance(max_results, int) or max_results < 1:
-            raise _constraint(max_results, "maxResults", "Member must have value greater than or equal to 1")
-        if max_results > 1000:
-            raise _invalid("MaxResults must be less than or equal to 1000")
-        return names[:max_results], len(names), None
     offset = _read_token(req.get("NextPageToken"), fingerprint)
     if offset > len(names):
         raise CEError("InvalidNextTokenException", "The pagination token is invalid. Try again without a pagination token.")
@@ -1321,32 +1224,18 @@ def get_dimension_values(account_id: str, req: dict[str, Any]) -> dict[str, Any]
         context = req.get("Context") or "COST_AND_USAGE"
         _enum(context, ["COST_AND_USAGE", "RESERVATIONS", "SAVINGS_PLANS"], "context")
         start, end = _time_period(req, "DAILY", acct)
-        sort = _sort_by(req)
-        if sort is not None and context != "COST_AND_USAGE":
-            raise _invalid("SortBy is supported only in the COST_AND_USAGE context")
-        dim_key = req.get("DimensionKey")
-        if dim_key is not None and dimension != "PRODUCT_ATTRIBUTE":
-            raise _invalid("DimensionKey can be specified only when Dimension is PRODUCT_ATTRIBUTE")
+        _refuse_sort_by(req)
+        if dimension == "PRODUCT_ATTRIBUTE" or req.get("DimensionKey") is not None:
+            raise _invalid("PRODUCT_ATTRIBUTE values are not served by the aipctl Cost Explorer emulator")
         if dimension in ("LINKED_ACCOUNT_NAME", "SERVICE_CODE"):
             raise _invalid(f"Dimension {dimension} can only be used in CostCategoryRule")
         if dimension.startswith(("ANOMALY_", "AGREEMENT_")):
             raise _invalid(f"Dimension {dimension} is not allowed.")
-        if dimension == "PRODUCT_ATTRIBUTE" and context != "COST_AND_USAGE":
-            raise _invalid("PRODUCT_ATTRIBUTE is supported only in the COST_AND_USAGE context")
-        if dimension == "PRODUCT_ATTRIBUTE" and sort is not None and not dim_key:
-            raise _invalid("DimensionKey is required when SortBy is specified")
         ctx = _Ctx(acct, "dimension_values")
         predicate = _filter(req, ctx)
-        if ctx.uses_product_attributes or dimension == "PRODUCT_ATTRIBUTE":
-            _check_product_attribute_period(start)
         fingerprint = _fingerprint(req, ("NextPageToken",))
         if context != "COST_AND_USAGE":
             values: dict[str, _Acc] = {}  # no reservations or savings plans in this world
-        elif dimension == "PRODUCT_ATTRIBUTE":
-            if dim_key:
-                values = _collect(acct, start, end, predicate, lambda i: [i.product.get(dim_key, "")] if i.product else [])
-            else:
-                values = _collect(acct, start, end, predicate, lambda i: list(i.product) if i.product else [])
         elif dimension == "PAYER_ACCOUNT":
             values = _collect(acct, start, end, predicate, lambda i: [acct.payer])
         else:
@@ -1356,7 +1245,7 @@ def get_dimension_values(account_id: str, req: dict[str, Any]) -> dict[str, Any]
         if search:
             needle = str(search).lower()
             values = {v: a for v, a in values.items() if needle in v.lower()}
-        page, total, token = _values_page(req, values, sort, fingerprint)
+        page, total, token = _values_page(req, values, fingerprint)
         rows = []
         for v in page:
             attrs: dict[str, str] = {}
@@ -1376,11 +1265,9 @@ def get_tags(account_id: str, req: dict[str, Any]) -> dict[str, Any]:
     with LOCK:
         acct = billing_view(account_id)
         start, end = _time_period(req, "DAILY", acct)
-        sort = _sort_by(req)
+        _refuse_sort_by(req)
         ctx = _Ctx(acct, "tags")
         predicate = _filter(req, ctx)
-        if ctx.uses_product_attributes:
-            _check_product_attribute_period(start)
         fingerprint = _fingerprint(req, ("NextPageToken",))
         tag_key = req.get("TagKey")
         if tag_key:
@@ -1397,7 +1284,7 @@ def get_tags(account_id: str, req: dict[str, Any]) -> dict[str, Any]:
         if search:
             needle = str(search).lower()
             values = {v: a for v, a in values.items() if needle in v.lower()}
-        page, total, token = _values_page(req, values, sort, fingerprint)
+        page, total, token = _values_page(req, values, fingerprint)
         out: dict[str, Any] = {"Tags": page, "ReturnSize": len(page), "TotalSize": total}
         if token:
             out["NextPageToken"] = token
@@ -1411,11 +1298,11 @@ def _handler(impl: Callable[[str, dict[str, Any]], dict[str, Any]]) -> Callable[
     def method(self: Any) -> Any:
         try:
             req = json.loads(self.body or "{}")
-            if not isinstance(req, dict):
-                raise _invalid("Request body must be a JSON object")
         except ValueError:
             return _error(CEError("SerializationException", "Request body is not valid JSON"))
         try:
+            if not isinstance(req, dict):
+                raise _invalid("Request body must be a JSON object")
             body = json.dumps(impl(self.current_account, req))
             return body, {"status": 200, "Content-Type": "application/x-amz-json-1.1"}
         except CEError as exc:
@@ -1482,26 +1369,7 @@ def _route_get_line_items(body: Any, query: dict[str, str]) -> tuple[int, Any]:
             "count": len(items),
             "unblended_cost_by_service": {k: fmt_amount(v) for k, v in sorted(by_service.items())},
         }
-        if query.get("full") in ("1", "true"):
-            out["line_items"] = [_item_json(i) for i in items]
     return 200, out
-
-
-def _item_json(i: LineItem) -> dict[str, Any]:
-    return {
-        "date": i.day.isoformat(),
-        "linked_account": i.linked_account,
-        "service": i.service,
-        "region": i.region,
-        "usage_type": i.usage_type,
-        "operation": i.operation,
-        "record_type": i.record_type,
-        "metrics": {m: fmt_amount(a) for m, a in zip(ALL_METRICS, i.amounts)},
-        "unit": i.unit,
-        "tags": i.tags,
-        "product_attributes": i.product,
-        "resource_id": i.resource_id,
-    }
 
 
 def _route_post_tags(body: Any, query: dict[str, str]) -> tuple[int, Any]:

@@ -86,8 +86,8 @@ without going through the API (so the request log stays clean)::
 Accounts joined as CREATED get ``OrganizationAccountAccessRole`` trusting the
 management account's root (as AWS creates it); INVITED ones get no role unless
 ``role`` says so (as on AWS, where the invited account's admin creates it).
-The management account gets none. ``GET /_emu/organizations?account_id=``
-describes the organization the account belongs to (404 if none).
+The management account gets none. The route answers with the organization
+as ``describe()`` shows it.
 
 moto internals touched: ``OrganizationsResponse`` (new methods replace
 ``describe_organization``, ``list_roots``, ``list_accounts``,
@@ -585,13 +585,11 @@ def build(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def describe(account_id: str) -> dict[str, Any]:
-    """The organization ``account_id`` belongs to, as the control route shows it."""
+    """The organization ``account_id`` (a member: ``build`` just made it) belongs to."""
     from . import sts
 
     with _LOCK:
         be, _ = _org_backend(account_id)
-        if be is None:
-            raise LookupError(f"account {account_id} is not in an organization")
         ous = []
         names = {ou.id: ou.name for ou in be.ou}
         for ou in be.ou:
@@ -628,15 +626,6 @@ def _route_build(body: Any, query: dict) -> tuple[int, Any]:
         return 409, {"error": str(exc)}
 
 
-def _route_describe(body: Any, query: dict) -> tuple[int, Any]:
-    account_id = query.get("account_id") or "123456789012"
-    try:
-        return 200, describe(account_id)
-    except LookupError as exc:
-        return 404, {"error": str(exc)}
-
-
 ROUTES = {
     ("POST", "/_emu/organizations"): _route_build,
-    ("GET", "/_emu/organizations"): _route_describe,
 }

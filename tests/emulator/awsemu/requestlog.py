@@ -97,12 +97,6 @@ def reset() -> None:
         _seq = 0
 
 
-def entries(service: str | None = None) -> list[dict[str, Any]]:
-    """A copy of the log (in-process access for other modules and tests)."""
-    with _LOCK:
-        return [dict(e) for e in _entries if service is None or e["service"] == service]
-
-
 # ---------------------------------------------------------------- control routes
 
 

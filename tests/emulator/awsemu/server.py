@@ -2,6 +2,16 @@
 
 ``python -m awsemu.server --port PORT [--host 127.0.0.1] [--seed demo]``
 
+``--port 0`` binds a port the OS assigns. Whatever the port, once the socket
+is listening (and the ``--seed`` data is in place) the server prints exactly
+one line to stdout, flushed, and nothing else there::
+
+    awsemu listening on http://127.0.0.1:PORT
+
+A caller reads that line for the URL instead of picking a free port first
+(which races: another process may take the port between the pick and the
+bind). ``spawn()`` below does this for Python callers.
+
 The stack, outermost first: the control plane (``/_emu/*``, JSON), then each
 module's ``wsgi`` wrapper (the CloudWatch CBOR shim, the request log), then
 moto's own application. Every module in ``MODULES`` may define:
@@ -20,10 +30,15 @@ import argparse
 import importlib
 import json
 import os
+import selectors
 import signal
+import subprocess
 import sys
+import tempfile
 import threading
-from typing import Any, Callable
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
 from urllib.parse import parse_qs
 
 # Order matters for ``wsgi`` wrappers: each wraps the app built so far, so the
@@ -161,10 +176,117 @@ def _exit_on_stdin_eof() -> None:
     os._exit(0)
 
 
+READY_PREFIX = "awsemu listening on "
+
+
+def ready_line(host: str, port: int) -> str:
+    """The line the server prints once it is listening (without the newline)."""
+    # A wildcard address is not one to connect to: name the loopback one.
+    host = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(host, host)
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{READY_PREFIX}http://{host}:{port}"
+
+
+class Spawned:
+    """An emulator process started by ``spawn()``: its ``url`` and ``proc``."""
+
+    def __init__(self, proc: subprocess.Popen, url: str, log: Any) -> None:
+        self.proc = proc
+        self.url = url
+        self._log = log
+
+    def stderr(self) -> str:
+        """What the server wrote to stderr so far (werkzeug's line per request)."""
+        self._log.seek(0)
+        return self._log.read().decode(errors="replace")
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Terminate the server (SIGTERM, then SIGKILL) and drop its log."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._log.close()
+
+
+def spawn(
+    args: Sequence[str] = (),
+    *,
+    env: dict[str, str] | None = None,
+    stdin: Any = subprocess.DEVNULL,
+    timeout: float = 60.0,
+) -> Spawned:
+    """Start ``python -m awsemu.server --port 0 ARGS`` and wait for its ready line.
+
+    The server's stderr (a line per request) goes to a temporary file, never
+    an undrained pipe; a RuntimeError shows it when the server exits, or says
+    nothing, within ``timeout`` seconds.
+    """
+    child_env = dict(os.environ if env is None else env)
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    child_env["PYTHONPATH"] = os.pathsep.join(p for p in (here, child_env.get("PYTHONPATH")) if p)
+    child_env.setdefault("PYTHONDONTWRITEBYTECODE", "1")
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "awsemu.server", "--port", "0", *args],
+        env=child_env,
+        stdin=stdin,
+        stdout=subprocess.PIPE,
+        stderr=log,
+    )
+    spawned = Spawned(proc, "", log)
+    assert proc.stdout is not None
+    line = b""
+    deadline = time.monotonic() + timeout
+    with selectors.DefaultSelector() as sel:
+        sel.register(proc.stdout, selectors.EVENT_READ)
+        while not line.endswith(b"\n"):
+            left = deadline - time.monotonic()
+            ready = left > 0 and sel.select(left)
+            chunk = os.read(proc.stdout.fileno(), 4096) if ready else b""
+            if not chunk:
+                if ready:  # end of file: the server is exiting
+                    try:
+                        proc.wait(timeout=5)
+                    except subprocess.TimeoutExpired:
+                        pass
+                code = proc.poll()
+                proc.kill()
+                proc.wait()
+                why = (
+                    f"exited ({code}) before it was listening"
+                    if code is not None
+                    else f"did not say it was listening within {timeout:g} s"
+                )
+                err = spawned.stderr()
+                spawned.stop()
+                raise RuntimeError(f"the emulator {why}; its stderr:\n{err}")
+            line += chunk
+    text = line.decode(errors="replace").strip()
+    if not text.startswith(READY_PREFIX):
+        err = spawned.stderr()
+        spawned.stop()
+        raise RuntimeError(f"unexpected first line from the emulator: {text!r}; stderr:\n{err}")
+    # Nothing more comes on stdout; keep the pipe drained all the same.
+    threading.Thread(target=proc.stdout.read, daemon=True).start()
+    spawned.url = text[len(READY_PREFIX) :]
+    return spawned
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="scripts/emulator", description=__doc__.splitlines()[0])
     parser.add_argument("-H", "--host", default="127.0.0.1")
-    parser.add_argument("-p", "--port", type=int, required=True)
+    parser.add_argument(
+        "-p",
+        "--port",
+        type=int,
+        required=True,
+        help="0: a port the OS assigns; the ready line on stdout says which",
+    )
     parser.add_argument("--seed", choices=["demo"], help="seed an account before serving")
     parser.add_argument(
         "--exit-with-stdin",
@@ -174,24 +296,33 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.exit_with_stdin:
         threading.Thread(target=_exit_on_stdin_eof, daemon=True).start()
-    os.environ.setdefault("MOTO_PORT", str(args.port))
 
     from moto.server import MotoRequestHandler
-    from werkzeug.serving import run_simple
+    from werkzeug.serving import make_server
 
-    app, modules = build_app()
-    if args.seed == "demo":
-        from awsemu import demo
-
-        demo.seed_demo()
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    run_simple(
+    app, _ = build_app()
+    # Bind (and listen) before anything else, so that the port is ours; with
+    # --port 0 this is where the OS picks it. Connections queue until served.
+    server = make_server(
         args.host,
         args.port,
         app,
         threaded=True,
         request_handler=MotoRequestHandler,
     )
+    # moto builds some URLs (S3 presigning, Lambda's endpoint) from MOTO_PORT.
+    os.environ.setdefault("MOTO_PORT", str(server.port))
+    if args.seed == "demo":
+        from awsemu import demo
+
+        demo.seed_demo()
+    # SIGTERM ends the process at once, as the end of stdin does: a graceful
+    # interpreter shutdown aborts (SIGABRT) while the stdin-watching daemon
+    # thread holds stdin's lock, and there is no state worth flushing.
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    server.log_startup()  # werkzeug's banner, on stderr as before
+    print(ready_line(args.host, server.port), flush=True)
+    server.serve_forever()
 
 
 if __name__ == "__main__":

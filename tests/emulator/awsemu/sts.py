@@ -330,9 +330,8 @@ def _check_params(role_arn: Any, session: Any, external_id: Any, duration: Any) 
         shown = "null" if value is None else f"'{value}'"
         problems.append(f"Value {shown} at '{path}' failed to satisfy constraint: {constraint}")
 
-    if role_arn is None:
-        add(None, "roleArn", "Member must not be null")
-    elif not 20 <= len(role_arn) <= 2048:
+    # A request without RoleArn never gets here: moto's response class reads it first.
+    if not 20 <= len(role_arn) <= 2048:
         bound = "greater than or equal to 20" if len(role_arn) < 20 else "less than or equal to 2048"
         add(role_arn, "roleArn", f"Member must have length {bound}")
     if session is None:
@@ -371,11 +370,7 @@ def authorize(resp: Any) -> None:
     role_arn = resp._get_param("RoleArn")
     session = resp._get_param("RoleSessionName")
     external_id = resp._get_param("ExternalId")
-    raw_duration = resp._get_param("DurationSeconds")
-    try:
-        duration = int(raw_duration) if raw_duration is not None else None
-    except ValueError:
-        raise _validation(f"Invalid value for DurationSeconds: {raw_duration}") from None
+    duration = resp._get_param("DurationSeconds")  # an int: moto's parser converted it
     _check_params(role_arn, session, external_id, duration)
     match = _ROLE_ARN.match(role_arn)
     if not match:

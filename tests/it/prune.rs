@@ -1,23 +1,21 @@
 //! `prune` against seeded traffic: what is idle, dry run, apply, plans,
 //! marks and grace, faults.
 
-mod common;
-
 use std::collections::BTreeMap;
 
-use common::{INSTANTS, NOVA_PRO, json_out, names, stderr, world};
 use serde_json::{Value, json};
 
-fn traffic(w: &common::World, p: &Value, days_ago: i64) {
-    w.control("POST", "/_emu/usage", Some(json!({"records": [
-        {"region": p["region"], "model_id": p["id"], "date": w.date_days_ago(days_ago), "invocations": 3, "input_tokens": 300,
-         "output_tokens": 30, "cache_read_tokens": 0, "cache_write_tokens": 0}
-    ]})));
+use crate::support::{INSTANTS, NOVA_PRO, World, names, usage, world};
+
+fn traffic(w: &World, p: &Value, days_ago: i64) {
+    w.seed_usage([usage(p, &w.date_days_ago(days_ago))
+        .invocations(3)
+        .tokens([300, 30, 0, 0])]);
 }
 
 /// old-idle: no traffic ever; old-active: traffic 3 days ago; old-past:
 /// traffic 40 days ago only; new-silent: 5 days old; keep-idle: protected.
-fn seeded(w: &common::World) -> BTreeMap<String, Value> {
+fn seeded(w: &World) -> BTreeMap<String, Value> {
     let ps = w.seed_profiles(json!([
         {"region": "us-east-1", "name": "old-idle", "source": NOVA_PRO, "tags": {"Department": "Search"}, "created_at": w.time_days_ago(90)},
         {"region": "us-east-1", "name": "old-active", "source": NOVA_PRO, "tags": {"Department": "Search"}, "created_at": w.time_days_ago(90)},
@@ -34,25 +32,26 @@ fn seeded(w: &common::World) -> BTreeMap<String, Value> {
     by
 }
 
-fn actions(v: &Value) -> BTreeMap<String, String> {
+/// `name → field` of each entry of a prune report or outcome list.
+fn by_name(v: &Value, field: &str) -> BTreeMap<String, String> {
     v.as_array()
         .unwrap()
         .iter()
         .map(|r| {
             (
                 r["name"].as_str().unwrap().to_owned(),
-                r["action"].as_str().unwrap().to_owned(),
+                r[field].as_str().unwrap().to_owned(),
             )
         })
         .collect()
 }
 
-fn names_left(w: &common::World) -> Vec<String> {
-    names(
-        json_out(&w.aipctl().args(["list", "-o", "json"]).output().unwrap())
-            .as_array()
-            .unwrap(),
-    )
+fn actions(v: &Value) -> BTreeMap<String, String> {
+    by_name(v, "action")
+}
+
+fn names_left(w: &World) -> Vec<String> {
+    names(w.run(["list", "-o", "json"]).json().as_array().unwrap())
 }
 
 #[test]
@@ -61,9 +60,8 @@ fn prune_finds_exactly_the_idle_old_unprotected_profiles_and_touches_nothing_by_
     for instant in INSTANTS {
         let w = world().at(instant);
         seeded(&w);
-        let out = w.aipctl().args(["prune", "-o", "json"]).output().unwrap();
-        assert!(out.status.success(), "at {instant}: {}", stderr(&out));
-        let v = json_out(&out);
+        let run = w.run(["prune", "-o", "json"]).ok().stderr_has("pass `--apply`");
+        let v = run.json();
         assert_eq!(
             actions(&v),
             BTreeMap::from([
@@ -86,7 +84,6 @@ fn prune_finds_exactly_the_idle_old_unprotected_profiles_and_touches_nothing_by_
             "at {instant}: the UTC day the traffic was on"
         );
         assert_eq!(w.count("DeleteInferenceProfile"), 0, "a dry run by default");
-        assert!(stderr(&out).contains("pass `--apply`"), "{}", stderr(&out));
     }
 }
 
@@ -102,10 +99,9 @@ fn traffic_on_the_first_day_of_the_idle_window_keeps_a_profile_at_any_hour() {
         ]));
         traffic(&w, &ps[0], 30);
         traffic(&w, &ps[1], 31);
-        let out = w.aipctl().args(["prune", "-o", "json"]).output().unwrap();
-        assert!(out.status.success(), "at {instant}: {}", stderr(&out));
+        let v = w.run(["prune", "-o", "json"]).ok().json();
         assert_eq!(
-            actions(&json_out(&out)),
+            actions(&v),
             BTreeMap::from([("edge-out".to_owned(), "delete".to_owned())]),
             "at {instant}"
         );
@@ -114,32 +110,20 @@ fn traffic_on_the_first_day_of_the_idle_window_keeps_a_profile_at_any_hour() {
 
 #[test]
 fn prune_apply_refuses_without_a_terminal_and_deletes_with_yes() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(INSTANTS[2]);
     seeded(&w);
-    let out = w
-        .aipctl()
-        .args(["prune", "--apply"])
-        .write_stdin("")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    w.cmd().stdin("").run(["prune", "--apply"]).code(3);
     assert_eq!(w.count("DeleteInferenceProfile"), 0);
-    let out = w
-        .aipctl()
-        .args(["prune", "--apply", "--yes", "-o", "json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    w.run(["prune", "--apply", "--yes", "-o", "json"]).ok();
     assert_eq!(names_left(&w), ["keep-idle", "new-silent", "old-active"]);
 }
 
 #[test]
 fn prune_respects_min_age_and_filters() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(INSTANTS[2]);
     seeded(&w);
-    let out = w
-        .aipctl()
-        .args([
+    let v = w
+        .run([
             "prune",
             "--min-age",
             "1d",
@@ -148,16 +132,14 @@ fn prune_respects_min_age_and_filters() {
             "-o",
             "json",
         ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+        .ok()
+        .json();
     assert_eq!(
-        actions(&json_out(&out)),
+        actions(&v),
         BTreeMap::from([("old-idle".to_owned(), "delete".to_owned())])
     );
-    let out = w
-        .aipctl()
-        .args([
+    let v = w
+        .run([
             "prune",
             "--min-age",
             "1d",
@@ -166,61 +148,32 @@ fn prune_respects_min_age_and_filters() {
             "-o",
             "json",
         ])
-        .output()
-        .unwrap();
-    let a = actions(&json_out(&out));
+        .json();
+    let a = actions(&v);
     assert_eq!(a.get("new-silent").map(String::as_str), Some("delete"), "{a:?}");
 }
 
 #[test]
 fn from_plan_deletes_exactly_the_plan_and_skips_profiles_that_changed_or_woke_up() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(INSTANTS[2]);
     let by = seeded(&w);
     w.seed_profiles(
         json!([{"region": "us-east-1", "name": "outside-plan", "source": NOVA_PRO, "created_at": w.time_days_ago(90)}]),
     );
     let plan = w.home().join("plan.json");
-    let out = w
-        .aipctl()
-        .args(["prune", "--name", "old-*", "--plan-out", plan.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
+    let plan = plan.to_str().unwrap();
+    w.run(["prune", "--name", "old-*", "--plan-out", plan]).ok();
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(plan).unwrap()).unwrap();
     assert_eq!(saved["kind"], "aipctl-prune-plan");
     assert_eq!(saved["profiles"].as_array().unwrap().len(), 2);
     // After the plan was written, traffic for old-past shows up (yesterday's
     // datapoint: seeded data sits at noon UTC, and today's may be in the future).
     traffic(&w, &by["old-past"], 1);
     w.clear_requests();
-    let out = w
-        .aipctl()
-        .args([
-            "prune",
-            "--from-plan",
-            plan.to_str().unwrap(),
-            "--apply",
-            "--yes",
-            "-o",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let v = json_out(&out);
-    let results: BTreeMap<String, String> = v
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| {
-            (
-                o["name"].as_str().unwrap().to_owned(),
-                o["result"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
+    let apply = ["prune", "--from-plan", plan, "--apply", "--yes", "-o", "json"];
+    let v = w.run(apply).ok().json();
     assert_eq!(
-        results,
+        by_name(&v, "result"),
         BTreeMap::from([
             ("old-idle".to_owned(), "deleted".to_owned()),
             ("old-past".to_owned(), "skipped".to_owned())
@@ -233,58 +186,23 @@ fn from_plan_deletes_exactly_the_plan_and_skips_profiles_that_changed_or_woke_up
     );
     // Re-running after a crash finishes the job and touches nothing else.
     w.clear_requests();
-    let out = w
-        .aipctl()
-        .args([
-            "prune",
-            "--from-plan",
-            plan.to_str().unwrap(),
-            "--apply",
-            "--yes",
-            "-o",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert!(json_out(&out).to_string().contains("already-gone"));
+    let again = w.run(apply).ok().json();
+    assert!(again.to_string().contains("already-gone"));
     assert_eq!(w.count("DeleteInferenceProfile"), 0);
 }
 
 #[test]
 fn from_plan_skips_a_profile_whose_tags_changed_since() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(INSTANTS[2]);
     seeded(&w);
     let plan = w.home().join("plan.json");
-    w.aipctl()
-        .args([
-            "prune",
-            "--name",
-            "old-idle",
-            "--plan-out",
-            plan.to_str().unwrap(),
-        ])
-        .assert()
-        .success();
-    w.aipctl()
-        .args(["tag", "old-idle", "Owner=someone"])
-        .assert()
-        .success();
-    let out = w
-        .aipctl()
-        .args([
-            "prune",
-            "--from-plan",
-            plan.to_str().unwrap(),
-            "--apply",
-            "--yes",
-            "-o",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let v = json_out(&out);
+    let plan = plan.to_str().unwrap();
+    w.run(["prune", "--name", "old-idle", "--plan-out", plan]).ok();
+    w.run(["tag", "old-idle", "Owner=someone"]).ok();
+    let v = w
+        .run(["prune", "--from-plan", plan, "--apply", "--yes", "-o", "json"])
+        .ok()
+        .json();
     assert_eq!(v[0]["result"], "skipped");
     assert!(
         v[0]["error"]
@@ -298,99 +216,56 @@ fn from_plan_skips_a_profile_whose_tags_changed_since() {
 
 #[test]
 fn mark_then_grace_deletes_only_profiles_marked_long_enough_ago_and_unmarks_active_ones() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(INSTANTS[2]);
     seeded(&w);
-    let out = w
-        .aipctl()
-        .args(["prune", "--mark", "-o", "json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    w.run(["prune", "--mark", "-o", "json"]).ok();
     assert_eq!(w.count("DeleteInferenceProfile"), 0);
     let today = w.date_days_ago(0);
-    let d = json_out(
-        &w.aipctl()
-            .args(["describe", "old-idle", "-o", "json"])
-            .output()
-            .unwrap(),
-    );
+    let d = w.run(["describe", "old-idle", "-o", "json"]).json();
     assert_eq!(d["tags"]["aipctl:idle-since"], today.as_str());
     // Pretend old-idle was marked 20 days ago; old-past keeps today's mark;
     // old-active was marked once but has traffic.
-    w.aipctl()
-        .args([
-            "tag",
-            "old-idle",
-            &format!("aipctl:idle-since={}", w.date_days_ago(20)),
-        ])
-        .assert()
-        .success();
-    w.aipctl()
-        .args([
-            "tag",
-            "old-active",
-            &format!("aipctl:idle-since={}", w.date_days_ago(20)),
-        ])
-        .assert()
-        .success();
-    let out = w
-        .aipctl()
-        .args(["prune", "--grace", "14d", "--apply", "--yes", "-o", "json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    let marked_long_ago = format!("aipctl:idle-since={}", w.date_days_ago(20));
+    w.run(["tag", "old-idle", &marked_long_ago]).ok();
+    w.run(["tag", "old-active", &marked_long_ago]).ok();
+    w.run(["prune", "--grace", "14d", "--apply", "--yes", "-o", "json"])
+        .ok();
     assert_eq!(
         names_left(&w),
         ["keep-idle", "new-silent", "old-active", "old-past"]
     );
-    let active = json_out(
-        &w.aipctl()
-            .args(["describe", "old-active", "-o", "json"])
-            .output()
-            .unwrap(),
-    );
+    let active = w.run(["describe", "old-active", "-o", "json"]).json();
     assert!(active["tags"].get("aipctl:idle-since").is_none(), "{active}");
 }
 
 #[test]
 fn prune_reports_a_partial_failure_and_exits_1() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(INSTANTS[2]);
     seeded(&w);
     w.faults(json!([{"service": "bedrock", "operation": "DeleteInferenceProfile", "error": "ConflictException", "status": 400, "message": "in use", "count": 1}]));
-    let out = w
-        .aipctl()
-        .args(["prune", "--apply", "--yes", "--concurrency", "1", "-o", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let v = json_out(&out);
-    assert_eq!(
+    let v = w
+        .run(["prune", "--apply", "--yes", "--concurrency", "1", "-o", "json"])
+        .code(1)
+        .json();
+    let count = |result: &str| {
         v.as_array()
             .unwrap()
             .iter()
-            .filter(|o| o["result"] == "failed")
-            .count(),
-        1
-    );
-    assert_eq!(
-        v.as_array()
-            .unwrap()
-            .iter()
-            .filter(|o| o["result"] == "deleted")
-            .count(),
-        1
-    );
+            .filter(|o| o["result"] == result)
+            .count()
+    };
+    assert_eq!(count("failed"), 1);
+    assert_eq!(count("deleted"), 1);
 }
 
 #[test]
 fn prune_batches_traffic_queries_for_a_thousand_profiles() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(INSTANTS[2]);
     let specs: Vec<Value> = (0..1000).map(|i| json!({"region": "us-east-1", "name": format!("p{i:04}"), "source": NOVA_PRO, "created_at": w.time_days_ago(60)})).collect();
     w.seed_profiles(json!(specs));
     w.clear_requests();
-    let out = w.aipctl().args(["prune", "-o", "json"]).output().unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(json_out(&out).as_array().unwrap().len(), 1000);
+    let v = w.run(["prune", "-o", "json"]).ok().json();
+    assert_eq!(v.as_array().unwrap().len(), 1000);
     // Two metrics a profile: 2,000 queries in calls of 500.
     assert_eq!(w.count("GetMetricData"), 4);
 }

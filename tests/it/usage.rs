@@ -1,12 +1,11 @@
 //! `usage`, `describe --usage` and `dashboard` against seeded CloudWatch data.
 
-mod common;
-
-use common::{NOVA_PRO, SONNET_US, json_out, stderr, stdout, world};
 use serde_json::{Value, json};
 
+use crate::support::{INSTANTS, NOVA_PRO, SONNET_US, World, snapshot, usage, world};
+
 /// Three profiles, two departments, usage on three days of last week.
-fn seeded(w: &common::World) -> (Vec<Value>, String, String) {
+fn seeded(w: &World) -> (Vec<Value>, String, String) {
     let profiles = w.seed_profiles(json!([
         {"region": "us-east-1", "name": "search-sonnet", "source": SONNET_US, "tags": {"Department": "Search"}},
         {"region": "us-east-1", "name": "search-nova", "source": NOVA_PRO, "tags": {"Department": "Search"}},
@@ -14,31 +13,32 @@ fn seeded(w: &common::World) -> (Vec<Value>, String, String) {
         {"region": "us-west-2", "name": "quiet", "source": NOVA_PRO, "tags": {"Department": "Legal"}},
     ]));
     let day = |n: i64| w.date_days_ago(n);
-    let rec = |p: &Value, date: String, inv: u64, input: u64, output: u64, read: u64, write: u64| {
-        json!({"region": p["region"], "model_id": p["id"], "date": date, "invocations": inv, "input_tokens": input,
-               "output_tokens": output, "cache_read_tokens": read, "cache_write_tokens": write,
-               "client_errors": 1, "throttles": 2, "latency_ms": [100.0, 200.0, 300.0, 400.0]})
+    let rec = |p: &Value, date: String, invocations: u64, tokens: [u64; 4]| {
+        usage(p, &date)
+            .invocations(invocations)
+            .tokens(tokens)
+            .with("client_errors", 1)
+            .with("throttles", 2)
+            .with("latency_ms", json!([100.0, 200.0, 300.0, 400.0]))
     };
-    let records = vec![
-        rec(&profiles[0], day(7), 10, 1000, 500, 3000, 200),
-        rec(&profiles[0], day(6), 20, 2000, 700, 6000, 100),
-        rec(&profiles[1], day(6), 5, 400, 100, 0, 0),
-        rec(&profiles[2], day(5), 7, 700, 300, 700, 700),
+    w.seed_usage([
+        rec(&profiles[0], day(7), 10, [1000, 500, 3000, 200]),
+        rec(&profiles[0], day(6), 20, [2000, 700, 6000, 100]),
+        rec(&profiles[1], day(6), 5, [400, 100, 0, 0]),
+        rec(&profiles[2], day(5), 7, [700, 300, 700, 700]),
         // Outside the window asked for below: must not count.
-        rec(&profiles[0], day(20), 1000, 1000, 1000, 1000, 1000),
-    ];
-    w.control("POST", "/_emu/usage", Some(json!({"records": records})));
+        rec(&profiles[0], day(20), 1000, [1000, 1000, 1000, 1000]),
+    ]);
     (profiles, day(8), day(2))
 }
 
 #[test]
 fn usage_per_profile_equals_the_seeded_numbers_with_zeros_for_silent_profiles() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(INSTANTS[2]);
     let (_, from, to) = seeded(&w);
     w.clear_requests();
-    let out = w
-        .aipctl()
-        .args([
+    let v = w
+        .run([
             "usage",
             "--region",
             "us-east-1,us-west-2",
@@ -49,10 +49,8 @@ fn usage_per_profile_equals_the_seeded_numbers_with_zeros_for_silent_profiles() 
             "-o",
             "json",
         ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let v = json_out(&out);
+        .ok()
+        .json();
     let rows = v["rows"].as_array().unwrap();
     let row = |name: &str| {
         rows.iter()
@@ -98,11 +96,10 @@ fn usage_per_profile_equals_the_seeded_numbers_with_zeros_for_silent_profiles() 
 
 #[test]
 fn usage_by_department_sums_profiles_and_recomputes_the_ratio() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(INSTANTS[2]);
     let (_, from, to) = seeded(&w);
-    let out = w
-        .aipctl()
-        .args([
+    let v = w
+        .run([
             "usage",
             "--region",
             "us-east-1,us-west-2",
@@ -115,10 +112,8 @@ fn usage_by_department_sums_profiles_and_recomputes_the_ratio() {
             "-o",
             "json",
         ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let v = json_out(&out);
+        .ok()
+        .json();
     let rows = v["rows"].as_array().unwrap();
     let search = rows.iter().find(|r| r["name"] == "Search").unwrap();
     assert_eq!(search["profiles"], 2);
@@ -135,25 +130,19 @@ fn usage_by_department_sums_profiles_and_recomputes_the_ratio() {
 
 #[test]
 fn usage_reads_metrics_published_under_the_profile_arn() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(INSTANTS[2]);
     let p = &w.seed_profiles(json!([{"region": "us-east-1", "name": "arn-form", "source": NOVA_PRO}]))[0];
-    let date = w.date_days_ago(3);
-    w.control("POST", "/_emu/usage", Some(json!({"records": [
-        {"region": "us-east-1", "model_id": p["id"], "dimension_value": p["arn"], "date": date, "invocations": 11,
-         "input_tokens": 10, "output_tokens": 10, "cache_read_tokens": 0, "cache_write_tokens": 0}
-    ]})));
-    let out = w
-        .aipctl()
-        .args(["usage", "--since", "7d", "-o", "json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(json_out(&out)["rows"][0]["invocations"], 11);
+    w.seed_usage([usage(p, &w.date_days_ago(3))
+        .with("dimension_value", p["arn"].clone())
+        .invocations(11)
+        .tokens([10, 10, 0, 0])]);
+    let v = w.run(["usage", "--since", "7d", "-o", "json"]).ok().json();
+    assert_eq!(v["rows"][0]["invocations"], 11);
 }
 
 #[test]
 fn usage_for_1200_profiles_makes_at_most_ceil_queries_over_500_calls() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(INSTANTS[2]);
     w.control(
         "POST",
         "/_emu/quotas",
@@ -164,48 +153,32 @@ fn usage_for_1200_profiles_makes_at_most_ceil_queries_over_500_calls() {
         .collect();
     w.seed_profiles(json!(specs));
     w.clear_requests();
-    let out = w
-        .aipctl()
-        .args(["usage", "--since", "7d", "-o", "json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(json_out(&out)["rows"].as_array().unwrap().len(), 1200);
+    let v = w.run(["usage", "--since", "7d", "-o", "json"]).ok().json();
+    assert_eq!(v["rows"].as_array().unwrap().len(), 1200);
     // 10 metrics x 1200 profiles = 12,000 queries: 24 calls of 500.
     assert_eq!(w.count("GetMetricData"), 24);
 }
 
 #[test]
 fn describe_usage_adds_thirty_day_figures() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(INSTANTS[2]);
     seeded(&w);
-    let out = w
-        .aipctl()
-        .args(["describe", "search-sonnet", "--usage", "-o", "json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let v = json_out(&out);
+    let v = w
+        .run(["describe", "search-sonnet", "--usage", "-o", "json"])
+        .ok()
+        .json();
     // 30 in the window of the other tests plus 1000 twenty days ago.
     assert_eq!(v["usage_30d"]["invocations"], 1030);
-    let table = w
-        .aipctl()
-        .args(["describe", "search-sonnet", "--usage"])
-        .output()
-        .unwrap();
-    assert!(
-        stdout(&table).contains("cache hit ratio (30d)"),
-        "{}",
-        stdout(&table)
-    );
+    w.run(["describe", "search-sonnet", "--usage"])
+        .stdout_has("cache hit ratio (30d)");
 }
 
 #[test]
 fn dashboard_puts_a_body_that_is_stable_across_runs_and_lists_and_deletes_it() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(INSTANTS[2]);
     seeded(&w);
     let args = ["dashboard", "bedrock", "--region", "us-east-1,us-west-2"];
-    w.aipctl().args(args).assert().success();
+    w.run(args).ok();
     let first = w.control("GET", "/_emu/requests", None);
     assert!(
         first["requests"]
@@ -214,31 +187,21 @@ fn dashboard_puts_a_body_that_is_stable_across_runs_and_lists_and_deletes_it() {
             .iter()
             .any(|r| r["operation"] == "PutDashboard" && r["status"] == 200)
     );
-    let printed = w
-        .aipctl()
-        .args([
-            "dashboard",
-            "bedrock",
-            "--region",
-            "us-east-1,us-west-2",
-            "--print",
-        ])
-        .output()
-        .unwrap();
-    let again = w
-        .aipctl()
-        .args([
-            "dashboard",
-            "bedrock",
-            "--region",
-            "us-east-1,us-west-2",
-            "--print",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(printed.stdout, again.stdout, "same profiles, same bytes");
-    let body: Value = serde_json::from_slice(&printed.stdout).unwrap();
-    let text = body.to_string();
+    let print = [
+        "dashboard",
+        "bedrock",
+        "--region",
+        "us-east-1,us-west-2",
+        "--print",
+    ];
+    let printed = w.run(print);
+    let again = w.run(print);
+    assert_eq!(
+        printed.stdout_bytes(),
+        again.stdout_bytes(),
+        "same profiles, same bytes"
+    );
+    let text = printed.json().to_string();
     for needle in [
         "Generated by aipctl",
         "Search",
@@ -250,41 +213,22 @@ fn dashboard_puts_a_body_that_is_stable_across_runs_and_lists_and_deletes_it() {
     ] {
         assert!(text.contains(needle), "{needle}");
     }
-    let listed = json_out(
-        &w.aipctl()
-            .args(["dashboard", "--list", "-o", "json"])
-            .output()
-            .unwrap(),
-    );
+    let listed = w.run(["dashboard", "--list", "-o", "json"]).json();
     assert_eq!(listed, json!(["bedrock"]));
-    w.aipctl()
-        .args(["dashboard", "bedrock", "--delete", "--yes"])
-        .assert()
-        .success();
-    let listed = json_out(
-        &w.aipctl()
-            .args(["dashboard", "--list", "-o", "json"])
-            .output()
-            .unwrap(),
-    );
+    w.run(["dashboard", "bedrock", "--delete", "--yes"]).ok();
+    let listed = w.run(["dashboard", "--list", "-o", "json"]).json();
     assert_eq!(listed, json!([]));
 }
 
 #[test]
 fn dashboard_print_from_json_makes_no_aws_call() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(INSTANTS[2]);
     seeded(&w);
-    let list = w
-        .aipctl()
-        .args(["list", "--region", "us-east-1,us-west-2", "-o", "json"])
-        .output()
-        .unwrap();
-    let file = w.home().join("profiles.json");
-    std::fs::write(&file, &list.stdout).unwrap();
+    let list = w.run(["list", "--region", "us-east-1,us-west-2", "-o", "json"]);
+    let file = w.file("profiles.json", list.stdout_bytes());
     w.clear_requests();
     let out = w
-        .aipctl()
-        .args([
+        .run([
             "dashboard",
             "offline",
             "--from-json",
@@ -293,12 +237,9 @@ fn dashboard_print_from_json_makes_no_aws_call() {
             "--tag",
             "Department=Legal",
         ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+        .ok();
     assert!(w.calls().is_empty(), "{:?}", w.calls());
-    let body: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let text = body.to_string();
+    let text = out.json().to_string();
     assert!(
         text.contains("legal-nova") && !text.contains("search-sonnet"),
         "the tag filter applies to the file"
@@ -307,67 +248,46 @@ fn dashboard_print_from_json_makes_no_aws_call() {
 
 #[test]
 fn dashboard_for_an_empty_selection_is_valid_and_explains_itself() {
-    let w = world().at(common::INSTANTS[2]);
-    let out = w
-        .aipctl()
-        .args(["dashboard", "nothing", "--tag", "Department=Nobody"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let printed = w
-        .aipctl()
-        .args(["dashboard", "nothing", "--tag", "Department=Nobody", "--print"])
-        .output()
-        .unwrap();
-    insta::assert_snapshot!("dashboard_empty", stdout(&printed));
+    let w = world().at(INSTANTS[2]);
+    w.run(["dashboard", "nothing", "--tag", "Department=Nobody"]).ok();
+    let printed = w.run(["dashboard", "nothing", "--tag", "Department=Nobody", "--print"]);
+    snapshot!("dashboard_empty", printed.stdout());
 }
 
 #[test]
 fn dashboard_body_snapshot() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(INSTANTS[2]);
     let list = json!([
         {"name": "search-sonnet", "id": "aaaaaaaaaaaa", "arn": "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/aaaaaaaaaaaa", "region": "us-east-1", "tags": {"Department": "Search"}},
         {"name": "legal-nova", "id": "bbbbbbbbbbbb", "arn": "arn:aws:bedrock:us-west-2:123456789012:application-inference-profile/bbbbbbbbbbbb", "region": "us-west-2", "tags": {"Department": "Legal"}},
     ]);
-    let file = w.home().join("profiles.json");
-    std::fs::write(&file, list.to_string()).unwrap();
+    let file = w.file("profiles.json", list.to_string());
     let out = w
-        .aipctl()
-        .args([
+        .run([
             "dashboard",
             "snap",
             "--from-json",
             file.to_str().unwrap(),
             "--print",
         ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    insta::assert_snapshot!("dashboard_two_departments", stdout(&out));
+        .ok();
+    snapshot!("dashboard_two_departments", out.stdout());
 }
 
 #[test]
 fn the_daily_series_has_one_value_per_utc_day_and_sums_to_the_total_at_any_hour() {
-    for instant in common::INSTANTS {
+    for instant in INSTANTS {
         let w = world().at(instant);
         let p = &w.seed_profiles(json!([
             {"region": "us-east-1", "name": "steady", "source": NOVA_PRO, "tags": {"Department": "Search"}},
         ]))[0];
         // One record a day for the 30 days before today, 100 + days ago invocations.
-        let records: Vec<Value> = (1..=30)
-            .map(|d| {
-                json!({"region": "us-east-1", "model_id": p["id"], "date": w.date_days_ago(d), "invocations": 100 + d,
-                       "input_tokens": 10, "output_tokens": 1, "cache_read_tokens": 0, "cache_write_tokens": 0})
-            })
-            .collect();
-        w.control("POST", "/_emu/usage", Some(json!({ "records": records })));
-        let out = w
-            .aipctl()
-            .args(["usage", "--since", "30d", "-o", "json"])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "at {instant}: {}", stderr(&out));
-        let v = json_out(&out);
+        w.seed_usage((1..=30u32).map(|d| {
+            usage(p, &w.date_days_ago(i64::from(d)))
+                .invocations(u64::from(100 + d))
+                .tokens([10, 1, 0, 0])
+        }));
+        let v = w.run(["usage", "--since", "30d", "-o", "json"]).ok().json();
         let row = &v["rows"][0];
         let daily: Vec<u64> = row["daily_invocations"]
             .as_array()
@@ -398,16 +318,9 @@ fn the_daily_series_has_one_value_per_utc_day_and_sums_to_the_total_at_any_hour(
 fn usage_by_a_key_spelt_in_another_case_says_so_instead_of_showing_all_untagged() {
     let w = world();
     seeded(&w);
-    let out = w
-        .aipctl()
-        .args(["usage", "--region", "us-east-1,us-west-2", "--by", "department"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("4 carry `Department`") && stderr(&out).contains("use `--by Department`"),
-        "{}",
-        stderr(&out)
-    );
+    w.run(["usage", "--region", "us-east-1,us-west-2", "--by", "department"])
+        .code(2)
+        .stderr_has("4 carry `Department`")
+        .stderr_has("use `--by Department`");
     assert_eq!(w.count("GetMetricData"), 0, "refused before reading metrics");
 }

@@ -2,14 +2,14 @@
 //! table of operations aipctl sends (`aws::OPERATIONS`), that table kept in
 //! step with the SDK calls in `src/aws/`, and every document linted.
 
-mod iam;
-
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use aipctl::aws::{Access, OPERATIONS, Operation};
-use iam::{Kind, assert_parliament_clean, linted, parliament, root, shipped};
 use serde_json::{Value, json};
+
+use crate::support::iam::{Kind, assert_parliament_clean, linted, parliament, shipped};
+use crate::support::root;
 
 #[test]
 fn the_linter_reports_what_no_exception_excuses() {
@@ -218,15 +218,21 @@ fn client_methods(text: &str) -> Vec<String> {
     out
 }
 
-/// `Op` in every `fail("Op"` and `failure(SERVICE, "Op"`.
+/// `Op` in every `fail("Op"` and `failure(SERVICE, "Op"`, whitespace and
+/// newlines allowed between (rustfmt puts a long call's arguments on lines
+/// of their own).
 fn labelled_operations(text: &str) -> Vec<String> {
+    let label = |call: &str, leading: &[&str]| -> Option<String> {
+        let mut rest = call;
+        for token in leading.iter().chain(&["\""]) {
+            rest = rest.trim_start().strip_prefix(token)?;
+        }
+        rest.find('"').map(|end| rest[..end].to_owned())
+    };
     let mut out = Vec::new();
-    for marker in ["fail(\"", "failure(SERVICE, \""] {
+    for (marker, leading) in [("fail(", &[][..]), ("failure(", &["SERVICE", ","][..])] {
         for (i, _) in text.match_indices(marker) {
-            let rest = &text[i + marker.len()..];
-            if let Some(end) = rest.find('"') {
-                out.push(rest[..end].to_owned());
-            }
+            out.extend(label(&text[i + marker.len()..], leading));
         }
     }
     out
@@ -260,9 +266,9 @@ fn every_sdk_call_in_the_aws_layer_is_in_the_operation_table() {
 
 #[test]
 fn the_source_scan_reads_calls_across_lines() {
-    let text = "let x = self\n    .client\n    .list_tags_for_resource()\n; other_client.nope(); self.client.get_dashboard().x(); .map_err(|e| self.fail(\"GetDashboard\", &e))";
+    let text = "let x = self\n    .client\n    .list_tags_for_resource()\n; other_client.nope(); self.client.get_dashboard().x(); .map_err(|e| self.fail(\"GetDashboard\", &e)); failure(\n    SERVICE,\n    \"GetCallerIdentity\",\n); failure(SERVICE, operation, region)";
     assert_eq!(client_methods(text), ["list_tags_for_resource", "get_dashboard"]);
-    assert_eq!(labelled_operations(text), ["GetDashboard"]);
+    assert_eq!(labelled_operations(text), ["GetDashboard", "GetCallerIdentity"]);
     assert_eq!(operation_name("list_tags_for_resource"), "ListTagsForResource");
 }
 

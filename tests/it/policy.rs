@@ -4,15 +4,15 @@
 //! the shipped documents as the command prints them. Every document is
 //! linted with parliament and every CloudFormation template with cfn-lint.
 
-mod common;
-mod iam;
-
 use std::collections::BTreeSet;
 
 use aipctl::domain::profile::BedrockArn;
-use common::{ACCOUNT, NOVA_PRO, SONNET_US, json_out, stderr, stdout, world};
-use iam::{Kind, assert_cfn_lint_clean, assert_parliament_clean, exceptions, linted, read, shipped};
 use serde_json::{Value, json};
+
+use crate::support::iam::{
+    Kind, assert_cfn_lint_clean, assert_parliament_clean, exceptions, linted, read, shipped,
+};
+use crate::support::{ACCOUNT, NOVA_PRO, Run, SONNET_US, World, bare, snapshot, world};
 
 const SONNET_GLOBAL: &str = "global.anthropic.claude-sonnet-4-5-20250929-v1:0";
 const SONNET: &str = "anthropic.claude-sonnet-4-5-20250929-v1:0";
@@ -24,24 +24,17 @@ fn operator_and_read_only_print_the_shipped_files_without_calling_aws() {
     let w = world();
     for (cmd, file) in [("operator", "operator.json"), ("read-only", "read-only.json")] {
         // No region, no request: the documents are built in.
-        let out = w
-            .aipctl()
-            .env_remove("AWS_REGION")
-            .args(["policy", cmd])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", stderr(&out));
-        assert_eq!(out.stdout, read(&format!("policies/{file}")).as_bytes(), "{cmd}");
+        let printed = w.cmd().env_remove("AWS_REGION").run(["policy", cmd]).ok();
+        assert_eq!(
+            printed.stdout_bytes(),
+            read(&format!("policies/{file}")).as_bytes(),
+            "{cmd}"
+        );
         for format in ["terraform", "cloudformation"] {
-            let out = w
-                .aipctl()
-                .args(["policy", cmd, "--format", format])
-                .output()
-                .unwrap();
-            assert!(out.status.success(), "{}", stderr(&out));
-            insta::assert_snapshot!(format!("{cmd}_{format}"), stdout(&out));
+            let out = w.run(["policy", cmd, "--format", format]).ok();
+            snapshot!(format!("{cmd}_{format}"), out.stdout());
             if format == "cloudformation" {
-                let template: Value = json_out(&out);
+                let template: Value = out.json();
                 assert_eq!(
                     template["Resources"]
                         .as_object()
@@ -51,7 +44,7 @@ fn operator_and_read_only_print_the_shipped_files_without_calling_aws() {
                         .unwrap()["Properties"]["PolicyDocument"],
                     shipped(file)
                 );
-                assert_cfn_lint_clean(cmd, &stdout(&out));
+                assert_cfn_lint_clean(cmd, &out.stdout());
             }
         }
     }
@@ -68,7 +61,7 @@ fn source_tag(system_profile_id: &str) -> String {
 /// source recorded (as `aipctl create` does) and a `global.` copy made
 /// elsewhere (no record: the catalog tells). Profile IDs are reproducible
 /// (moto's seeded generator), so snapshots show real ARNs.
-fn seeded() -> common::World {
+fn seeded() -> World {
     let w = world();
     w.control("POST", "/moto-api/seed?a=8", None);
     w.seed_profiles(json!([
@@ -80,20 +73,9 @@ fn seeded() -> common::World {
     w
 }
 
-fn policy(w: &common::World, args: &[&str]) -> std::process::Output {
-    let out = w.aipctl().arg("policy").args(args).output().unwrap();
-    assert!(out.status.success(), "{args:?}: {}", stderr(&out));
-    out
-}
-
-fn profiles(w: &common::World, region: &str) -> Vec<Value> {
-    let out = w
-        .aipctl()
-        .args(["list", "--region", region, "-o", "json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    json_out(&out).as_array().unwrap().clone()
+/// `aipctl policy ARGS`, which must succeed.
+fn policy(w: &World, args: &[&str]) -> Run {
+    w.run(["policy"].iter().chain(args)).ok()
 }
 
 /// The statements that allow `action` on `resource`.
@@ -182,11 +164,11 @@ fn assert_arns_well_formed(doc: &Value) {
 fn invoke_covers_a_single_region_a_geographic_and_a_global_profile() {
     let w = seeded();
     let out = policy(&w, &["invoke", "support-nova", "search-sonnet", "search-global"]);
-    let text = stdout(&out);
-    insta::assert_snapshot!("invoke_json", text);
+    let text = out.stdout();
+    snapshot!("invoke_json", text);
     let doc: Value = serde_json::from_str(&text).unwrap();
     let by_name = |n: &str| {
-        profiles(&w, "us-east-1")
+        w.profiles("us-east-1")
             .into_iter()
             .find(|p| p["name"] == n)
             .unwrap()
@@ -223,18 +205,12 @@ fn invoke_covers_a_single_region_a_geographic_and_a_global_profile() {
 #[test]
 fn the_system_profile_comes_from_the_recorded_tag_or_else_from_the_catalog() {
     let w = seeded();
-    let lists = |w: &common::World| {
-        w.calls()
-            .iter()
-            .filter(|(_, o)| o == "ListInferenceProfiles")
-            .count()
-    };
     w.clear_requests();
     policy(&w, &["invoke", "search-sonnet"]);
-    let recorded = lists(&w);
+    let recorded = w.count("ListInferenceProfiles");
     w.clear_requests();
     policy(&w, &["invoke", "search-global"]);
-    let looked_up = lists(&w);
+    let looked_up = w.count("ListInferenceProfiles");
     assert_eq!(
         looked_up,
         recorded + 1,
@@ -255,13 +231,10 @@ fn a_cross_region_profile_no_catalog_entry_explains_gets_a_pattern_and_a_warning
     ]));
     let out = policy(&w, &["invoke", "odd"]);
     let pattern = format!("arn:aws:bedrock:us-east-1:{ACCOUNT}:inference-profile/*.{model}");
-    assert!(
-        stderr(&out).contains(&format!("warning: profile `odd` routes across regions, but no system-defined profile in us-east-1 serves its routes; allowing {pattern}")),
-        "{}",
-        stderr(&out)
-    );
-    let d: Value = json_out(&out);
-    let odd = profiles(&w, "us-east-1")
+    let out = out.stderr_has(&format!("warning: profile `odd` routes across regions, but no system-defined profile in us-east-1 serves its routes; allowing {pattern}"));
+    let d: Value = out.json();
+    let odd = w
+        .profiles("us-east-1")
         .into_iter()
         .find(|p| p["name"] == "odd")
         .unwrap();
@@ -283,7 +256,7 @@ fn invoke_output_is_the_same_whatever_the_order_of_profiles() {
         ],
     );
     let b = policy(&w, &["invoke", "search-sonnet", "search-global", "support-nova"]);
-    assert_eq!(stdout(&a), stdout(&b));
+    assert_eq!(a.stdout(), b.stdout());
 }
 
 #[test]
@@ -304,10 +277,11 @@ fn invoke_by_tag_takes_every_matching_profile_in_the_chosen_regions() {
             "us-east-1,us-west-2",
         ],
     );
-    let doc: Value = json_out(&out);
-    let all: Vec<Value> = profiles(&w, "us-east-1")
+    let doc: Value = out.json();
+    let all: Vec<Value> = w
+        .profiles("us-east-1")
         .into_iter()
-        .chain(profiles(&w, "us-west-2"))
+        .chain(w.profiles("us-west-2"))
         .collect();
     let arn = |n: &str| {
         all.iter().find(|p| p["name"] == n).unwrap()["arn"]
@@ -325,23 +299,23 @@ fn invoke_by_tag_takes_every_matching_profile_in_the_chosen_regions() {
         entry,
         BTreeSet::from([arn("search-east"), arn("search-west"), source_tag(SONNET_US)])
     );
-    assert!(!stdout(&out).contains(&arn("legal")));
-    assert!(stdout(&out).contains("arn:aws:bedrock:us-west-2::foundation-model/amazon.nova-pro-v1:0"));
+    assert!(!out.stdout().contains(&arn("legal")));
+    assert!(
+        out.stdout()
+            .contains("arn:aws:bedrock:us-west-2::foundation-model/amazon.nova-pro-v1:0")
+    );
 }
 
 #[test]
 fn invoke_writes_terraform_and_cloudformation() {
     let w = seeded();
-    let tf = stdout(&policy(&w, &["invoke", "search-global", "--format", "terraform"]));
-    insta::assert_snapshot!("invoke_terraform", tf);
-    let cfn = stdout(&policy(
-        &w,
-        &["invoke", "search-global", "--format", "cloudformation"],
-    ));
-    insta::assert_snapshot!("invoke_cloudformation", cfn);
+    let tf = policy(&w, &["invoke", "search-global", "--format", "terraform"]).stdout();
+    snapshot!("invoke_terraform", tf);
+    let cfn = policy(&w, &["invoke", "search-global", "--format", "cloudformation"]).stdout();
+    snapshot!("invoke_cloudformation", cfn);
     assert_cfn_lint_clean("invoke", &cfn);
     // The same document in every format.
-    let json: Value = json_out(&policy(&w, &["invoke", "search-global"]));
+    let json: Value = policy(&w, &["invoke", "search-global"]).json();
     let template: Value = serde_json::from_str(&cfn).unwrap();
     assert_eq!(
         template["Resources"]["AipctlInvokePolicy"]["Properties"]["PolicyDocument"],
@@ -357,10 +331,11 @@ fn invoke_writes_terraform_and_cloudformation() {
 fn stepfunctions_invokes_through_the_profile_with_a_role_that_can() {
     let w = seeded();
     let out = policy(&w, &["stepfunctions", "search-sonnet", "--max-tokens", "512"]);
-    let text = stdout(&out);
-    insta::assert_snapshot!("stepfunctions_json", text);
+    let text = out.stdout();
+    snapshot!("stepfunctions_json", text);
     let v: Value = serde_json::from_str(&text).unwrap();
-    let us = profiles(&w, "us-east-1")
+    let us = w
+        .profiles("us-east-1")
         .into_iter()
         .find(|p| p["name"] == "search-sonnet")
         .unwrap();
@@ -390,17 +365,15 @@ fn stepfunctions_invokes_through_the_profile_with_a_role_that_can() {
         linted("stepfunctions-trust", Kind::Trust, &v["assume_role_policy"]),
     ]);
 
-    let cfn = stdout(&policy(
+    let cfn = policy(
         &w,
         &["stepfunctions", "search-global", "--format", "cloudformation"],
-    ));
-    insta::assert_snapshot!("stepfunctions_cloudformation", cfn);
+    )
+    .stdout();
+    snapshot!("stepfunctions_cloudformation", cfn);
     assert_cfn_lint_clean("stepfunctions", &cfn);
-    let tf = stdout(&policy(
-        &w,
-        &["stepfunctions", "search-global", "--format", "terraform"],
-    ));
-    insta::assert_snapshot!("stepfunctions_terraform", tf);
+    let tf = policy(&w, &["stepfunctions", "search-global", "--format", "terraform"]).stdout();
+    snapshot!("stepfunctions_terraform", tf);
 }
 
 // ------------------------------------------------------------------ every exception is needed
@@ -408,11 +381,8 @@ fn stepfunctions_invokes_through_the_profile_with_a_role_that_can() {
 #[test]
 fn every_lint_exception_is_needed_by_some_document() {
     let w = seeded();
-    let invoke: Value = json_out(&policy(
-        &w,
-        &["invoke", "support-nova", "search-sonnet", "search-global"],
-    ));
-    let sfn: Value = json_out(&policy(&w, &["stepfunctions", "search-global"]));
+    let invoke: Value = policy(&w, &["invoke", "support-nova", "search-sonnet", "search-global"]).json();
+    let sfn: Value = policy(&w, &["stepfunctions", "search-global"]).json();
     let used = assert_parliament_clean(&[
         linted("operator", Kind::Identity, &shipped("operator.json")),
         linted("read-only", Kind::Identity, &shipped("read-only.json")),
@@ -438,14 +408,8 @@ fn every_lint_exception_is_needed_by_some_document() {
 #[test]
 fn subcommand_help_texts() {
     for cmd in ["invoke", "operator", "read-only", "stepfunctions"] {
-        let out = assert_cmd::Command::cargo_bin("aipctl")
-            .unwrap()
-            .args(["policy", cmd, "--help"])
-            .env("COLUMNS", "100")
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", stderr(&out));
-        insta::assert_snapshot!(format!("help_policy_{cmd}"), stdout(&out));
+        let out = bare(["policy", cmd, "--help"]).ok();
+        snapshot!(format!("help_policy_{cmd}"), out.stdout());
     }
 }
 
@@ -466,20 +430,11 @@ fn an_unknown_format_is_refused_before_any_request() {
             "arn:aws:bedrock:us-east-1::foundation-model/x.y",
         ],
     ] {
-        let out = w.aipctl().args(&args).output().unwrap();
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
-        assert!(stdout(&out).is_empty());
+        let out = w.run(&args).code(2);
+        assert!(out.stdout().is_empty());
     }
-    let err = stderr(
-        &w.aipctl()
-            .args(["policy", "invoke", "x", "--format", "yaml"])
-            .output()
-            .unwrap(),
-    );
-    assert!(
-        err.contains("possible values: json, terraform, cloudformation"),
-        "{err}"
-    );
+    w.run(["policy", "invoke", "x", "--format", "yaml"])
+        .stderr_has("possible values: json, terraform, cloudformation");
     assert_eq!(w.calls(), Vec::<(String, String)>::new());
 }
 
@@ -491,71 +446,42 @@ fn a_profile_with_no_models_is_refused_with_exit_2() {
         {"region": "us-east-1", "name": "fine", "source": NOVA_PRO},
     ]));
     let out = w
-        .aipctl()
-        .args(["policy", "invoke", "fine", "hollow"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stdout(&out).is_empty());
-    let err = stderr(&out);
-    assert!(
-        err.contains("error: invalid profile `hollow`: it lists no models"),
-        "{err}"
-    );
+        .run(["policy", "invoke", "fine", "hollow"])
+        .code(2)
+        .stderr_has("error: invalid profile `hollow`: it lists no models");
+    assert!(out.stdout().is_empty());
 }
 
 #[test]
 fn an_unknown_profile_or_an_empty_selection_says_where_it_looked() {
     let w = seeded();
     let out = w
-        .aipctl()
-        .args(["policy", "invoke", "search-sonnet", "nope"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(stdout(&out).is_empty());
-    assert!(
-        stderr(&out).contains("error: inference profile `nope` was not found in us-east-1"),
-        "{}",
-        stderr(&out)
-    );
-    let out = w
-        .aipctl()
-        .args([
-            "policy",
-            "invoke",
-            "--tag",
-            "Department=Legal",
-            "--region",
-            "us-east-1,us-west-2",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let err = stderr(&out);
-    assert!(
-        err.contains("error: no inference profile with tag `Department=Legal` in us-east-1, us-west-2"),
-        "{err}"
-    );
-    assert!(err.contains("hint: run `aipctl list --all-regions`"), "{err}");
+        .run(["policy", "invoke", "search-sonnet", "nope"])
+        .code(1)
+        .stderr_has("error: inference profile `nope` was not found in us-east-1");
+    assert!(out.stdout().is_empty());
+    w.run([
+        "policy",
+        "invoke",
+        "--tag",
+        "Department=Legal",
+        "--region",
+        "us-east-1,us-west-2",
+    ])
+    .code(1)
+    .stderr_has("error: no inference profile with tag `Department=Legal` in us-east-1, us-west-2")
+    .stderr_has("hint: run `aipctl list --all-regions`");
 }
 
 #[test]
 fn stepfunctions_refuses_a_profile_whose_model_does_not_take_a_messages_body() {
     let w = seeded();
     let out = w
-        .aipctl()
-        .args(["policy", "stepfunctions", "support-nova"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stdout(&out).is_empty());
-    assert!(
-        stderr(&out).contains("serves `amazon.nova-pro-v1:0`"),
-        "{}",
-        stderr(&out)
-    );
-    assert!(stderr(&out).contains("Anthropic"), "{}", stderr(&out));
+        .run(["policy", "stepfunctions", "support-nova"])
+        .code(2)
+        .stderr_has("serves `amazon.nova-pro-v1:0`")
+        .stderr_has("Anthropic");
+    assert!(out.stdout().is_empty());
 }
 
 #[test]
@@ -566,16 +492,9 @@ fn access_denied_exits_1_and_points_at_the_operator_policy() {
         "error": "AccessDeniedException", "status": 403
     }]));
     let out = w
-        .aipctl()
-        .args(["policy", "invoke", "search-sonnet"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(stdout(&out).is_empty());
-    let err = stderr(&out);
-    assert!(err.contains("AccessDeniedException"), "{err}");
-    assert!(
-        err.contains("hint: the caller lacks `bedrock:ListTagsForResource`; `aipctl policy operator` prints"),
-        "{err}"
-    );
+        .run(["policy", "invoke", "search-sonnet"])
+        .code(1)
+        .stderr_has("AccessDeniedException")
+        .stderr_has("hint: the caller lacks `bedrock:ListTagsForResource`; `aipctl policy operator` prints");
+    assert!(out.stdout().is_empty());
 }

@@ -4,69 +4,55 @@
 //! failing is named while the rest go; a call slower than the operation
 //! timeout fails clearly instead of hanging.
 
-mod common;
-
-use common::{NOVA_PRO, SONNET_US, json_out, stderr, stdout, world};
 use serde_json::{Value, json};
 
-fn chaos(w: &common::World) {
+use crate::support::{INSTANTS, NOVA_PRO, SONNET_US, World, usage, world};
+
+fn chaos(w: &World) {
     w.faults(json!([
         {"service": "*", "operation": "*", "error": "ThrottlingException", "status": 429, "probability": 0.30},
         {"service": "*", "operation": "*", "error": "InternalServerException", "status": 500, "probability": 0.05},
     ]));
 }
 
-fn calm(w: &common::World) {
+fn calm(w: &World) {
     w.control("DELETE", "/_emu/faults", None);
 }
 
-fn seed(w: &common::World) {
+fn seed(w: &World) {
     let ps = w.seed_profiles(json!([
         {"region": "us-east-1", "name": "search-sonnet", "source": SONNET_US, "tags": {"Department": "Search"}},
         {"region": "us-east-1", "name": "support-nova", "source": NOVA_PRO, "tags": {"Department": "Support"}},
         {"region": "us-west-2", "name": "legal-nova", "source": NOVA_PRO, "tags": {"Department": "Legal"}},
         {"region": "us-west-2", "name": "old-nova", "source": NOVA_PRO, "created_at": w.time_days_ago(90)},
     ]));
-    let records: Vec<Value> = ps[..3]
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            json!({"region": p["region"], "model_id": p["id"], "date": w.date_days_ago(2),
-                   "invocations": 10 + i, "input_tokens": 1000, "output_tokens": 100, "cache_read_tokens": 500, "cache_write_tokens": 50})
-        })
-        .collect();
-    w.control("POST", "/_emu/usage", Some(json!({"records": records})));
+    w.seed_usage(ps[..3].iter().zip(10..).map(|(p, invocations)| {
+        usage(p, &w.date_days_ago(2))
+            .invocations(invocations)
+            .tokens([1000, 100, 500, 50])
+    }));
 }
 
 /// Runs `args` without faults, then with them; both must succeed with the
 /// same stdout. Standard retry mode: the adaptive rate limiter only adds
 /// waiting here (the delete and create tests below keep the default).
-fn same_under_faults(w: &common::World, args: &[&str]) {
+fn same_under_faults(w: &World, args: &[&str]) {
     calm(w);
-    let clean = w.aipctl().args(args).output().unwrap();
-    assert!(
-        clean.status.success(),
-        "{args:?} without faults: {}",
-        stderr(&clean)
-    );
+    let clean = w.run(args).ok();
     chaos(w);
-    let faulty = w.aipctl().args(args).output().unwrap();
+    let faulty = w.run(args);
     calm(w);
-    assert!(
-        faulty.status.success(),
-        "{args:?} under faults: {}",
-        stderr(&faulty)
-    );
+    let faulty = faulty.ok();
     assert_eq!(
-        stdout(&clean),
-        stdout(&faulty),
+        clean.stdout(),
+        faulty.stdout(),
         "{args:?}: output differs under faults"
     );
 }
 
 #[test]
 fn read_commands_give_identical_output_under_throttling_and_5xx() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(INSTANTS[2]);
     seed(&w);
     let regions = "us-east-1,us-west-2";
     same_under_faults(&w, &["list", "--region", regions, "-o", "json"]);
@@ -93,33 +79,30 @@ fn read_commands_give_identical_output_under_throttling_and_5xx() {
     // Faults did fire: the log has throttled answers.
     chaos(&w);
     w.clear_requests();
-    w.aipctl().args(["list", "--region", regions]).assert().success();
+    w.run(["list", "--region", regions]).ok();
     let throttled = w.requests().iter().filter(|r| r["status"] == 429).count();
     assert!(throttled > 0, "the fault rules must have fired");
 }
 
 #[test]
 fn delete_under_faults_deletes_exactly_what_was_asked() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(INSTANTS[2]);
     seed(&w);
     chaos(&w);
-    let out = w
-        .aipctl()
-        .args([
-            "delete",
-            "--tag",
-            "Department",
-            "--region",
-            "us-east-1,us-west-2",
-            "--yes",
-            "-o",
-            "json",
-        ])
-        .output()
-        .unwrap();
+    let run = w.run([
+        "delete",
+        "--tag",
+        "Department",
+        "--region",
+        "us-east-1,us-west-2",
+        "--yes",
+        "-o",
+        "json",
+    ]);
     calm(&w);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let results: Vec<String> = json_out(&out)
+    let results: Vec<String> = run
+        .ok()
+        .json()
         .as_array()
         .unwrap()
         .iter()
@@ -130,41 +113,32 @@ fn delete_under_faults_deletes_exactly_what_was_asked() {
         results.iter().all(|r| r == "deleted" || r == "already-gone"),
         "{results:?}"
     );
-    let left = json_out(
-        &w.aipctl()
-            .args(["list", "--region", "us-east-1,us-west-2", "-o", "json"])
-            .output()
-            .unwrap(),
-    );
+    let left = w
+        .run(["list", "--region", "us-east-1,us-west-2", "-o", "json"])
+        .json();
     assert_eq!(left.as_array().unwrap().len(), 1);
     assert_eq!(left[0]["name"], "old-nova");
 }
 
 #[test]
 fn create_with_an_error_after_the_write_commits_yields_exactly_one_profile() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(INSTANTS[2]);
     w.faults(json!([{"service": "bedrock", "operation": "CreateInferenceProfile", "error": "ServiceUnavailableException", "status": 503, "count": 2, "after_action": true}]));
-    let out = w
-        .aipctl()
-        .args(["create", "chat", "--model", NOVA_PRO, "-o", "json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    let created = w.run(["create", "chat", "--model", NOVA_PRO, "-o", "json"]).ok();
     calm(&w);
-    let list = json_out(&w.aipctl().args(["list", "-o", "json"]).output().unwrap());
+    let list = w.run(["list", "-o", "json"]).json();
     assert_eq!(list.as_array().unwrap().len(), 1);
-    assert_eq!(list[0]["arn"], json_out(&out)["arn"]);
+    assert_eq!(list[0]["arn"], created.json()["arn"]);
 }
 
 #[test]
 fn a_delete_that_keeps_failing_for_one_profile_names_it_while_the_rest_are_deleted() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(INSTANTS[2]);
     seed(&w);
     // Every attempt for the first profile (in order) fails; retries exhausted.
     w.faults(json!([{"service": "bedrock", "operation": "DeleteInferenceProfile", "error": "InternalServerException", "status": 500, "count": 3}]));
-    let out = w
-        .aipctl()
-        .args([
+    let v = w
+        .run([
             "delete",
             "--tag",
             "Department",
@@ -178,10 +152,9 @@ fn a_delete_that_keeps_failing_for_one_profile_names_it_while_the_rest_are_delet
             "-o",
             "json",
         ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let v = json_out(&out);
+        .code(1)
+        .stderr_has("1 of 3 deletions failed")
+        .json();
     let failed: Vec<&Value> = v
         .as_array()
         .unwrap()
@@ -197,17 +170,9 @@ fn a_delete_that_keeps_failing_for_one_profile_names_it_while_the_rest_are_delet
         "{}",
         failed[0]
     );
-    assert!(
-        stderr(&out).contains("1 of 3 deletions failed"),
-        "{}",
-        stderr(&out)
-    );
-    let left = json_out(
-        &w.aipctl()
-            .args(["list", "--region", "us-east-1,us-west-2", "-o", "json"])
-            .output()
-            .unwrap(),
-    );
+    let left = w
+        .run(["list", "--region", "us-east-1,us-west-2", "-o", "json"])
+        .json();
     assert_eq!(
         left.as_array().unwrap().len(),
         2,
@@ -217,16 +182,12 @@ fn a_delete_that_keeps_failing_for_one_profile_names_it_while_the_rest_are_delet
 
 #[test]
 fn a_call_slower_than_the_operation_timeout_fails_naming_the_call() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(INSTANTS[2]);
     w.faults(json!([{"service": "bedrock", "operation": "ListInferenceProfiles", "delay_ms": 4000}]));
-    let out = w.aipctl().args(["list", "--timeout", "1"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let err = stderr(&out);
-    assert!(
-        err.contains("bedrock ListInferenceProfiles in us-east-1 failed"),
-        "{err}"
-    );
-    assert!(err.contains("timed out"), "{err}");
+    w.run(["list", "--timeout", "1"])
+        .code(1)
+        .stderr_has("bedrock ListInferenceProfiles in us-east-1 failed")
+        .stderr_has("timed out");
 }
 
 /// The cost report's figures, without the request count (retries are billed
@@ -242,23 +203,16 @@ fn figures(v: &Value) -> Value {
 
 #[test]
 fn cost_gives_the_same_figures_under_throttling_and_5xx() {
-    let w = world().at(common::INSTANTS[2]);
+    let w = world().at(INSTANTS[2]);
     seed(&w);
-    let activated = w.date_days_ago(60);
-    w.control(
-        "POST",
-        "/_emu/cost-allocation-tags",
-        Some(json!({"tags": [{"key": "Department", "status": "Active", "activated_at": activated}]})),
-    );
+    w.activate("Department", &w.date_days_ago(60));
     let args = ["cost", "--last", "30d", "--no-cache", "-o", "json"];
     calm(&w);
-    let clean = w.aipctl().args(args).output().unwrap();
-    assert!(clean.status.success(), "{}", stderr(&clean));
+    let clean = w.run(args).ok().json();
     chaos(&w);
-    let faulty = w.aipctl().args(args).output().unwrap();
+    let faulty = w.run(args);
     calm(&w);
-    assert!(faulty.status.success(), "{}", stderr(&faulty));
-    let (clean, faulty) = (json_out(&clean), json_out(&faulty));
+    let faulty = faulty.ok().json();
     assert_eq!(figures(&clean), figures(&faulty));
     assert!(
         faulty["paid_requests"].as_u64() >= clean["paid_requests"].as_u64(),
@@ -286,16 +240,8 @@ department = "Legal"
 "#;
 
 /// `(region, name, tags)` of every profile, the account's state as a spec sees it.
-fn state(w: &common::World) -> Vec<(String, String, Value)> {
-    let out = w
-        .aipctl()
-        .args(["list", "--region", "us-east-1,us-west-2", "-o", "json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    json_out(&out)
-        .as_array()
-        .unwrap()
+fn state(w: &World) -> Vec<(String, String, Value)> {
+    w.profiles("us-east-1,us-west-2")
         .iter()
         .map(|p| {
             (
@@ -309,17 +255,16 @@ fn state(w: &common::World) -> Vec<(String, String, Value)> {
 
 #[test]
 fn apply_under_throttling_and_5xx_makes_the_account_a_calm_apply_makes() {
-    let w = world().at(common::INSTANTS[2]);
-    let spec = w.home().join("spec.toml");
-    std::fs::write(&spec, SPEC).unwrap();
+    let w = world().at(INSTANTS[2]);
+    let spec = w.file("spec.toml", SPEC);
     let spec = spec.to_str().unwrap();
-    w.aipctl().args(["apply", "-f", spec, "--yes"]).assert().success();
+    w.run(["apply", "-f", spec, "--yes"]).ok();
     let calm_state = state(&w);
     assert_eq!(calm_state.len(), 6);
     w.control("POST", "/_emu/reset", None);
     chaos(&w);
-    let out = w.aipctl().args(["apply", "-f", spec, "--yes"]).output().unwrap();
+    let run = w.run(["apply", "-f", spec, "--yes"]);
     calm(&w);
-    assert!(out.status.success(), "{}", stderr(&out));
+    run.ok();
     assert_eq!(state(&w), calm_state);
 }

@@ -2,64 +2,40 @@
 //! exiting 2 with a message that names the field and the rule, and not one
 //! AWS request in the emulator's log.
 
-mod common;
-
-use common::{NOVA_PRO, stderr, world};
 use serde_json::json;
+
+use crate::support::{NOVA_PRO, world};
 
 #[test]
 #[allow(clippy::too_many_lines)] // a table, one line a case
 fn malformed_invocations_exit_2_name_the_rule_and_make_no_request() {
     let w = world();
-    let dir = w.home();
-    let not_a_plan = dir.join("not-a-plan.json");
-    std::fs::write(&not_a_plan, r#"{"kind": "something-else"}"#).unwrap();
-    let foreign_plan = dir.join("foreign-plan.json");
-    std::fs::write(
-        &foreign_plan,
-        json!({"kind": "aipctl-prune-plan", "version": 1, "created_at": "2026-11-01T00:00:00Z", "account": "123456789012",
-               "regions": ["us-east-1"], "idle_seconds": 2_592_000,
-               "profiles": [{"arn": "arn:aws:bedrock:eu-west-1:123456789012:application-inference-profile/abcdefabcdef",
-                             "name": "x", "region": "eu-west-1", "tags": {}}]})
-        .to_string(),
-    )
-    .unwrap();
-    let future_plan = dir.join("future-plan.json");
-    std::fs::write(
-        &future_plan,
-        std::fs::read_to_string(&foreign_plan)
-            .unwrap()
-            .replace("\"version\":1", "\"version\":7"),
-    )
-    .unwrap();
+    // Files the cases name, in the world's home; their paths as arguments.
+    let file = |name: &str, text: &str| w.file(name, text).to_str().unwrap().to_owned();
+    let foreign = json!({"kind": "aipctl-prune-plan", "version": 1, "created_at": "2026-11-01T00:00:00Z", "account": "123456789012",
+           "regions": ["us-east-1"], "idle_seconds": 2_592_000,
+           "profiles": [{"arn": "arn:aws:bedrock:eu-west-1:123456789012:application-inference-profile/abcdefabcdef",
+                         "name": "x", "region": "eu-west-1", "tags": {}}]})
+    .to_string();
+    let not_a_plan = file("not-a-plan.json", r#"{"kind": "something-else"}"#);
+    let foreign_plan = file("foreign-plan.json", &foreign);
+    let future_plan = file(
+        "future-plan.json",
+        &foreign.replace("\"version\":1", "\"version\":7"),
+    );
     let spec_text =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/org.toml")).unwrap();
-    let broken_spec = dir.join("broken.toml");
-    std::fs::write(&broken_spec, "[defaults\nregions = [").unwrap();
-    let typo_spec = dir.join("typo.toml");
-    std::fs::write(&typo_spec, spec_text.replacen("department = ", "departmnt = ", 1)).unwrap();
-    let bad_region_spec = dir.join("region.toml");
-    std::fs::write(
-        &bad_region_spec,
-        spec_text.replacen("regions = [\"", "regions = [\"mars-north-1\", \"", 1),
-    )
-    .unwrap();
-    let not_a_saved_plan = dir.join("saved.json");
-    std::fs::write(&not_a_saved_plan, "{}").unwrap();
-    let (broken_spec, typo_spec, bad_region_spec, not_a_saved_plan) = (
-        broken_spec.to_str().unwrap().to_owned(),
-        typo_spec.to_str().unwrap().to_owned(),
-        bad_region_spec.to_str().unwrap().to_owned(),
-        not_a_saved_plan.to_str().unwrap().to_owned(),
+    let broken_spec = file("broken.toml", "[defaults\nregions = [");
+    let typo_spec = file(
+        "typo.toml",
+        &spec_text.replacen("department = ", "departmnt = ", 1),
     );
-    let bad_profiles = dir.join("profiles.json");
-    std::fs::write(&bad_profiles, "[{\"name\": 1}]").unwrap();
-    let (not_a_plan, foreign_plan, future_plan, bad_profiles) = (
-        not_a_plan.to_str().unwrap(),
-        foreign_plan.to_str().unwrap(),
-        future_plan.to_str().unwrap(),
-        bad_profiles.to_str().unwrap(),
+    let bad_region_spec = file(
+        "region.toml",
+        &spec_text.replacen("regions = [\"", "regions = [\"mars-north-1\", \"", 1),
     );
+    let not_a_saved_plan = file("saved.json", "{}");
+    let bad_profiles = file("profiles.json", "[{\"name\": 1}]");
     let long_name = "n".repeat(65);
     let long_key = format!("{}=v", "k".repeat(129));
     let long_value = format!("k={}", "v".repeat(257));
@@ -216,7 +192,7 @@ fn malformed_invocations_exit_2_name_the_rule_and_make_no_request() {
         (vec!["dashboard", "bad name"], "` ` is not allowed"),
         (vec!["dashboard"], "required"),
         (
-            vec!["dashboard", "d", "--from-json", bad_profiles, "--print"],
+            vec!["dashboard", "d", "--from-json", &bad_profiles, "--print"],
             "not the JSON array `aipctl list -o json` writes",
         ),
         (
@@ -226,20 +202,20 @@ fn malformed_invocations_exit_2_name_the_rule_and_make_no_request() {
         // plan files and flag conflicts
         (vec!["prune", "--mark", "--apply"], "cannot be used with"),
         (
-            vec!["prune", "--from-plan", not_a_plan],
+            vec!["prune", "--from-plan", &not_a_plan],
             "not an aipctl prune plan",
         ),
         (
-            vec!["prune", "--from-plan", foreign_plan],
+            vec!["prune", "--from-plan", &foreign_plan],
             "outside the plan's regions",
         ),
-        (vec!["prune", "--from-plan", future_plan], "version 7"),
+        (vec!["prune", "--from-plan", &future_plan], "version 7"),
         (
             vec!["prune", "--from-plan", "/nonexistent/plan.json"],
             "cannot be read",
         ),
         (
-            vec!["prune", "--from-plan", not_a_plan, "--tag", "Department=x"],
+            vec!["prune", "--from-plan", &not_a_plan, "--tag", "Department=x"],
             "cannot be used with",
         ),
         (vec!["delete"], "required"),
@@ -332,13 +308,7 @@ fn malformed_invocations_exit_2_name_the_rule_and_make_no_request() {
     ];
     assert!(cases.len() >= 40, "the suite promises at least 40 cases");
     for (args, needle) in &cases {
-        let out = w.aipctl().args(args).output().unwrap();
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
-        assert!(
-            stderr(&out).contains(needle),
-            "{args:?}: expected `{needle}` in:\n{}",
-            stderr(&out)
-        );
+        w.run(args).code(2).stderr_has(needle);
     }
     assert!(
         w.calls().is_empty(),

@@ -1,104 +1,34 @@
-//! The test harness: one emulator per test binary, tests serialised against
-//! it with a reset in between, and the real `aipctl` binary run against it.
+//! The test harness: one emulator for the test binary, tests serialised
+//! against it with a reset in between (`world()`), and the real `aipctl`
+//! binary run against it (`World::run`, `World::cmd`: the `run` module).
+//! Seed data several areas share is in `fixtures`; the IAM linters the
+//! policy tests use are in `iam`.
 //!
 //! The emulator is `tests/emulator` (moto plus our add-on) in the project's
-//! virtualenv. If that is missing, tests fail with the setup command to run;
-//! they never skip. The emulator exits when this process does (it watches
-//! the stdin pipe we hold).
+//! virtualenv, started by the `emulator` module. If that is missing, tests
+//! fail with the setup command to run; they never skip.
 
-#![allow(dead_code, clippy::needless_pass_by_value)]
-
-use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::{Mutex, MutexGuard, OnceLock};
-use std::time::{Duration, Instant};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
+mod emulator;
+mod fixtures;
+pub mod iam;
+mod run;
+
+pub use fixtures::{Usage, seed_three, usage, usage_in};
+pub use run::{Cmd, Run, bare};
+
 pub const ACCOUNT: &str = "123456789012";
 
-struct Emulator {
-    url: String,
-    _child: Child,
-    _stdin: ChildStdin,
-}
-
-static EMULATOR: OnceLock<Emulator> = OnceLock::new();
 static SERIAL: Mutex<()> = Mutex::new(());
 
-fn root() -> PathBuf {
+/// The repository: the crate's manifest directory.
+pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .expect("bind a free port")
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn start() -> Emulator {
-    let python = root().join(".venv/bin/python");
-    assert!(
-        python.exists(),
-        "the emulator's Python environment is missing ({}): run `scripts/setup` (or `scripts/test`, which runs it)",
-        python.display()
-    );
-    let port = free_port();
-    let mut child = Command::new(&python)
-        .args([
-            "-m",
-            "awsemu.server",
-            "--port",
-            &port.to_string(),
-            "--exit-with-stdin",
-        ])
-        .env("PYTHONPATH", root().join("tests/emulator"))
-        .env("PYTHONDONTWRITEBYTECODE", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start the emulator");
-    let stdin = child.stdin.take().expect("stdin pipe");
-    let url = format!("http://127.0.0.1:{port}");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if ureq::get(&format!("{url}/_emu/health"))
-            .timeout(Duration::from_secs(2))
-            .call()
-            .is_ok()
-        {
-            break;
-        }
-        if let Ok(Some(status)) = child.try_wait() {
-            let mut err = String::new();
-            if let Some(stderr) = child.stderr.take() {
-                for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                    err.push_str(&line);
-                    err.push('\n');
-                }
-            }
-            panic!("the emulator exited ({status}) before it was ready:\n{err}\nhint: run `scripts/setup`");
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the emulator did not answer within 60 s"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    // Keep stderr drained so a chatty emulator never blocks on a full pipe.
-    if let Some(stderr) = child.stderr.take() {
-        std::thread::spawn(move || for _ in BufReader::new(stderr).lines() {});
-    }
-    Emulator {
-        url,
-        _child: child,
-        _stdin: stdin,
-    }
 }
 
 /// A clean emulator for one test; holding it keeps other tests out.
@@ -123,9 +53,8 @@ pub const INSTANTS: [&str; 5] = [
 
 pub fn world() -> World {
     let guard = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let emu = EMULATOR.get_or_init(start);
     let w = World {
-        url: emu.url.clone(),
+        url: emulator::url().to_owned(),
         _guard: guard,
         home: tempfile::tempdir().unwrap(),
         now: None,
@@ -180,7 +109,7 @@ impl World {
 
     /// `aipctl` with this world's endpoint, dummy credentials and nothing
     /// from the developer's own AWS configuration.
-    pub fn aipctl(&self) -> assert_cmd::Command {
+    fn aipctl(&self) -> assert_cmd::Command {
         let mut cmd = assert_cmd::Command::cargo_bin("aipctl").unwrap();
         cmd.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -204,12 +133,29 @@ impl World {
         cmd
     }
 
+    /// `aipctl ARGS` in this world, run to completion.
+    pub fn run<I>(&self, args: I) -> Run
+    where
+        I: IntoIterator,
+        I::Item: AsRef<std::ffi::OsStr>,
+    {
+        self.cmd().run(args)
+    }
+
+    /// `aipctl` in this world, for a test that adds environment or stdin
+    /// before it runs: `w.cmd().env("AWS_PROFILE", "other").run(["list"])`.
+    pub fn cmd(&self) -> Cmd {
+        let shown = self.now.map(|now| format!("AIPCTL_NOW={now}"));
+        Cmd::new(self.aipctl(), shown.into_iter().collect())
+    }
+
     pub fn home(&self) -> &Path {
         self.home.path()
     }
 
     /// Creates profiles without going through the AWS API (the request log stays clean).
     /// Each spec: `{"region", "name", "source", "tags"?, "description"?, "created_at"?}`.
+    #[allow(clippy::needless_pass_by_value, reason = "callers pass json! literals")]
     pub fn seed_profiles(&self, specs: Value) -> Vec<Value> {
         let out = self.control("POST", "/_emu/profiles", Some(json!({ "profiles": specs })));
         out["profiles"].as_array().cloned().unwrap_or_default()
@@ -239,11 +185,37 @@ impl World {
             .collect()
     }
 
-    /// How many logged AWS requests were `operation`.
-    pub fn count(&self, operation: &str) -> usize {
-        self.calls().iter().filter(|(_, o)| o == operation).count()
+    /// How many logged AWS requests (every attempt, retries included) match
+    /// `what`: an operation of any service (`GetMetricData`), one service's
+    /// (`ce:GetCostAndUsage`) or any of a service's (`ce:*`).
+    pub fn count(&self, what: &str) -> usize {
+        let (service, operation) = what.split_once(':').unwrap_or(("*", what));
+        let matches = |pattern: &str, value: &str| pattern == "*" || pattern == value;
+        self.calls()
+            .iter()
+            .filter(|(s, o)| matches(service, s) && matches(operation, o))
+            .count()
     }
 
+    /// Every application profile in `regions` (`us-east-1,us-west-2`), as
+    /// `aipctl list -o json` prints them.
+    pub fn profiles(&self, regions: &str) -> Vec<Value> {
+        match self.run(["list", "--region", regions, "-o", "json"]).ok().json() {
+            Value::Array(profiles) => profiles,
+            other => panic!("`aipctl list -o json` printed {other}, not an array"),
+        }
+    }
+
+    /// Writes `contents` to `name` in the world's home directory (the
+    /// command's `$HOME`), for specs, plans and AWS config files.
+    pub fn file(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.home().join(name);
+        std::fs::write(&path, contents).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+        path
+    }
+
+    /// Sets the emulator's fault rules (`tests/emulator/awsemu/faults.py`).
+    #[allow(clippy::needless_pass_by_value, reason = "callers pass json! literals")]
     pub fn faults(&self, rules: Value) {
         self.control("POST", "/_emu/faults", Some(json!({ "seed": 7, "rules": rules })));
     }
@@ -255,11 +227,6 @@ pub fn date_days_ago(n: i64) -> String {
     (today - jiff::Span::new().days(n)).to_string()
 }
 
-/// The moment `n` days before now, RFC 3339.
-pub fn time_days_ago(n: i64) -> String {
-    (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * n)).to_string()
-}
-
 /// The `name` of each profile, as `aipctl list -o json` prints them.
 pub fn names<'a>(profiles: impl IntoIterator<Item = &'a Value>) -> Vec<String> {
     profiles
@@ -268,24 +235,27 @@ pub fn names<'a>(profiles: impl IntoIterator<Item = &'a Value>) -> Vec<String> {
         .collect()
 }
 
-/// Parses stdout as JSON.
-pub fn json_out(output: &std::process::Output) -> Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    })
-}
-
-pub fn stdout(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-pub fn stderr(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
+/// An insta filter for the random 12-character ID of an application
+/// profile in its ARN: `…:application-inference-profile/[ID]`.
+pub const PROFILE_ID: (&str, &str) = (r"(application-inference-profile/)[[:alnum:]]+", "${1}[ID]");
 
 pub const SONNET_US: &str = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";
 pub const NOVA_PRO: &str = "amazon.nova-pro-v1:0";
+
+/// `insta::assert_snapshot!` under this suite's names: the snapshot `name`
+/// asserted in module `it::cost` is `tests/snapshots/cost__name.snap`, the
+/// name it had when each area was a test binary of its own. Settings the
+/// caller has bound (filters) apply.
+macro_rules! snapshot {
+    ($name:expr, $value:expr $(,)?) => {{
+        let area = module_path!()
+            .strip_prefix("it::")
+            .unwrap_or(module_path!())
+            .replace("::", "__");
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_path("../snapshots");
+        settings.set_prepend_module_to_snapshot(false);
+        settings.bind(|| insta::assert_snapshot!(format!("{area}__{}", $name), $value));
+    }};
+}
+pub(crate) use snapshot;

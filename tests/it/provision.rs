@@ -1,12 +1,11 @@
 //! Declarative provisioning against the emulator: `aipctl plan -f SPEC` and
 //! `aipctl apply -f SPEC | --plan FILE`, with the real binary over HTTP.
 
-mod common;
+use std::path::{Path, PathBuf};
 
-use std::path::PathBuf;
-
-use common::{World, json_out, stderr, stdout, world};
 use serde_json::{Value, json};
+
+use crate::support::{ACCOUNT, NOVA_PRO, PROFILE_ID, Run, World, names, snapshot, world};
 
 const WRITES: &[&str] = &[
     "CreateInferenceProfile",
@@ -43,13 +42,7 @@ fn example() -> PathBuf {
 }
 
 fn spec(w: &World, text: &str) -> PathBuf {
-    spec_file(w, "spec.toml", text)
-}
-
-fn spec_file(w: &World, file: &str, text: &str) -> PathBuf {
-    let path = w.home().join(file);
-    std::fs::write(&path, text).unwrap();
-    path
+    w.file("spec.toml", text)
 }
 
 fn writes(w: &World) -> Vec<String> {
@@ -60,41 +53,20 @@ fn writes(w: &World) -> Vec<String> {
         .collect()
 }
 
-fn run(w: &World, args: &[&str]) -> std::process::Output {
-    w.aipctl().args(args).output().unwrap()
+/// `aipctl apply -f PATH --yes -o json EXTRA`.
+fn apply(w: &World, path: &Path, extra: &[&str]) -> Run {
+    let args = ["apply", "-f", path.to_str().unwrap(), "--yes", "-o", "json"];
+    w.run(args.iter().chain(extra))
 }
 
-fn ok(w: &World, args: &[&str]) -> std::process::Output {
-    let out = run(w, args);
-    assert!(
-        out.status.success(),
-        "aipctl {args:?} failed:\n{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
-    out
+fn plan_json(w: &World, path: &Path) -> Value {
+    w.run(["plan", "-f", path.to_str().unwrap(), "-o", "json"])
+        .ok()
+        .json()
 }
 
-fn apply(w: &World, path: &std::path::Path, extra: &[&str]) -> std::process::Output {
-    let mut args = vec!["apply", "-f", path.to_str().unwrap(), "--yes", "-o", "json"];
-    args.extend_from_slice(extra);
-    run(w, &args)
-}
-
-fn plan_json(w: &World, path: &std::path::Path) -> Value {
-    json_out(&ok(w, &["plan", "-f", path.to_str().unwrap(), "-o", "json"]))
-}
-
-/// Every application profile in the regions, as JSON.
-fn profiles(w: &World, regions: &str) -> Vec<Value> {
-    json_out(&ok(w, &["list", "--region", regions, "-o", "json"]))
-        .as_array()
-        .unwrap()
-        .clone()
-}
-
-fn results(out: &std::process::Output) -> Vec<String> {
-    json_out(out)
+fn results(run: &Run) -> Vec<String> {
+    run.json()
         .as_array()
         .unwrap()
         .iter()
@@ -111,14 +83,13 @@ fn results(out: &std::process::Output) -> Vec<String> {
 #[test]
 fn apply_creates_the_example_org_from_an_empty_account() {
     let w = world();
-    let out = apply(&w, &example(), &[]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let out = apply(&w, &example(), &[]).ok();
     let res = results(&out);
     assert_eq!(res.len(), 48);
     assert!(res.iter().all(|r| r.ends_with(" created")), "{res:?}");
     assert_eq!(w.count("CreateInferenceProfile"), 48);
 
-    let all = profiles(&w, "us-east-1,eu-west-1");
+    let all = w.profiles("us-east-1,eu-west-1");
     assert_eq!(all.len(), 48);
     let mut slots: Vec<String> = all
         .iter()
@@ -139,8 +110,7 @@ fn apply_creates_the_example_org_from_an_empty_account() {
     assert_eq!(
         ds["tags"]["aipctl:source"],
         format!(
-            "arn:aws:bedrock:eu-west-1:{}:inference-profile/eu.anthropic.claude-sonnet-4-5-20250929-v1:0",
-            common::ACCOUNT
+            "arn:aws:bedrock:eu-west-1:{ACCOUNT}:inference-profile/eu.anthropic.claude-sonnet-4-5-20250929-v1:0"
         )
     );
     assert_eq!(ds["description"], "DataScience team: sonnet");
@@ -154,15 +124,11 @@ fn apply_creates_the_example_org_from_an_empty_account() {
 #[test]
 fn a_second_apply_makes_no_write_call() {
     let w = world();
-    assert!(apply(&w, &example(), &[]).status.success());
+    apply(&w, &example(), &[]).ok();
     w.clear_requests();
-    let out = apply(&w, &example(), &[]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("No changes: 48 profile(s) match the spec."),
-        "{}",
-        stderr(&out)
-    );
+    apply(&w, &example(), &[])
+        .ok()
+        .stderr_has("No changes: 48 profile(s) match the spec.");
     assert_eq!(writes(&w), Vec::<String>::new());
     assert!(!w.calls().is_empty(), "the account was read");
 }
@@ -171,8 +137,9 @@ fn a_second_apply_makes_no_write_call() {
 fn a_team_cost_center_change_is_a_retag_with_the_tag_diff() {
     let w = world();
     let path = spec(&w, SMALL);
-    assert!(apply(&w, &path, &[]).status.success());
-    let arn_before = profiles(&w, "us-east-1")
+    apply(&w, &path, &[]).ok();
+    let arn_before = w
+        .profiles("us-east-1")
         .into_iter()
         .find(|p| p["name"] == "search-nova")
         .unwrap()["arn"]
@@ -192,11 +159,10 @@ fn a_team_cost_center_change_is_a_retag_with_the_tag_diff() {
     );
 
     w.clear_requests();
-    let out = apply(&w, &path, &[]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let out = apply(&w, &path, &[]).ok();
     assert_eq!(results(&out), ["search-nova retagged"]);
     assert_eq!(writes(&w), ["TagResource"]);
-    let after = profiles(&w, "us-east-1");
+    let after = w.profiles("us-east-1");
     let search = after.iter().find(|p| p["name"] == "search-nova").unwrap();
     assert_eq!(search["tags"]["CostCenter"], "CC-2010");
     assert_eq!(search["arn"], arn_before, "tags change in place");
@@ -207,13 +173,13 @@ fn a_tag_removed_from_the_spec_is_removed_from_the_profile() {
     let w = world();
     let with_owner = SMALL.replace("CC-1020\"", "CC-1020\"\nowner = \"kenji\"");
     let path = spec(&w, &with_owner);
-    assert!(apply(&w, &path, &[]).status.success());
+    apply(&w, &path, &[]).ok();
     spec(&w, SMALL);
     w.clear_requests();
-    let out = apply(&w, &path, &[]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    apply(&w, &path, &[]).ok();
     assert_eq!(writes(&w), ["UntagResource"]);
-    let support = profiles(&w, "us-east-1")
+    let support = w
+        .profiles("us-east-1")
         .into_iter()
         .find(|p| p["name"] == "support-nova")
         .unwrap();
@@ -224,8 +190,9 @@ fn a_tag_removed_from_the_spec_is_removed_from_the_profile() {
 fn a_replacement_is_refused_without_allow_replace_and_done_with_it() {
     let w = world();
     let path = spec(&w, SMALL);
-    assert!(apply(&w, &path, &[]).status.success());
-    let old_arn = profiles(&w, "us-east-1")
+    apply(&w, &path, &[]).ok();
+    let old_arn = w
+        .profiles("us-east-1")
         .into_iter()
         .find(|p| p["name"] == "search-nova")
         .unwrap()["arn"]
@@ -239,8 +206,8 @@ fn a_replacement_is_refused_without_allow_replace_and_done_with_it() {
         "cost_center = \"CC-1010\"\nmodels = [\"lite\"]\nname = \"search-nova\"",
     );
     spec(&w, &moved);
-    let table = ok(&w, &["plan", "-f", path.to_str().unwrap()]);
-    let text = stdout(&table);
+    let table = w.run(["plan", "-f", path.to_str().unwrap()]).ok();
+    let text = table.stdout();
     assert!(text.contains("REPLACE"), "{text}");
     assert!(
         text.contains(&format!("ARN CHANGES: {old_arn} is deleted")),
@@ -252,25 +219,20 @@ fn a_replacement_is_refused_without_allow_replace_and_done_with_it() {
     );
 
     w.clear_requests();
-    let out = apply(&w, &path, &[]);
-    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
-    let err = stderr(&out);
-    assert!(
-        err.contains("the plan replaces 1 profile(s), which gives them new ARNs: `search-nova` in us-east-1"),
-        "{err}"
-    );
-    assert!(err.contains("hint: pass `--allow-replace`"), "{err}");
+    apply(&w, &path, &[])
+        .code(3)
+        .stderr_has("the plan replaces 1 profile(s), which gives them new ARNs: `search-nova` in us-east-1")
+        .stderr_has("hint: pass `--allow-replace`");
     assert_eq!(writes(&w), Vec::<String>::new());
 
-    let out = apply(&w, &path, &["--allow-replace"]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let out = apply(&w, &path, &["--allow-replace"]).ok();
     assert_eq!(results(&out), ["search-nova replaced"]);
     assert_eq!(
-        json_out(&out)[0]["error"],
+        out.json()[0]["error"],
         format!("was {old_arn}"),
         "the outcome names the old ARN"
     );
-    let now = profiles(&w, "us-east-1");
+    let now = w.profiles("us-east-1");
     assert_eq!(now.len(), 2);
     let search = now.iter().find(|p| p["name"] == "search-nova").unwrap();
     assert_ne!(search["arn"], old_arn.as_str());
@@ -285,7 +247,7 @@ fn a_replacement_is_refused_without_allow_replace_and_done_with_it() {
 fn a_renamed_entry_is_one_replacement_not_an_orphan_and_a_creation() {
     let w = world();
     let path = spec(&w, SMALL);
-    assert!(apply(&w, &path, &[]).status.success());
+    apply(&w, &path, &[]).ok();
     spec(
         &w,
         &SMALL.replace(
@@ -300,9 +262,8 @@ fn a_renamed_entry_is_one_replacement_not_an_orphan_and_a_creation() {
         plan["changes"][0]["reasons"],
         json!(["name `search-nova` -> `Search-nova`"])
     );
-    let out = apply(&w, &path, &["--allow-replace"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let mut names = common::names(&profiles(&w, "us-east-1"));
+    apply(&w, &path, &["--allow-replace"]).ok();
+    let mut names = names(&w.profiles("us-east-1"));
     names.sort();
     assert_eq!(names, ["Search-nova", "Support-nova"]);
 }
@@ -314,9 +275,9 @@ fn orphans_are_deleted_only_with_prune_and_never_when_protected() {
         "{SMALL}\n[teams.legal]\ndepartment = \"Legal\"\ntags = {{ \"aipctl:protect\" = \"true\" }}\n"
     );
     let path = spec(&w, &three);
-    assert!(apply(&w, &path, &[]).status.success());
+    apply(&w, &path, &[]).ok();
     // Someone's own profile: not managed, never an orphan.
-    w.seed_profiles(json!([{"region": "us-east-1", "name": "by-hand", "source": common::NOVA_PRO}]));
+    w.seed_profiles(json!([{"region": "us-east-1", "name": "by-hand", "source": NOVA_PRO}]));
 
     // The support and legal teams are gone from the spec.
     spec(
@@ -349,16 +310,14 @@ fn orphans_are_deleted_only_with_prune_and_never_when_protected() {
     );
 
     w.clear_requests();
-    let out = apply(&w, &path, &[]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let out = apply(&w, &path, &[]).ok();
     assert_eq!(results(&out), ["legal-nova protected", "support-nova kept"]);
     assert_eq!(writes(&w), Vec::<String>::new());
 
-    let out = apply(&w, &path, &["--prune"]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let out = apply(&w, &path, &["--prune"]).ok();
     assert_eq!(results(&out), ["legal-nova protected", "support-nova deleted"]);
     assert_eq!(writes(&w), ["DeleteInferenceProfile"]);
-    let mut names = common::names(&profiles(&w, "us-east-1"));
+    let mut names = names(&w.profiles("us-east-1"));
     names.sort();
     assert_eq!(names, ["by-hand", "legal-nova", "search-nova"]);
 }
@@ -367,9 +326,8 @@ fn orphans_are_deleted_only_with_prune_and_never_when_protected() {
 fn apply_refuses_without_a_terminal_unless_yes() {
     let w = world();
     let path = spec(&w, SMALL);
-    let out = run(&w, &["apply", "-f", path.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(3));
-    let err = stderr(&out);
+    let out = w.run(["apply", "-f", path.to_str().unwrap()]).code(3);
+    let err = out.stderr();
     assert!(
         err.contains("Plan: 2 to create"),
         "the plan is shown first: {err}"
@@ -386,18 +344,13 @@ fn an_apply_interrupted_by_faults_converges_on_rerun_without_duplicates() {
         {"service": "bedrock", "operation": "CreateInferenceProfile", "error": "InternalServerException", "status": 500, "count": 3, "after_action": true},
         {"service": "bedrock", "operation": "CreateInferenceProfile", "error": "InternalServerException", "status": 500, "count": 3},
     ]));
-    let out = apply(&w, &example(), &["--max-attempts", "1"]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("6 of 48 changes failed"),
-        "{}",
-        stderr(&out)
-    );
-    assert_eq!(profiles(&w, "us-east-1,eu-west-1").len(), 45);
+    apply(&w, &example(), &["--max-attempts", "1"])
+        .code(1)
+        .stderr_has("6 of 48 changes failed");
+    assert_eq!(w.profiles("us-east-1,eu-west-1").len(), 45);
 
     w.control("DELETE", "/_emu/faults", None);
-    let out = apply(&w, &example(), &[]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let out = apply(&w, &example(), &[]).ok();
     assert_eq!(
         results(&out).len(),
         3,
@@ -405,7 +358,7 @@ fn an_apply_interrupted_by_faults_converges_on_rerun_without_duplicates() {
         results(&out)
     );
 
-    let all = profiles(&w, "us-east-1,eu-west-1");
+    let all = w.profiles("us-east-1,eu-west-1");
     assert_eq!(all.len(), 48);
     let mut keys: Vec<String> = all
         .iter()
@@ -415,7 +368,7 @@ fn an_apply_interrupted_by_faults_converges_on_rerun_without_duplicates() {
     keys.dedup();
     assert_eq!(keys.len(), 48, "no duplicates");
     w.clear_requests();
-    assert!(apply(&w, &example(), &[]).status.success());
+    apply(&w, &example(), &[]).ok();
     assert_eq!(writes(&w), Vec::<String>::new());
 }
 
@@ -423,7 +376,7 @@ fn an_apply_interrupted_by_faults_converges_on_rerun_without_duplicates() {
 fn an_interrupted_replacement_is_finished_by_the_next_run() {
     let w = world();
     let path = spec(&w, SMALL);
-    assert!(apply(&w, &path, &[]).status.success());
+    apply(&w, &path, &[]).ok();
     spec(
         &w,
         &SMALL.replace(
@@ -433,16 +386,14 @@ fn an_interrupted_replacement_is_finished_by_the_next_run() {
     );
     // The old profiles are deleted, then creation fails.
     w.faults(json!([{"service": "bedrock", "operation": "CreateInferenceProfile", "error": "ServiceUnavailableException", "status": 503, "count": 2}]));
-    let out = apply(&w, &path, &["--allow-replace", "--max-attempts", "1"]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert_eq!(profiles(&w, "us-east-1").len(), 0);
+    apply(&w, &path, &["--allow-replace", "--max-attempts", "1"]).code(1);
+    assert_eq!(w.profiles("us-east-1").len(), 0);
 
     w.control("DELETE", "/_emu/faults", None);
     let plan = plan_json(&w, &path);
     assert_eq!(plan["summary"]["create"], 2, "{plan}");
-    let out = apply(&w, &path, &[]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let now = profiles(&w, "us-east-1");
+    apply(&w, &path, &[]).ok();
+    let now = w.profiles("us-east-1");
     assert_eq!(now.len(), 2);
     assert!(now.iter().all(|p| {
         p["models"][0]
@@ -456,24 +407,22 @@ fn an_interrupted_replacement_is_finished_by_the_next_run() {
 fn a_saved_plan_is_applied_exactly_and_refused_when_the_account_changed() {
     let w = world();
     let path = spec(&w, SMALL);
-    assert!(apply(&w, &path, &[]).status.success());
+    apply(&w, &path, &[]).ok();
     spec(&w, &SMALL.replace("CC-1010", "CC-2010"));
     let saved = w.home().join("plan.json");
-    let out = ok(
-        &w,
-        &[
-            "plan",
-            "-f",
-            path.to_str().unwrap(),
-            "--out",
-            saved.to_str().unwrap(),
-        ],
-    );
-    assert!(stderr(&out).contains("plan saved to"), "{}", stderr(&out));
+    w.run([
+        "plan",
+        "-f",
+        path.to_str().unwrap(),
+        "--out",
+        saved.to_str().unwrap(),
+    ])
+    .ok()
+    .stderr_has("plan saved to");
     let file: Value = serde_json::from_str(&std::fs::read_to_string(&saved).unwrap()).unwrap();
     assert_eq!(file["format"], "aipctl-plan/2");
     assert_eq!(file["spec"], "default");
-    assert_eq!(file["fingerprint"]["account"], common::ACCOUNT);
+    assert_eq!(file["fingerprint"]["account"], ACCOUNT);
     assert_eq!(file["fingerprint"]["regions"], json!(["us-east-1"]));
     assert_eq!(
         file["fingerprint"]["profiles"][0]["tags"]["CostCenter"],
@@ -481,27 +430,21 @@ fn a_saved_plan_is_applied_exactly_and_refused_when_the_account_changed() {
     );
 
     // Someone changes the profile the plan touches.
-    ok(&w, &["tag", "search-nova", "CostCenter=CC-3010"]);
+    w.run(["tag", "search-nova", "CostCenter=CC-3010"]).ok();
     w.clear_requests();
-    let out = run(&w, &["apply", "--plan", saved.to_str().unwrap(), "--yes"]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let err = stderr(&out);
-    assert!(err.contains("the account changed since the plan in"), "{err}");
-    assert!(
-        err.contains("`search-nova` in us-east-1: tag `CostCenter` was `CC-1010`, is now `CC-3010`"),
-        "{err}"
-    );
+    w.run(["apply", "--plan", saved.to_str().unwrap(), "--yes"])
+        .code(1)
+        .stderr_has("the account changed since the plan in")
+        .stderr_has("`search-nova` in us-east-1: tag `CostCenter` was `CC-1010`, is now `CC-3010`");
     assert_eq!(writes(&w), Vec::<String>::new());
 
     // Put it back: the plan applies, exactly (one tag call), with no spec at hand.
-    ok(&w, &["tag", "search-nova", "CostCenter=CC-1010"]);
+    w.run(["tag", "search-nova", "CostCenter=CC-1010"]).ok();
     std::fs::remove_file(&path).unwrap();
     w.clear_requests();
-    let out = run(
-        &w,
-        &["apply", "--plan", saved.to_str().unwrap(), "--yes", "-o", "json"],
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
+    let out = w
+        .run(["apply", "--plan", saved.to_str().unwrap(), "--yes", "-o", "json"])
+        .ok();
     assert_eq!(results(&out), ["search-nova retagged"]);
     assert_eq!(writes(&w), ["TagResource"]);
 }
@@ -511,30 +454,24 @@ fn a_saved_plan_that_was_edited_or_is_not_a_plan_is_refused_before_any_request()
     let w = world();
     let path = spec(&w, SMALL);
     let saved = w.home().join("plan.json");
-    ok(
-        &w,
-        &[
-            "plan",
-            "-f",
-            path.to_str().unwrap(),
-            "--out",
-            saved.to_str().unwrap(),
-        ],
-    );
+    w.run([
+        "plan",
+        "-f",
+        path.to_str().unwrap(),
+        "--out",
+        saved.to_str().unwrap(),
+    ])
+    .ok();
     let text = std::fs::read_to_string(&saved).unwrap();
-    std::fs::write(&saved, text.replace(common::ACCOUNT, "999999999999")).unwrap();
+    std::fs::write(&saved, text.replace(ACCOUNT, "999999999999")).unwrap();
     w.clear_requests();
-    let out = run(&w, &["apply", "--plan", saved.to_str().unwrap(), "--yes"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("was edited"), "{}", stderr(&out));
+    w.run(["apply", "--plan", saved.to_str().unwrap(), "--yes"])
+        .code(2)
+        .stderr_has("was edited");
     std::fs::write(&saved, "{}").unwrap();
-    let out = run(&w, &["apply", "--plan", saved.to_str().unwrap(), "--yes"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("is not a plan written by `aipctl plan --out`"),
-        "{}",
-        stderr(&out)
-    );
+    w.run(["apply", "--plan", saved.to_str().unwrap(), "--yes"])
+        .code(2)
+        .stderr_has("is not a plan written by `aipctl plan --out`");
     assert!(w.calls().is_empty(), "{:?}", w.calls());
 }
 
@@ -608,9 +545,9 @@ fn spec_errors_exit_2_with_file_line_and_field_before_any_request() {
         let path = spec(&w, text);
         for verb in ["plan", "apply"] {
             w.clear_requests();
-            let out = run(&w, &[verb, "-f", path.to_str().unwrap(), "--yes"]);
-            assert_eq!(out.status.code(), Some(2), "{what} ({verb}): {}", stderr(&out));
-            let err = stderr(&out);
+            let out = w.run([verb, "-f", path.to_str().unwrap(), "--yes"]);
+            assert_eq!(out.exit_code(), Some(2), "{what} ({verb}): {}", out.stderr());
+            let err = out.stderr();
             let shown = err.replace(&format!("{}", path.parent().unwrap().display()), "");
             assert!(
                 shown.contains(expected),
@@ -637,12 +574,11 @@ fn every_spec_problem_is_reported_at_once() {
         "department = \"Support\"\nregions = [\"mars-1\"]",
     );
     let path = spec(&w, &text);
-    let out = run(&w, &["plan", "-f", path.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
-    assert!(err.contains("2 problems in"), "{err}");
-    assert!(err.contains("spec.toml:16: `teams.search.cost_center`"), "{err}");
-    assert!(err.contains("spec.toml:20: `teams.support.regions[0]`"), "{err}");
+    w.run(["plan", "-f", path.to_str().unwrap()])
+        .code(2)
+        .stderr_has("2 problems in")
+        .stderr_has("spec.toml:16: `teams.search.cost_center`")
+        .stderr_has("spec.toml:20: `teams.support.regions[0]`");
 }
 
 #[test]
@@ -650,38 +586,10 @@ fn a_model_a_region_does_not_offer_is_an_input_error_at_its_line() {
     let w = world();
     let text = SMALL.replace("regions = [\"us-east-1\"]", "regions = [\"ca-central-1\"]");
     let path = spec(&w, &text);
-    let out = run(&w, &["apply", "-f", path.to_str().unwrap(), "--yes"]);
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    let err = stderr(&out);
-    assert!(
-        err.contains("spec.toml:6: `models.nova.source`: foundation model `amazon.nova-pro-v1:0` is not offered in ca-central-1"),
-        "{err}"
-    );
+    w.run(["apply", "-f", path.to_str().unwrap(), "--yes"])
+        .code(2)
+        .stderr_has("spec.toml:6: `models.nova.source`: foundation model `amazon.nova-pro-v1:0` is not offered in ca-central-1");
     assert_eq!(writes(&w), Vec::<String>::new());
-}
-
-/// Replaces 12-character profile IDs and the digest, which change every run.
-fn redact(text: &str) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(i) = rest.find("application-inference-profile/") {
-        let start = i + "application-inference-profile/".len();
-        out.push_str(&rest[..start]);
-        out.push_str("[ID]");
-        let skip = rest[start..]
-            .chars()
-            .take_while(char::is_ascii_alphanumeric)
-            .count();
-        rest = &rest[start + skip..];
-    }
-    out.push_str(rest);
-    out.lines()
-        .map(|l| match l.find("\"digest\": \"") {
-            Some(i) => format!("{}\"digest\": \"[DIGEST]\",", &l[..i]),
-            None => l.to_owned(),
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 #[test]
@@ -691,7 +599,7 @@ fn plan_views() {
         "{SMALL}\n[teams.legal]\ndepartment = \"Legal\"\n\n[teams.finance]\ndepartment = \"Finance\"\n"
     );
     let path = spec(&w, &before);
-    assert!(apply(&w, &path, &[]).status.success());
+    apply(&w, &path, &[]).ok();
     // search: new cost center (retag); support: another model under the same
     // name (replace); legal: gone (orphan); marketing: new (create); finance: as is.
     let after = SMALL.replace("CC-1010", "CC-2010").replace(
@@ -699,13 +607,21 @@ fn plan_views() {
         "cost_center = \"CC-1020\"\nmodels = [\"sonnet\"]\nname = \"support-nova\"",
     ) + "\n[teams.marketing]\ndepartment = \"Marketing\"\n\n[teams.finance]\ndepartment = \"Finance\"\n";
     spec(&w, &after);
-    let table = ok(&w, &["plan", "-f", path.to_str().unwrap()]);
-    insta::assert_snapshot!(
-        "plan_table",
-        redact(&format!("{}\n--- stderr ---\n{}", stdout(&table), stderr(&table)))
-    );
-    let json = ok(&w, &["plan", "-f", path.to_str().unwrap(), "-o", "json"]);
-    insta::assert_snapshot!("plan_json", redact(&stdout(&json)));
+    let table = w.run(["plan", "-f", path.to_str().unwrap()]).ok();
+    let json = w.run(["plan", "-f", path.to_str().unwrap(), "-o", "json"]).ok();
+    // The profile IDs and the plan's digest change every run. (The digest's
+    // line ends in a comma whether or not a field follows, as the snapshot
+    // has always had it.)
+    insta::with_settings!({filters => vec![
+        PROFILE_ID,
+        (r#"(?m)"digest": ".*$"#, r#""digest": "[DIGEST]","#),
+    ]}, {
+        snapshot!(
+            "plan_table",
+            format!("{}\n--- stderr ---\n{}", table.stdout(), table.stderr())
+        );
+        snapshot!("plan_json", json.stdout());
+    });
 }
 
 /// Spec `a`: SMALL's teams. Spec `b`: the same teams and model (so the same
@@ -726,7 +642,8 @@ fn spec_b() -> String {
 
 /// `name arn tags` of every profile whose name starts with `prefix`, sorted.
 fn snapshot_of(w: &World, prefix: &str) -> Vec<String> {
-    let mut v: Vec<String> = profiles(w, "us-east-1")
+    let mut v: Vec<String> = w
+        .profiles("us-east-1")
         .iter()
         .filter(|p| p["name"].as_str().unwrap().starts_with(prefix))
         .map(|p| format!("{} {} {}", p["name"], p["arn"], p["tags"]))
@@ -753,13 +670,12 @@ fn written_paths(w: &World) -> Vec<String> {
 #[test]
 fn prune_of_one_spec_never_touches_another_specs_profiles() {
     let w = world();
-    let a = spec_file(&w, "a.toml", &spec_a());
-    let b = spec_file(&w, "b.toml", &spec_b());
-    assert!(apply(&w, &a, &[]).status.success());
-    let out = apply(&w, &b, &[]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let a = w.file("a.toml", spec_a());
+    let b = w.file("b.toml", spec_b());
+    apply(&w, &a, &[]).ok();
+    let out = apply(&w, &b, &[]).ok();
     assert_eq!(results(&out), ["b-search-nova created", "b-support-nova created"]);
-    let all = profiles(&w, "us-east-1");
+    let all = w.profiles("us-east-1");
     assert_eq!(all.len(), 4);
     for p in &all {
         let owner = if p["name"].as_str().unwrap().starts_with("b-") {
@@ -781,13 +697,8 @@ fn prune_of_one_spec_never_touches_another_specs_profiles() {
         assert_eq!(plan["summary"]["unchanged"], 2);
         assert_eq!(plan["summary"]["other_specs"], 2);
     }
-    let table = ok(&w, &["plan", "-f", a.to_str().unwrap()]);
-    assert!(
-        stderr(&table).contains(
-            "No changes: 2 profile(s) match the spec. 2 managed profile(s) of other specs left alone."
-        ),
-        "{}",
-        stderr(&table)
+    w.run(["plan", "-f", a.to_str().unwrap()]).ok().stderr_has(
+        "No changes: 2 profile(s) match the spec. 2 managed profile(s) of other specs left alone.",
     );
 
     // Spec a drops the support team: its support-nova is a real orphan.
@@ -795,32 +706,28 @@ fn prune_of_one_spec_never_touches_another_specs_profiles() {
         .as_str()
         .unwrap()
         .to_owned();
-    spec_file(
-        &w,
+    w.file(
         "a.toml",
-        &spec_a().replace(
+        spec_a().replace(
             "[teams.support]\ndepartment = \"Support\"\ncost_center = \"CC-1020\"\n",
             "",
         ),
     );
     let saved = w.home().join("a-plan.json");
-    ok(
-        &w,
-        &[
-            "plan",
-            "-f",
-            a.to_str().unwrap(),
-            "--out",
-            saved.to_str().unwrap(),
-        ],
-    );
+    w.run([
+        "plan",
+        "-f",
+        a.to_str().unwrap(),
+        "--out",
+        saved.to_str().unwrap(),
+    ])
+    .ok();
     let file: Value = serde_json::from_str(&std::fs::read_to_string(&saved).unwrap()).unwrap();
     assert_eq!(file["spec"], "a");
     assert_eq!(file["summary"]["orphan"], 1);
 
     w.clear_requests();
-    let out = apply(&w, &a, &["--prune"]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let out = apply(&w, &a, &["--prune"]).ok();
     assert_eq!(results(&out), ["support-nova deleted"]);
     assert_eq!(writes(&w), ["DeleteInferenceProfile"]);
     let paths = written_paths(&w);
@@ -837,31 +744,28 @@ fn prune_of_one_spec_never_touches_another_specs_profiles() {
     assert_eq!(snapshot_of(&w, "support-").len(), 0);
 
     // The saved plan was made before the prune; the account changed since.
-    let out = run(&w, &["apply", "--plan", saved.to_str().unwrap(), "--yes"]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    w.run(["apply", "--plan", saved.to_str().unwrap(), "--yes"])
+        .code(1);
 }
 
 #[test]
 fn a_managed_profile_without_a_spec_tag_belongs_to_the_default_spec() {
     let w = world();
     // Provisioned before specs had names: managed, but no `aipctl:spec`.
-    w.seed_profiles(json!([{"region": "us-east-1", "name": "legacy-nova", "source": common::NOVA_PRO,
-        "tags": {"aipctl:managed": "true", "aipctl:slot": "legacy/nova", "aipctl:source": common::NOVA_PRO}}]));
-    let a = spec_file(&w, "a.toml", &spec_a());
-    let out = apply(&w, &a, &["--prune"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(results(&out), ["search-nova created", "support-nova created"]);
-    assert!(
-        stderr(&out).contains("1 managed profile(s) of other specs left alone"),
-        "{}",
-        stderr(&out)
+    w.seed_profiles(
+        json!([{"region": "us-east-1", "name": "legacy-nova", "source": NOVA_PRO,
+        "tags": {"aipctl:managed": "true", "aipctl:slot": "legacy/nova", "aipctl:source": NOVA_PRO}}]),
     );
+    let a = w.file("a.toml", spec_a());
+    let out = apply(&w, &a, &["--prune"])
+        .ok()
+        .stderr_has("1 managed profile(s) of other specs left alone");
+    assert_eq!(results(&out), ["search-nova created", "support-nova created"]);
 
     // The unnamed spec is `default`: the legacy profile is its orphan, spec a's are not.
-    let d = spec_file(
-        &w,
+    let d = w.file(
         "d.toml",
-        &SMALL.replace(
+        SMALL.replace(
             "models = [\"nova\"]",
             "models = [\"nova\"]\nname = \"d-{team}-{model}\"",
         ),
@@ -872,8 +776,7 @@ fn a_managed_profile_without_a_spec_tag_belongs_to_the_default_spec() {
     assert_eq!(plan["summary"]["other_specs"], 2, "{plan}");
     let a_before = snapshot_of(&w, "s");
     w.clear_requests();
-    let out = apply(&w, &d, &["--prune"]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let out = apply(&w, &d, &["--prune"]).ok();
     assert_eq!(
         results(&out),
         [
@@ -889,21 +792,17 @@ fn a_managed_profile_without_a_spec_tag_belongs_to_the_default_spec() {
 #[test]
 fn a_name_another_spec_manages_is_exit_2_naming_both_specs_with_no_write() {
     let w = world();
-    let b = spec_file(&w, "b.toml", &format!("name = \"b\"\n{SMALL}"));
-    assert!(apply(&w, &b, &[]).status.success());
-    let a = spec_file(&w, "a.toml", &spec_a());
+    let b = w.file("b.toml", format!("name = \"b\"\n{SMALL}"));
+    apply(&w, &b, &[]).ok();
+    let a = w.file("a.toml", spec_a());
     for verb in ["plan", "apply"] {
         w.clear_requests();
-        let out = run(&w, &[verb, "-f", a.to_str().unwrap(), "--yes"]);
-        assert_eq!(out.status.code(), Some(2), "{verb}: {}", stderr(&out));
-        let err = stderr(&out);
-        assert!(err.contains("2 problems in"), "{err}");
-        assert!(
-            err.contains("a.toml:15: `teams.search`: the name `search-nova` in us-east-1 is a profile of spec `b` (arn:aws:bedrock:us-east-1:"),
-            "{err}"
-        );
-        assert!(err.contains("spec `a` cannot manage it too"), "{err}");
-        assert!(err.contains("hint: give the entry another name"), "{err}");
+        w.run([verb, "-f", a.to_str().unwrap(), "--yes"])
+            .code(2)
+            .stderr_has("2 problems in")
+            .stderr_has("a.toml:15: `teams.search`: the name `search-nova` in us-east-1 is a profile of spec `b` (arn:aws:bedrock:us-east-1:")
+            .stderr_has("spec `a` cannot manage it too")
+            .stderr_has("hint: give the entry another name");
         assert_eq!(writes(&w), Vec::<String>::new());
     }
 }

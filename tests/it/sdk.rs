@@ -2,16 +2,15 @@
 //! command sends yet (Cost Explorer) and for a gzip-compressed `PutMetricData`:
 //! the emulator must speak every protocol the SDK does.
 
-mod common;
-
 use aws_config::BehaviorVersion;
 use aws_sdk_cloudwatch::types::{Dimension, MetricDatum, StandardUnit};
 use aws_sdk_costexplorer::types::{
     CostAllocationTagStatus, CostAllocationTagStatusEntry, DateInterval, Granularity, GroupDefinition,
     GroupDefinitionType, Metric,
 };
-use common::{NOVA_PRO, date_days_ago, world};
 use serde_json::json;
+
+use crate::support::{NOVA_PRO, date_days_ago, usage, world};
 
 async fn config(url: &str) -> aws_config::SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
@@ -30,15 +29,10 @@ async fn cost_explorer_operations_answer_the_rust_sdk() {
     let p = &w.seed_profiles(
         json!([{"region": "us-east-1", "name": "a", "source": NOVA_PRO, "tags": {"Department": "Search"}}]),
     )[0];
-    w.control(
-        "POST",
-        "/_emu/cost-allocation-tags",
-        Some(json!({"tags": [{"key": "Department", "status": "Active", "activated_at": date_days_ago(60)}]})),
-    );
-    w.control("POST", "/_emu/usage", Some(json!({"records": [
-        {"region": "us-east-1", "model_id": p["id"], "date": date_days_ago(3), "invocations": 10, "input_tokens": 1_000_000,
-         "output_tokens": 100_000, "cache_read_tokens": 0, "cache_write_tokens": 0}
-    ]})));
+    w.activate("Department", &date_days_ago(60));
+    w.seed_usage([usage(p, &date_days_ago(3))
+        .invocations(10)
+        .tokens([1_000_000, 100_000, 0, 0])]);
     let ce = aws_sdk_costexplorer::Client::new(&config(&w.url).await);
     let period = DateInterval::builder()
         .start(date_days_ago(10))

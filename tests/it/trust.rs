@@ -2,27 +2,21 @@
 //! CLI, regions checked up front, endpoints that do not answer, throttling
 //! that outlasts the retries, regions that fail or are not enabled.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::{NOVA_PRO, json_out, names, stderr, stdout, world};
 use serde_json::json;
 
-fn write_profiles(w: &common::World) {
-    std::fs::write(
-        w.home().join("no-config"),
-        "[profile other]\nregion = us-east-1\n",
-    )
-    .unwrap();
-    std::fs::write(
-        w.home().join("no-credentials"),
+use crate::support::{NOVA_PRO, World, names, world};
+
+fn write_profiles(w: &World) {
+    w.file("no-config", "[profile other]\nregion = us-east-1\n");
+    w.file(
+        "no-credentials",
         "[other]\naws_access_key_id = AKIDOTHER\naws_secret_access_key = other-secret\n",
-    )
-    .unwrap();
+    );
 }
 
-fn access_keys(w: &common::World) -> Vec<String> {
+fn access_keys(w: &World) -> Vec<String> {
     let mut keys: Vec<String> = w
         .requests()
         .iter()
@@ -37,15 +31,11 @@ fn access_keys(w: &common::World) -> Vec<String> {
 fn an_explicit_profile_beats_keys_in_the_environment() {
     let w = world();
     write_profiles(&w);
-    w.aipctl().args(["list", "--profile", "other"]).assert().success();
+    w.run(["list", "--profile", "other"]).ok();
     assert_eq!(access_keys(&w), ["AKIDOTHER"], "signed with the profile's keys");
     w.clear_requests();
     // AWS_PROFILE does not beat keys in the environment (as in the AWS CLI).
-    w.aipctl()
-        .env("AWS_PROFILE", "other")
-        .args(["list"])
-        .assert()
-        .success();
+    w.cmd().env("AWS_PROFILE", "other").run(["list"]).ok();
     assert_eq!(access_keys(&w), ["AKIDTEST"]);
 }
 
@@ -54,22 +44,25 @@ fn an_unknown_profile_is_refused_before_any_request() {
     let w = world();
     write_profiles(&w);
     for (flag, env) in [(Some("nosuch"), None), (None, Some("nosuch"))] {
-        let mut cmd = w.aipctl();
-        if let Some(p) = flag {
-            cmd.args(["--profile", p]);
-        }
+        let mut cmd = w.cmd();
         if let Some(p) = env {
-            cmd.env("AWS_PROFILE", p);
+            cmd = cmd.env("AWS_PROFILE", p);
         }
-        let out = cmd.args(["list"]).output().unwrap();
-        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-        let err = stderr(&out);
-        assert!(err.contains("the AWS profile `nosuch` was not found in"), "{err}");
+        let mut args = Vec::new();
+        if let Some(p) = flag {
+            args.extend(["--profile", p]);
+        }
+        args.push("list");
+        let run = cmd
+            .run(args)
+            .code(2)
+            .stderr_has("the AWS profile `nosuch` was not found in")
+            .stderr_has("aws configure --profile nosuch");
+        let err = run.stderr();
         assert!(
             err.contains("no-config") && err.contains("no-credentials"),
             "names the files: {err}"
         );
-        assert!(err.contains("aws configure --profile nosuch"), "{err}");
     }
     assert!(w.calls().is_empty(), "{:?}", w.calls());
 }
@@ -77,16 +70,14 @@ fn an_unknown_profile_is_refused_before_any_request() {
 #[test]
 fn no_credentials_at_all_is_one_line_with_the_fix() {
     let w = world();
-    let out = w
-        .aipctl()
+    let run = w
+        .cmd()
         .env_remove("AWS_ACCESS_KEY_ID")
         .env_remove("AWS_SECRET_ACCESS_KEY")
-        .args(["list"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        .run(["list"])
+        .code(2);
     assert_eq!(
-        stderr(&out),
+        run.stderr(),
         "error: no AWS credentials were found\n\
          hint: run `aws configure`, or `aws sso login --profile NAME` and pass `--profile NAME` (or set `AWS_PROFILE`)\n"
     );
@@ -105,19 +96,12 @@ fn an_endpoint_nobody_listens_on_fails_at_once_in_one_line() {
     let url = format!("http://127.0.0.1:{port}");
     for args in [vec!["list"], vec!["cost", "--no-cache"]] {
         let started = Instant::now();
-        let out = w
-            .aipctl()
-            .env("AWS_ENDPOINT_URL", &url)
-            .args(&args)
-            .output()
-            .unwrap();
+        let run = w.cmd().env("AWS_ENDPOINT_URL", &url).run(&args);
         let took = started.elapsed();
-        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-        let err = stderr(&out);
-        assert!(
-            err.contains(&format!("could not reach {url}: the connection was refused")),
-            "{err}"
-        );
+        let run = run
+            .code(1)
+            .stderr_has(&format!("could not reach {url}: the connection was refused"));
+        let err = run.stderr();
         assert!(
             !err.contains("DispatchFailure") && !err.contains("ConnectorError"),
             "no Debug text: {err}"
@@ -138,36 +122,20 @@ fn an_endpoint_nobody_listens_on_fails_at_once_in_one_line() {
 #[test]
 fn an_unknown_region_is_refused_before_any_request_unless_allowed() {
     let w = world();
-    let out = w
-        .aipctl()
-        .args(["list", "--region", "us-east-9"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("AIPCTL_EXTRA_REGIONS=us-east-9"),
-        "{}",
-        stderr(&out)
-    );
-    let out = w
-        .aipctl()
-        .env("AWS_REGION", "eu-wset-1")
-        .args(["list"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "the configured region is checked too: {}",
-        stderr(&out)
-    );
+    w.run(["list", "--region", "us-east-9"])
+        .code(2)
+        .stderr_has("AIPCTL_EXTRA_REGIONS=us-east-9");
+    // The configured region is checked too.
+    w.cmd().env("AWS_REGION", "eu-wset-1").run(["list"]).code(2);
     assert!(w.calls().is_empty(), "{:?}", w.calls());
     // Allowed, the region is asked (the emulator, like AWS, has no such region to answer for).
-    w.aipctl()
-        .env("AIPCTL_EXTRA_REGIONS", "us-east-9")
-        .args(["list", "--region", "us-east-9", "--max-attempts", "1"])
-        .output()
-        .unwrap();
+    w.cmd().env("AIPCTL_EXTRA_REGIONS", "us-east-9").run([
+        "list",
+        "--region",
+        "us-east-9",
+        "--max-attempts",
+        "1",
+    ]);
     assert!(
         w.requests().iter().any(|r| r["region"] == "us-east-9"),
         "{:?}",
@@ -186,14 +154,9 @@ fn all_regions_skips_regions_not_enabled_and_names_other_failures() {
         "error": "UnrecognizedClientException", "status": 403,
         "message": "The security token included in the request is invalid."});
     w.faults(json!([disabled]));
-    let out = w
-        .aipctl()
-        .args(["list", "--all-regions", "-o", "json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(names(json_out(&out).as_array().unwrap()), ["west", "east"]);
-    let err = stderr(&out);
+    let run = w.run(["list", "--all-regions", "-o", "json"]).ok();
+    assert_eq!(names(run.json().as_array().unwrap()), ["west", "east"]);
+    let err = run.stderr();
     let warnings: Vec<&str> = err.lines().filter(|l| l.contains("not enabled")).collect();
     assert_eq!(
         warnings,
@@ -203,31 +166,16 @@ fn all_regions_skips_regions_not_enabled_and_names_other_failures() {
     // Any other failure shows what did work, names the region and exits 1.
     w.faults(json!([disabled, {"service": "bedrock", "region": "eu-west-1",
         "error": "InternalServerException", "status": 500}]));
-    let out = w
-        .aipctl()
-        .args(["list", "--all-regions", "-o", "json", "--max-attempts", "2"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert_eq!(names(json_out(&out).as_array().unwrap()), ["east"]);
-    assert!(
-        stderr(&out).contains("error: 1 of 20 regions failed: eu-west-1 (bedrock ListInferenceProfiles in eu-west-1 failed: InternalServerException"),
-        "{}",
-        stderr(&out)
-    );
+    let run = w
+        .run(["list", "--all-regions", "-o", "json", "--max-attempts", "2"])
+        .code(1)
+        .stderr_has("error: 1 of 20 regions failed: eu-west-1 (bedrock ListInferenceProfiles in eu-west-1 failed: InternalServerException");
+    assert_eq!(names(run.json().as_array().unwrap()), ["east"]);
 
     // Named explicitly, a region that is not enabled is a failure too.
-    let out = w
-        .aipctl()
-        .args(["list", "--region", "us-east-1,ap-south-2", "-o", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("not be enabled for the account"),
-        "{}",
-        stderr(&out)
-    );
+    w.run(["list", "--region", "us-east-1,ap-south-2", "-o", "json"])
+        .code(1)
+        .stderr_has("not be enabled for the account");
 }
 
 #[test]
@@ -237,36 +185,23 @@ fn throttling_that_outlasts_the_retries_says_so_and_how_to_help() {
         json!([{"service": "bedrock", "operation": "ListInferenceProfiles",
         "error": "ThrottlingException", "status": 429}]),
     );
-    let out = w.aipctl().args(["list", "--max-attempts", "3"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let err = stderr(&out);
-    assert!(err.contains("ThrottlingException: throttled 3 times"), "{err}");
-    assert!(err.contains("lower `--concurrency`"), "{err}");
-    assert!(!err.contains("timed out"), "{err}");
+    w.run(["list", "--max-attempts", "3"])
+        .code(1)
+        .stderr_has("ThrottlingException: throttled 3 times")
+        .stderr_has("lower `--concurrency`")
+        .stderr_lacks("timed out");
     assert_eq!(w.count("ListInferenceProfiles"), 3);
 }
 
 #[test]
 fn create_without_a_department_warns_where_its_spend_will_land() {
     let w = world();
-    let out = w
-        .aipctl()
-        .args(["create", "lonely", "--model", NOVA_PRO])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("`lonely` has no `Department` tag: its spend will land in the (untagged) row"),
-        "{}",
-        stderr(&out)
-    );
-    let out = w
-        .aipctl()
-        .args(["create", "owned", "--model", NOVA_PRO, "--department", "Search"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert!(!stderr(&out).contains("no `Department` tag"), "{}", stderr(&out));
+    w.run(["create", "lonely", "--model", NOVA_PRO])
+        .ok()
+        .stderr_has("`lonely` has no `Department` tag: its spend will land in the (untagged) row");
+    w.run(["create", "owned", "--model", NOVA_PRO, "--department", "Search"])
+        .ok()
+        .stderr_lacks("no `Department` tag");
 }
 
 #[test]
@@ -275,27 +210,19 @@ fn a_key_already_on_the_profile_in_another_case_is_refused_with_its_spelling() {
     w.seed_profiles(json!([
         {"region": "us-east-1", "name": "p", "source": NOVA_PRO, "tags": {"Env": "prod"}},
     ]));
-    let out = w.aipctl().args(["tag", "p", "env=dev"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("use `Env`"), "{}", stderr(&out));
+    w.run(["tag", "p", "env=dev"]).code(2).stderr_has("use `Env`");
     assert_eq!(w.count("TagResource"), 0);
 }
 
 #[test]
 fn a_malformed_clock_override_is_an_input_error() {
     let w = world();
-    let out = w
-        .aipctl()
+    let run = w
+        .cmd()
         .env("AIPCTL_NOW", "yesterday")
-        .args(["list"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("invalid AIPCTL_NOW `yesterday`"),
-        "{}",
-        stderr(&out)
-    );
-    assert!(stdout(&out).is_empty());
+        .run(["list"])
+        .code(2)
+        .stderr_has("invalid AIPCTL_NOW `yesterday`");
+    assert!(run.stdout().is_empty());
     assert!(w.calls().is_empty());
 }

@@ -3,20 +3,19 @@
 //! usage priced here, from the emulator's published price table; request
 //! counts against its request log (every attempt, retries included).
 
-mod common;
-
 use std::collections::BTreeMap;
 
-use common::{NOVA_PRO, SONNET_US, World, json_out, stderr, stdout};
 use jiff::civil::Date;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{Value, json};
+
+use crate::support::{self, NOVA_PRO, SONNET_US, Usage, World, snapshot, usage, usage_in};
 
 const NOVA_MICRO_US: &str = "us.amazon.nova-micro-v1:0";
 
 /// The day every test here runs on (`world()` fixes the clock there), so
 /// "last month" and "the last 7 days" never straddle a boundary mid-test.
-const NOW: &str = common::INSTANTS[2];
+const NOW: &str = support::INSTANTS[2];
 
 fn today() -> Date {
     NOW.parse::<jiff::Timestamp>()
@@ -26,7 +25,7 @@ fn today() -> Date {
 }
 
 fn world() -> World {
-    common::world().at(NOW)
+    support::world().at(NOW)
 }
 
 fn days_ago(n: i64) -> Date {
@@ -48,14 +47,6 @@ fn lm(n: i64) -> String {
     (last_month() + jiff::Span::new().days(n - 1)).to_string()
 }
 
-fn ce_calls(w: &World, op: &str) -> usize {
-    w.calls().iter().filter(|(s, o)| s == "ce" && o == op).count()
-}
-
-fn ce_total(w: &World) -> usize {
-    w.calls().iter().filter(|(s, _)| s == "ce").count()
-}
-
 fn dec(v: &Value) -> Decimal {
     v.as_str()
         .unwrap_or_else(|| panic!("not a decimal string: {v}"))
@@ -66,7 +57,7 @@ fn dec(v: &Value) -> Decimal {
 /// One usage record and its cost, priced from `GET /_emu/prices` the way
 /// the price table says: per token kind, tokens × price / 1000, rounded to
 /// 10 places, half up.
-struct Usage {
+struct Priced {
     model: String,
     source: &'static str,
     region: &'static str,
@@ -74,12 +65,11 @@ struct Usage {
     tokens: [u64; 4],
 }
 
-impl Usage {
-    fn record(&self) -> Value {
-        let [input, output, read, write] = self.tokens;
-        json!({"region": self.region, "model_id": self.model, "date": self.date, "invocations": 3,
-               "input_tokens": input, "output_tokens": output, "cache_read_tokens": read,
-               "cache_write_tokens": write})
+impl Priced {
+    fn record(&self) -> Usage {
+        usage_in(self.region, &self.model, &self.date)
+            .invocations(3)
+            .tokens(self.tokens)
     }
 
     fn cost(&self, w: &World) -> Decimal {
@@ -100,14 +90,6 @@ impl Usage {
     }
 }
 
-fn activate(w: &World, key: &str, since: &str) {
-    w.control(
-        "POST",
-        "/_emu/cost-allocation-tags",
-        Some(json!({"tags": [{"key": key, "status": "Active", "activated_at": since}]})),
-    );
-}
-
 /// What the seeded account spent last month, per Department (`None`: untagged).
 struct Seeded {
     expected: BTreeMap<Option<String>, Decimal>,
@@ -118,7 +100,7 @@ struct Seeded {
 /// credit, S3 spend tagged Search (outside the default scope) and usage in
 /// the month before (outside the range asked for).
 fn seeded(w: &World) -> Seeded {
-    activate(w, "Department", "2025-01-01");
+    w.activate("Department", "2025-01-01");
     let p = w.seed_profiles(json!([
         {"region": "us-east-1", "name": "search-sonnet", "source": SONNET_US, "tags": {"Department": "Search"}},
         {"region": "us-east-1", "name": "search-nova", "source": NOVA_PRO, "tags": {"Department": "Search"}},
@@ -126,7 +108,7 @@ fn seeded(w: &World) -> Seeded {
         {"region": "us-west-2", "name": "support-sonnet", "source": SONNET_US, "tags": {"Department": "Support", "Owner": "kim"}},
     ]));
     let id = |i: usize| p[i]["id"].as_str().unwrap().to_owned();
-    let usage = |i: usize, source, region, date: String, tokens| Usage {
+    let priced = |i: usize, source, region, date: String, tokens| Priced {
         model: id(i),
         source,
         region,
@@ -137,7 +119,7 @@ fn seeded(w: &World) -> Seeded {
     let mut spent = vec![
         (
             Some("Search"),
-            usage(
+            priced(
                 0,
                 SONNET_US,
                 "us-east-1",
@@ -147,11 +129,11 @@ fn seeded(w: &World) -> Seeded {
         ),
         (
             Some("Search"),
-            usage(0, SONNET_US, "us-east-1", lm(4), [9_876_503, 432_101, 0, 0]),
+            priced(0, SONNET_US, "us-east-1", lm(4), [9_876_503, 432_101, 0, 0]),
         ),
         (
             Some("Search"),
-            usage(
+            priced(
                 1,
                 NOVA_PRO,
                 "us-east-1",
@@ -161,11 +143,11 @@ fn seeded(w: &World) -> Seeded {
         ),
         (
             Some("Legal"),
-            usage(2, NOVA_PRO, "us-west-2", lm(3), [1_000_103, 200_201, 0, 0]),
+            priced(2, NOVA_PRO, "us-west-2", lm(3), [1_000_103, 200_201, 0, 0]),
         ),
         (
             Some("Support"),
-            usage(
+            priced(
                 3,
                 SONNET_US,
                 "us-west-2",
@@ -177,7 +159,7 @@ fn seeded(w: &World) -> Seeded {
     // Calls that name a system profile carry no profile tags: untagged spend.
     spent.push((
         None,
-        Usage {
+        Priced {
             model: NOVA_MICRO_US.into(),
             source: NOVA_MICRO_US,
             region: "us-east-1",
@@ -185,16 +167,14 @@ fn seeded(w: &World) -> Seeded {
             tokens: [333_333_337, 11_111_113, 7, 0],
         },
     ));
-    let outside = usage(
+    let outside = priced(
         0,
         SONNET_US,
         "us-east-1",
         month_before,
         [1_000_000, 1_000_000, 0, 0],
     );
-    let mut records: Vec<Value> = spent.iter().map(|(_, u)| u.record()).collect();
-    records.push(outside.record());
-    w.control("POST", "/_emu/usage", Some(json!({ "records": records })));
+    w.seed_usage(spent.iter().map(|(_, u)| u.record()).chain([outside.record()]));
 
     let credit = Decimal::from(-5);
     let s3_search: Decimal = "25.1234567891".parse().unwrap();
@@ -221,10 +201,11 @@ fn row<'a>(report: &'a Value, value: Option<&str>) -> &'a Value {
         .unwrap_or_else(|| panic!("no row {value:?} in {report}"))
 }
 
-fn run_json(w: &World, args: &[&str]) -> (Value, String) {
-    let out = w.aipctl().args(args).args(["-o", "json"]).output().unwrap();
-    assert!(out.status.success(), "{args:?}: {}", stderr(&out));
-    (json_out(&out), stderr(&out))
+/// `aipctl ARGS -o json`, which must succeed: the report and what was said
+/// on stderr.
+fn report(w: &World, args: &[&str]) -> (Value, String) {
+    let run = w.run(args.iter().chain(&["-o", "json"])).ok();
+    (run.json(), run.stderr())
 }
 
 #[test]
@@ -233,7 +214,7 @@ fn totals_per_department_equal_the_seeded_usage_priced_independently() {
     let s = seeded(&w);
     w.clear_requests();
     let month = ym(last_month());
-    let (v, err) = run_json(&w, &["cost", "--month", &month]);
+    let (v, err) = report(&w, &["cost", "--month", &month]);
 
     for (dept, amount) in &s.expected {
         let r = row(&v, dept.as_deref());
@@ -272,9 +253,9 @@ fn totals_per_department_equal_the_seeded_usage_priced_independently() {
     );
     assert_eq!(
         (
-            ce_calls(&w, "ListCostAllocationTags"),
-            ce_calls(&w, "GetDimensionValues"),
-            ce_calls(&w, "GetCostAndUsage")
+            w.count("ce:ListCostAllocationTags"),
+            w.count("ce:GetDimensionValues"),
+            w.count("ce:GetCostAndUsage")
         ),
         (1, 1, 1)
     );
@@ -285,16 +266,16 @@ fn totals_per_department_equal_the_seeded_usage_priced_independently() {
     // Every service: the S3 spend tagged Search joins Search's row, and no
     // GetDimensionValues is needed.
     w.clear_requests();
-    let (all_services, _) = run_json(&w, &["cost", "--month", &month, "--all-services"]);
+    let (all_services, _) = report(&w, &["cost", "--month", &month, "--all-services"]);
     assert_eq!(
         dec(&row(&all_services, Some("Search"))["total"]),
         s.expected[&Some("Search".to_owned())] + s.s3_search
     );
     assert_eq!(all_services["services"], Value::Null);
-    assert_eq!(ce_calls(&w, "GetDimensionValues"), 0);
+    assert_eq!(w.count("ce:GetDimensionValues"), 0);
 
     // A tag filter narrows; the untagged row stays, at zero.
-    let (legal, _) = run_json(
+    let (legal, _) = report(
         &w,
         &["cost", "--month", &month, "--filter-tag", "Department=Legal"],
     );
@@ -310,13 +291,7 @@ fn totals_per_department_equal_the_seeded_usage_priced_independently() {
 fn untagged_spend_appears_as_its_own_row() {
     let w = world();
     let s = seeded(&w);
-    let out = w
-        .aipctl()
-        .args(["cost", "--month", &ym(last_month())])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let table = stdout(&out);
+    let table = w.run(["cost", "--month", &ym(last_month())]).ok().stdout();
     let untagged = table
         .lines()
         .find(|l| l.trim_start().starts_with("(untagged)"))
@@ -335,7 +310,7 @@ fn an_inactive_tag_key_groups_everything_as_untagged_and_warns() {
         "/_emu/cost-allocation-tags",
         Some(json!({"tags": [{"key": "Department", "status": "Inactive"}]})),
     );
-    let (v, err) = run_json(&w, &["cost", "--month", &ym(last_month())]);
+    let (v, err) = report(&w, &["cost", "--month", &ym(last_month())]);
     let rows = v["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 1, "{v}");
     assert_eq!(rows[0]["value"], Value::Null);
@@ -347,7 +322,7 @@ fn an_inactive_tag_key_groups_everything_as_untagged_and_warns() {
     assert!(err.contains("`aipctl cost-tags --activate Department`"), "{err}");
 
     // A key billing has never seen gets its own warning and the same fix.
-    let (_, err) = run_json(&w, &["cost", "--month", &ym(last_month()), "--tag-key", "Team"]);
+    let (_, err) = report(&w, &["cost", "--month", &ym(last_month()), "--tag-key", "Team"]);
     assert!(
         err.contains("warning: AWS billing has never seen the tag key `Team`"),
         "{err}"
@@ -360,8 +335,8 @@ fn a_recently_activated_key_notes_that_earlier_spend_stays_untagged() {
     let w = world();
     seeded(&w);
     let since = days_ago(3).to_string();
-    activate(&w, "Department", &since);
-    let (v, err) = run_json(&w, &["cost", "--last", "30d"]);
+    w.activate("Department", &since);
+    let (v, err) = report(&w, &["cost", "--last", "30d"]);
     assert!(
         err.contains(&format!(
             "`Department` was activated on {since}; spend before that day is in the (untagged) row"
@@ -378,7 +353,7 @@ fn a_recently_activated_key_notes_that_earlier_spend_stays_untagged() {
 #[test]
 fn pagination_over_150_departments_returns_every_row() {
     let w = world();
-    activate(&w, "Department", "2025-01-01");
+    w.activate("Department", "2025-01-01");
     let specs: Vec<Value> = (1..=150)
         .map(|i| {
             json!({"region": "us-east-1", "name": format!("team-{i:03}"), "source": NOVA_PRO,
@@ -390,7 +365,7 @@ fn pagination_over_150_departments_returns_every_row() {
     let mut expected: BTreeMap<String, Decimal> = BTreeMap::new();
     for (i, p) in profiles.iter().enumerate() {
         for day in [lm(2), lm(3)] {
-            let u = Usage {
+            let u = Priced {
                 model: p["id"].as_str().unwrap().to_owned(),
                 source: NOVA_PRO,
                 region: "us-east-1",
@@ -401,15 +376,15 @@ fn pagination_over_150_departments_returns_every_row() {
             *expected.entry(format!("D{:03}", i + 1)).or_default() += u.cost(&w);
         }
     }
-    w.control("POST", "/_emu/usage", Some(json!({ "records": records })));
+    w.seed_usage(records);
     w.clear_requests();
 
     // Two days × 150 departments = 300 groups; Cost Explorer sends 100 a page.
-    let (v, _) = run_json(
+    let (v, _) = report(
         &w,
         &["cost", "--from", &lm(2), "--to", &lm(3), "--granularity", "daily"],
     );
-    assert_eq!(ce_calls(&w, "GetCostAndUsage"), 3);
+    assert_eq!(w.count("ce:GetCostAndUsage"), 3);
     let rows = v["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 151, "150 departments and the untagged row");
     for (dept, amount) in &expected {
@@ -425,7 +400,7 @@ fn pagination_over_150_departments_returns_every_row() {
         );
     }
     assert_eq!(v["paid_requests"], 5);
-    assert_eq!(ce_total(&w), 5);
+    assert_eq!(w.count("ce:*"), 5);
 }
 
 #[test]
@@ -433,12 +408,12 @@ fn a_second_identical_run_makes_no_paid_request_and_says_so() {
     let w = world();
     seeded(&w);
     let month = ym(last_month());
-    let (first, _) = run_json(&w, &["cost", "--month", &month]);
+    let (first, _) = report(&w, &["cost", "--month", &month]);
     assert_eq!(first["paid_requests"], 3);
     w.clear_requests();
 
-    let (second, err) = run_json(&w, &["cost", "--month", &month]);
-    assert_eq!(ce_total(&w), 0, "{:?}", w.calls());
+    let (second, err) = report(&w, &["cost", "--month", &month]);
+    assert_eq!(w.count("ce:*"), 0, "{:?}", w.calls());
     assert_eq!(second["paid_requests"], 0);
     assert_eq!(second["from_cache"], true);
     assert_eq!(second["rows"], first["rows"]);
@@ -451,12 +426,12 @@ fn a_second_identical_run_makes_no_paid_request_and_says_so() {
     );
 
     // Another request is another answer; `--no-cache` asks again.
-    let (_, _) = run_json(&w, &["cost", "--month", &month, "--metric", "amortized"]);
-    assert_eq!(ce_calls(&w, "GetCostAndUsage"), 1);
+    report(&w, &["cost", "--month", &month, "--metric", "amortized"]);
+    assert_eq!(w.count("ce:GetCostAndUsage"), 1);
     w.clear_requests();
-    let (fresh, _) = run_json(&w, &["cost", "--month", &month, "--no-cache"]);
+    let (fresh, _) = report(&w, &["cost", "--month", &month, "--no-cache"]);
     assert_eq!(fresh["paid_requests"], 3);
-    assert_eq!(ce_total(&w), 3);
+    assert_eq!(w.count("ce:*"), 3);
 }
 
 #[test]
@@ -466,7 +441,7 @@ fn retries_under_throttling_are_counted_as_paid_requests() {
     w.faults(json!([{"service": "ce", "operation": "GetCostAndUsage",
                      "error": "LimitExceededException", "count": 2}]));
     w.clear_requests();
-    let (v, err) = run_json(&w, &["cost", "--month", &ym(last_month())]);
+    let (v, err) = report(&w, &["cost", "--month", &ym(last_month())]);
     let statuses: Vec<u64> = w
         .requests()
         .iter()
@@ -474,7 +449,7 @@ fn retries_under_throttling_are_counted_as_paid_requests() {
         .map(|r| r["status"].as_u64().unwrap())
         .collect();
     assert_eq!(statuses, vec![400, 400, 200]);
-    assert_eq!(v["paid_requests"], ce_total(&w));
+    assert_eq!(v["paid_requests"], w.count("ce:*"));
     assert_eq!(v["paid_requests"], 5);
     assert!(
         err.contains("5 paid requests (USD 0.05)") && err.contains("2 of them retries"),
@@ -485,27 +460,24 @@ fn retries_under_throttling_are_counted_as_paid_requests() {
 #[test]
 fn a_forecast_is_one_announced_request_per_tag_value() {
     let w = world();
-    activate(&w, "Department", "2025-01-01");
+    w.activate("Department", "2025-01-01");
     let p = w.seed_profiles(json!([
         {"region": "us-east-1", "name": "a", "source": NOVA_PRO, "tags": {"Department": "Search"}},
         {"region": "us-east-1", "name": "b", "source": NOVA_PRO, "tags": {"Department": "Legal"}},
     ]));
-    let records: Vec<Value> = p
-        .iter()
-        .map(|p| {
-            json!({"region": "us-east-1", "model_id": p["id"], "date": days_ago(2).to_string(), "invocations": 1,
-                   "input_tokens": 1_000_000, "output_tokens": 0, "cache_read_tokens": 0, "cache_write_tokens": 0})
-        })
-        .collect();
-    w.control("POST", "/_emu/usage", Some(json!({ "records": records })));
+    w.seed_usage(p.iter().map(|p| {
+        usage(p, &days_ago(2).to_string())
+            .invocations(1)
+            .tokens([1_000_000, 0, 0, 0])
+    }));
     w.clear_requests();
-    let (v, err) = run_json(&w, &["cost", "--last", "7d", "--forecast"]);
+    let (v, err) = report(&w, &["cost", "--last", "7d", "--forecast"]);
     // Search, Legal and the untagged row: three values, three forecasts.
     assert!(
         err.contains("forecast: 3 GetCostForecast requests, one per `Department` value"),
         "{err}"
     );
-    assert_eq!(ce_calls(&w, "GetCostForecast"), 3);
+    assert_eq!(w.count("ce:GetCostForecast"), 3);
     assert!(dec(&row(&v, Some("Search"))["forecast"]) > Decimal::ZERO);
     assert_eq!(row(&v, None)["forecast"], Value::Null, "no untagged history");
     assert_eq!(
@@ -520,31 +492,19 @@ fn a_forecast_is_one_announced_request_per_tag_value() {
 fn a_forecast_with_nothing_to_forecast_makes_no_request_and_says_so() {
     // On the 1st, `--last 1m` is today alone: no Bedrock spend yet, so no
     // Bedrock service to forecast; nothing is sent and nothing fails.
-    let w = common::world().at("2026-12-01T00:05:00Z");
-    activate(&w, "Department", "2025-01-01");
+    let w = support::world().at("2026-12-01T00:05:00Z");
+    w.activate("Department", "2025-01-01");
     let p = w.seed_profiles(json!([
         {"region": "us-east-1", "name": "a", "source": NOVA_PRO, "tags": {"Department": "Search"}},
     ]));
-    w.control(
-        "POST",
-        "/_emu/usage",
-        Some(json!({"records": [
-        {"region": "us-east-1", "model_id": p[0]["id"], "date": "2026-11-30", "invocations": 1,
-         "input_tokens": 1_000_000, "output_tokens": 0, "cache_read_tokens": 0, "cache_write_tokens": 0}]})),
-    );
+    w.seed_usage([usage(&p[0], "2026-11-30")
+        .invocations(1)
+        .tokens([1_000_000, 0, 0, 0])]);
     w.clear_requests();
-    let out = w
-        .aipctl()
-        .args(["cost", "--last", "1m", "--forecast", "-o", "json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("nothing to forecast: no Bedrock spend from 2026-12-01 to 2026-12-01"),
-        "{}",
-        stderr(&out)
-    );
-    assert_eq!(ce_calls(&w, "GetCostForecast"), 0);
+    w.run(["cost", "--last", "1m", "--forecast", "-o", "json"])
+        .ok()
+        .stderr_has("nothing to forecast: no Bedrock spend from 2026-12-01 to 2026-12-01");
+    assert_eq!(w.count("ce:GetCostForecast"), 0);
     assert!(
         w.requests().iter().all(|r| r["status"] == 200),
         "no failing request"
@@ -555,13 +515,11 @@ fn a_forecast_with_nothing_to_forecast_makes_no_request_and_says_so() {
 fn a_month_cut_short_is_labelled_with_its_real_dates() {
     let w = world();
     seeded(&w);
-    let out = w
-        .aipctl()
-        .args(["cost", "--from", "2026-10-10", "--to", "2026-11-05"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let header = stdout(&out).lines().next().unwrap().to_owned();
+    let table = w
+        .run(["cost", "--from", "2026-10-10", "--to", "2026-11-05"])
+        .ok()
+        .stdout();
+    let header = table.lines().next().unwrap();
     assert!(
         header.contains("2026-10-10..31") && header.contains("2026-11-01..05"),
         "{header}"
@@ -573,12 +531,11 @@ fn a_month_cut_short_is_labelled_with_its_real_dates() {
 fn the_current_month_is_marked_estimated() {
     let w = world();
     seeded(&w);
-    let (v, _) = run_json(&w, &["cost", "--last", "1m"]);
+    let (v, _) = report(&w, &["cost", "--last", "1m"]);
     assert_eq!(v["periods"][0]["estimated"], true);
-    let out = w.aipctl().args(["cost", "--last", "1m"]).output().unwrap();
-    let header = stdout(&out).lines().next().unwrap().to_owned();
+    let table = w.run(["cost", "--last", "1m"]).stderr_has("* estimated").stdout();
+    let header = table.lines().next().unwrap();
     assert!(header.contains('*'), "{header}");
-    assert!(stderr(&out).contains("* estimated"), "{}", stderr(&out));
 }
 
 #[test]
@@ -610,9 +567,8 @@ fn bad_input_exits_2_before_any_request() {
         vec!["cost-tags", "--status", "gone"],
     ];
     for args in cases {
-        let out = w.aipctl().args(&args).output().unwrap();
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
-        assert!(!stderr(&out).is_empty(), "{args:?} says why");
+        let run = w.run(&args).code(2);
+        assert!(!run.stderr().is_empty(), "{args:?} says why");
         assert_eq!(w.requests().len(), 0, "{args:?} made a request");
     }
 }
@@ -636,7 +592,7 @@ fn cost_tags_lists_every_key_with_status_and_last_use() {
     let w = world();
     seeded(&w);
     w.clear_requests();
-    let (v, _) = run_json(&w, &["cost-tags"]);
+    let (v, _) = report(&w, &["cost-tags"]);
     let keys: Vec<(&str, &str)> = v
         .as_array()
         .unwrap()
@@ -652,9 +608,9 @@ fn cost_tags_lists_every_key_with_status_and_last_use() {
     assert_eq!(dept["type"], "UserDefined");
     assert_eq!(dept["last_updated"], "2025-01-01T00:00:00Z");
     assert_eq!(dept["last_used"], format!("{}T00:00:00Z", lm(1)));
-    assert_eq!(ce_calls(&w, "ListCostAllocationTags"), 1);
+    assert_eq!(w.count("ce:ListCostAllocationTags"), 1);
 
-    let (inactive, _) = run_json(&w, &["cost-tags", "--status", "inactive"]);
+    let (inactive, _) = report(&w, &["cost-tags", "--status", "inactive"]);
     assert_eq!(inactive.as_array().unwrap().len(), 1);
 }
 
@@ -663,20 +619,16 @@ fn cost_tags_activation_refuses_without_a_terminal_before_any_request() {
     let w = world();
     seeded(&w);
     w.clear_requests();
-    let out = w
-        .aipctl()
-        .args(["cost-tags", "--activate", "Owner"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
-    assert!(stderr(&out).contains("--yes"), "{}", stderr(&out));
+    w.run(["cost-tags", "--activate", "Owner"])
+        .code(3)
+        .stderr_has("--yes");
     assert_eq!(w.requests().len(), 0);
     assert_eq!(tag_state(&w).get("Owner"), None, "still never set");
 
     // A dry run shows the plan, pays for the look-up only, changes nothing.
-    let (plan, _) = run_json(&w, &["cost-tags", "--deactivate", "Department", "--dry-run"]);
+    let (plan, _) = report(&w, &["cost-tags", "--deactivate", "Department", "--dry-run"]);
     assert_eq!(plan[0]["result"], "would-deactivate");
-    assert_eq!(ce_calls(&w, "UpdateCostAllocationTagsStatus"), 0);
+    assert_eq!(w.count("ce:UpdateCostAllocationTagsStatus"), 0);
     assert_eq!(tag_state(&w)["Department"], "Active");
 }
 
@@ -699,10 +651,12 @@ fn cost_tags_activation_batches_20_keys_a_request_and_reports_unknown_keys() {
     let mut args = vec!["cost-tags", "--yes", "-o", "json", "--activate"];
     args.extend(keys.iter().map(String::as_str));
     args.extend(["Department", "NeverSeen"]);
-    let out = w.aipctl().args(&args).output().unwrap();
     // One key is unknown to billing: a partial failure, reported per key.
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let v = json_out(&out);
+    let v = w
+        .run(args)
+        .code(1)
+        .stderr_has("1 of 27 tag status changes failed")
+        .json();
     let result = |key: &str| {
         v.as_array()
             .unwrap()
@@ -716,17 +670,8 @@ fn cost_tags_activation_batches_20_keys_a_request_and_reports_unknown_keys() {
     }
     assert_eq!(result("Department"), "unchanged");
     assert_eq!(result("NeverSeen"), "not-found");
-    assert!(
-        stderr(&out).contains("1 of 27 tag status changes failed"),
-        "{}",
-        stderr(&out)
-    );
-    assert_eq!(
-        ce_calls(&w, "UpdateCostAllocationTagsStatus"),
-        2,
-        "25 keys: 20 + 5"
-    );
-    assert_eq!(ce_calls(&w, "ListCostAllocationTags"), 1);
+    assert_eq!(w.count("ce:UpdateCostAllocationTagsStatus"), 2, "25 keys: 20 + 5");
+    assert_eq!(w.count("ce:ListCostAllocationTags"), 1);
     let state = tag_state(&w);
     assert!(keys.iter().all(|k| state[k] == "Active"), "{state:?}");
 }
@@ -736,26 +681,16 @@ fn activating_a_key_drops_the_cached_status_so_the_next_report_sees_it() {
     let w = world();
     seeded(&w);
     let month = ym(last_month());
-    let (_, err) = run_json(&w, &["cost", "--month", &month, "--tag-key", "Owner"]);
+    let (_, err) = report(&w, &["cost", "--month", &month, "--tag-key", "Owner"]);
     assert!(err.contains("`Owner` is not active"), "{err}");
-    let out = w
-        .aipctl()
-        .args(["cost-tags", "--activate", "Owner", "--yes"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).contains("not retroactively"), "{}", stderr(&out));
+    w.run(["cost-tags", "--activate", "Owner", "--yes"])
+        .ok()
+        .stderr_has("not retroactively");
     w.clear_requests();
-    let (_, err) = run_json(&w, &["cost", "--month", &month, "--tag-key", "Owner"]);
+    let (_, err) = report(&w, &["cost", "--month", &month, "--tag-key", "Owner"]);
     assert!(!err.contains("not active"), "{err}");
     assert!(err.contains("activated less than 24 h ago"), "{err}");
-    assert_eq!(ce_calls(&w, "ListCostAllocationTags"), 1);
-}
-
-/// Replaces last month and this month with fixed stand-ins of the same width.
-fn redact(text: &str) -> String {
-    text.replace(&ym(last_month()), "20XX-LM")
-        .replace(&ym(today().first_of_month()), "20XX-TM")
+    assert_eq!(w.count("ce:ListCostAllocationTags"), 1);
 }
 
 #[test]
@@ -764,20 +699,24 @@ fn cost_views() {
     seeded(&w);
     let month = ym(last_month());
     let run = |args: &[&str]| {
-        let out = w.aipctl().args(args).output().unwrap();
-        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
-        redact(&format!("{}--- stderr ---\n{}", stdout(&out), stderr(&out)))
+        let out = w.run(args).ok();
+        format!("{}--- stderr ---\n{}", out.stdout(), out.stderr())
     };
-    insta::assert_snapshot!("cost_table", run(&["cost", "--month", &month, "--no-cache"]));
-    insta::assert_snapshot!(
+    // Last month and this month as fixed stand-ins of the same width.
+    let mut settings = insta::Settings::clone_current();
+    settings.add_filter(&month, "20XX-LM");
+    settings.add_filter(&ym(today().first_of_month()), "20XX-TM");
+    let _months = settings.bind_to_scope();
+    snapshot!("cost_table", run(&["cost", "--month", &month, "--no-cache"]));
+    snapshot!(
         "cost_by_service_table",
         run(&["cost", "--month", &month, "--by", "service", "--no-cache"])
     );
-    insta::assert_snapshot!(
+    snapshot!(
         "cost_json",
         run(&["cost", "--month", &month, "-o", "json", "--no-cache"])
     );
-    insta::assert_snapshot!(
+    snapshot!(
         "cost_daily_csv",
         run(&[
             "cost",
@@ -792,5 +731,5 @@ fn cost_views() {
             "--no-cache"
         ])
     );
-    insta::assert_snapshot!("cost_tags_table", run(&["cost-tags"]));
+    snapshot!("cost_tags_table", run(&["cost-tags"]));
 }

@@ -1,0 +1,18 @@
+//! The integration tests, one binary: the crate is linked once, not once
+//! per area. Each module is an area of the CLI; all of them run the real
+//! `aipctl` binary against the local AWS emulator through `support`.
+
+mod support;
+
+mod bad_input; // malformed invocations of every command: exit 2, no request
+mod cost; // `cost` and `cost-tags` against Cost Explorer priced from seeded usage
+mod faults; // throttling, 5xx, lost responses and timeouts change nothing
+mod lifecycle; // create, list, describe, tag, untag, delete
+mod policy; // `aipctl policy`: generated IAM documents, linted
+mod policy_documents; // `policies/` held to the operations aipctl sends
+mod provision; // `plan` and `apply` of a TOML spec
+mod prune; // idle profiles: dry run, apply, plans, marks and grace
+mod sdk; // the emulator speaks every protocol the Rust SDK does
+mod snapshots; // `--help`, list and describe views as users see them
+mod trust; // right account, right region, clear failures
+mod usage; // `usage`, `describe --usage` and `dashboard` from CloudWatch
