@@ -40,7 +40,7 @@ pub enum Format {
     Table,
     Json,
     Yaml,
-    /// Tab-separated, as the AWS CLI's `text`
+    // Tab-separated, as the AWS CLI's `text`.
     Text,
     Csv,
 }

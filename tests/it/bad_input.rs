@@ -154,7 +154,12 @@ fn malformed_invocations_exit_2_name_the_rule_and_make_no_request() {
         (vec!["list", "--name", ""], "the glob is empty"),
         (vec!["list", "--concurrency", "0"], "0 is not in 1..=256"),
         (vec!["list", "--timeout", "0"], "0 is not in 1..=3600"),
-        (vec!["list", "-o", "yaml"], "possible values: table, json, csv"),
+        (
+            vec!["list", "-o", "xml"],
+            "possible values: table, json, yaml, text, csv",
+        ),
+        (vec!["list", "--query", "[?"], "not a JMESPath expression"),
+        (vec!["cost", "--last", "6m"], "`m` is minutes; months are `mo`"),
         // dates and durations
         (vec!["usage", "--since", "7x"], "`7d`"),
         (vec!["usage", "--since", "0d"], "`7d`"),
@@ -233,7 +238,7 @@ fn malformed_invocations_exit_2_name_the_rule_and_make_no_request() {
             vec!["cost", "--granularity", "weekly"],
             "invalid value 'weekly' for '--granularity",
         ),
-        (vec!["cost", "--last", "7x"], "such as `30d`, `12w` or `6m`"),
+        (vec!["cost", "--last", "7x"], "such as `7d`, `4w` or `6mo`"),
         (vec!["cost", "--month", "2026-13"], "`YYYY-MM`"),
         (vec!["cost", "--tag-key="], "1 to 128 characters"),
         (

@@ -485,12 +485,15 @@ fn a_forecast_is_one_announced_request_per_tag_value() {
         dec(&row(&v, Some("Search"))["forecast"]) + dec(&row(&v, Some("Legal"))["forecast"])
     );
     assert_eq!(v["forecast"]["start"], today().to_string());
-    assert!(err.contains("no forecast for 1 value(s)"), "{err}");
+    assert!(
+        err.contains("no forecast for 1 value: Cost Explorer has too little history for it"),
+        "{err}"
+    );
 }
 
 #[test]
 fn a_forecast_with_nothing_to_forecast_makes_no_request_and_says_so() {
-    // On the 1st, `--last 1m` is today alone: no Bedrock spend yet, so no
+    // On the 1st, `--last 1mo` is today alone: no Bedrock spend yet, so no
     // Bedrock service to forecast; nothing is sent and nothing fails.
     let w = support::world().at("2026-12-01T00:05:00Z");
     w.activate("Department", "2025-01-01");
@@ -501,7 +504,7 @@ fn a_forecast_with_nothing_to_forecast_makes_no_request_and_says_so() {
         .invocations(1)
         .tokens([1_000_000, 0, 0, 0])]);
     w.clear_requests();
-    w.run(["cost", "--last", "1m", "--forecast", "-o", "json"])
+    w.run(["cost", "--last", "1mo", "--forecast", "-o", "json"])
         .ok()
         .stderr_has("nothing to forecast: no Bedrock spend from 2026-12-01 to 2026-12-01");
     assert_eq!(w.count("ce:GetCostForecast"), 0);
@@ -531,9 +534,12 @@ fn a_month_cut_short_is_labelled_with_its_real_dates() {
 fn the_current_month_is_marked_estimated() {
     let w = world();
     seeded(&w);
-    let (v, _) = report(&w, &["cost", "--last", "1m"]);
+    let (v, _) = report(&w, &["cost", "--last", "1mo"]);
     assert_eq!(v["periods"][0]["estimated"], true);
-    let table = w.run(["cost", "--last", "1m"]).stderr_has("* estimated").stdout();
+    let table = w
+        .run(["cost", "--last", "1mo"])
+        .stderr_has("* estimated")
+        .stdout();
     let header = table.lines().next().unwrap();
     assert!(header.contains('*'), "{header}");
 }

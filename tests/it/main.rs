@@ -14,5 +14,6 @@ mod provision; // `plan` and `apply` of a TOML spec
 mod prune; // idle profiles: dry run, apply, plans, marks and grace
 mod sdk; // the emulator speaks every protocol the Rust SDK does
 mod snapshots; // `--help`, list and describe views as users see them
+mod tagging; // tags in bulk from tag:GetResources, gaps filled one by one
 mod trust; // right account, right region, clear failures
 mod usage; // `usage`, `describe --usage` and `dashboard` from CloudWatch

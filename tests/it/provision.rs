@@ -128,7 +128,7 @@ fn a_second_apply_makes_no_write_call() {
     w.clear_requests();
     apply(&w, &example(), &[])
         .ok()
-        .stderr_has("No changes: 48 profile(s) match the spec.");
+        .stderr_has("No changes: 48 profiles match the spec.");
     assert_eq!(writes(&w), Vec::<String>::new());
     assert!(!w.calls().is_empty(), "the account was read");
 }
@@ -221,7 +221,7 @@ fn a_replacement_is_refused_without_allow_replace_and_done_with_it() {
     w.clear_requests();
     apply(&w, &path, &[])
         .code(3)
-        .stderr_has("the plan replaces 1 profile(s), which gives them new ARNs: `search-nova` in us-east-1")
+        .stderr_has("the plan replaces 1 profile, which gives it a new ARN: `search-nova` in us-east-1")
         .stderr_has("hint: pass `--allow-replace`");
     assert_eq!(writes(&w), Vec::<String>::new());
 
@@ -697,9 +697,9 @@ fn prune_of_one_spec_never_touches_another_specs_profiles() {
         assert_eq!(plan["summary"]["unchanged"], 2);
         assert_eq!(plan["summary"]["other_specs"], 2);
     }
-    w.run(["plan", "-f", a.to_str().unwrap()]).ok().stderr_has(
-        "No changes: 2 profile(s) match the spec. 2 managed profile(s) of other specs left alone.",
-    );
+    w.run(["plan", "-f", a.to_str().unwrap()])
+        .ok()
+        .stderr_has("No changes: 2 profiles match the spec. 2 managed profiles of other specs left alone.");
 
     // Spec a drops the support team: its support-nova is a real orphan.
     let a_support = all.iter().find(|p| p["name"] == "support-nova").unwrap()["id"]
@@ -759,7 +759,7 @@ fn a_managed_profile_without_a_spec_tag_belongs_to_the_default_spec() {
     let a = w.file("a.toml", spec_a());
     let out = apply(&w, &a, &["--prune"])
         .ok()
-        .stderr_has("1 managed profile(s) of other specs left alone");
+        .stderr_has("1 managed profile of other specs left alone");
     assert_eq!(results(&out), ["search-nova created", "support-nova created"]);
 
     // The unnamed spec is `default`: the legacy profile is its orphan, spec a's are not.

@@ -13,7 +13,15 @@ use serde_json::json;
 use crate::support::{NOVA_PRO, date_days_ago, usage, world};
 
 async fn config(url: &str) -> aws_config::SdkConfig {
+    // aipctl builds its AWS crates without their default HTTP client; the
+    // tests give the SDK the same kind aipctl uses (hyper 1, rustls, aws-lc).
+    let http = aws_smithy_http_client::Builder::new()
+        .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
+            aws_smithy_http_client::tls::rustls_provider::CryptoMode::AwsLc,
+        ))
+        .build_https();
     aws_config::defaults(BehaviorVersion::latest())
+        .http_client(http)
         .endpoint_url(url)
         .region(aws_config::Region::new("us-east-1"))
         .credentials_provider(aws_sdk_costexplorer::config::Credentials::new(

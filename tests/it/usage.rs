@@ -115,12 +115,12 @@ fn usage_by_department_sums_profiles_and_recomputes_the_ratio() {
         .ok()
         .json();
     let rows = v["rows"].as_array().unwrap();
-    let search = rows.iter().find(|r| r["name"] == "Search").unwrap();
+    let search = rows.iter().find(|r| r["value"] == "Search").unwrap();
     assert_eq!(search["profiles"], 2);
     assert_eq!(search["invocations"], 35);
     assert_eq!(search["input_tokens"], 3400);
     assert!((search["cache_hit_ratio"].as_f64().unwrap() - 9000.0 / (9000.0 + 300.0 + 3400.0)).abs() < 1e-12);
-    let legal = rows.iter().find(|r| r["name"] == "Legal").unwrap();
+    let legal = rows.iter().find(|r| r["value"] == "Legal").unwrap();
     assert_eq!(
         (legal["profiles"].as_u64(), legal["invocations"].as_u64()),
         (Some(2), Some(7))

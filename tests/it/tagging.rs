@@ -3,13 +3,12 @@
 //! by one, and a denied `tag:GetResources` falls back to reading every
 //! profile's tags. Whatever the index does, the output is the same.
 
-mod common;
-
-use common::{INSTANTS, NOVA_PRO, json_out, stderr, stdout, world};
 use serde_json::{Value, json};
 
+use crate::support::{INSTANTS, NOVA_PRO, World, world};
+
 /// 250 tagged profiles and 2 that never had a tag, in us-east-1.
-fn seeded(w: &common::World) -> Vec<Value> {
+fn seeded(w: &World) -> Vec<Value> {
     let mut specs: Vec<Value> = (0..250)
         .map(|i| {
             let dept = if i % 2 == 0 { "Search" } else { "Legal" };
@@ -17,21 +16,26 @@ fn seeded(w: &common::World) -> Vec<Value> {
                    "tags": {"Department": dept}, "created_at": w.time_days_ago(10)})
         })
         .collect();
-    specs.push(json!({"region": "us-east-1", "name": "bare-1", "source": NOVA_PRO, "created_at": w.time_days_ago(10)}));
-    specs.push(json!({"region": "us-east-1", "name": "bare-2", "source": NOVA_PRO, "created_at": w.time_days_ago(10)}));
+    for name in ["bare-1", "bare-2"] {
+        specs.push(json!({"region": "us-east-1", "name": name, "source": NOVA_PRO, "created_at": w.time_days_ago(10)}));
+    }
     w.seed_profiles(json!(specs))
 }
 
-fn list(w: &common::World, args: &[&str]) -> (String, String) {
+/// `list -o json` with `args`, from a clear request log: (stdout, stderr).
+fn list(w: &World, args: &[&str]) -> (String, String) {
     w.clear_requests();
-    let out = w
-        .aipctl()
-        .args(["list", "-o", "json"])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    (stdout(&out), stderr(&out))
+    let run = w.run([&["list", "-o", "json"][..], args].concat()).ok();
+    (run.stdout(), run.stderr())
+}
+
+fn names(stdout: &str) -> Vec<String> {
+    let v: Value = serde_json::from_str(stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"));
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 #[test]
@@ -40,7 +44,7 @@ fn list_reads_tags_100_at_a_time_and_the_same_with_the_index_lagging_or_denied()
     let profiles = seeded(&w);
 
     let (complete, _) = list(&w, &[]);
-    assert_eq!(json_out_text(&complete).as_array().unwrap().len(), 252);
+    assert_eq!(names(&complete).len(), 252);
     assert_eq!(w.count("ListInferenceProfiles"), 1);
     assert_eq!(w.count("GetResources"), 3, "250 indexed profiles, 100 a page");
     assert_eq!(
@@ -89,21 +93,16 @@ fn a_tag_filter_is_applied_by_aws_and_new_profiles_the_index_lacks_still_count()
     ];
     w.control("POST", "/_emu/tagging", Some(json!({ "missing": missing })));
     let (out, _) = list(&w, &["--tag", "Department=Search"]);
-    let names: Vec<String> = json_out_text(&out)
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["name"].as_str().unwrap().to_owned())
-        .collect();
+    let found = names(&out);
     assert!(
-        names.contains(&"fresh".to_owned()),
+        found.contains(&"fresh".to_owned()),
         "the new profile is read directly"
     );
     assert!(
-        !names.contains(&"p000".to_owned()),
+        !found.contains(&"p000".to_owned()),
         "an old profile absent from the filtered index does not match (it would be indexed by now)"
     );
-    assert_eq!(names.len(), 125, "124 indexed Search profiles and the new one");
+    assert_eq!(found.len(), 125, "124 indexed Search profiles and the new one");
     assert_eq!(w.count("GetResources"), 2, "124 matches, 100 a page");
     assert_eq!(w.count("ListTagsForResource"), 1, "only the young profile");
 }
@@ -119,18 +118,12 @@ fn delete_by_tag_reads_no_tags_one_by_one() {
         .collect();
     w.seed_profiles(json!(specs));
     w.clear_requests();
-    let out = w
-        .aipctl()
-        .args(["delete", "--tag", "Team=legacy", "--yes", "-o", "json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(json_out(&out).as_array().unwrap().len(), 100);
+    let v = w
+        .run(["delete", "--tag", "Team=legacy", "--yes", "-o", "json"])
+        .ok()
+        .json();
+    assert_eq!(v.as_array().unwrap().len(), 100);
     assert_eq!(w.count("ListTagsForResource"), 0);
     assert_eq!(w.count("GetResources"), 1);
     assert_eq!(w.count("DeleteInferenceProfile"), 100);
-}
-
-fn json_out_text(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
 }
