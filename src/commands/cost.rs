@@ -212,6 +212,7 @@ async fn report(
     Ok((
         table,
         ReportMeta {
+            range: plan.range,
             tag_key: plan.key.as_str().to_owned(),
             by,
             metric: plan.metric.api_name().to_owned(),

@@ -54,6 +54,8 @@ pub async fn run(args: PruneArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
     };
     let filter = ProfileFilter::from(args.filter);
     let (aws, regions) = connect(g).await?;
+    let idle_since = prune::idle_since(criteria.idle, now);
+    let region_names: Vec<String> = regions.iter().map(Region::to_string).collect();
     let selection = select(&aws, &regions, &filter, now, g, out).await?;
     let (profiles, failures) = (selection.profiles, selection.failures);
     out.stage(&format!(
@@ -74,7 +76,7 @@ pub async fn run(args: PruneArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
     let rows: Vec<PruneRow> = judged
         .iter()
         .filter(|(_, a)| a.action != Action::Keep)
-        .map(|(p, a)| row(p, a, now))
+        .map(|(p, a)| row(p, a, now, idle_since))
         .collect();
     let of = |action: Action| {
         judged
@@ -102,7 +104,11 @@ pub async fn run(args: PruneArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
         mark(&aws, &to_mark, &to_unmark, now, out).await?;
     }
     if !args.apply {
-        out.data(&PruneView(&rows))?;
+        out.data(&PruneView {
+            rows: &rows,
+            idle_since: idle_since.to_string(),
+            regions: region_names.clone(),
+        })?;
         if !to_delete.is_empty() && !args.mark {
             out.note(&format!(
                 "dry run: {} would be deleted; pass `--apply` to delete {}",
@@ -113,11 +119,19 @@ pub async fn run(args: PruneArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
         return failures.finish();
     }
     if to_delete.is_empty() {
-        out.data(&PruneView(&rows))?;
+        out.data(&PruneView {
+            rows: &rows,
+            idle_since: idle_since.to_string(),
+            regions: region_names.clone(),
+        })?;
         out.note("nothing to delete");
         return failures.finish();
     }
-    out.note_table(&crate::output::View::table(&PruneView(&rows)));
+    out.note_table(&crate::output::View::table(&PruneView {
+        rows: &rows,
+        idle_since: idle_since.to_string(),
+        regions: region_names.clone(),
+    }));
     let n = to_delete.len();
     confirm_in_account(
         &aws,
@@ -141,7 +155,7 @@ fn read_plan(path: &Path) -> Result<SavedPrunePlan> {
     SavedPrunePlan::parse(&text).map_err(|e| InputError::new("--from-plan", &shown, &e.rule).into())
 }
 
-fn row(p: &Profile, a: &prune::Assessment, now: Timestamp) -> PruneRow {
+fn row(p: &Profile, a: &prune::Assessment, now: Timestamp, idle_since: jiff::civil::Date) -> PruneRow {
     PruneRow {
         name: p.name.clone(),
         region: p.region.to_string(),
@@ -149,7 +163,8 @@ fn row(p: &Profile, a: &prune::Assessment, now: Timestamp) -> PruneRow {
         department: p.department().map(str::to_owned),
         age_days: p.created_at.map(|c| now.duration_since(c).as_secs() / 86_400),
         last_traffic: a.last_traffic.map(|d| d.to_string()),
-        action: a.action.as_str(),
+        action: a.action,
+        idle_since: idle_since.to_string(),
         reason: a.reason.clone(),
     }
 }

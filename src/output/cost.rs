@@ -94,6 +94,11 @@ pub struct CostReport {
     pub total: Amount,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub forecast: Option<ForecastView>,
+    /// The days covered, for people: `2026-09-01 → 2026-11-22 (UTC days)`.
+    pub window: String,
+    /// What spend is in: Cost Explorer is global, so every region; Bedrock
+    /// billing services only, unless `--all-services`.
+    pub scope: String,
     /// Cost Explorer requests this run made (pages and retries included).
     pub paid_requests: usize,
     /// Whether every answer came from the cache.
@@ -116,10 +121,13 @@ pub struct ReportMeta {
     /// `(range, per row forecast)` with `--forecast`, rows in table order.
     pub forecast: Option<(DateRange, Vec<Option<Decimal>>)>,
     pub paid: PaidRequests,
+    /// The days the report covers.
+    pub range: DateRange,
 }
 
 impl CostReport {
     pub fn new(table: &CostTable, meta: ReportMeta) -> Self {
+        let services_scoped = meta.services.is_some();
         let forecasts = meta.forecast.as_ref().map(|(_, f)| f);
         let rows = table
             .rows
@@ -162,6 +170,12 @@ impl CostReport {
             period_totals: table.period_totals.iter().copied().map(Amount).collect(),
             total: Amount(table.total),
             forecast,
+            window: format!("{} → {} (UTC days)", meta.range.start, meta.range.last_day()),
+            scope: if services_scoped {
+                "Bedrock billing services, every region".to_owned()
+            } else {
+                "every service, every region".to_owned()
+            },
             paid_requests: meta.paid.total(),
             from_cache: meta.paid.total() == 0 && meta.paid.from_cache > 0,
         }
@@ -271,6 +285,10 @@ fn untagged(value: Option<&String>) -> String {
 }
 
 impl View for CostReport {
+    fn footer(&self) -> Vec<String> {
+        vec![format!("window: {} · {}", self.window, self.scope)]
+    }
+
     fn table(&self) -> Table {
         let fold = self.folds_periods();
         let mut header: Vec<String> = vec![self.tag_key.clone()];

@@ -4,6 +4,7 @@ use comfy_table::Table;
 use serde::Serialize;
 
 use super::{View, new_table};
+use crate::domain::prune::Action;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PruneRow {
@@ -14,16 +15,43 @@ pub struct PruneRow {
     pub age_days: Option<i64>,
     /// The day traffic was last seen (UTC), if within the look-back.
     pub last_traffic: Option<String>,
-    /// `delete`, `mark`, `marked`, `unmark`, `in-grace`, `mark-first`, `protected`, `too-new`.
-    pub action: &'static str,
+    /// The first UTC day of the idle window: traffic on or after it keeps a profile.
+    pub idle_since: String,
+    pub action: Action,
     pub reason: String,
 }
 
+/// The prune plan. Its JSON is the array of rows; the table says what the
+/// idle window was and which regions were read.
 #[derive(Serialize)]
 #[serde(transparent)]
-pub struct PruneView<'a>(pub &'a [PruneRow]);
+pub struct PruneView<'a> {
+    pub rows: &'a [PruneRow],
+    #[serde(skip)]
+    pub idle_since: String,
+    #[serde(skip)]
+    pub regions: Vec<String>,
+}
 
 impl View for PruneView<'_> {
+    fn footer(&self) -> Vec<String> {
+        vec![format!(
+            "idle: no traffic on any UTC day since {} · regions: {}",
+            self.idle_since,
+            self.regions.join(", ")
+        )]
+    }
+
+    fn empty(&self) -> Option<String> {
+        self.rows.is_empty().then(|| {
+            format!(
+                "nothing is idle: every profile had traffic since {} ({})",
+                self.idle_since,
+                self.regions.join(", ")
+            )
+        })
+    }
+
     fn table(&self) -> Table {
         let mut t = new_table(&[
             "profile",
@@ -34,14 +62,14 @@ impl View for PruneView<'_> {
             "action",
             "why",
         ]);
-        for r in self.0 {
+        for r in self.rows {
             t.add_row(vec![
                 r.name.clone(),
                 r.region.clone(),
                 r.department.clone().unwrap_or_else(|| "-".into()),
                 r.age_days.map_or_else(|| "-".into(), |d| format!("{d}d")),
                 r.last_traffic.clone().unwrap_or_else(|| "none seen".into()),
-                r.action.to_owned(),
+                r.action.as_str().to_owned(),
                 r.reason.clone(),
             ]);
         }
@@ -62,7 +90,7 @@ impl View for PruneView<'_> {
         .map(String::from)
         .to_vec();
         let rows = self
-            .0
+            .rows
             .iter()
             .map(|r| {
                 vec![
@@ -72,7 +100,7 @@ impl View for PruneView<'_> {
                     r.department.clone().unwrap_or_default(),
                     r.age_days.map(|d| d.to_string()).unwrap_or_default(),
                     r.last_traffic.clone().unwrap_or_default(),
-                    r.action.to_owned(),
+                    r.action.as_str().to_owned(),
                     r.reason.clone(),
                 ]
             })
