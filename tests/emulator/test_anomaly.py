@@ -80,10 +80,12 @@ def test_dimensional_monitors(ce):
     {**tag_monitor(), "MonitorDimension": "TAG"},
     {"MonitorName": "m", "MonitorType": "CUSTOM"},
     tag_monitor(values=[f"Dept{i}" for i in range(11)]),
-    {"MonitorName": "m", "MonitorType": "CUSTOM", "MonitorSpecification": {"Dimensions": {"Key": "SERVICE", "Values": ["Amazon Bedrock"]}}},
+    {"MonitorName": "m", "MonitorType": "CUSTOM",
+     "MonitorSpecification": {"Dimensions": {"Key": "SERVICE", "Values": ["Amazon Bedrock"]}}},
     {"MonitorName": "m", "MonitorType": "CUSTOM", "MonitorSpecification": {"Tags": {"Key": "Department"}}},
     {"MonitorName": "m", "MonitorType": "CUSTOM", "MonitorSpecification": {
-        "Tags": {"Key": "Department", "Values": ["Search"]}, "Dimensions": {"Key": "LINKED_ACCOUNT", "Values": [ACCOUNT]}}},
+        "Tags": {"Key": "Department", "Values": ["Search"]},
+        "Dimensions": {"Key": "LINKED_ACCOUNT", "Values": [ACCOUNT]}}},
     {"MonitorName": "m", "MonitorType": "DIMENSIONAL"},
     {"MonitorName": "m", "MonitorType": "DIMENSIONAL", "MonitorDimension": "SERVICE",
      "MonitorSpecification": {"Dimensions": {"Key": "SERVICE", "Values": ["Amazon Bedrock"]}}},
@@ -92,9 +94,9 @@ def test_dimensional_monitors(ce):
     {"MonitorName": "m", "MonitorType": "DIMENSIONAL", "MonitorDimension": "REGION"},
     {"MonitorName": "m", "MonitorType": "STATIC", "MonitorDimension": "SERVICE"},
     {**tag_monitor(), "MonitorName": ""},
-], ids=["custom-with-dimension", "custom-without-spec", "eleven-tag-values", "custom-service", "custom-tag-without-values",
-        "two-roots", "dimensional-without-dimension", "service-with-spec", "dimensional-tag-with-values", "bad-dimension",
-        "bad-type", "empty-name"])
+], ids=["custom-with-dimension", "custom-without-spec", "eleven-tag-values", "custom-service",
+        "custom-tag-without-values", "two-roots", "dimensional-without-dimension", "service-with-spec",
+        "dimensional-tag-with-values", "bad-dimension", "bad-type", "empty-name"])
 def test_monitor_rules(ce, monitor):
     with pytest.raises(ClientError) as e:
         ce.create_anomaly_monitor(AnomalyMonitor=monitor)
@@ -110,7 +112,8 @@ def test_one_aws_services_monitor_per_account(ce):
 
 
 def test_monitor_pagination(ce):
-    arns = [ce.create_anomaly_monitor(AnomalyMonitor=tag_monitor(f"m{i}", values=[f"D{i}"]))["MonitorArn"] for i in range(5)]
+    arns = [ce.create_anomaly_monitor(AnomalyMonitor=tag_monitor(f"m{i}",
+                                                                 values=[f"D{i}"]))["MonitorArn"] for i in range(5)]
     first = ce.get_anomaly_monitors(MaxResults=2)
     assert [m["MonitorArn"] for m in first["AnomalyMonitors"]] == arns[:2]
     pages = list(ce.get_paginator("get_anomaly_monitors").paginate(PaginationConfig={"PageSize": 2}))
@@ -126,8 +129,10 @@ def test_monitor_pagination(ce):
 def test_subscription_lifecycle(ce):
     monitor = ce.create_anomaly_monitor(AnomalyMonitor=tag_monitor())["MonitorArn"]
     other = ce.create_anomaly_monitor(AnomalyMonitor=tag_monitor("other", values=["Support"]))["MonitorArn"]
-    threshold = {"And": [impact("ANOMALY_TOTAL_IMPACT_ABSOLUTE", "100"), impact("ANOMALY_TOTAL_IMPACT_PERCENTAGE", "20")]}
-    arn = ce.create_anomaly_subscription(AnomalySubscription=subscription([monitor], ThresholdExpression=threshold))["SubscriptionArn"]
+    threshold = {"And": [impact("ANOMALY_TOTAL_IMPACT_ABSOLUTE", "100"),
+                         impact("ANOMALY_TOTAL_IMPACT_PERCENTAGE", "20")]}
+    arn = ce.create_anomaly_subscription(AnomalySubscription=subscription([monitor],
+                                                                          ThresholdExpression=threshold))["SubscriptionArn"]
     assert SUBSCRIPTION_ARN.match(arn)
     [got] = ce.get_anomaly_subscriptions(SubscriptionArnList=[arn])["AnomalySubscriptions"]
     assert got == {
@@ -135,16 +140,19 @@ def test_subscription_lifecycle(ce):
         "Subscribers": [{"Address": "finops@example.com", "Type": "EMAIL", "Status": "CONFIRMED"}],
         "Frequency": "DAILY", "SubscriptionName": "aipctl-prod-Search", "ThresholdExpression": threshold,
     }
-    assert [s["SubscriptionArn"] for s in ce.get_anomaly_subscriptions(MonitorArn=monitor)["AnomalySubscriptions"]] == [arn]
+    subs = ce.get_anomaly_subscriptions(MonitorArn=monitor)["AnomalySubscriptions"]
+    assert [s["SubscriptionArn"] for s in subs] == [arn]
     assert ce.get_anomaly_subscriptions(MonitorArn=other)["AnomalySubscriptions"] == []
 
     # Only the given fields change; the deprecated Threshold becomes an absolute-impact expression.
-    ce.update_anomaly_subscription(SubscriptionArn=arn, Frequency="WEEKLY", Threshold=250, MonitorArnList=[monitor, other])
+    ce.update_anomaly_subscription(SubscriptionArn=arn, Frequency="WEEKLY", Threshold=250,
+                                   MonitorArnList=[monitor, other])
     [got] = ce.get_anomaly_subscriptions()["AnomalySubscriptions"]
     assert got["Frequency"] == "WEEKLY" and got["Threshold"] == 250.0
     assert got["ThresholdExpression"] == impact("ANOMALY_TOTAL_IMPACT_ABSOLUTE", "250.0")
     assert got["MonitorArnList"] == [monitor, other] and got["SubscriptionName"] == "aipctl-prod-Search"
-    ce.update_anomaly_subscription(SubscriptionArn=arn, ThresholdExpression=impact("ANOMALY_TOTAL_IMPACT_PERCENTAGE", "50"))
+    ce.update_anomaly_subscription(SubscriptionArn=arn,
+                                   ThresholdExpression=impact("ANOMALY_TOTAL_IMPACT_PERCENTAGE", "50"))
     [got] = ce.get_anomaly_subscriptions()["AnomalySubscriptions"]
     assert "Threshold" not in got and got["ThresholdExpression"] == impact("ANOMALY_TOTAL_IMPACT_PERCENTAGE", "50")
 
@@ -180,7 +188,8 @@ def test_immediate_alerts_go_to_sns_and_summaries_to_email(ce):
     {"Threshold": 100},
     {"ThresholdExpression": None},
     {"ThresholdExpression": {"Dimensions": {"Key": "ANOMALY_TOTAL_IMPACT_ABSOLUTE", "Values": ["100"]}}},
-    {"ThresholdExpression": {"Dimensions": {"Key": "ANOMALY_TOTAL_IMPACT_ABSOLUTE", "MatchOptions": ["EQUALS"], "Values": ["100"]}}},
+    {"ThresholdExpression": {"Dimensions": {"Key": "ANOMALY_TOTAL_IMPACT_ABSOLUTE", "MatchOptions": ["EQUALS"],
+                                            "Values": ["100"]}}},
     {"ThresholdExpression": impact("SERVICE", "100")},
     {"ThresholdExpression": impact("ANOMALY_TOTAL_IMPACT_ABSOLUTE", "ten")},
     {"ThresholdExpression": impact("ANOMALY_TOTAL_IMPACT_ABSOLUTE", "10000000001")},

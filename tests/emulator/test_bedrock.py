@@ -13,7 +13,7 @@ import json
 import re
 import urllib.error
 import urllib.request
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import boto3
 import pytest
@@ -215,7 +215,7 @@ def test_create_from_foundation_model_and_get_by_id_and_arn(emu):
     status, _, body = raw_get(emu, f"/inference-profiles/{m['id']}")
     assert status == 200
     assert RFC3339_MS.match(body["createdAt"]) and RFC3339_MS.match(body["updatedAt"])
-    age = datetime.now(timezone.utc) - datetime.fromisoformat(body["createdAt"].replace("Z", "+00:00"))
+    age = datetime.now(UTC) - datetime.fromisoformat(body["createdAt"].replace("Z", "+00:00"))
     assert abs(age.total_seconds()) < 60
 
 
@@ -282,7 +282,8 @@ BAD_CREATE = [
     ("source-not-an-arn", {"modelSource": {"copyFrom": "amazon.nova-pro-v1:0"}}, "modelSource.copyFrom"),
     (
         "source-application-profile",
-        {"modelSource": {"copyFrom": f"arn:aws:bedrock:us-east-1:{ACCOUNT}:application-inference-profile/abcdefghijkl"}},
+        {"modelSource": {
+            "copyFrom": f"arn:aws:bedrock:us-east-1:{ACCOUNT}:application-inference-profile/abcdefghijkl"}},
         "modelSource.copyFrom",
     ),
     ("source-other-region-fm", {"modelSource": {"copyFrom": fm("us-west-2", NOVA_PRO)}}, "Region"),
@@ -309,7 +310,8 @@ BAD_CREATE = [
     ("tag-aws-prefix", {"tags": [{"key": "aws:cost", "value": "x"}]}, "aws:"),
     ("tag-aws-prefix-upper", {"tags": [{"key": "AWS:cost", "value": "x"}]}, "aws:"),
     ("tag-duplicate-key", {"tags": [{"key": "a", "value": "1"}, {"key": "a", "value": "2"}]}, "Duplicate"),
-    ("tags-over-model-max", {"tags": [{"key": f"k{i}", "value": "v"} for i in range(201)]}, "less than or equal to 200"),
+    ("tags-over-model-max", {"tags": [{"key": f"k{i}", "value": "v"} for i in range(201)]},
+     "less than or equal to 200"),
 ]
 
 
@@ -561,11 +563,13 @@ def test_tag_errors(emu):
     arn = create(client, "tag-errors", fm("us-east-1", NOVA_PRO))
     missing = f"arn:aws:bedrock:us-east-1:{ACCOUNT}:application-inference-profile/zzzzzzzzzzzz"
     cases = [
-        (lambda: client.tag_resource(resourceARN=missing, tags=[{"key": "a", "value": "b"}]), 404, "ResourceNotFoundException"),
+        (lambda: client.tag_resource(resourceARN=missing, tags=[{"key": "a", "value": "b"}]), 404,
+         "ResourceNotFoundException"),
         (lambda: client.untag_resource(resourceARN=missing, tagKeys=["a"]), 404, "ResourceNotFoundException"),
         (lambda: client.list_tags_for_resource(resourceARN=missing), 404, "ResourceNotFoundException"),
         (lambda: client.list_tags_for_resource(resourceARN="abcdefghijkl"), 400, "ValidationException"),
-        (lambda: client.tag_resource(resourceARN=arn, tags=[{"key": "aws:x", "value": "b"}]), 400, "ValidationException"),
+        (lambda: client.tag_resource(resourceARN=arn, tags=[{"key": "aws:x", "value": "b"}]), 400,
+         "ValidationException"),
         (lambda: client.untag_resource(resourceARN=arn, tagKeys=["aws:x"]), 400, "ValidationException"),
         (lambda: client.tag_resource(resourceARN=arn, tags=[{"key": "a#", "value": "b"}]), 400, "ValidationException"),
         (lambda: client.tag_resource(resourceARN=arn, tags=[{"key": "a", "value": "<b>"}]), 400, "ValidationException"),
@@ -693,7 +697,7 @@ def test_in_process_helpers():
 
     acct = "444455556666"
     bedrock.install()
-    old = datetime(2025, 1, 15, 12, 0, tzinfo=timezone.utc)
+    old = datetime(2025, 1, 15, 12, 0, tzinfo=UTC)
     p1 = bedrock.create_profile(
         acct, "us-east-1", "seeded", f"arn:aws:bedrock:us-east-1:{acct}:inference-profile/us.{SONNET45}",
         {"Department": "Marketing"}, description="Seeded profile", created_at=old,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 ACCOUNT = "123456789012"
 HAIKU3 = "anthropic.claude-3-haiku-20240307-v1:0"
@@ -18,7 +18,7 @@ def test_a_fixed_clock_dates_new_profiles_and_answers_get(emu):
         modelSource={"copyFrom": f"arn:aws:bedrock:us-east-1::foundation-model/{HAIKU3}"},
     )["inferenceProfileArn"]
     got = bedrock.get_inference_profile(inferenceProfileIdentifier=arn)
-    assert got["createdAt"] == datetime(2026, 3, 1, 0, 5, tzinfo=timezone.utc)
+    assert got["createdAt"] == datetime(2026, 3, 1, 0, 5, tzinfo=UTC)
 
 
 def test_seeding_and_cost_explorer_use_the_fixed_today(emu):
@@ -53,7 +53,7 @@ def test_seeding_and_cost_explorer_use_the_fixed_today(emu):
 def test_cloudwatch_rounds_old_start_times_against_the_fixed_clock(emu):
     # 20 days before a 13:00 "now", a start at 13:02 rounds down to 13:00 (5-minute
     # rounding between 15 and 63 days), so the first daily bucket starts at 13:00.
-    now = datetime(2026, 3, 21, 13, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 3, 21, 13, 0, tzinfo=UTC)
     emu.control("POST", "/_emu/clock", {"now": now.isoformat()})
     cw = emu.client("cloudwatch")
     cw.put_metric_data(

@@ -145,7 +145,8 @@ def test_marketplace_variants_are_distinct_from_the_billed_prices(emu):
     assert got["EUC1-MP:EUC1_OutputTokenCount-Units"][1] == "Million Response Tokens Regional"
     assert got["EUC1-MP:EUC1_OutputTokenCount_Global-Units"][1] == "Million Response Tokens Global"
     # no Marketplace SKU has the first-party attributes
-    assert all(not {"inferenceType", "provider", "model"} & set(attrs(d)) for d in docs(emu, FM, [f("regionCode", "us-east-1")]))
+    assert all(not {"inferenceType", "provider", "model"} & set(attrs(d)) for d in docs(emu, FM,
+                                                                                        [f("regionCode", "us-east-1")]))
 
 
 def test_first_party_cache_and_batch_products(emu):
@@ -193,7 +194,8 @@ def test_offer_of_each_model_follows_billing_and_unpriced_models_are_absent(emu)
     assert "Titan Image Generator G1 v2" not in models
     # cache kinds a family does not support have no product (not a $0 one)
     haiku3 = {attrs(d)["usagetype"] for d in marketplace
-              if attrs(d)["servicename"] == "Claude 3 Haiku (Amazon Bedrock Edition)" and attrs(d)["regionCode"] == "us-east-1"}
+              if attrs(d)["servicename"] == "Claude 3 Haiku (Amazon Bedrock "
+                                            "Edition)" and attrs(d)["regionCode"] == "us-east-1"}
     assert haiku3 and not any("Cache" in ut for ut in haiku3)
     llama = {attrs(d)["usagetype"] for d in first_party if attrs(d)["model"] == "Llama 3.3 70B Instruct"}
     assert llama and not any("cache" in ut for ut in llama)
@@ -257,7 +259,8 @@ def test_service_code_and_product_family_fields(emu):
 
 def test_filter_validation(emu):
     client = raw_client(emu, validate=False)
-    bad_type = error_of(lambda: client.get_products(ServiceCode=BEDROCK, Filters=[f("model", "Nova Pro", "STARTS_WITH")]))
+    bad_type = error_of(lambda: client.get_products(ServiceCode=BEDROCK,
+                                                    Filters=[f("model", "Nova Pro", "STARTS_WITH")]))
     assert bad_type.response["Error"]["Code"] == "InvalidParameterException"
     assert "enum value set: [TERM_MATCH, EQUALS, CONTAINS, ANY_OF, NONE_OF]" in bad_type.response["Error"]["Message"]
     too_many = error_of(lambda: client.get_products(ServiceCode=BEDROCK, Filters=[f("model", "Nova Pro")] * 51))

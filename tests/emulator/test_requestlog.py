@@ -6,7 +6,7 @@ import re
 import threading
 import urllib.error
 import urllib.request
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from botocore.exceptions import ClientError
@@ -24,7 +24,7 @@ def log(emu):
 
 def test_entries_for_bedrock_calls(log):
     client = log.client("bedrock", retries=0)
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     client.list_inference_profiles(typeEquals="APPLICATION")
     arn = client.create_inference_profile(
         inferenceProfileName="logged", modelSource={"copyFrom": NOVA}

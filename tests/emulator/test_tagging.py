@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
@@ -151,7 +151,7 @@ def four(emu):
         {"name": "p3", "tags": {"Department": "", "Owner": "x"}},
         {"name": "p4", "tags": {"Owner": "y"}},
     ])
-    return dict(zip(["p1", "p2", "p3", "p4"], arns))
+    return dict(zip(["p1", "p2", "p3", "p4"], arns, strict=True))
 
 
 @pytest.mark.parametrize(
@@ -270,7 +270,7 @@ def test_tokens_are_bound_to_the_request(emu, many):
 
 
 def test_tokens_expire_after_15_minutes(emu, many):
-    start = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
+    start = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
     fix_clock(emu, start)
     client = tagging(emu)
     token = client.get_resources(ResourcesPerPage=100)["PaginationToken"]
@@ -467,7 +467,7 @@ def test_wire_format(emu):
 
 
 def test_lag_knob_with_a_fixed_clock(emu):
-    start = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
+    start = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
     fix_clock(emu, start)
     assert emu.control("GET", "/_emu/tagging") == {"lag_seconds": 0, "missing": [], "deleted_lag_seconds": 0}
     assert emu.control("POST", "/_emu/tagging", {"lag_seconds": 60}) == {
@@ -505,7 +505,7 @@ def test_missing_knob_hides_chosen_profiles(emu):
 
 
 def test_deleted_lag_knob_keeps_a_deleted_profile_listed(emu):
-    start = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
+    start = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
     fix_clock(emu, start)
     emu.control("POST", "/_emu/tagging", {"deleted_lag_seconds": 300})
     tagged, bare = seed(emu, [{"name": "tagged", "tags": {"Department": "Search"}}, {"name": "bare"}])

@@ -115,9 +115,10 @@ import json
 import re
 import threading
 import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import parse_qs
 
 from . import catalog, clock
@@ -324,7 +325,7 @@ def _check_tag_semantics(pairs: list[tuple[str, str]] | list[str]) -> None:
 
 def rfc3339(ts: datetime) -> str:
     """``2025-11-22T05:46:12.953Z``: RFC 3339, milliseconds, UTC."""
-    ts = ts.astimezone(timezone.utc)
+    ts = ts.astimezone(UTC)
     return ts.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ts.microsecond // 1000:03d}Z"
 
 
@@ -942,7 +943,7 @@ def create_profile(
     if isinstance(created_at, str):
         created_at = datetime.fromisoformat(created_at.replace("Z", "+00:00"))
     if created_at is not None and created_at.tzinfo is None:
-        created_at = created_at.replace(tzinfo=timezone.utc)
+        created_at = created_at.replace(tzinfo=UTC)
     params: dict[str, Any] = {
         "inferenceProfileName": name,
         "modelSource": {"copyFrom": source_arn},

@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 _LOCK = threading.Lock()
@@ -32,7 +32,7 @@ def parse_instant(text: str) -> float:
     """Epoch seconds of an RFC 3339 instant; a naive one is taken as UTC."""
     ts = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     if ts.tzinfo is None:
-        ts = ts.replace(tzinfo=timezone.utc)
+        ts = ts.replace(tzinfo=UTC)
     return ts.timestamp()
 
 
@@ -43,7 +43,7 @@ def _from_env() -> float | None:
     day = os.environ.get("EMU_TODAY")
     if day:
         d = date.fromisoformat(day)
-        return datetime(d.year, d.month, d.day, 12, tzinfo=timezone.utc).timestamp()
+        return datetime(d.year, d.month, d.day, 12, tzinfo=UTC).timestamp()
     return None
 
 
@@ -59,7 +59,7 @@ def epoch() -> float:
 
 def now() -> datetime:
     """Now, as an aware UTC datetime."""
-    return datetime.fromtimestamp(epoch(), tz=timezone.utc)
+    return datetime.fromtimestamp(epoch(), tz=UTC)
 
 
 def today() -> date:

@@ -105,9 +105,10 @@ import json
 import re
 import threading
 import zlib
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
-from typing import Any, Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
 
 from . import clock
 
@@ -489,9 +490,9 @@ def _instant(value: Any, default: datetime) -> datetime:
     elif isinstance(value, datetime):
         ts = value
     else:
-        ts = datetime.fromtimestamp(clock.parse_instant(str(value)), tz=timezone.utc)
+        ts = datetime.fromtimestamp(clock.parse_instant(str(value)), tz=UTC)
     if ts.tzinfo is not None:
-        ts = ts.astimezone(timezone.utc).replace(tzinfo=None)
+        ts = ts.astimezone(UTC).replace(tzinfo=None)
     return ts
 
 
@@ -536,7 +537,7 @@ def build(spec: dict[str, Any]) -> dict[str, Any]:
         manager.create_time = _instant(mgmt.get("joined_at"), now)
 
         by_path: dict[str, str] = {"": root.id, "Root": root.id}
-        for n, ou_spec in enumerate(spec.get("ous") or []):
+        for ou_spec in spec.get("ous") or []:
             name = str(ou_spec["name"])
             parent_path = str(ou_spec.get("parent") or "")
             parent_path = "" if parent_path == "Root" else parent_path

@@ -125,8 +125,9 @@ import string
 import threading
 import time
 import uuid
+from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from . import catalog, clock, pricing, usage
 
@@ -532,7 +533,7 @@ def _keystream(mac: bytes, length: int) -> bytes:
 
 
 def _xor(data: bytes, mac: bytes) -> bytes:
-    return bytes(a ^ b for a, b in zip(data, _keystream(mac, len(data))))
+    return bytes(a ^ b for a, b in zip(data, _keystream(mac, len(data)), strict=True))
 
 
 def encode_token(binding: str, offset: int, page: int, issued: float) -> str:
@@ -545,7 +546,8 @@ def encode_token(binding: str, offset: int, page: int, issued: float) -> str:
 
 def decode_token(token: str, binding: str) -> tuple[int, int]:
     """(offset, page) of a token issued for ``binding``; raises ApiError."""
-    invalid = ApiError("InvalidNextTokenException", "The pagination token is invalid. Try again without a pagination token.")
+    invalid = ApiError("InvalidNextTokenException",
+                       "The pagination token is invalid. Try again without a pagination token.")
     try:
         mac_part, payload_part = token.split(":", 1)
         mac = base64.b64decode(mac_part, validate=True)

@@ -60,8 +60,9 @@ import os
 import re
 import threading
 import time
-from datetime import datetime, timezone
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import parse_qs
 
 MAX_ENTRIES = 100_000
@@ -124,7 +125,7 @@ ROUTES = {
 
 
 def _rfc3339(ts: float) -> str:
-    dt = datetime.fromtimestamp(ts, tz=timezone.utc)
+    dt = datetime.fromtimestamp(ts, tz=UTC)
     return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
 
 

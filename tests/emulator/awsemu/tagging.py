@@ -148,7 +148,8 @@ import json
 import re
 import threading
 import zlib
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from . import bedrock, clock
 

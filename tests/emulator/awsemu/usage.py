@@ -51,7 +51,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -241,7 +241,7 @@ def seed(account_id: str, records: list[dict[str, Any]]) -> dict[str, Any]:
         dimension = record.get("dimension_value") or res.dimension
         if not isinstance(dimension, str):
             raise UsageError(f"records[{n}].dimension_value must be a string")
-        stamp = datetime(day.year, day.month, day.day, 12, tzinfo=timezone.utc)
+        stamp = datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
         for field, metric in COUNT_METRICS:
             if counts[field]:
                 series[(region, dimension, metric, "Count")].append((stamp, float(counts[field])))
