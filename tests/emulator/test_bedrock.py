@@ -744,3 +744,67 @@ def test_quota_control_route_limits_profiles_per_region_until_reset(emu):
     emu.control("POST", "/_emu/reset")
     for i in range(3):
         create(client, f"q{i}", fm("us-east-1", NOVA_PRO))
+
+
+def raw_post(emu, path: str, body: bytes, region: str = "us-east-1") -> tuple[int, dict]:
+    req = urllib.request.Request(emu.url + path, data=body, method="POST",
+                                 headers={"Content-Type": "application/json"})
+    req.add_header("Authorization", f"AWS4-HMAC-SHA256 Credential=AKIDTEST/20250101/{region}/bedrock/aws4_request, "
+                                    "SignedHeaders=host, Signature=0")
+    try:
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+_NOVA_SOURCE = {"copyFrom": fm("us-east-1", NOVA_PRO)}
+
+
+@pytest.mark.parametrize("path,body,code,fragment", [
+    ("/inference-profiles", b"{not json", "SerializationException", "Could not parse the request body as JSON."),
+    ("/inference-profiles", b"[]", "SerializationException", "must be a JSON object"),
+    ("/inference-profiles", json.dumps({"inferenceProfileName": 5, "modelSource": _NOVA_SOURCE}),
+     "ValidationException", "Member must be a string"),
+    ("/inference-profiles", json.dumps({"inferenceProfileName": "n", "modelSource": _NOVA_SOURCE, "tags": {"k": "v"}}),
+     "ValidationException", "Member must be a list"),
+    ("/inference-profiles", json.dumps({"inferenceProfileName": "n", "modelSource": _NOVA_SOURCE, "tags": ["k"]}),
+     "ValidationException", "Member must be a structure"),
+    ("/tagResource", json.dumps({"resourceARN": sysprof("us-east-1", f"us.{SONNET45}")}),
+     "ValidationException", "Value null at 'tags'"),
+    ("/untagResource", json.dumps({"resourceARN": sysprof("us-east-1", f"us.{SONNET45}")}),
+     "ValidationException", "Value null at 'tagKeys'"),
+    ("/untagResource", json.dumps({"resourceARN": sysprof("us-east-1", f"us.{SONNET45}"), "tagKeys": "k"}),
+     "ValidationException", "Member must be a list"),
+    ("/untagResource", json.dumps({"resourceARN": sysprof("us-east-1", f"us.{SONNET45}"),
+                                   "tagKeys": [f"k{i}" for i in range(201)]}),
+     "ValidationException", "less than or equal to 200"),
+])
+def test_requests_no_sdk_sends_are_refused(emu, path, body, code, fragment):
+    data = body if isinstance(body, bytes) else body.encode()
+    status, doc = raw_post(emu, path, data)
+    assert status == 400 and doc["message"] and fragment in doc["message"], doc
+    assert code in ("SerializationException", "ValidationException")
+
+
+@pytest.mark.parametrize("source,fragment", [
+    (f"arn:aws-cn:bedrock:us-east-1::foundation-model/{NOVA_PRO}", "is not in partition aws"),
+    (f"arn:aws:bedrock:us-east-1:{ACCOUNT}:foundation-model/{NOVA_PRO}", "foundation-model ARNs have no account ID"),
+])
+def test_source_partition_and_account(emu, source, fragment):
+    with pytest.raises(ClientError) as excinfo:
+        raw_client(emu).create_inference_profile(inferenceProfileName="n", modelSource={"copyFrom": source})
+    assert error_of(excinfo)[1] == "ValidationException" and fragment in error_of(excinfo)[2]
+
+
+def test_list_arguments_the_sdk_would_refuse(emu):
+    status, _, body = raw_get(emu, "/inference-profiles?maxResults=many")
+    assert status == 400 and "Member must be an integer" in body["message"]
+    status, _, body = raw_get(emu, "/inference-profiles?nextToken=%21%21%21")
+    assert status == 400 and "nextToken is invalid" in body["message"]
+
+
+def test_deleted_profiles_of_an_unknown_account_are_none():
+    from awsemu import bedrock
+
+    assert bedrock.deleted_profiles("999988887777", "us-east-1") == []

@@ -204,6 +204,12 @@ def test_tags_are_those_at_seeding_time(emu):
         (dict(output_tokens=1.5), "non-negative integer"),
         (dict(region="mars-central-1"), "not served"),
         (dict(model_id="stability.sd3-5-large-v1:0", region="us-west-2"), "no price known"),
+        (dict(model_id=""), "model_id must be a non-empty string"),
+        (dict(model_id="arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/nope12345678"),
+         "no inference profile"),
+        (dict(latency_ms=[1.0, -2.0]), "must be a list of non-negative numbers"),
+        (dict(dimension_value=5), "dimension_value must be a string"),
+        (dict(date="soon"), "YYYY-MM-DD"),
     ],
 )
 def test_bad_records_are_refused_and_nothing_is_written(emu, bad, needle):
@@ -261,3 +267,30 @@ def test_reset_clears_line_items_and_tag_state(emu):
     assert emu.control("GET", "/_emu/cost-line-items")["count"] == 0
     assert emu.control("GET", "/_emu/cost-allocation-tags")["tags"] == []
     assert emu.client("ce").list_cost_allocation_tags()["CostAllocationTags"] == []
+
+
+@pytest.mark.parametrize("body,needle", [
+    ({"records": "x"}, 'records\\" must be a list'),
+    ({"records": ["x"]}, "records[0] must be an object"),
+    ({"records": [{"region": "us-east-1", "date": "2026-01-01"}]}, "records[0] needs 'model_id'"),
+    ({"account_id": "12", "records": []}, "account_id must be 12 digits"),
+    ([], "body must be"),
+])
+def test_usage_route_refuses_malformed_bodies(emu, body, needle):
+    status, text = post_error(emu, "/_emu/usage", body)
+    assert status == 400 and needle in text
+
+
+def test_prices_route_refuses_what_it_cannot_resolve(emu):
+    with pytest.raises(urllib.error.HTTPError) as err:
+        emu.control("GET", "/_emu/prices?model_id=no-such-model")
+    assert err.value.code == 400 and b"neither an inference profile" in err.value.read()
+
+
+def test_a_profile_without_models_cannot_be_used(emu):
+    emu.control("POST", "/_emu/profiles", {"profiles": [
+        {"region": "us-east-1", "name": "empty", "source": NOVA_PRO, "models": []}]})
+    arn = emu.client("bedrock").list_inference_profiles(typeEquals="APPLICATION")["inferenceProfileSummaries"][0][
+        "inferenceProfileArn"]
+    status, text = post_error(emu, "/_emu/usage", {"records": [record(arn, today())]})
+    assert status == 400 and "has no models" in text
