@@ -606,3 +606,88 @@ def test_a_url_encoded_trust_policy_is_read(org):
     doc = json.dumps(_trust({}))
     org.control("POST", "/_emu/iam/roles", {"account_id": PROD, "role_name": "Enc", "trust_policy": quote(doc)})
     assert assume(org, PROD, role="Enc")["AccessKeyId"]
+
+
+def raw_org(emu, op: str, body: bytes) -> tuple[int, dict]:
+    req = urllib.request.Request(
+        emu.url + "/", method="POST", data=body,
+        headers={"X-Amz-Target": f"AWSOrganizationsV20161128.{op}", "Content-Type": "application/x-amz-json-1.1",
+                 "Authorization": "AWS4-HMAC-SHA256 Credential=AKIDTEST/20260101/us-east-1/organizations/"
+                                  "aws4_request, SignedHeaders=host, Signature=0"})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
+
+
+@pytest.mark.parametrize("op,body,code,reason", [
+    ("ListAccounts", b"{not json", "SerializationException", None),
+    ("ListAccounts", b"[]", "SerializationException", None),
+    ("ListAccounts", b'{"MaxResults": "5"}', "InvalidInputException", "INVALID_ENUM"),
+    ("ListAccountsForParent", b"{}", "InvalidInputException", "INPUT_REQUIRED"),
+    ("DescribeAccount", b"{}", "InvalidInputException", "INPUT_REQUIRED"),
+    ("DescribeAccount", b'{"AccountId": "12"}', "InvalidInputException", "INVALID_PATTERN"),
+    # a token of the right form but past the end, and one for another operation
+    ("ListAccounts", None, "InvalidInputException", "INVALID_NEXT_TOKEN"),
+])
+def test_org_requests_no_sdk_sends(org, op, body, code, reason):
+    if body is None:
+        import base64
+        import zlib
+
+        raw = json.dumps({"o": "ListAccounts", "p": "", "i": 999}).encode()
+        token = base64.urlsafe_b64encode(raw + zlib.crc32(raw).to_bytes(4, "big")).decode()
+        body = json.dumps({"NextToken": token}).encode()
+    status, doc = raw_org(org, op, body)
+    assert status == 400 and doc["__type"] == code, doc
+    if reason:
+        assert doc["Reason"] == reason
+
+
+def test_org_tokens_are_bound_to_their_operation(org):
+    import base64
+    import zlib
+
+    raw = json.dumps({"o": "ListRoots", "p": "", "i": 0}).encode()
+    token = base64.urlsafe_b64encode(raw + zlib.crc32(raw).to_bytes(4, "big")).decode()
+    status, doc = raw_org(org, "ListAccounts", json.dumps({"NextToken": token}).encode())
+    assert (status, doc["Reason"]) == (400, "INVALID_NEXT_TOKEN")
+    status, doc = raw_org(org, "ListAccounts", json.dumps({"NextToken": "@@@"}).encode())
+    assert (status, doc["Reason"]) == (400, "INVALID_NEXT_TOKEN")
+    raw = json.dumps({"o": "ListAccounts", "p": "", "i": -1}).encode()
+    token = base64.urlsafe_b64encode(raw + zlib.crc32(raw).to_bytes(4, "big")).decode()
+    status, doc = raw_org(org, "ListAccounts", json.dumps({"NextToken": token}).encode())
+    assert (status, doc["Reason"]) == (400, "INVALID_NEXT_TOKEN")
+
+
+def test_accounts_for_parent_page_by_max_results(emu):
+    emu.control("POST", "/_emu/organizations", {**SPEC, "accounts": [{"id": PROD, "name": "at-the-root"}]})
+    orgs = client(emu, "organizations")
+    first = orgs.list_accounts_for_parent(ParentId="r-test", MaxResults=1)
+    rest = orgs.list_accounts_for_parent(ParentId="r-test", MaxResults=1, NextToken=first["NextToken"])
+    assert [a["Id"] for a in first["Accounts"] + rest["Accounts"]] == [MGMT, PROD]
+
+
+@pytest.mark.parametrize("spec,status", [
+    ({"management": "x"}, 400),
+    ({"management": {"id": "12", "name": "m"}}, 400),
+    ({**SPEC, "ous": [{"name": "Child", "parent": "Missing"}], "accounts": []}, 400),
+    ({**SPEC, "accounts": [{"id": PROD, "name": "a"}, {"id": PROD, "name": "b"}]}, 400),
+    ({**SPEC, "accounts": [{"id": PROD, "name": "a", "joined_method": "STOLEN"}]}, 400),
+    ({**SPEC, "accounts": [{"id": PROD, "name": "a", "status": "ASLEEP"}]}, 400),
+    ({**SPEC, "accounts": [{"id": PROD, "name": "a", "ou": "Nowhere"}]}, 400),
+])
+def test_organization_route_refuses_bad_specs(emu, spec, status):
+    with pytest.raises(urllib.error.HTTPError) as info:
+        emu.control("POST", "/_emu/organizations", spec)
+    assert info.value.code == status
+
+
+def test_an_account_cannot_join_two_organizations(emu):
+    emu.control("POST", "/_emu/organizations", SPEC)
+    other = {"management": {"id": "210000000099", "name": "other"},
+             "accounts": [{"id": PROD, "name": "search-prod"}]}
+    with pytest.raises(urllib.error.HTTPError) as info:
+        emu.control("POST", "/_emu/organizations", other)
+    assert info.value.code == 409
