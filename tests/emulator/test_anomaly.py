@@ -324,6 +324,8 @@ _SUB = {"SubscriptionName": "s", "Frequency": "DAILY", "Threshold": 1.0,
     ("CreateAnomalyMonitor", {"AnomalyMonitor": _MON, "ResourceTags": [{"Key": "aws:x", "Value": "v"}]}),
     ("CreateAnomalyMonitor", {"AnomalyMonitor": _MON,
                               "ResourceTags": [{"Key": f"k{i}", "Value": "v"} for i in range(51)]}),
+    ("CreateAnomalyMonitor", {"AnomalyMonitor": {**_MON, "MonitorSpecification": {
+        "Tags": {"Key": "", "Values": ["x"]}}}}),
     ("GetAnomalyMonitors", {"MaxResults": "5"}),
     ("GetAnomalyMonitors", {"MaxResults": 0}),
     ("CreateAnomalySubscription", {"AnomalySubscription": "s"}),

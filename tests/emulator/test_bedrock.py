@@ -808,3 +808,10 @@ def test_deleted_profiles_of_an_unknown_account_are_none():
     from awsemu import bedrock
 
     assert bedrock.deleted_profiles("999988887777", "us-east-1") == []
+
+
+def test_a_single_destination_region_reads_naturally():
+    from awsemu import catalog
+
+    assert catalog._join_regions(["us-east-1"]) == "us-east-1"
+    assert catalog._join_regions(["us-east-1", "us-west-2", "eu-west-1"]) == "us-east-1, us-west-2 and eu-west-1"

@@ -693,3 +693,22 @@ def test_the_budget_count_limit(monkeypatch):
     with pytest.raises(budgets.BudgetsError) as e:
         budgets.create_budget(ACCOUNT, {"AccountId": ACCOUNT, "Budget": budget("two")})
     assert e.value.code == "ServiceQuotaExceededException"
+
+
+def test_budget_paging_tokens_and_open_ended_periods(b, emu):
+    b.create_budget(AccountId=ACCOUNT, Budget=budget("a", TimePeriod={"Start": datetime(2026, 11, 1, tzinfo=UTC)}))
+    b.create_budget(AccountId=ACCOUNT, Budget=budget("b"))
+    assert b.describe_budget(AccountId=ACCOUNT, BudgetName="a")["Budget"]["TimePeriod"]["End"] == datetime(
+        2087, 6, 15, tzinfo=UTC)
+    first = b.describe_budgets(AccountId=ACCOUNT, MaxResults=1)
+    b.delete_budget(AccountId=ACCOUNT, BudgetName="b")
+    b.delete_budget(AccountId=ACCOUNT, BudgetName="a")
+    with pytest.raises(ClientError) as e:  # the token points past what is left
+        b.describe_budgets(AccountId=ACCOUNT, MaxResults=1, NextToken=first["NextToken"])
+    assert code_of(e) == ("InvalidNextTokenException", 400)
+    b.create_budget(AccountId=ACCOUNT, Budget=budget(), NotificationsWithSubscribers=[
+        {"Notification": notification(threshold=t), "Subscribers": [email("a@example.com")]} for t in (50, 80)])
+    notes = b.describe_notifications_for_budget(AccountId=ACCOUNT, BudgetName="aipctl-prod-Search", MaxResults=1)
+    assert len(notes["Notifications"]) == 1 and notes["NextToken"]
+    status, doc = raw_budgets(emu, "CreateBudget", {"AccountId": ACCOUNT})
+    assert (status, doc["__type"]) == (400, "InvalidParameterException")

@@ -1645,3 +1645,34 @@ def test_injected_faults_reach_cbor_callers_as_cbor(emu):
     # count exhausted: the real answers come back
     status, _, body = raw_cbor(emu, "ListDashboards", {})
     assert status == 200 and strict_cbor(body) == {"DashboardEntries": []}
+
+
+def test_hourly_periods_only_past_63_days_and_stale_metrics_are_not_listed(emu, cw):
+    now = now_ts()
+    old = now - 70 * 86400
+    seed(emu, "Invocations", {"ModelId": "ancient"}, [(old, 1.0)])
+    resp = cw.get_metric_data(MetricDataQueries=[mq("s", "Invocations", {"ModelId": "ancient"}, period=300)],
+                              StartTime=utc(old - 3600), EndTime=utc(old + 3600))
+    assert by_id(resp)["s"]["Values"] == []  # 300 s is not a multiple of an hour
+    assert cw.list_metrics(Namespace=NS, MetricName="Invocations")["Metrics"]
+    emu.control("POST", "/_emu/clock", {"now": utc(now + 15 * 86400).isoformat()})
+    assert cw.list_metrics(Namespace=NS, MetricName="Invocations")["Metrics"] == []  # not published for 2 weeks
+
+
+def test_put_metric_data_refuses_duplicate_dimensions(emu, cw):
+    with pytest.raises(ClientError) as exc:
+        cw.put_metric_data(Namespace=NS, MetricData=[_datum(Dimensions=[{"Name": "a", "Value": "1"},
+                                                                        {"Name": "a", "Value": "2"}])])
+    assert err(exc)[0] == "InvalidParameterValue" and "is a duplicate" in err(exc)[1]
+
+
+
+def test_cbor_members_of_the_wrong_type_are_serialization_errors(emu):
+    def text(t: str) -> bytes:
+        return bytes([0x60 | len(t)]) + t.encode()
+
+    # {"Namespace": "N", "MetricData": [{"MetricName": "X", "Value": "many"}]}: a text string for a double
+    body = (bytes([0xA2]) + text("Namespace") + text("N") + text("MetricData") + bytes([0x81, 0xA2])
+            + text("MetricName") + text("X") + text("Value") + text("many"))
+    status, _, data = raw_cbor(emu, "PutMetricData", body=body)
+    assert status == 400 and strict_cbor(data)["__type"] == "SerializationException"

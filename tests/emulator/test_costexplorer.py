@@ -905,3 +905,64 @@ def test_control_routes_refuse_malformed_bodies(emu, route, body):
     with pytest.raises(urllib.error.HTTPError) as info:
         emu.control("POST", route, body)
     assert info.value.code == 400
+
+
+def _token(offset: int, request: dict) -> str:
+    """A token as the emulator makes them, for an offset it would never hand out."""
+    import base64
+    import hashlib
+
+    fingerprint = hashlib.sha256(json.dumps(request, sort_keys=True).encode()).hexdigest()[:16]
+    return base64.urlsafe_b64encode(json.dumps({"o": offset, "h": fingerprint}).encode()).decode()
+
+
+def test_tokens_past_the_end_or_negative_are_invalid(emu):
+    t = today()
+    lines(emu, [{"date": iso(t), "service": "Amazon Bedrock", "cost": "1", "usage_type": "U"}])
+    client = ce(emu)
+    cau = {"TimePeriod": window(0), "Granularity": "DAILY", "Metrics": ["UnblendedCost"]}
+    grouped = {**cau, "GroupBy": [{"Type": "DIMENSION", "Key": "USAGE_TYPE"}]}
+    dims = {"TimePeriod": window(0), "Dimension": "USAGE_TYPE"}
+    for call, request, offset in [
+        (client.get_cost_and_usage, cau, 5),  # no GroupBy: one page only
+        (client.get_cost_and_usage, grouped, 5),
+        (client.get_cost_and_usage, grouped, -1),
+        (client.get_dimension_values, dims, 5),
+        (client.list_cost_allocation_tags, {}, 5),
+    ]:
+        code, _, _ = error_of(lambda: call(**request, **{
+            "NextToken" if call == client.list_cost_allocation_tags else "NextPageToken": _token(offset, request)}))
+        assert code == "InvalidNextTokenException", (call, offset)
+
+
+def test_an_empty_period_is_shown_on_the_last_page_only(emu):
+    t = today()
+    lines(emu, [{"date": iso(t - timedelta(days=1)), "service": "Amazon Bedrock", "cost": "1",
+                 "usage_type": f"U{n:03d}"} for n in range(150)])
+    client = ce(emu)
+    kwargs = dict(TimePeriod=window(1), Granularity="DAILY", Metrics=["UnblendedCost"],
+                  GroupBy=[{"Type": "DIMENSION", "Key": "USAGE_TYPE"}])
+    first = client.get_cost_and_usage(**kwargs)
+    second = client.get_cost_and_usage(**kwargs, NextPageToken=first["NextPageToken"])
+    assert [r["TimePeriod"]["Start"] for r in first["ResultsByTime"]] == [iso(t - timedelta(days=1))]
+    assert [(r["TimePeriod"]["Start"], len(r["Groups"])) for r in second["ResultsByTime"]] == [
+        (iso(t - timedelta(days=1)), 50), (iso(t), 0)]
+
+
+def test_hourly_periods_leave_out_the_hours_before_the_start(emu):
+    t = today()
+    lines(emu, [{"date": iso(t - timedelta(days=1)), "service": "Amazon Bedrock", "cost": "3"}])
+    emu.control("POST", "/_emu/ce-settings", {"hourly": True})
+    day = iso(t - timedelta(days=1))
+    r = ce(emu).get_cost_and_usage(TimePeriod={"Start": f"{day}T13:00:00Z", "End": f"{day}T15:00:00Z"},
+                                   Granularity="HOURLY", Metrics=["UnblendedCost"])
+    assert [x["Total"]["UnblendedCost"]["Amount"] for x in r["ResultsByTime"]] == ["0", "0"]  # usage counts at 12:00
+
+
+def test_dimension_values_after_a_filter(emu):
+    t = today()
+    lines(emu, [{"date": iso(t), "service": "Amazon Bedrock", "cost": "1", "region": "us-east-1"},
+                {"date": iso(t), "service": "Amazon S3", "cost": "1", "region": "eu-west-1"}])
+    r = ce(emu).get_dimension_values(TimePeriod=window(0), Dimension="REGION",
+                                     Filter={"Dimensions": {"Key": "SERVICE", "Values": ["Amazon Bedrock"]}})
+    assert [v["Value"] for v in r["DimensionValues"]] == ["us-east-1"]

@@ -303,9 +303,8 @@ def test_bench_org_scenario(emu):
 
 
 def test_bench_scenario(emu):
-    out = emu.control("POST", "/_emu/seed",
-                      {"scenario": "bench", "profiles": 40, "regions": list(REGIONS) + ["ap-northeast-1"],
-                                             "days": 3, "departments": 7})
+    out = emu.control("POST", "/_emu/seed", {"scenario": "bench", "profiles": 40, "days": 3, "departments": 7,
+                                             "regions": list(REGIONS) + ["ap-northeast-1"]})
     assert out["profiles"] == 40
     counts = {r: len(app_profiles(emu, r)) for r in list(REGIONS) + ["ap-northeast-1"]}
     assert counts == {"us-east-1": 10, "us-west-2": 10, "eu-west-1": 10, "ap-northeast-1": 10}
@@ -321,3 +320,41 @@ def test_unknown_scenario_is_refused(emu):
     with pytest.raises(urllib.error.HTTPError) as info:
         emu.control("POST", "/_emu/seed", {"scenario": "nope"})
     assert info.value.code == 400
+
+
+@pytest.mark.parametrize("body", [
+    {"scenario": "bench", "regions": ["mars-central-1"]},
+    {"scenario": "bench", "profiles": 0},
+    {"scenario": "bench", "days": 401},
+    {"scenario": "bench-org", "accounts": 0},
+    {"scenario": "bench-org", "account_id": "200000000001"},  # the first bench member
+    {"scenario": "demo", "account_id": "234567890123"},  # a member of the demo organization
+])
+def test_seed_refuses_impossible_requests(emu, body):
+    with pytest.raises(urllib.error.HTTPError) as info:
+        emu.control("POST", "/_emu/seed", body)
+    assert info.value.code == 400
+
+
+def test_every_region_has_a_bench_model_source():
+    from awsemu import catalog, demo
+
+    assert all(demo._bench_sources(r) for r in catalog.REGIONS)
+
+
+def test_profiles_created_today_are_never_dated_after_now(emu):
+    emu.control("POST", "/_emu/clock", {"now": "2026-11-22T00:05:00Z"})
+    emu.control("POST", "/_emu/seed", {"scenario": "demo", "organization": False})
+    now = datetime(2026, 11, 22, 0, 5, tzinfo=UTC)
+    for region in REGIONS:
+        for p in app_profiles(emu, region):
+            assert p["createdAt"] <= now, p["inferenceProfileName"]
+
+
+def test_a_day_without_invocations_has_no_record():
+    import random
+
+    from awsemu import demo
+
+    assert demo._day_record(random.Random(1), "us-east-1", "m", "Model", date(2026, 11, 21), 0, 100, 10, 0.5,
+                            False) is None

@@ -655,6 +655,10 @@ def test_org_tokens_are_bound_to_their_operation(org):
     assert (status, doc["Reason"]) == (400, "INVALID_NEXT_TOKEN")
     status, doc = raw_org(org, "ListAccounts", json.dumps({"NextToken": "@@@"}).encode())
     assert (status, doc["Reason"]) == (400, "INVALID_NEXT_TOKEN")
+    raw = b"not json"  # a sound checksum around something that is not JSON
+    token = base64.urlsafe_b64encode(raw + zlib.crc32(raw).to_bytes(4, "big")).decode()
+    status, doc = raw_org(org, "ListAccounts", json.dumps({"NextToken": token}).encode())
+    assert (status, doc["Reason"]) == (400, "INVALID_NEXT_TOKEN")
     raw = json.dumps({"o": "ListAccounts", "p": "", "i": -1}).encode()
     token = base64.urlsafe_b64encode(raw + zlib.crc32(raw).to_bytes(4, "big")).decode()
     status, doc = raw_org(org, "ListAccounts", json.dumps({"NextToken": token}).encode())

@@ -433,3 +433,55 @@ def test_price_list_estimate_equals_the_bill(emu, model_id, offer, key, service,
     assert estimate == Decimal(seeded["cost_usd"]) == sum(billed.values())
     assert estimate.quantize(Decimal("0.01")) == sum(billed.values()).quantize(Decimal("0.01"))
     assert estimate > 0
+
+
+def raw_pricing(emu, body: bytes, method: str = "POST") -> tuple[int, dict]:
+    req = urllib.request.Request(emu.url + "/", data=body if method == "POST" else None, method=method, headers={
+        "X-Amz-Target": "AWSPriceListService.GetProducts", "Content-Type": "application/x-amz-json-1.1"})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
+
+
+@pytest.mark.parametrize("body,code", [
+    (b"[]", "SerializationException"),
+    (b'{"ServiceCode": 5}', "SerializationException"),
+    (b'{"ServiceCode": "AmazonBedrock", "FormatVersion": ""}', "InvalidParameterException"),
+    (b'{"ServiceCode": "AmazonBedrock", "MaxResults": "5"}', "SerializationException"),
+    (b'{"ServiceCode": "AmazonBedrock", "Filters": {"Type": "TERM_MATCH"}}', "SerializationException"),
+    (b'{"ServiceCode": "AmazonBedrock", "Filters": ["x"]}', "SerializationException"),
+    (b'{"ServiceCode": "AmazonBedrock", "Filters": [{"Type": "TERM_MATCH", "Field": "regionCode"}]}',
+     "InvalidParameterException"),
+])
+def test_requests_no_sdk_sends(emu, body, code):
+    status, doc = raw_pricing(emu, body)
+    assert (status, doc["__type"]) == (400, code), doc
+
+
+def test_awsjson_requests_are_posts(emu):
+    status, doc = raw_pricing(emu, b"", method="GET")
+    assert (status, doc["__type"]) == (405, "UnknownOperationException")
+
+
+def test_a_token_past_the_end_is_invalid(emu):
+    from awsemu import clock, pricelist
+
+    client = emu.client("pricing")
+    filters = [f("regionCode", "us-east-1")]
+    first = client.get_products(ServiceCode=BEDROCK, Filters=filters, MaxResults=1)
+    assert first["NextToken"]
+    binding = pricelist._binding(BEDROCK, [("TERM_MATCH", "regionCode", "us-east-1")], None)
+    past = pricelist.encode_token(binding, 10_000, 1, clock.epoch())
+    err = error_of(lambda: client.get_products(ServiceCode=BEDROCK, Filters=filters, NextToken=past))
+    assert err.response["Error"]["Code"] == "InvalidNextTokenException"
+
+
+def test_fault_delay_and_after_action(emu):
+    emu.control("POST", "/_emu/faults", {"latency_ms": {"pricing": 1}, "rules": [
+        {"service": "pricing", "operation": "GetProducts", "error": "ThrottlingException", "after_action": True}]})
+    client = emu.client("pricing", retries=0)
+    for body in ({"ServiceCode": BEDROCK, "MaxResults": 1}, {"ServiceCode": ""}):  # the action succeeds / fails
+        err = error_of(lambda body=body: client.get_products(**body))
+        assert err.response["Error"]["Code"] == "ThrottlingException"

@@ -7,7 +7,6 @@ the demo) runs at a chosen instant and the data the emulator serves around
 today) is the same at whatever hour the suite runs:
 
 - ``EMU_NOW=2026-11-22T13:00:00Z`` in the emulator's environment (RFC 3339);
-  ``EMU_TODAY=YYYY-MM-DD`` is the older, date-only form (noon UTC that day);
 - ``POST /_emu/clock {"now": "2026-11-22T13:00:00Z"}`` fixes it while the
   emulator runs, ``{"now": null}`` returns to the machine's clock;
   ``GET /_emu/clock`` answers ``{"now": "...", "fixed": bool}``.
@@ -38,13 +37,7 @@ def parse_instant(text: str) -> float:
 
 def _from_env() -> float | None:
     pinned = os.environ.get("EMU_NOW")
-    if pinned:
-        return parse_instant(pinned)
-    day = os.environ.get("EMU_TODAY")
-    if day:
-        d = date.fromisoformat(day)
-        return datetime(d.year, d.month, d.day, 12, tzinfo=UTC).timestamp()
-    return None
+    return parse_instant(pinned) if pinned else None
 
 
 def epoch() -> float:

@@ -427,21 +427,19 @@ def aggregate(
             v = rec[idx]
             acc[b] = v if b not in acc else better(acc[b], v)
         return {t0 + b * per: v for b, v in sorted(acc.items())}
-    if name == "pct":
-        pools: dict[int, list] = {}
-        for i in range(lo, hi):
-            rec = recs[i]
-            if unit is not None and rec[5] != unit:
-                continue
-            if rec[4] is None:
-                continue
-            b = int((ts[i] - t0) // per)
-            pools.setdefault(b, []).extend(rec[4])
-        for b in sorted(pools):
-            out[t0 + b * per] = _percentile(pools[b], p)  # type: ignore[arg-type]
-        return out
-    # Other statistics were refused by validate_get_metric_data.
-    raise AssertionError(f"unvalidated statistic {stat}")
+    # A percentile: other statistics were refused by validate_get_metric_data.
+    pools: dict[int, list] = {}
+    for i in range(lo, hi):
+        rec = recs[i]
+        if unit is not None and rec[5] != unit:
+            continue
+        if rec[4] is None:
+            continue
+        b = int((ts[i] - t0) // per)
+        pools.setdefault(b, []).extend(rec[4])
+    for b in sorted(pools):
+        out[t0 + b * per] = _percentile(pools[b], p)  # type: ignore[arg-type]
+    return out
 
 
 # --------------------------------------------------------------------------
@@ -1244,9 +1242,7 @@ def get_metric_data(stores: Any, params: dict, now: float | None = None) -> dict
 # --------------------------------------------------------------------------
 
 def _check_value(v: Any, where: str) -> float:
-    if not isinstance(v, (int, float)) or isinstance(v, bool):
-        raise invalid_value(f"The value {v} for parameter {where} is invalid.")
-    v = float(v)
+    v = float(v)  # a number: moto's parser (JSON) or the CBOR shim (SerializationException) made sure
     if not _finite(v) or abs(v) > _VALUE_MAX or (v != 0 and abs(v) < _VALUE_MIN):
         raise invalid_value(f"The value {v} for parameter {where} is invalid.")
     return v

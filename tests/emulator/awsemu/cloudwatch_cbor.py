@@ -267,8 +267,11 @@ def _handle(app: Callable, environ: dict, start_response: Callable, op_name: str
             params = _decode_request(body, op.input_shape)
         except Exception as exc:  # botocore raises assorted errors on bad CBOR
             raise _ShimError(400, "SerializationException", f"Could not decode CBOR request body: {exc}") from None
-        # What botocore's shape-aware parser produced always fits the input shape.
-        request = JSONSerializer().serialize_to_request(params, op)
+        try:  # the CBOR parser follows the data, not the shape: a text Value is possible
+            request = JSONSerializer().serialize_to_request(params, op)
+        except Exception as exc:
+            raise _ShimError(400, "SerializationException",
+                             f"Request does not fit the {op_name} input: {exc}") from None
     except _ShimError as err:
         data, extra = _error_body(err.status, err.code, err.message)
         start_response(_status_line(err.status), _cbor_headers(data, extra))

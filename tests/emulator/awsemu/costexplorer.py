@@ -604,9 +604,7 @@ def _periods(start: datetime, end: datetime, granularity: str) -> list[_Period]:
             out.append(_Period(max(cur, start), min(nxt, end), True))
             cur = nxt
         return out
-    s, e = start.date(), end.date()
-    if e <= s:  # an hourly-form request clipped to one day
-        e = s + timedelta(days=1)
+    s, e = start.date(), end.date()  # dates only: times are refused unless HOURLY
     if granularity == "DAILY":
         cur = s
         while cur < e:
@@ -640,13 +638,10 @@ def _period_locator(periods: list[_Period], granularity: str) -> Callable[[LineI
 
         return hourly
     starts = [p.start.date().toordinal() for p in periods]
-    last = periods[-1].end.date().toordinal()
 
     def daily(item: LineItem) -> int:
-        o = item.ordinal
-        if o < starts[0] or o >= last:
-            return -1
-        return bisect.bisect_right(starts, o) - 1
+        # Items come from the view's between(first, last day of the request): always in a period.
+        return bisect.bisect_right(starts, item.ordinal) - 1
 
     return daily
 
@@ -1068,11 +1063,8 @@ def _bedrock_tag_keys(account_ids: list[str]) -> set[str]:
     keys: set[str] = set()
     for account_id in account_ids:
         for profile in bedrock.all_application_profiles(account_id):
-            arn = getattr(profile, "arn", None) or (profile.get("arn") if isinstance(profile, dict) else None)
-            if not arn:
-                continue
-            region = arn.split(":")[3]
-            keys.update(bedrock.profile_tags(account_id, region, arn).keys())
+            region = profile.arn.split(":")[3]
+            keys.update(bedrock.profile_tags(account_id, region, profile.arn).keys())
     return keys
 
 
