@@ -80,10 +80,12 @@ def test_dimensional_monitors(ce):
     {**tag_monitor(), "MonitorDimension": "TAG"},
     {"MonitorName": "m", "MonitorType": "CUSTOM"},
     tag_monitor(values=[f"Dept{i}" for i in range(11)]),
-    {"MonitorName": "m", "MonitorType": "CUSTOM", "MonitorSpecification": {"Dimensions": {"Key": "SERVICE", "Values": ["Amazon Bedrock"]}}},
+    {"MonitorName": "m", "MonitorType": "CUSTOM",
+     "MonitorSpecification": {"Dimensions": {"Key": "SERVICE", "Values": ["Amazon Bedrock"]}}},
     {"MonitorName": "m", "MonitorType": "CUSTOM", "MonitorSpecification": {"Tags": {"Key": "Department"}}},
     {"MonitorName": "m", "MonitorType": "CUSTOM", "MonitorSpecification": {
-        "Tags": {"Key": "Department", "Values": ["Search"]}, "Dimensions": {"Key": "LINKED_ACCOUNT", "Values": [ACCOUNT]}}},
+        "Tags": {"Key": "Department", "Values": ["Search"]},
+        "Dimensions": {"Key": "LINKED_ACCOUNT", "Values": [ACCOUNT]}}},
     {"MonitorName": "m", "MonitorType": "DIMENSIONAL"},
     {"MonitorName": "m", "MonitorType": "DIMENSIONAL", "MonitorDimension": "SERVICE",
      "MonitorSpecification": {"Dimensions": {"Key": "SERVICE", "Values": ["Amazon Bedrock"]}}},
@@ -92,9 +94,17 @@ def test_dimensional_monitors(ce):
     {"MonitorName": "m", "MonitorType": "DIMENSIONAL", "MonitorDimension": "REGION"},
     {"MonitorName": "m", "MonitorType": "STATIC", "MonitorDimension": "SERVICE"},
     {**tag_monitor(), "MonitorName": ""},
-], ids=["custom-with-dimension", "custom-without-spec", "eleven-tag-values", "custom-service", "custom-tag-without-values",
-        "two-roots", "dimensional-without-dimension", "service-with-spec", "dimensional-tag-with-values", "bad-dimension",
-        "bad-type", "empty-name"])
+    {"MonitorName": "m", "MonitorType": "DIMENSIONAL", "MonitorDimension": "TAG"},
+    {"MonitorName": "m", "MonitorType": "CUSTOM", "MonitorSpecification": {
+        "And": [{"Tags": {"Key": "D", "Values": ["x"]}}, {"Tags": {"Key": "E", "Values": ["y"]}}]}},
+    {"MonitorName": "m", "MonitorType": "CUSTOM",
+     "MonitorSpecification": {"Dimensions": {"Key": "LINKED_ACCOUNT", "Values": ["1234"]}}},
+    {"MonitorName": "m", "MonitorType": "CUSTOM",
+     "MonitorSpecification": {"Tags": {"Key": "D", "Values": ["x"], "MatchOptions": ["ABSENT"]}}},
+], ids=["custom-with-dimension", "custom-without-spec", "eleven-tag-values", "custom-service",
+        "custom-tag-without-values", "two-roots", "dimensional-without-dimension", "service-with-spec",
+        "dimensional-tag-with-values", "bad-dimension", "bad-type", "empty-name", "dimensional-tag-without-spec",
+        "custom-and", "linked-account-pattern", "match-option"])
 def test_monitor_rules(ce, monitor):
     with pytest.raises(ClientError) as e:
         ce.create_anomaly_monitor(AnomalyMonitor=monitor)
@@ -110,7 +120,8 @@ def test_one_aws_services_monitor_per_account(ce):
 
 
 def test_monitor_pagination(ce):
-    arns = [ce.create_anomaly_monitor(AnomalyMonitor=tag_monitor(f"m{i}", values=[f"D{i}"]))["MonitorArn"] for i in range(5)]
+    arns = [ce.create_anomaly_monitor(AnomalyMonitor=tag_monitor(f"m{i}", values=[f"D{i}"]))["MonitorArn"]
+            for i in range(5)]
     first = ce.get_anomaly_monitors(MaxResults=2)
     assert [m["MonitorArn"] for m in first["AnomalyMonitors"]] == arns[:2]
     pages = list(ce.get_paginator("get_anomaly_monitors").paginate(PaginationConfig={"PageSize": 2}))
@@ -126,8 +137,10 @@ def test_monitor_pagination(ce):
 def test_subscription_lifecycle(ce):
     monitor = ce.create_anomaly_monitor(AnomalyMonitor=tag_monitor())["MonitorArn"]
     other = ce.create_anomaly_monitor(AnomalyMonitor=tag_monitor("other", values=["Support"]))["MonitorArn"]
-    threshold = {"And": [impact("ANOMALY_TOTAL_IMPACT_ABSOLUTE", "100"), impact("ANOMALY_TOTAL_IMPACT_PERCENTAGE", "20")]}
-    arn = ce.create_anomaly_subscription(AnomalySubscription=subscription([monitor], ThresholdExpression=threshold))["SubscriptionArn"]
+    threshold = {"And": [impact("ANOMALY_TOTAL_IMPACT_ABSOLUTE", "100"),
+                         impact("ANOMALY_TOTAL_IMPACT_PERCENTAGE", "20")]}
+    created = ce.create_anomaly_subscription(AnomalySubscription=subscription([monitor], ThresholdExpression=threshold))
+    arn = created["SubscriptionArn"]
     assert SUBSCRIPTION_ARN.match(arn)
     [got] = ce.get_anomaly_subscriptions(SubscriptionArnList=[arn])["AnomalySubscriptions"]
     assert got == {
@@ -135,16 +148,19 @@ def test_subscription_lifecycle(ce):
         "Subscribers": [{"Address": "finops@example.com", "Type": "EMAIL", "Status": "CONFIRMED"}],
         "Frequency": "DAILY", "SubscriptionName": "aipctl-prod-Search", "ThresholdExpression": threshold,
     }
-    assert [s["SubscriptionArn"] for s in ce.get_anomaly_subscriptions(MonitorArn=monitor)["AnomalySubscriptions"]] == [arn]
+    subs = ce.get_anomaly_subscriptions(MonitorArn=monitor)["AnomalySubscriptions"]
+    assert [s["SubscriptionArn"] for s in subs] == [arn]
     assert ce.get_anomaly_subscriptions(MonitorArn=other)["AnomalySubscriptions"] == []
 
     # Only the given fields change; the deprecated Threshold becomes an absolute-impact expression.
-    ce.update_anomaly_subscription(SubscriptionArn=arn, Frequency="WEEKLY", Threshold=250, MonitorArnList=[monitor, other])
+    ce.update_anomaly_subscription(SubscriptionArn=arn, Frequency="WEEKLY", Threshold=250,
+                                   MonitorArnList=[monitor, other])
     [got] = ce.get_anomaly_subscriptions()["AnomalySubscriptions"]
     assert got["Frequency"] == "WEEKLY" and got["Threshold"] == 250.0
     assert got["ThresholdExpression"] == impact("ANOMALY_TOTAL_IMPACT_ABSOLUTE", "250.0")
     assert got["MonitorArnList"] == [monitor, other] and got["SubscriptionName"] == "aipctl-prod-Search"
-    ce.update_anomaly_subscription(SubscriptionArn=arn, ThresholdExpression=impact("ANOMALY_TOTAL_IMPACT_PERCENTAGE", "50"))
+    ce.update_anomaly_subscription(SubscriptionArn=arn,
+                                   ThresholdExpression=impact("ANOMALY_TOTAL_IMPACT_PERCENTAGE", "50"))
     [got] = ce.get_anomaly_subscriptions()["AnomalySubscriptions"]
     assert "Threshold" not in got and got["ThresholdExpression"] == impact("ANOMALY_TOTAL_IMPACT_PERCENTAGE", "50")
 
@@ -180,7 +196,8 @@ def test_immediate_alerts_go_to_sns_and_summaries_to_email(ce):
     {"Threshold": 100},
     {"ThresholdExpression": None},
     {"ThresholdExpression": {"Dimensions": {"Key": "ANOMALY_TOTAL_IMPACT_ABSOLUTE", "Values": ["100"]}}},
-    {"ThresholdExpression": {"Dimensions": {"Key": "ANOMALY_TOTAL_IMPACT_ABSOLUTE", "MatchOptions": ["EQUALS"], "Values": ["100"]}}},
+    {"ThresholdExpression": {"Dimensions": {"Key": "ANOMALY_TOTAL_IMPACT_ABSOLUTE", "MatchOptions": ["EQUALS"],
+                                            "Values": ["100"]}}},
     {"ThresholdExpression": impact("SERVICE", "100")},
     {"ThresholdExpression": impact("ANOMALY_TOTAL_IMPACT_ABSOLUTE", "ten")},
     {"ThresholdExpression": impact("ANOMALY_TOTAL_IMPACT_ABSOLUTE", "10000000001")},
@@ -224,3 +241,112 @@ def test_request_log_and_faults_see_anomaly_operations(ce, emu):
     log = [(r["service"], r["operation"], r["status"]) for r in emu.requests()]
     assert log == [("ce", "CreateAnomalyMonitor", 200), ("ce", "CreateAnomalySubscription", 400),
                    ("ce", "CreateAnomalySubscription", 200)]
+
+
+def test_deprecated_threshold_updates_and_paging(ce):
+    monitor = ce.create_anomaly_monitor(AnomalyMonitor=tag_monitor())["MonitorArn"]
+    spec = subscription([monitor])
+    del spec["ThresholdExpression"]
+    arn = ce.create_anomaly_subscription(AnomalySubscription={**spec, "Threshold": 100.0})["SubscriptionArn"]
+    [got] = ce.get_anomaly_subscriptions(SubscriptionArnList=[arn])["AnomalySubscriptions"]
+    assert got["Threshold"] == 100.0
+    assert got["ThresholdExpression"]["Dimensions"]["Values"] == ["100.0"]
+    second = ce.create_anomaly_subscription(AnomalySubscription=subscription([monitor]))["SubscriptionArn"]
+    page = ce.get_anomaly_subscriptions(MaxResults=1)
+    assert len(page["AnomalySubscriptions"]) == 1 and page["NextPageToken"]
+    ce.update_anomaly_subscription(SubscriptionArn=arn, SubscriptionName="renamed",
+                                   Subscribers=[{"Type": "EMAIL", "Address": "lead@example.com"}])
+    [got] = ce.get_anomaly_subscriptions(SubscriptionArnList=[arn])["AnomalySubscriptions"]
+    assert got["SubscriptionName"] == "renamed" and got["Subscribers"][0]["Address"] == "lead@example.com"
+    with pytest.raises(ClientError) as e:
+        ce.update_anomaly_subscription(SubscriptionArn=arn, Threshold=5.0,
+                                       ThresholdExpression=impact("ANOMALY_TOTAL_IMPACT_ABSOLUTE", "5"))
+    assert code_of(e) == ("ValidationException", 400)
+    # A subscription left without monitors goes with its last monitor.
+    ce.delete_anomaly_monitor(MonitorArn=monitor)
+    assert ce.get_anomaly_subscriptions()["AnomalySubscriptions"] == []
+    assert second
+
+
+@pytest.mark.parametrize("change", [
+    {"Threshold": 10.0},  # with the ThresholdExpression
+    {"ThresholdExpression": {"Dimensions": {"Key": "ANOMALY_TOTAL_IMPACT_ABSOLUTE",
+                                            "MatchOptions": ["GREATER_THAN_OR_EQUAL"], "Values": ["1", "2"]}}},
+    {"Subscribers": [{"Type": "SNS", "Address": "finops@example.com"}]},
+    {"Subscribers": [{"Type": "EMAIL", "Address": "finops@example.com", "Status": "HAPPY"}]},
+    {"Subscribers": [{"Type": "EMAIL", "Address": "finops@example.com"}] * 2},
+], ids=["threshold-and-expression", "two-values", "type-mismatch", "status", "duplicate"])
+def test_more_subscription_rules(ce, change):
+    monitor = ce.create_anomaly_monitor(AnomalyMonitor=tag_monitor())["MonitorArn"]
+    with pytest.raises(ClientError) as e:
+        ce.create_anomaly_subscription(AnomalySubscription=subscription([monitor], **change))
+    assert code_of(e) == ("ValidationException", 400)
+
+
+def raw_ce(emu, op: str, body) -> tuple[int, dict]:
+    """An awsJson 1.1 request as no SDK would send it (wrong types and sizes included)."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    req = urllib.request.Request(
+        emu.url + "/", method="POST", data=json.dumps(body).encode(),
+        headers={"X-Amz-Target": f"AWSInsightsIndexService.{op}", "Content-Type": "application/x-amz-json-1.1",
+                 "Authorization": "AWS4-HMAC-SHA256 Credential=AKIDTEST/20260101/us-east-1/ce/aws4_request, "
+                                  "SignedHeaders=host, Signature=0"})
+    try:
+        with urllib.request.urlopen(req) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
+
+
+_TAGS = {"Tags": {"Key": "Department", "Values": ["Search"]}}
+_MON = {"MonitorName": "m", "MonitorType": "CUSTOM", "MonitorSpecification": _TAGS}
+_SUB = {"SubscriptionName": "s", "Frequency": "DAILY", "Threshold": 1.0,
+        "Subscribers": [{"Type": "EMAIL", "Address": "finops@example.com"}]}
+
+
+@pytest.mark.parametrize("op,body", [
+    ("CreateAnomalyMonitor", {}),
+    ("CreateAnomalyMonitor", {"AnomalyMonitor": "m"}),
+    ("CreateAnomalyMonitor", {"AnomalyMonitor": {**_MON, "MonitorName": 5}}),
+    ("CreateAnomalyMonitor", {"AnomalyMonitor": {**_MON, "MonitorName": "m" * 1025}}),
+    ("CreateAnomalyMonitor", {"AnomalyMonitor": {**_MON, "MonitorSpecification": ["Tags"]}}),
+    ("CreateAnomalyMonitor", {"AnomalyMonitor": {**_MON, "MonitorSpecification": {
+        "Tags": {"Key": "D", "Values": "x"}}}}),
+    ("CreateAnomalyMonitor", {"AnomalyMonitor": {**_MON, "MonitorSpecification": {
+        "Tags": {"Key": "D", "Values": ["x"], "MatchOptions": "EQUALS"}}}}),
+    ("CreateAnomalyMonitor", {"AnomalyMonitor": _MON, "ResourceTags": {"Key": "k"}}),
+    ("CreateAnomalyMonitor", {"AnomalyMonitor": _MON, "ResourceTags": [{"Key": "k", "Value": "v"}] * 201}),
+    ("CreateAnomalyMonitor", {"AnomalyMonitor": _MON, "ResourceTags": ["k"]}),
+    ("CreateAnomalyMonitor", {"AnomalyMonitor": _MON, "ResourceTags": [{"Key": "a*b", "Value": "v"}]}),
+    ("CreateAnomalyMonitor", {"AnomalyMonitor": _MON, "ResourceTags": [{"Key": "aws:x", "Value": "v"}]}),
+    ("CreateAnomalyMonitor", {"AnomalyMonitor": _MON,
+                              "ResourceTags": [{"Key": f"k{i}", "Value": "v"} for i in range(51)]}),
+    ("CreateAnomalyMonitor", {"AnomalyMonitor": {**_MON, "MonitorSpecification": {
+        "Tags": {"Key": "", "Values": ["x"]}}}}),
+    ("GetAnomalyMonitors", {"MaxResults": "5"}),
+    ("GetAnomalyMonitors", {"MaxResults": 0}),
+    ("CreateAnomalySubscription", {"AnomalySubscription": "s"}),
+    ("CreateAnomalySubscription", {"AnomalySubscription": {**_SUB, "Threshold": "1"}}),
+    ("CreateAnomalySubscription", {"AnomalySubscription": {**_SUB, "Threshold": -1}}),
+    ("CreateAnomalySubscription", {"AnomalySubscription": {**_SUB, "MonitorArnList": "arn"}}),
+    ("CreateAnomalySubscription", {"AnomalySubscription": {**_SUB, "Subscribers": {"Type": "EMAIL"}}}),
+    ("CreateAnomalySubscription", {"AnomalySubscription": {**_SUB, "Subscribers": ["finops@example.com"]}}),
+    ("CreateAnomalySubscription", {"AnomalySubscription": {
+        **{k: v for k, v in _SUB.items() if k != "Threshold"},
+        "ThresholdExpression": {"Dimensions": "ANOMALY_TOTAL_IMPACT_ABSOLUTE"}}}),
+], ids=lambda v: v if isinstance(v, str) else None)
+def test_wrongly_typed_requests_are_validation_errors(emu, op, body):
+    status, doc = raw_ce(emu, op, body)
+    assert (status, doc["__type"]) == (400, "ValidationException"), doc
+
+
+def test_a_token_with_a_negative_offset_is_invalid(emu):
+    import base64
+    import json
+
+    token = base64.urlsafe_b64encode(json.dumps({"o": -1, "h": "x"}).encode()).decode()
+    status, doc = raw_ce(emu, "GetAnomalyMonitors", {"NextPageToken": token})
+    assert (status, doc["__type"]) == (400, "InvalidNextTokenException")

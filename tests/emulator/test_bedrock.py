@@ -13,7 +13,7 @@ import json
 import re
 import urllib.error
 import urllib.request
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import boto3
 import pytest
@@ -215,7 +215,7 @@ def test_create_from_foundation_model_and_get_by_id_and_arn(emu):
     status, _, body = raw_get(emu, f"/inference-profiles/{m['id']}")
     assert status == 200
     assert RFC3339_MS.match(body["createdAt"]) and RFC3339_MS.match(body["updatedAt"])
-    age = datetime.now(timezone.utc) - datetime.fromisoformat(body["createdAt"].replace("Z", "+00:00"))
+    age = datetime.now(UTC) - datetime.fromisoformat(body["createdAt"].replace("Z", "+00:00"))
     assert abs(age.total_seconds()) < 60
 
 
@@ -282,7 +282,8 @@ BAD_CREATE = [
     ("source-not-an-arn", {"modelSource": {"copyFrom": "amazon.nova-pro-v1:0"}}, "modelSource.copyFrom"),
     (
         "source-application-profile",
-        {"modelSource": {"copyFrom": f"arn:aws:bedrock:us-east-1:{ACCOUNT}:application-inference-profile/abcdefghijkl"}},
+        {"modelSource": {
+            "copyFrom": f"arn:aws:bedrock:us-east-1:{ACCOUNT}:application-inference-profile/abcdefghijkl"}},
         "modelSource.copyFrom",
     ),
     ("source-other-region-fm", {"modelSource": {"copyFrom": fm("us-west-2", NOVA_PRO)}}, "Region"),
@@ -309,7 +310,8 @@ BAD_CREATE = [
     ("tag-aws-prefix", {"tags": [{"key": "aws:cost", "value": "x"}]}, "aws:"),
     ("tag-aws-prefix-upper", {"tags": [{"key": "AWS:cost", "value": "x"}]}, "aws:"),
     ("tag-duplicate-key", {"tags": [{"key": "a", "value": "1"}, {"key": "a", "value": "2"}]}, "Duplicate"),
-    ("tags-over-model-max", {"tags": [{"key": f"k{i}", "value": "v"} for i in range(201)]}, "less than or equal to 200"),
+    ("tags-over-model-max", {"tags": [{"key": f"k{i}", "value": "v"} for i in range(201)]},
+     "less than or equal to 200"),
 ]
 
 
@@ -561,11 +563,13 @@ def test_tag_errors(emu):
     arn = create(client, "tag-errors", fm("us-east-1", NOVA_PRO))
     missing = f"arn:aws:bedrock:us-east-1:{ACCOUNT}:application-inference-profile/zzzzzzzzzzzz"
     cases = [
-        (lambda: client.tag_resource(resourceARN=missing, tags=[{"key": "a", "value": "b"}]), 404, "ResourceNotFoundException"),
+        (lambda: client.tag_resource(resourceARN=missing, tags=[{"key": "a", "value": "b"}]), 404,
+         "ResourceNotFoundException"),
         (lambda: client.untag_resource(resourceARN=missing, tagKeys=["a"]), 404, "ResourceNotFoundException"),
         (lambda: client.list_tags_for_resource(resourceARN=missing), 404, "ResourceNotFoundException"),
         (lambda: client.list_tags_for_resource(resourceARN="abcdefghijkl"), 400, "ValidationException"),
-        (lambda: client.tag_resource(resourceARN=arn, tags=[{"key": "aws:x", "value": "b"}]), 400, "ValidationException"),
+        (lambda: client.tag_resource(resourceARN=arn, tags=[{"key": "aws:x", "value": "b"}]), 400,
+         "ValidationException"),
         (lambda: client.untag_resource(resourceARN=arn, tagKeys=["aws:x"]), 400, "ValidationException"),
         (lambda: client.tag_resource(resourceARN=arn, tags=[{"key": "a#", "value": "b"}]), 400, "ValidationException"),
         (lambda: client.tag_resource(resourceARN=arn, tags=[{"key": "a", "value": "<b>"}]), 400, "ValidationException"),
@@ -693,7 +697,7 @@ def test_in_process_helpers():
 
     acct = "444455556666"
     bedrock.install()
-    old = datetime(2025, 1, 15, 12, 0, tzinfo=timezone.utc)
+    old = datetime(2025, 1, 15, 12, 0, tzinfo=UTC)
     p1 = bedrock.create_profile(
         acct, "us-east-1", "seeded", f"arn:aws:bedrock:us-east-1:{acct}:inference-profile/us.{SONNET45}",
         {"Department": "Marketing"}, description="Seeded profile", created_at=old,
@@ -740,3 +744,74 @@ def test_quota_control_route_limits_profiles_per_region_until_reset(emu):
     emu.control("POST", "/_emu/reset")
     for i in range(3):
         create(client, f"q{i}", fm("us-east-1", NOVA_PRO))
+
+
+def raw_post(emu, path: str, body: bytes, region: str = "us-east-1") -> tuple[int, dict]:
+    req = urllib.request.Request(emu.url + path, data=body, method="POST",
+                                 headers={"Content-Type": "application/json"})
+    req.add_header("Authorization", f"AWS4-HMAC-SHA256 Credential=AKIDTEST/20250101/{region}/bedrock/aws4_request, "
+                                    "SignedHeaders=host, Signature=0")
+    try:
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+_NOVA_SOURCE = {"copyFrom": fm("us-east-1", NOVA_PRO)}
+
+
+@pytest.mark.parametrize("path,body,code,fragment", [
+    ("/inference-profiles", b"{not json", "SerializationException", "Could not parse the request body as JSON."),
+    ("/inference-profiles", b"[]", "SerializationException", "must be a JSON object"),
+    ("/inference-profiles", json.dumps({"inferenceProfileName": 5, "modelSource": _NOVA_SOURCE}),
+     "ValidationException", "Member must be a string"),
+    ("/inference-profiles", json.dumps({"inferenceProfileName": "n", "modelSource": _NOVA_SOURCE, "tags": {"k": "v"}}),
+     "ValidationException", "Member must be a list"),
+    ("/inference-profiles", json.dumps({"inferenceProfileName": "n", "modelSource": _NOVA_SOURCE, "tags": ["k"]}),
+     "ValidationException", "Member must be a structure"),
+    ("/tagResource", json.dumps({"resourceARN": sysprof("us-east-1", f"us.{SONNET45}")}),
+     "ValidationException", "Value null at 'tags'"),
+    ("/untagResource", json.dumps({"resourceARN": sysprof("us-east-1", f"us.{SONNET45}")}),
+     "ValidationException", "Value null at 'tagKeys'"),
+    ("/untagResource", json.dumps({"resourceARN": sysprof("us-east-1", f"us.{SONNET45}"), "tagKeys": "k"}),
+     "ValidationException", "Member must be a list"),
+    ("/untagResource", json.dumps({"resourceARN": sysprof("us-east-1", f"us.{SONNET45}"),
+                                   "tagKeys": [f"k{i}" for i in range(201)]}),
+     "ValidationException", "less than or equal to 200"),
+])
+def test_requests_no_sdk_sends_are_refused(emu, path, body, code, fragment):
+    data = body if isinstance(body, bytes) else body.encode()
+    status, doc = raw_post(emu, path, data)
+    assert status == 400 and doc["message"] and fragment in doc["message"], doc
+    assert code in ("SerializationException", "ValidationException")
+
+
+@pytest.mark.parametrize("source,fragment", [
+    (f"arn:aws-cn:bedrock:us-east-1::foundation-model/{NOVA_PRO}", "is not in partition aws"),
+    (f"arn:aws:bedrock:us-east-1:{ACCOUNT}:foundation-model/{NOVA_PRO}", "foundation-model ARNs have no account ID"),
+])
+def test_source_partition_and_account(emu, source, fragment):
+    with pytest.raises(ClientError) as excinfo:
+        raw_client(emu).create_inference_profile(inferenceProfileName="n", modelSource={"copyFrom": source})
+    assert error_of(excinfo)[1] == "ValidationException" and fragment in error_of(excinfo)[2]
+
+
+def test_list_arguments_the_sdk_would_refuse(emu):
+    status, _, body = raw_get(emu, "/inference-profiles?maxResults=many")
+    assert status == 400 and "Member must be an integer" in body["message"]
+    status, _, body = raw_get(emu, "/inference-profiles?nextToken=%21%21%21")
+    assert status == 400 and "nextToken is invalid" in body["message"]
+
+
+def test_deleted_profiles_of_an_unknown_account_are_none():
+    from awsemu import bedrock
+
+    assert bedrock.deleted_profiles("999988887777", "us-east-1") == []
+
+
+def test_a_single_destination_region_reads_naturally():
+    from awsemu import catalog
+
+    assert catalog._join_regions(["us-east-1"]) == "us-east-1"
+    assert catalog._join_regions(["us-east-1", "us-west-2", "eu-west-1"]) == "us-east-1, us-west-2 and eu-west-1"

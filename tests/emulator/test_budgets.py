@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -26,7 +26,8 @@ def code_of(exc_info) -> tuple[str, int]:
     return err["Error"]["Code"], err["ResponseMetadata"]["HTTPStatusCode"]
 
 
-def notification(kind: str = "ACTUAL", threshold: float = 80, op: str = "GREATER_THAN", ttype: str | None = "PERCENTAGE") -> dict:
+def notification(kind: str = "ACTUAL", threshold: float = 80, op: str = "GREATER_THAN",
+                 ttype: str | None = "PERCENTAGE") -> dict:
     n = {"NotificationType": kind, "ComparisonOperator": op, "Threshold": threshold}
     if ttype:
         n["ThresholdType"] = ttype
@@ -106,10 +107,12 @@ def exact(amount: Decimal) -> str:
 def test_create_with_notifications_and_subscribers_and_read_back(b, emu):
     services = bedrock_services(emu)
     notifications = [
-        {"Notification": notification("ACTUAL", t), "Subscribers": [email("finops@example.com"), email("lead@example.com")]}
+        {"Notification": notification("ACTUAL", t),
+         "Subscribers": [email("finops@example.com"), email("lead@example.com")]}
         for t in (50, 80, 100)
     ] + [{"Notification": notification("FORECASTED", 100), "Subscribers": [email("finops@example.com")]}]
-    b.create_budget(AccountId=ACCOUNT, Budget=budget(FilterExpression=search_filter(services), Metrics=["UnblendedCost"]),
+    b.create_budget(AccountId=ACCOUNT,
+                    Budget=budget(FilterExpression=search_filter(services), Metrics=["UnblendedCost"]),
                     NotificationsWithSubscribers=notifications,
                     ResourceTags=[{"Key": "aipctl:spec", "Value": "prod"}])
 
@@ -119,10 +122,10 @@ def test_create_with_notifications_and_subscribers_and_read_back(b, emu):
     assert got["TimeUnit"] == "MONTHLY" and got["BudgetType"] == "COST"
     assert got["Metrics"] == ["UnblendedCost"]
     assert "FilterExpression" not in got and "CostFilters" not in got and "CostTypes" not in got
-    assert got["TimePeriod"]["Start"] == datetime(2026, 11, 1, tzinfo=timezone.utc)
-    assert got["TimePeriod"]["End"] == datetime(2087, 6, 15, tzinfo=timezone.utc)
+    assert got["TimePeriod"]["Start"] == datetime(2026, 11, 1, tzinfo=UTC)
+    assert got["TimePeriod"]["End"] == datetime(2087, 6, 15, tzinfo=UTC)
     assert got["CalculatedSpend"] == {"ActualSpend": {"Amount": "0", "Unit": "USD"}}
-    assert got["LastUpdatedTime"] == datetime(2026, 11, 20, 12, tzinfo=timezone.utc)
+    assert got["LastUpdatedTime"] == datetime(2026, 11, 20, 12, tzinfo=UTC)
 
     shown = b.describe_budget(AccountId=ACCOUNT, BudgetName="aipctl-prod-Search", ShowFilterExpression=True)["Budget"]
     assert shown["FilterExpression"] == search_filter(services)
@@ -139,7 +142,8 @@ def test_create_with_notifications_and_subscribers_and_read_back(b, emu):
     assert subs == [email("finops@example.com"), email("lead@example.com")]
     # A notification given without ThresholdType is the PERCENTAGE one.
     subs = b.describe_subscribers_for_notification(
-        AccountId=ACCOUNT, BudgetName="aipctl-prod-Search", Notification=notification("FORECASTED", 100, ttype=None))["Subscribers"]
+        AccountId=ACCOUNT, BudgetName="aipctl-prod-Search",
+        Notification=notification("FORECASTED", 100, ttype=None))["Subscribers"]
     assert subs == [email("finops@example.com")]
 
 
@@ -168,7 +172,8 @@ def test_budget_limit_amount_comes_back_as_aws_prints_it(b, given, shown):
 def test_calculated_spend_equals_the_seeded_billing_for_the_tag_value(b, billing):
     services = billing["services"]
     expected = billing["search_this_month"]
-    b.create_budget(AccountId=ACCOUNT, Budget=budget(FilterExpression=search_filter(services), Metrics=["UnblendedCost"]))
+    b.create_budget(AccountId=ACCOUNT,
+                    Budget=budget(FilterExpression=search_filter(services), Metrics=["UnblendedCost"]))
     spend = b.describe_budget(AccountId=ACCOUNT, BudgetName="aipctl-prod-Search")["Budget"]["CalculatedSpend"]
     assert spend["ActualSpend"] == {"Amount": exact(expected), "Unit": "USD"}
     assert abs(Decimal(spend["ActualSpend"]["Amount"]) - expected) < Decimal("1e-9")
@@ -198,7 +203,8 @@ def test_spend_drops_other_services_untagged_usage_and_inactive_tags(b, emu, bil
     assert got["ActualSpend"]["Amount"] == exact(billing["search_this_month"] + Decimal("7.25"))
     # Deactivate the cost allocation tag: nothing is tagged any more.
     emu.control("POST", "/_emu/cost-allocation-tags", {"tags": [{"key": "Department", "status": "Inactive"}]})
-    b.create_budget(AccountId=ACCOUNT, Budget=budget(FilterExpression=search_filter(services), Metrics=["UnblendedCost"]))
+    b.create_budget(AccountId=ACCOUNT,
+                    Budget=budget(FilterExpression=search_filter(services), Metrics=["UnblendedCost"]))
     got = b.describe_budget(AccountId=ACCOUNT, BudgetName="aipctl-prod-Search")["Budget"]["CalculatedSpend"]
     assert got == {"ActualSpend": {"Amount": "0", "Unit": "USD"}}
 
@@ -236,15 +242,18 @@ def test_no_forecast_without_history_and_notification_state_follows_spend(b, emu
 
 def test_update_budget_replaces_the_definition_and_keeps_notifications(b, billing):
     services = billing["services"]
-    b.create_budget(AccountId=ACCOUNT, Budget=budget(FilterExpression=search_filter(services), Metrics=["UnblendedCost"]),
-                    NotificationsWithSubscribers=[{"Notification": notification(), "Subscribers": [email("a@example.com")]}])
+    b.create_budget(AccountId=ACCOUNT,
+                    Budget=budget(FilterExpression=search_filter(services), Metrics=["UnblendedCost"]),
+                    NotificationsWithSubscribers=[{"Notification": notification(),
+                                                   "Subscribers": [email("a@example.com")]}])
     b.update_budget(AccountId=ACCOUNT, NewBudget=budget(amount="250.50", FilterExpression=search_filter(services),
                                                         Metrics=["UnblendedCost"]))
     got = b.describe_budget(AccountId=ACCOUNT, BudgetName="aipctl-prod-Search", ShowFilterExpression=True)["Budget"]
     assert got["BudgetLimit"] == {"Amount": "250.5", "Unit": "USD"}
     assert got["FilterExpression"] == search_filter(services)
     assert got["CalculatedSpend"]["ActualSpend"]["Amount"] == exact(billing["search_this_month"])
-    assert len(b.describe_notifications_for_budget(AccountId=ACCOUNT, BudgetName="aipctl-prod-Search")["Notifications"]) == 1
+    assert len(b.describe_notifications_for_budget(AccountId=ACCOUNT,
+                                                   BudgetName="aipctl-prod-Search")["Notifications"]) == 1
     # NewBudget is the whole budget: leaving the filter out drops it.
     b.update_budget(AccountId=ACCOUNT, NewBudget=budget(amount="300", Metrics=["UnblendedCost"]))
     got = b.describe_budget(AccountId=ACCOUNT, BudgetName="aipctl-prod-Search", ShowFilterExpression=True)["Budget"]
@@ -262,7 +271,8 @@ def test_update_of_a_missing_budget_is_not_found(b):
 
 
 @pytest.mark.parametrize("extra", [
-    {"FilterExpression": {"Tags": {"Key": "Department", "Values": ["Search"]}}, "CostFilters": {"Service": ["Amazon Bedrock"]}},
+    {"FilterExpression": {"Tags": {"Key": "Department", "Values": ["Search"]}},
+     "CostFilters": {"Service": ["Amazon Bedrock"]}},
     {"FilterExpression": {"Tags": {"Key": "Department", "Values": ["Search"]}}, "CostTypes": {"IncludeTax": True}},
     {"Metrics": ["UnblendedCost"], "CostFilters": {"Service": ["Amazon Bedrock"]}},
     {"Metrics": ["UnblendedCost", "BlendedCost"]},
@@ -320,17 +330,20 @@ def test_shapes_botocore_would_refuse_are_refused_by_the_server_too(emu, extra):
 
 
 def test_ten_notifications_per_budget(b):
-    eleven = [{"Notification": notification(threshold=t), "Subscribers": [email("a@example.com")]} for t in range(10, 120, 10)]
+    eleven = [{"Notification": notification(threshold=t), "Subscribers": [email("a@example.com")]}
+              for t in range(10, 120, 10)]
     with pytest.raises(ClientError) as e:
         b.create_budget(AccountId=ACCOUNT, Budget=budget(), NotificationsWithSubscribers=eleven)
     assert code_of(e) == ("CreationLimitExceededException", 400)
     b.create_budget(AccountId=ACCOUNT, Budget=budget(), NotificationsWithSubscribers=eleven[:10])
     with pytest.raises(ClientError) as e:
-        b.create_notification(AccountId=ACCOUNT, BudgetName="aipctl-prod-Search", Notification=notification(threshold=110),
+        b.create_notification(AccountId=ACCOUNT, BudgetName="aipctl-prod-Search",
+                              Notification=notification(threshold=110),
                               Subscribers=[email("a@example.com")])
     assert code_of(e) == ("CreationLimitExceededException", 400)
     with pytest.raises(ClientError) as e:
-        b.create_notification(AccountId=ACCOUNT, BudgetName="aipctl-prod-Search", Notification=notification(threshold=10),
+        b.create_notification(AccountId=ACCOUNT, BudgetName="aipctl-prod-Search",
+                              Notification=notification(threshold=10),
                               Subscribers=[email("a@example.com")])
     assert code_of(e) == ("DuplicateRecordException", 400)
 
@@ -341,7 +354,8 @@ def test_one_sns_and_ten_email_subscribers_per_notification(b):
     b.create_budget(AccountId=ACCOUNT, Budget=budget(),
                     NotificationsWithSubscribers=[{"Notification": notification(), "Subscribers": emails + [sns]}])
     n = notification()
-    for extra in (email("user10@example.com"), {"SubscriptionType": "SNS", "Address": f"arn:aws:sns:us-east-1:{ACCOUNT}:other"}):
+    for extra in (email("user10@example.com"),
+                  {"SubscriptionType": "SNS", "Address": f"arn:aws:sns:us-east-1:{ACCOUNT}:other"}):
         with pytest.raises(ClientError) as e:
             b.create_subscriber(AccountId=ACCOUNT, BudgetName="aipctl-prod-Search", Notification=n, Subscriber=extra)
         assert code_of(e) == ("CreationLimitExceededException", 400)
@@ -349,7 +363,8 @@ def test_one_sns_and_ten_email_subscribers_per_notification(b):
         b.create_subscriber(AccountId=ACCOUNT, BudgetName="aipctl-prod-Search", Notification=n, Subscriber=emails[0])
     assert code_of(e) == ("DuplicateRecordException", 400)
     with pytest.raises(ClientError) as e:  # 11 email subscribers in one list
-        b.create_notification(AccountId=ACCOUNT, BudgetName="aipctl-prod-Search", Notification=notification(threshold=90),
+        b.create_notification(AccountId=ACCOUNT, BudgetName="aipctl-prod-Search",
+                              Notification=notification(threshold=90),
                               Subscribers=emails + [email("user10@example.com")])
     assert code_of(e) == ("CreationLimitExceededException", 400)
 
@@ -359,20 +374,24 @@ def test_subscriber_and_notification_deletion_rules(b):
     b.create_budget(AccountId=ACCOUNT, Budget=budget(), NotificationsWithSubscribers=[
         {"Notification": n, "Subscribers": [email("a@example.com"), email("b@example.com")]},
         {"Notification": notification(threshold=100), "Subscribers": [email("a@example.com")]}])
-    b.delete_subscriber(AccountId=ACCOUNT, BudgetName="aipctl-prod-Search", Notification=n, Subscriber=email("a@example.com"))
+    b.delete_subscriber(AccountId=ACCOUNT, BudgetName="aipctl-prod-Search", Notification=n,
+                        Subscriber=email("a@example.com"))
     assert b.describe_subscribers_for_notification(
         AccountId=ACCOUNT, BudgetName="aipctl-prod-Search", Notification=n)["Subscribers"] == [email("b@example.com")]
     # Deleting the last subscriber deletes the notification.
-    b.delete_subscriber(AccountId=ACCOUNT, BudgetName="aipctl-prod-Search", Notification=n, Subscriber=email("b@example.com"))
+    b.delete_subscriber(AccountId=ACCOUNT, BudgetName="aipctl-prod-Search", Notification=n,
+                        Subscriber=email("b@example.com"))
     notes = b.describe_notifications_for_budget(AccountId=ACCOUNT, BudgetName="aipctl-prod-Search")["Notifications"]
     assert [x["Threshold"] for x in notes] == [100.0]
     with pytest.raises(ClientError) as e:
         b.describe_subscribers_for_notification(AccountId=ACCOUNT, BudgetName="aipctl-prod-Search", Notification=n)
     assert code_of(e) == ("NotFoundException", 400)
     b.delete_notification(AccountId=ACCOUNT, BudgetName="aipctl-prod-Search", Notification=notification(threshold=100))
-    assert b.describe_notifications_for_budget(AccountId=ACCOUNT, BudgetName="aipctl-prod-Search")["Notifications"] == []
+    assert b.describe_notifications_for_budget(AccountId=ACCOUNT,
+                                               BudgetName="aipctl-prod-Search")["Notifications"] == []
     with pytest.raises(ClientError) as e:
-        b.delete_notification(AccountId=ACCOUNT, BudgetName="aipctl-prod-Search", Notification=notification(threshold=100))
+        b.delete_notification(AccountId=ACCOUNT, BudgetName="aipctl-prod-Search",
+                              Notification=notification(threshold=100))
     assert code_of(e) == ("NotFoundException", 400)
 
 
@@ -393,7 +412,8 @@ def test_subscriber_and_notification_deletion_rules(b):
     {"AccountId": ACCOUNT, "Budget": budget(), "NotificationsWithSubscribers": [
         {"Notification": notification(threshold=2e13), "Subscribers": [email("a@example.com")]}]},
     {"AccountId": ACCOUNT, "Budget": budget(), "NotificationsWithSubscribers": [
-        {"Notification": {**notification(), "ComparisonOperator": "GREATER_OR_EQUAL"}, "Subscribers": [email("a@example.com")]}]},
+        {"Notification": {**notification(), "ComparisonOperator": "GREATER_OR_EQUAL"},
+         "Subscribers": [email("a@example.com")]}]},
     {"AccountId": ACCOUNT, "Budget": budget(), "NotificationsWithSubscribers": [
         {"Notification": notification(), "Subscribers": [email("not-an-address")]}]},
     {"AccountId": ACCOUNT, "Budget": budget(), "NotificationsWithSubscribers": [
@@ -474,7 +494,8 @@ def test_request_log_and_fault_rules_see_budgets(b, emu):
     b.create_budget(AccountId=ACCOUNT, Budget=budget())
     b.describe_budgets(AccountId=ACCOUNT)
     log = [(r["service"], r["operation"], r["status"]) for r in emu.requests()]
-    assert log == [("budgets", "CreateBudget", 400), ("budgets", "CreateBudget", 200), ("budgets", "DescribeBudgets", 200)]
+    assert log == [("budgets", "CreateBudget", 400), ("budgets", "CreateBudget", 200),
+                   ("budgets", "DescribeBudgets", 200)]
 
 
 # --------------------------------------------------------------------------- periods, metrics, other budget types
@@ -487,10 +508,11 @@ def test_request_log_and_fault_rules_see_budgets(b, emu):
 ])
 def test_time_units_count_their_period(b, emu, unit, start, actual_days):
     emu.control("POST", "/_emu/cost-line-items", {"line_items": [
-        {"date": d.isoformat(), "service": "Amazon Bedrock", "cost": "1"} for d in month_days(date(2026, 10, 1), TODAY)]})
+        {"date": d.isoformat(), "service": "Amazon Bedrock", "cost": "1"}
+        for d in month_days(date(2026, 10, 1), TODAY)]})
     b.create_budget(AccountId=ACCOUNT, Budget={**budget(), "TimeUnit": unit})
     got = b.describe_budget(AccountId=ACCOUNT, BudgetName="aipctl-prod-Search")["Budget"]
-    assert got["TimePeriod"]["Start"] == datetime(start.year, start.month, start.day, tzinfo=timezone.utc)
+    assert got["TimePeriod"]["Start"] == datetime(start.year, start.month, start.day, tzinfo=UTC)
     assert Decimal(got["CalculatedSpend"]["ActualSpend"]["Amount"]) == actual_days
     if unit == "DAILY":
         assert "ForecastedSpend" not in got["CalculatedSpend"]
@@ -518,8 +540,8 @@ def test_custom_period_ri_budget_and_filter_forms(b, emu):
     emu.control("POST", "/_emu/cost-allocation-tags", {"tags": [{"key": "aws:createdBy", "status": "Active",
                                                                  "activated_at": "2026-01-01"}]})
     custom = {**budget("custom"), "TimeUnit": "CUSTOM",
-              "TimePeriod": {"Start": datetime(2026, 11, 11, tzinfo=timezone.utc),
-                             "End": datetime(2026, 11, 30, tzinfo=timezone.utc)}}
+              "TimePeriod": {"Start": datetime(2026, 11, 11, tzinfo=UTC),
+                             "End": datetime(2026, 11, 30, tzinfo=UTC)}}
     b.create_budget(AccountId=ACCOUNT, Budget=custom)
     spend = b.describe_budget(AccountId=ACCOUNT, BudgetName="custom")["Budget"]["CalculatedSpend"]
     assert Decimal(spend["ActualSpend"]["Amount"]) == 7  # from its own start
@@ -533,7 +555,8 @@ def test_custom_period_ri_budget_and_filter_forms(b, emu):
     assert b.describe_budget(AccountId=ACCOUNT, BudgetName="aws-tag")["Budget"]["CalculatedSpend"]["ActualSpend"][
         "Amount"] == "1"
     # an RI budget has a 100 % limit and no spend here
-    b.create_budget(AccountId=ACCOUNT, Budget={"BudgetName": "ri", "TimeUnit": "MONTHLY", "BudgetType": "RI_UTILIZATION"})
+    b.create_budget(AccountId=ACCOUNT,
+                    Budget={"BudgetName": "ri", "TimeUnit": "MONTHLY", "BudgetType": "RI_UTILIZATION"})
     ri = b.describe_budget(AccountId=ACCOUNT, BudgetName="ri")["Budget"]
     assert ri["BudgetLimit"] == {"Amount": "100.0", "Unit": "PERCENTAGE"}
     assert ri["CalculatedSpend"]["ActualSpend"] == {"Amount": "0", "Unit": "PERCENTAGE"}
@@ -613,7 +636,8 @@ _S = {"SubscriptionType": "EMAIL", "Address": "a@example.com"}
      "InvalidParameterException"),
     ("CreateBudget", {"AccountId": ACCOUNT, "Budget": budget(FilterExpression={"Tags": {"Key": "D", "Values": "x"}})},
      "InvalidParameterException"),
-    ("CreateBudget", {"AccountId": ACCOUNT, "Budget": budget(FilterExpression={"Tags": {"Key": "D", "MatchOptions": "ABSENT"}})},
+    ("CreateBudget",
+     {"AccountId": ACCOUNT, "Budget": budget(FilterExpression={"Tags": {"Key": "D", "MatchOptions": "ABSENT"}})},
      "InvalidParameterException"),
     ("CreateBudget", {"AccountId": ACCOUNT, "Budget": budget(), "NotificationsWithSubscribers": "x"},
      "InvalidParameterException"),
@@ -669,3 +693,22 @@ def test_the_budget_count_limit(monkeypatch):
     with pytest.raises(budgets.BudgetsError) as e:
         budgets.create_budget(ACCOUNT, {"AccountId": ACCOUNT, "Budget": budget("two")})
     assert e.value.code == "ServiceQuotaExceededException"
+
+
+def test_budget_paging_tokens_and_open_ended_periods(b, emu):
+    b.create_budget(AccountId=ACCOUNT, Budget=budget("a", TimePeriod={"Start": datetime(2026, 11, 1, tzinfo=UTC)}))
+    b.create_budget(AccountId=ACCOUNT, Budget=budget("b"))
+    assert b.describe_budget(AccountId=ACCOUNT, BudgetName="a")["Budget"]["TimePeriod"]["End"] == datetime(
+        2087, 6, 15, tzinfo=UTC)
+    first = b.describe_budgets(AccountId=ACCOUNT, MaxResults=1)
+    b.delete_budget(AccountId=ACCOUNT, BudgetName="b")
+    b.delete_budget(AccountId=ACCOUNT, BudgetName="a")
+    with pytest.raises(ClientError) as e:  # the token points past what is left
+        b.describe_budgets(AccountId=ACCOUNT, MaxResults=1, NextToken=first["NextToken"])
+    assert code_of(e) == ("InvalidNextTokenException", 400)
+    b.create_budget(AccountId=ACCOUNT, Budget=budget(), NotificationsWithSubscribers=[
+        {"Notification": notification(threshold=t), "Subscribers": [email("a@example.com")]} for t in (50, 80)])
+    notes = b.describe_notifications_for_budget(AccountId=ACCOUNT, BudgetName="aipctl-prod-Search", MaxResults=1)
+    assert len(notes["Notifications"]) == 1 and notes["NextToken"]
+    status, doc = raw_budgets(emu, "CreateBudget", {"AccountId": ACCOUNT})
+    assert (status, doc["__type"]) == (400, "InvalidParameterException")

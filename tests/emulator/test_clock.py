@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+import json
+import os
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime, timedelta
+
+import pytest
 
 ACCOUNT = "123456789012"
 HAIKU3 = "anthropic.claude-3-haiku-20240307-v1:0"
@@ -18,7 +24,7 @@ def test_a_fixed_clock_dates_new_profiles_and_answers_get(emu):
         modelSource={"copyFrom": f"arn:aws:bedrock:us-east-1::foundation-model/{HAIKU3}"},
     )["inferenceProfileArn"]
     got = bedrock.get_inference_profile(inferenceProfileIdentifier=arn)
-    assert got["createdAt"] == datetime(2026, 3, 1, 0, 5, tzinfo=timezone.utc)
+    assert got["createdAt"] == datetime(2026, 3, 1, 0, 5, tzinfo=UTC)
 
 
 def test_seeding_and_cost_explorer_use_the_fixed_today(emu):
@@ -53,7 +59,7 @@ def test_seeding_and_cost_explorer_use_the_fixed_today(emu):
 def test_cloudwatch_rounds_old_start_times_against_the_fixed_clock(emu):
     # 20 days before a 13:00 "now", a start at 13:02 rounds down to 13:00 (5-minute
     # rounding between 15 and 63 days), so the first daily bucket starts at 13:00.
-    now = datetime(2026, 3, 21, 13, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 3, 21, 13, 0, tzinfo=UTC)
     emu.control("POST", "/_emu/clock", {"now": now.isoformat()})
     cw = emu.client("cloudwatch")
     cw.put_metric_data(
@@ -76,3 +82,23 @@ def test_reset_frees_the_clock(emu):
     state = emu.control("GET", "/_emu/clock")
     assert state["fixed"] is False
     assert state["now"] > "2026-01-01"
+
+
+def test_naive_instants_are_utc_and_bad_bodies_are_refused(emu):
+    assert emu.control("POST", "/_emu/clock", {"now": "2026-11-22T13:00:00"})["now"] == "2026-11-22T13:00:00.000Z"
+    assert emu.control("POST", "/_emu/clock", {"now": None})["fixed"] is False
+    for body in ({"later": 1}, {"now": 5}):
+        with pytest.raises(urllib.error.HTTPError) as info:
+            emu.control("POST", "/_emu/clock", body)
+        assert info.value.code == 400
+
+
+def test_emu_now_in_the_environment_fixes_the_clock():
+    from awsemu import server
+
+    spawned = server.spawn(env={**os.environ, "EMU_NOW": "2026-11-22T00:05:00Z"}, timeout=60)
+    try:
+        with urllib.request.urlopen(spawned.url + "/_emu/clock", timeout=10) as resp:
+            assert json.loads(resp.read()) == {"now": "2026-11-22T00:05:00.000Z", "fixed": True}
+    finally:
+        spawned.stop()

@@ -14,7 +14,6 @@ import datetime as dt
 import gzip
 import json
 import math
-import os
 import struct
 import sys
 import time
@@ -35,7 +34,7 @@ from awsemu import cloudwatch as cwmod  # noqa: E402
 from awsemu import cloudwatch_cbor  # noqa: E402
 
 NS = "AWS/Bedrock"
-UTC = dt.timezone.utc
+UTC = dt.UTC
 AUTH = (
     "AWS4-HMAC-SHA256 Credential=AKIDTEST/20260101/us-east-1/monitoring/aws4_request, "
     "SignedHeaders=host, Signature=0"
@@ -97,7 +96,7 @@ def by_id(resp):
 
 def series(result):
     """{epoch: value} of one MetricDataResult."""
-    return {epoch(t): v for t, v in zip(result["Timestamps"], result["Values"])}
+    return {epoch(t): v for t, v in zip(result["Timestamps"], result["Values"], strict=True)}
 
 
 def err(exc_info):
@@ -402,8 +401,10 @@ def test_statistics_and_percentiles(emu, cw):
     # Unit filter: data was stored as Milliseconds
     r2 = cw.get_metric_data(
         MetricDataQueries=[
-            {**mq("ms", "InvocationLatency", dims), "MetricStat": {**mq("ms", "InvocationLatency", dims)["MetricStat"], "Unit": "Milliseconds"}},
-            {**mq("sec", "InvocationLatency", dims), "MetricStat": {**mq("sec", "InvocationLatency", dims)["MetricStat"], "Unit": "Seconds"}},
+            {**mq("ms", "InvocationLatency", dims),
+             "MetricStat": {**mq("ms", "InvocationLatency", dims)["MetricStat"], "Unit": "Milliseconds"}},
+            {**mq("sec", "InvocationLatency", dims),
+             "MetricStat": {**mq("sec", "InvocationLatency", dims)["MetricStat"], "Unit": "Seconds"}},
         ],
         StartTime=utc(base), EndTime=utc(base + 3600),
     )
@@ -444,7 +445,8 @@ def test_invalid_and_unsupported_statistics(emu, cw):
     base = hour_floor(now_ts())
     with pytest.raises(ClientError) as exc:
         cw.get_metric_data(
-            MetricDataQueries=[mq("a", "X", {}, stat="Total"), mq("b", "X", {}, stat="p101"), mq("c", "X", {}, stat="tm99")],
+            MetricDataQueries=[mq("a", "X", {}, stat="Total"), mq("b", "X", {}, stat="p101"),
+                               mq("c", "X", {}, stat="tm99")],
             StartTime=utc(base - 3600), EndTime=utc(base),
         )
     code, msg, status = err(exc)
@@ -536,13 +538,17 @@ _T1 = dt.datetime(2026, 1, 2, tzinfo=UTC)
             "Period": 60, "Stat": "Sum"}}], "StartTime": _T0, "EndTime": _T1},
          "ValidationError", "must not contain duplicate names"),
         ({"MetricDataQueries": [{"Id": "m", "MetricStat": {
-            "Metric": {"Namespace": NS, "MetricName": "X", "Dimensions": [{"Name": "a"}]}, "Period": 60, "Stat": "Sum"}}],
+            "Metric": {"Namespace": NS, "MetricName": "X", "Dimensions": [{"Name": "a"}]}, "Period": 60,
+            "Stat": "Sum"}}],
           "StartTime": _T0, "EndTime": _T1}, "ValidationError", "needs a Name and a Value"),
-        ({"MetricDataQueries": [{"Id": "m", "MetricStat": {"Metric": {"Namespace": NS, "MetricName": "X"}, "Stat": "Sum"}}],
+        ({"MetricDataQueries": [{"Id": "m",
+                                 "MetricStat": {"Metric": {"Namespace": NS, "MetricName": "X"}, "Stat": "Sum"}}],
           "StartTime": _T0, "EndTime": _T1}, "ValidationError", "MetricStat.Period is required"),
-        ({"MetricDataQueries": [{"Id": "m", "MetricStat": {"Metric": {"Namespace": NS, "MetricName": "X"}, "Period": 60}}],
+        ({"MetricDataQueries": [{"Id": "m",
+                                 "MetricStat": {"Metric": {"Namespace": NS, "MetricName": "X"}, "Period": 60}}],
           "StartTime": _T0, "EndTime": _T1}, "ValidationError", "MetricStat.Stat is required"),
-        ({"MetricDataQueries": [mq("m", "X", {}) | {"MetricStat": mq("m", "X", {})["MetricStat"] | {"Unit": "Parsecs"}}],
+        ({"MetricDataQueries": [mq("m", "X", {})
+                                | {"MetricStat": mq("m", "X", {})["MetricStat"] | {"Unit": "Parsecs"}}],
           "StartTime": _T0, "EndTime": _T1}, "ValidationError", "The value Parsecs for parameter"),
         ({"MetricDataQueries": [{"Id": "e", "Expression": "1" + " + 1" * 700}], "StartTime": _T0, "EndTime": _T1},
          "ValidationError", "at most 2048 characters"),
@@ -847,7 +853,8 @@ def test_put_datapoints_round_trip(emu, cw):
     assert res["n"]["Values"][1] == 3.0
     assert res["p"]["Values"][1] == 200.0
     metrics = cw.list_metrics(Namespace=NS, MetricName="InputTokenCount")["Metrics"]
-    assert metrics == [{"Namespace": NS, "MetricName": "InputTokenCount", "Dimensions": [{"Name": "ModelId", "Value": "seeded"}]}]
+    assert metrics == [{"Namespace": NS, "MetricName": "InputTokenCount",
+                        "Dimensions": [{"Name": "ModelId", "Value": "seeded"}]}]
 
 
 def test_put_datapoints_route_takes_iso_timestamps_and_refuses_bad_series(emu, cw):
@@ -899,7 +906,8 @@ def test_1200_queries_over_150k_datapoints_answer_every_series(emu):
     ]
     assert emu.control("POST", "/_emu/cloudwatch/datapoints", {"series": batch})["stored"] == 150_000
     queries = [mq(f"q{i}", m, {"ModelId": f"perf{p:03d}"}, period=86400, stat=s)
-               for i, (p, m, s) in enumerate((p, m, s) for p in range(100) for m in names for s in ("Sum", "SampleCount", "Average"))]
+               for i, (p, m, s) in enumerate((p, m, s) for p in range(100) for m in names
+                                             for s in ("Sum", "SampleCount", "Average"))]
     assert len(queries) == 1200
     bodies = [cbor_request({"MetricDataQueries": queries[i:i + 500], "StartTime": utc(day0),
                             "EndTime": utc(day0 + 30 * 86400)}, "GetMetricData") for i in range(0, 1200, 500)]
@@ -922,7 +930,8 @@ def test_list_metrics_filters_and_pagination(emu, cw):
             {"MetricName": "Invocations", "Dimensions": [{"Name": "ModelId", "Value": f"m{chunk * 1000 + i:04d}"}],
              "Value": 1.0, "Timestamp": t} for i in range(550)])
     cw.put_metric_data(Namespace=NS, MetricData=[
-        {"MetricName": "InputTokenCount", "Dimensions": [{"Name": "ModelId", "Value": "m0000"}, {"Name": "Tier", "Value": "x"}], "Value": 1.0},
+        {"MetricName": "InputTokenCount",
+         "Dimensions": [{"Name": "ModelId", "Value": "m0000"}, {"Name": "Tier", "Value": "x"}], "Value": 1.0},
         {"MetricName": "InputTokenCount", "Value": 1.0},
     ])
     cw.put_metric_data(Namespace="Other", MetricData=[
@@ -957,13 +966,18 @@ def _datum(**kw):
     [
         ([_datum() for _ in range(1001)], "InvalidParameterValue", "must not have a size greater than 1000"),
         ([_datum(Value=2.0**361)], "InvalidParameterValue", "MetricData.member.1.Value is invalid"),
-        ([_datum(Value=None, Values=[1.0] * 151)], "InvalidParameterValue", "Values must not have a size greater than 150"),
+        ([_datum(Value=None, Values=[1.0] * 151)], "InvalidParameterValue",
+         "Values must not have a size greater than 150"),
         ([_datum(Value=None, Values=[1.0, 2.0], Counts=[1.0])], "InvalidParameterValue", "must be of the same size"),
         ([_datum(Values=[1.0])], "InvalidParameterValue", "mutually exclusive"),
-        ([_datum(StatisticValues={"SampleCount": 1, "Sum": 1, "Minimum": 1, "Maximum": 1})], "InvalidParameterCombination", "mutually exclusive"),
-        ([_datum(Timestamp=dt.datetime.now(UTC) - dt.timedelta(days=15))], "InvalidParameterValue", "within the past two weeks"),
-        ([_datum(Timestamp=dt.datetime.now(UTC) + dt.timedelta(hours=3))], "InvalidParameterValue", "two hours in the future"),
-        ([_datum(Dimensions=[{"Name": f"d{i}", "Value": "v"} for i in range(31)])], "InvalidParameterValue", "greater than 30"),
+        ([_datum(StatisticValues={"SampleCount": 1, "Sum": 1, "Minimum": 1, "Maximum": 1})],
+         "InvalidParameterCombination", "mutually exclusive"),
+        ([_datum(Timestamp=dt.datetime.now(UTC) - dt.timedelta(days=15))], "InvalidParameterValue",
+         "within the past two weeks"),
+        ([_datum(Timestamp=dt.datetime.now(UTC) + dt.timedelta(hours=3))], "InvalidParameterValue",
+         "two hours in the future"),
+        ([_datum(Dimensions=[{"Name": f"d{i}", "Value": "v"} for i in range(31)])], "InvalidParameterValue",
+         "greater than 30"),
         ([_datum(StorageResolution=5)], "InvalidParameterValue", "StorageResolution"),
         ([_datum(Value=None)], "MissingParameter", "At least one of the parameters"),
         ([_datum(MetricName="m" * 256)], "ValidationError", "length less than or equal to 255"),
@@ -1083,7 +1097,8 @@ def test_put_metric_data_values_with_zero_counts_store_nothing(emu, cw):
 def test_put_metric_data_1000_datums_accepted(emu, cw):
     cw.put_metric_data(Namespace=NS, MetricData=[_datum(Value=float(i)) for i in range(1000)])
     base = hour_floor(now_ts())
-    resp = cw.get_metric_data(MetricDataQueries=[mq("m", "Invocations", {"ModelId": "lim"}, period=7200, stat="SampleCount")],
+    resp = cw.get_metric_data(MetricDataQueries=[mq("m", "Invocations", {"ModelId": "lim"}, period=7200,
+                                                    stat="SampleCount")],
                               StartTime=utc(base - 3600), EndTime=utc(base + 3600))
     assert by_id(resp)["m"]["Values"] == [1000.0]
 
@@ -1177,20 +1192,27 @@ def _bad(body):
         ([1, 2], [("", "Should be object")]),
         ({"start": "-PT6H"}, [("", "Should have required property 'widgets'")]),
         ({"widgets": 5}, [("/widgets", "Should be array")]),
-        ({"widgets": [{"type": "text", "properties": {"markdown": "x"}}] * 501}, [("/widgets", "Should NOT have more than 500 items")]),
-        ({"widgets": [{"type": "graph", "properties": {}}]}, [("/widgets/0/type", "Should be equal to one of the allowed values")]),
+        ({"widgets": [{"type": "text", "properties": {"markdown": "x"}}] * 501},
+         [("/widgets", "Should NOT have more than 500 items")]),
+        ({"widgets": [{"type": "graph", "properties": {}}]},
+         [("/widgets/0/type", "Should be equal to one of the allowed values")]),
         ({"widgets": [{"properties": {}}]}, [("/widgets/0", "Should have required property 'type'")]),
         ({"widgets": [{"type": "text", "x": 24, "width": 0, "height": 1001, "properties": {"markdown": "x"}}]},
-         [("/widgets/0/x", "Should be <= 23"), ("/widgets/0/width", "Should be >= 1"), ("/widgets/0/height", "Should be <= 1000")]),
-        ({"widgets": [{"type": "text", "x": 1.5, "properties": {"markdown": "x"}}]}, [("/widgets/0/x", "Should be integer")]),
-        ({"widgets": [{"type": "text", "properties": {}}]}, [("/widgets/0/properties", "Should have required property 'markdown'")]),
+         [("/widgets/0/x", "Should be <= 23"), ("/widgets/0/width", "Should be >= 1"),
+          ("/widgets/0/height", "Should be <= 1000")]),
+        ({"widgets": [{"type": "text", "x": 1.5, "properties": {"markdown": "x"}}]},
+         [("/widgets/0/x", "Should be integer")]),
+        ({"widgets": [{"type": "text", "properties": {}}]},
+         [("/widgets/0/properties", "Should have required property 'markdown'")]),
         ({"widgets": [{"type": "metric", "properties": {"metrics": [[NS, "Invocations"]]}}]},
          [("/widgets/0/properties", "Should have required property 'region'")]),
         ({"widgets": [{"type": "metric", "properties": {"region": "us-east-1"}}]},
          [("/widgets/0/properties", "Should have required property 'metrics'")]),
         ({"widgets": [metric_widget([NS])]},
          [("/widgets/0/properties/metrics/0", "Should be array"),
-          ("/widgets/0/properties/metrics/0", 'Field "metrics" has to be an array of array of strings, with an optional metricRenderer object as last element')]),
+          ("/widgets/0/properties/metrics/0",
+           'Field "metrics" has to be an array of array of strings, with an optional metricRenderer object as last '
+           'element')]),
         ({"widgets": [metric_widget([[NS, "Invocations", "ModelId"]])]},
          [("/widgets/0/properties/metrics/0", "Dimensions must be given as name/value pairs")]),
         ({"widgets": [metric_widget([[".", "Invocations"]])]},
@@ -1201,11 +1223,14 @@ def _bad(body):
          [("/widgets/0/properties/metrics/0/2/color", 'Should match pattern "^#[0-9a-fA-F]{6}$"')]),
         ({"widgets": [metric_widget([[NS, 5]])]},
          [("/widgets/0/properties/metrics/0/1", "Should be string"),
-          ("/widgets/0/properties/metrics/0", 'Field "metrics" has to be an array of array of strings, with an optional metricRenderer object as last element')]),
+          ("/widgets/0/properties/metrics/0",
+           'Field "metrics" has to be an array of array of strings, with an optional metricRenderer object as last '
+           'element')]),
         ({"widgets": [metric_widget([[{"expression": "m1 / m2", "id": "e1"}], [NS, "Invocations", {"id": "m1"}]])]},
          [("/widgets/0/properties/metrics/0/0/expression", "Unrecognized metric id 'm2' in expression")]),
         ({"widgets": [metric_widget([[NS, "A", {"id": "m1"}], [NS, "B", {"id": "m1"}]])]},
-         [("/widgets/0/properties/metrics/1/2/id", "Duplicate id 'm1' in metrics (first defined at /widgets/0/properties/metrics/0/2)")]),
+         [("/widgets/0/properties/metrics/1/2/id",
+           "Duplicate id 'm1' in metrics (first defined at /widgets/0/properties/metrics/0/2)")]),
         ({"widgets": [metric_widget([[NS, "A", {"id": "M1"}]])]},
          [("/widgets/0/properties/metrics/0/2/id", 'Should match pattern "^[a-z][a-zA-Z0-9_]*$"')]),
         ({"widgets": [metric_widget([[NS, "A"]] * 501)]},
@@ -1218,7 +1243,8 @@ def _bad(body):
          [("/widgets/0/properties/title", "Should be string"), ("/widgets/0/properties/period", "Should be integer"),
           ("/widgets/0/properties/legend/position", "Should be equal to one of the allowed values")]),
         ({"widgets": [metric_widget("x")]}, [("/widgets/0/properties/metrics", "Should be array")]),
-        ({"widgets": [metric_widget([[]])]}, [("/widgets/0/properties/metrics/0", "Should NOT have fewer than 1 items")]),
+        ({"widgets": [metric_widget([[]])]},
+         [("/widgets/0/properties/metrics/0", "Should NOT have fewer than 1 items")]),
         ({"widgets": [metric_widget([[{"id": "m1"}]])]},
          [("/widgets/0/properties/metrics/0", "A metric row with only an options object needs an 'expression'")]),
         ({"widgets": [metric_widget([[{"expression": " "}]])]},
@@ -1253,7 +1279,7 @@ def test_put_dashboard_validation_errors(emu, cw, body, expected):
     assert (code, status) == ("InvalidParameterInput", 400)
     got = [(m["DataPath"], m["Message"]) for m in exc.value.response["dashboardValidationMessages"]]
     assert len(got) == len(expected)
-    for (gp, gm), (ep, em) in zip(got, expected):
+    for (gp, gm), (ep, em) in zip(got, expected, strict=True):
         assert gp == ep
         assert gm.startswith(em)
     assert msg.startswith(f"The dashboard body is invalid, there are {len(expected)} validation errors:")
@@ -1282,7 +1308,8 @@ def test_dashboard_calls_check_what_the_sdk_does_not(emu, cw, cw_raw):
     assert "greater than 100" in refused(cw.delete_dashboards, DashboardNames=[f"d{i}" for i in range(101)])[1]
     assert "invalid characters" in refused(cw.list_dashboards, DashboardNamePrefix="a b")[1]
     # Tags are kept on creation.
-    out = cw.put_dashboard(DashboardName="tagged", DashboardBody='{"widgets": []}', Tags=[{"Key": "Team", "Value": "x"}])
+    out = cw.put_dashboard(DashboardName="tagged", DashboardBody='{"widgets": []}',
+                           Tags=[{"Key": "Team", "Value": "x"}])
     assert out["DashboardValidationMessages"] == []
     arn = cw.get_dashboard(DashboardName="tagged")["DashboardArn"]
     assert cw.list_tags_for_resource(ResourceARN=arn)["Tags"] == [{"Key": "Team", "Value": "x"}]
@@ -1368,7 +1395,8 @@ def test_cbor_client_round_trip_every_operation(emu, cbor_cw):
     lm = cbor_cw.list_metrics(Namespace=NS)
     assert sorted(m["MetricName"] for m in lm["Metrics"]) == ["CacheReadInputTokenCount", "InputTokenCount"]
 
-    assert cbor_cw.put_dashboard(DashboardName="cbor-dash", DashboardBody=json.dumps(GOOD_BODY))["DashboardValidationMessages"] == []
+    assert cbor_cw.put_dashboard(DashboardName="cbor-dash",
+                                 DashboardBody=json.dumps(GOOD_BODY))["DashboardValidationMessages"] == []
     assert json.loads(cbor_cw.get_dashboard(DashboardName="cbor-dash")["DashboardBody"]) == GOOD_BODY
     entries = cbor_cw.list_dashboards(DashboardNamePrefix="cbor")["DashboardEntries"]
     assert [e["DashboardName"] for e in entries] == ["cbor-dash"]
@@ -1428,7 +1456,8 @@ def test_raw_cbor_gzip_put_metric_data(emu):
              "Value": 1.0, "Timestamp": utc(t)} for i in range(640)]
     raw = cbor_request({"Namespace": NS, "MetricData": data}, "PutMetricData")
     assert len(raw) > 10 * 1024
-    status, headers, body = raw_cbor(emu, "PutMetricData", body=gzip.compress(raw), headers={"Content-Encoding": "gzip"})
+    status, headers, body = raw_cbor(emu, "PutMetricData", body=gzip.compress(raw),
+                                     headers={"Content-Encoding": "gzip"})
     assert status == 200, body
     status, _, body = raw_cbor(emu, "ListMetrics", {"Namespace": NS})
     assert sorted(m["Dimensions"][0]["Value"] for m in strict_cbor(body)["Metrics"]) == ["gz0", "gz1", "gz2"]
@@ -1452,11 +1481,13 @@ def test_raw_cbor_error_encoding(emu):
     assert doc["__type"].rsplit("#", 1)[1] in ("DashboardNotFoundError", "ResourceNotFound")
     assert doc["message"] == "Dashboard does not exist"
 
-    status, headers, body = raw_cbor(emu, "PutDashboard", {"DashboardName": "d", "DashboardBody": '{"widgets":[{"type":"nope"}]}'})
+    status, headers, body = raw_cbor(emu, "PutDashboard",
+                                     {"DashboardName": "d", "DashboardBody": '{"widgets":[{"type":"nope"}]}'})
     assert status == 400 and headers["x-amzn-query-error"] == "InvalidParameterInput;Sender"
     doc = strict_cbor(body)
     assert doc["__type"] == "com.amazonaws.cloudwatch#DashboardInvalidInputError"
-    assert doc["dashboardValidationMessages"] == [{"DataPath": "/widgets/0/type", "Message": "Should be equal to one of the allowed values"}]
+    assert doc["dashboardValidationMessages"] == [{"DataPath": "/widgets/0/type",
+                                                   "Message": "Should be equal to one of the allowed values"}]
 
     status, headers, body = raw_cbor(emu, "GetMetricData", {
         "MetricDataQueries": [mq("m", "A", {})], "StartTime": utc(1000), "EndTime": utc(1000),
@@ -1552,14 +1583,17 @@ def _fake_inner(status, headers, body):
     [
         # the fault injector's JSON error, with and without the query-compatible header
         (429, [("Content-Type", "application/json"), ("x-amzn-ErrorType", "ThrottlingException")],
-         b'{"__type": "ThrottlingException", "message": "Rate exceeded"}', "ThrottlingException", "ThrottlingException;Sender"),
+         b'{"__type": "ThrottlingException", "message": "Rate exceeded"}', "ThrottlingException",
+         "ThrottlingException;Sender"),
         (503, [("Content-Type", "application/json"), ("x-amzn-ErrorType", "ServiceUnavailable"),
                ("x-amzn-query-error", "ServiceUnavailable;Receiver")],
-         b'{"__type": "ServiceUnavailable", "message": "try later"}', "ServiceUnavailable", "ServiceUnavailable;Receiver"),
+         b'{"__type": "ServiceUnavailable", "message": "try later"}', "ServiceUnavailable",
+         "ServiceUnavailable;Receiver"),
         (500, [("Content-Type", "application/json"), ("x-amzn-ErrorType", "InternalServiceError")],
          b'{"__type": "InternalServiceError", "message": "boom"}', "com.amazonaws.cloudwatch#InternalServiceFault",
          "InternalServiceError;Receiver"),
-        (500, [("Content-Type", "text/html")], b"<html>NotImplementedError</html>", "InternalFailure", "InternalFailure;Receiver"),
+        (500, [("Content-Type", "text/html")], b"<html>NotImplementedError</html>", "InternalFailure",
+         "InternalFailure;Receiver"),
         # an error without a type or a query-error header
         (400, [("Content-Type", "application/json")], b'{"message": "no type"}', "BadRequest", "BadRequest;Sender"),
         # a success the shim cannot re-encode (not JSON) is the emulator's failure
@@ -1611,3 +1645,34 @@ def test_injected_faults_reach_cbor_callers_as_cbor(emu):
     # count exhausted: the real answers come back
     status, _, body = raw_cbor(emu, "ListDashboards", {})
     assert status == 200 and strict_cbor(body) == {"DashboardEntries": []}
+
+
+def test_hourly_periods_only_past_63_days_and_stale_metrics_are_not_listed(emu, cw):
+    now = now_ts()
+    old = now - 70 * 86400
+    seed(emu, "Invocations", {"ModelId": "ancient"}, [(old, 1.0)])
+    resp = cw.get_metric_data(MetricDataQueries=[mq("s", "Invocations", {"ModelId": "ancient"}, period=300)],
+                              StartTime=utc(old - 3600), EndTime=utc(old + 3600))
+    assert by_id(resp)["s"]["Values"] == []  # 300 s is not a multiple of an hour
+    assert cw.list_metrics(Namespace=NS, MetricName="Invocations")["Metrics"]
+    emu.control("POST", "/_emu/clock", {"now": utc(now + 15 * 86400).isoformat()})
+    assert cw.list_metrics(Namespace=NS, MetricName="Invocations")["Metrics"] == []  # not published for 2 weeks
+
+
+def test_put_metric_data_refuses_duplicate_dimensions(emu, cw):
+    with pytest.raises(ClientError) as exc:
+        cw.put_metric_data(Namespace=NS, MetricData=[_datum(Dimensions=[{"Name": "a", "Value": "1"},
+                                                                        {"Name": "a", "Value": "2"}])])
+    assert err(exc)[0] == "InvalidParameterValue" and "is a duplicate" in err(exc)[1]
+
+
+
+def test_cbor_members_of_the_wrong_type_are_serialization_errors(emu):
+    def text(t: str) -> bytes:
+        return bytes([0x60 | len(t)]) + t.encode()
+
+    # {"Namespace": "N", "MetricData": [{"MetricName": "X", "Value": "many"}]}: a text string for a double
+    body = (bytes([0xA2]) + text("Namespace") + text("N") + text("MetricData") + bytes([0x81, 0xA2])
+            + text("MetricName") + text("X") + text("Value") + text("many"))
+    status, _, data = raw_cbor(emu, "PutMetricData", body=body)
+    assert status == 400 and strict_cbor(data)["__type"] == "SerializationException"

@@ -11,7 +11,7 @@ import json
 import urllib.error
 import urllib.request
 from collections import Counter, defaultdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
@@ -25,7 +25,7 @@ ACCOUNT = "123456789012"
 
 
 def today() -> date:
-    return datetime.now(timezone.utc).date()
+    return datetime.now(UTC).date()
 
 
 def iso(d: date) -> str:
@@ -57,7 +57,8 @@ def lines(emu, items: list[dict]) -> dict:
 
 
 def activate(emu, key: str, on: date) -> None:
-    emu.control("POST", "/_emu/cost-allocation-tags", {"tags": [{"key": key, "status": "Active", "activated_at": iso(on)}]})
+    emu.control("POST", "/_emu/cost-allocation-tags",
+                {"tags": [{"key": key, "status": "Active", "activated_at": iso(on)}]})
 
 
 def error_of(call) -> tuple[str, str, int]:
@@ -258,7 +259,8 @@ def test_activation_is_not_retroactive(emu):
 def mixed(emu):
     t = today()
     lines(emu, [
-        {"date": iso(t), "service": "Amazon Bedrock", "region": "us-east-1", "cost": "1", "tags": {"Department": "Search"}},
+        {"date": iso(t), "service": "Amazon Bedrock", "region": "us-east-1", "cost": "1",
+         "tags": {"Department": "Search"}},
         {"date": iso(t), "service": "Claude Sonnet 4.5 (Amazon Bedrock Edition)", "region": "us-west-2", "cost": "10",
          "tags": {"Department": "Support"}},
         {"date": iso(t), "service": "Claude Sonnet 4.5 (Amazon Bedrock Edition)", "region": "us-east-1", "cost": "100"},
@@ -275,7 +277,8 @@ def total_with(emu, flt) -> Decimal:
     return Decimal(r["ResultsByTime"][0]["Total"]["UnblendedCost"]["Amount"])
 
 
-BEDROCK_SERVICES = {"Dimensions": {"Key": "SERVICE", "Values": ["Amazon Bedrock", "Claude Sonnet 4.5 (Amazon Bedrock Edition)"]}}
+BEDROCK_SERVICES = {"Dimensions": {"Key": "SERVICE",
+                                   "Values": ["Amazon Bedrock", "Claude Sonnet 4.5 (Amazon Bedrock Edition)"]}}
 
 
 @pytest.mark.parametrize(
@@ -309,7 +312,8 @@ def test_filters(mixed, flt, expected):
          "And, Or, Not, Dimensions, Tags, CostCategories"),
         ({"And": [BEDROCK_SERVICES]}, "And expression must have at least 2 operands"),
         ({"Dimensions": {"Key": "RESOURCE_ID", "Values": ["x"]}}, "Dimension RESOURCE_ID is not allowed."),
-        ({"Dimensions": {"Key": "SERVICE", "Values": ["Amazon"], "MatchOptions": ["CONTAINS"]}}, "MatchOptions CONTAINS"),
+        ({"Dimensions": {"Key": "SERVICE", "Values": ["Amazon"], "MatchOptions": ["CONTAINS"]}},
+         "MatchOptions CONTAINS"),
         ({"Tags": {"Key": "Department", "Values": ["S"], "MatchOptions": ["STARTS_WITH"]}}, "MatchOptions STARTS_WITH"),
         ({}, "Expression has zero or more than one roots"),
     ],
@@ -349,7 +353,8 @@ def test_two_groupings_and_more_is_an_error(mixed):
         ({"Type": "DIMENSION", "Key": "NOT_A_DIMENSION"}, "Group Definition dimension is invalid."),
         ({"Type": "DIMENSION", "Key": "RESOURCE_ID"}, "Group Definition dimension is invalid."),
         ({"Type": "LINKED_ACCOUNT", "Key": "x"}, "Group Definition type is invalid."),
-        ({"Type": "TAG", "Key": ""}, "Group Definition is invalid. Both type an key need to be set to a non-empty value."),
+        ({"Type": "TAG", "Key": ""},
+         "Group Definition is invalid. Both type an key need to be set to a non-empty value."),
     ],
 )
 def test_invalid_group_definitions(emu, group, message):
@@ -465,10 +470,12 @@ def test_daily_and_monthly_agree(emu):
         (lambda t: (t, t), "DAILY", "Start date (and hour) should be before end date (and hour)"),
         (lambda t: (t, t - timedelta(days=3)), "DAILY", "Start date (and hour) should be before end date (and hour)"),
         (lambda t: (t + timedelta(days=1), t + timedelta(days=2)), "DAILY", "Start date"),
-        (lambda t: (t, first_of_next_month(t) + timedelta(days=1)), "MONTHLY", "end date past the beginning of next month"),
+        (lambda t: (t, first_of_next_month(t) + timedelta(days=1)), "MONTHLY",
+         "end date past the beginning of next month"),
         (lambda t: ("2026/01/01", t), "DAILY", "1 validation error detected: Value '2026/01/01' at 'timePeriod.start'"),
         (lambda t: (t - timedelta(days=3), t), "HOURLY", "Hourly"),
-        (lambda t: (t - timedelta(days=3), t), "WEEKLY", "1 validation error detected: Value 'WEEKLY' at 'granularity'"),
+        (lambda t: (t - timedelta(days=3), t), "WEEKLY",
+         "1 validation error detected: Value 'WEEKLY' at 'granularity'"),
         (lambda t: (date(t.year - 2, 3, 15), t), "MONTHLY",
          "To retrieve data beyond the past 14 months, your start date needs to be the first day of the month."),
     ],
@@ -485,7 +492,8 @@ def test_time_period_and_granularity_validation(emu, period, granularity, messag
 def test_unknown_metric_and_missing_metrics_are_rejected(emu):
     client = ce(emu, validate=False)
     for metrics in (["UNBLENDED_COST"], ["UnblendedCost", "Bogus"], []):
-        code, _, _ = error_of(lambda: client.get_cost_and_usage(TimePeriod=window(0), Granularity="DAILY", Metrics=metrics))
+        code, _, _ = error_of(lambda: client.get_cost_and_usage(TimePeriod=window(0), Granularity="DAILY",
+                                                                Metrics=metrics))
         assert code == "ValidationException"
     code, msg, _ = error_of(lambda: client.get_cost_and_usage(TimePeriod=window(0), Granularity="DAILY"))
     assert code == "ValidationException" and "at 'metrics'" in msg
@@ -526,8 +534,10 @@ def test_list_cost_allocation_tags_discovers_keys_and_filters(emu):
     active = client.list_cost_allocation_tags(Status="Active")["CostAllocationTags"]
     assert [x["TagKey"] for x in active] == ["Department"]
     assert active[0]["LastUpdatedDate"].startswith(iso(t))
-    assert [x["TagKey"] for x in client.list_cost_allocation_tags(TagKeys=["Owner", "Nope"])["CostAllocationTags"]] == ["Owner"]
-    assert [x["TagKey"] for x in client.list_cost_allocation_tags(Type="AWSGenerated")["CostAllocationTags"]] == ["aws:createdBy"]
+    assert [x["TagKey"] for x in client.list_cost_allocation_tags(TagKeys=["Owner",
+                                                                           "Nope"])["CostAllocationTags"]] == ["Owner"]
+    generated = client.list_cost_allocation_tags(Type="AWSGenerated")["CostAllocationTags"]
+    assert [x["TagKey"] for x in generated] == ["aws:createdBy"]
 
     first = client.list_cost_allocation_tags(MaxResults=3)
     assert len(first["CostAllocationTags"]) == 3 and first["NextToken"]
@@ -560,7 +570,8 @@ def test_update_cost_allocation_tags_status_rules(emu):
     code, msg, status = error_of(lambda: client.update_cost_allocation_tags_status(CostAllocationTagsStatus=too_many))
     assert (code, status) == ("ValidationException", 400)
     assert "Member must have length less than or equal to 20" in msg
-    code, _, _ = error_of(lambda: ce(emu, validate=False).update_cost_allocation_tags_status(CostAllocationTagsStatus=[]))
+    code, _, _ = error_of(lambda: ce(emu,
+                                     validate=False).update_cost_allocation_tags_status(CostAllocationTagsStatus=[]))
     assert code == "ValidationException"
     code, _, _ = error_of(lambda: ce(emu, validate=False).update_cost_allocation_tags_status(
         CostAllocationTagsStatus=[{"TagKey": "Team", "Status": "On"}]))
@@ -637,9 +648,12 @@ def test_forecast_without_history_is_data_unavailable(emu):
 def test_dimension_values_find_every_bedrock_service_name(emu):
     t = today()
     records = [
-        {"region": "us-east-1", "model_id": SONNET_US, "date": iso(t), "invocations": 1, "input_tokens": 10, "output_tokens": 1},
-        {"region": "us-east-1", "model_id": HAIKU_US, "date": iso(t), "invocations": 1, "input_tokens": 10, "output_tokens": 1},
-        {"region": "us-west-2", "model_id": NOVA_LITE, "date": iso(t), "invocations": 1, "input_tokens": 10, "output_tokens": 1},
+        {"region": "us-east-1", "model_id": SONNET_US, "date": iso(t), "invocations": 1, "input_tokens": 10,
+         "output_tokens": 1},
+        {"region": "us-east-1", "model_id": HAIKU_US, "date": iso(t), "invocations": 1, "input_tokens": 10,
+         "output_tokens": 1},
+        {"region": "us-west-2", "model_id": NOVA_LITE, "date": iso(t), "invocations": 1, "input_tokens": 10,
+         "output_tokens": 1},
     ]
     emu.control("POST", "/_emu/usage", {"records": records})
     lines(emu, [{"date": iso(t), "service": "Amazon Simple Storage Service", "cost": "1"}])
@@ -684,8 +698,10 @@ def test_get_tags_lists_active_keys_and_values(emu):
 def test_product_attributes_group_by_model_and_need_recent_periods(emu):
     t = today()
     records = [
-        {"region": "us-east-1", "model_id": SONNET_US, "date": iso(t), "invocations": 1, "input_tokens": 1000, "output_tokens": 10},
-        {"region": "us-east-1", "model_id": NOVA_LITE, "date": iso(t), "invocations": 1, "input_tokens": 1000, "output_tokens": 10},
+        {"region": "us-east-1", "model_id": SONNET_US, "date": iso(t), "invocations": 1, "input_tokens": 1000,
+         "output_tokens": 10},
+        {"region": "us-east-1", "model_id": NOVA_LITE, "date": iso(t), "invocations": 1, "input_tokens": 1000,
+         "output_tokens": 10},
     ]
     emu.control("POST", "/_emu/usage", {"records": records})
     lines(emu, [{"date": iso(t), "service": "Amazon Simple Storage Service", "cost": "1"}])
@@ -745,8 +761,10 @@ def raw_ce(emu, op: str, body: dict) -> tuple[int, dict]:
         ("GetCostAndUsage", dict(_CAU, Filter=[]), "Expression must be a structure"),
         ("GetCostAndUsage", dict(_CAU, Filter={"Dimensions": "SERVICE"}), "Dimensions must be a structure"),
         ("GetCostAndUsage", dict(_CAU, Filter={"Tags": "Department"}), "Tags must be a structure"),
-        ("GetCostAndUsage", dict(_CAU, Filter={"Tags": {"Key": "D", "MatchOptions": "ABSENT"}}), "MatchOptions must be a list"),
-        ("GetCostAndUsage", dict(_CAU, Filter={"Tags": {"Key": "D", "Values": "x"}}), "Values must be a list of strings"),
+        ("GetCostAndUsage", dict(_CAU, Filter={"Tags": {"Key": "D", "MatchOptions": "ABSENT"}}),
+         "MatchOptions must be a list"),
+        ("GetCostAndUsage", dict(_CAU, Filter={"Tags": {"Key": "D", "Values": "x"}}),
+         "Values must be a list of strings"),
         ("GetCostAndUsage", dict(_CAU, GroupBy={"Type": "TAG", "Key": "D"}), "GroupBy must be a list"),
         ("GetCostForecast", dict(Metric="UNBLENDED_COST", Granularity="DAILY", TimePeriod="2026-01-01"),
          "TimePeriod must be a structure"),
@@ -780,7 +798,8 @@ def test_a_body_that_is_not_json_is_a_serialization_error(emu):
          "ValidationException", "Invalid date: 2026-13-01"),
         ("get_cost_and_usage", dict(_CAU, TimePeriod={"Start": "2026-01-01T00:00:00Z", "End": "2026-01-02T00:00:00Z"}),
          "ValidationException", "Hourly timePeriod is not supported for this request"),
-        ("get_cost_and_usage", dict(_CAU, Filter={"Dimensions": {"Key": "SERVICE", "Values": []}}), "ValidationException",
+        ("get_cost_and_usage", dict(_CAU, Filter={"Dimensions": {"Key": "SERVICE", "Values": []}}),
+         "ValidationException",
          "Dimension SERVICE must have at least one value"),
         ("get_cost_and_usage", dict(_CAU, Filter={"Tags": {"Values": ["x"]}}), "ValidationException", "tags.key"),
         ("get_cost_and_usage", dict(_CAU, Filter={"CostCategories": {"Key": "Team", "Values": ["x"]}}),
@@ -809,7 +828,8 @@ def test_a_body_that_is_not_json_is_a_serialization_error(emu):
          "Dimension SERVICE_CODE can only be used in CostCategoryRule"),
         ("get_dimension_values", dict(TimePeriod=window(0), Dimension="ANOMALY_TOTAL_IMPACT_ABSOLUTE"),
          "ValidationException", "is not allowed."),
-        ("get_dimension_values", dict(TimePeriod=window(0), Dimension="SERVICE", NextPageToken="eyJvIjogOSwgImgiOiAiIn0="),
+        ("get_dimension_values",
+         dict(TimePeriod=window(0), Dimension="SERVICE", NextPageToken="eyJvIjogOSwgImgiOiAiIn0="),
          "RequestChangedException", "parameters changed"),
         ("list_cost_allocation_tags", dict(TagKeys=[]), "ValidationException", "length greater than or equal to 1"),
         ("list_cost_allocation_tags", dict(TagKeys=[f"k{i}" for i in range(101)]), "ValidationException",
@@ -851,7 +871,8 @@ def test_dimension_values_and_tags_page_at_1000(emu):
     client = ce(emu)
     first = client.get_dimension_values(TimePeriod=window(0), Dimension="USAGE_TYPE")
     assert first["ReturnSize"] == 1000 and first["TotalSize"] == 1001
-    rest = client.get_dimension_values(TimePeriod=window(0), Dimension="USAGE_TYPE", NextPageToken=first["NextPageToken"])
+    rest = client.get_dimension_values(TimePeriod=window(0), Dimension="USAGE_TYPE",
+                                       NextPageToken=first["NextPageToken"])
     assert [v["Value"] for v in rest["DimensionValues"]] == ["U1000"] and "NextPageToken" not in rest
     tags = client.get_tags(TimePeriod=window(0), TagKey="Department")
     assert len(tags["Tags"]) == 1000 and "NextPageToken" in tags
@@ -884,3 +905,64 @@ def test_control_routes_refuse_malformed_bodies(emu, route, body):
     with pytest.raises(urllib.error.HTTPError) as info:
         emu.control("POST", route, body)
     assert info.value.code == 400
+
+
+def _token(offset: int, request: dict) -> str:
+    """A token as the emulator makes them, for an offset it would never hand out."""
+    import base64
+    import hashlib
+
+    fingerprint = hashlib.sha256(json.dumps(request, sort_keys=True).encode()).hexdigest()[:16]
+    return base64.urlsafe_b64encode(json.dumps({"o": offset, "h": fingerprint}).encode()).decode()
+
+
+def test_tokens_past_the_end_or_negative_are_invalid(emu):
+    t = today()
+    lines(emu, [{"date": iso(t), "service": "Amazon Bedrock", "cost": "1", "usage_type": "U"}])
+    client = ce(emu)
+    cau = {"TimePeriod": window(0), "Granularity": "DAILY", "Metrics": ["UnblendedCost"]}
+    grouped = {**cau, "GroupBy": [{"Type": "DIMENSION", "Key": "USAGE_TYPE"}]}
+    dims = {"TimePeriod": window(0), "Dimension": "USAGE_TYPE"}
+    for call, request, offset in [
+        (client.get_cost_and_usage, cau, 5),  # no GroupBy: one page only
+        (client.get_cost_and_usage, grouped, 5),
+        (client.get_cost_and_usage, grouped, -1),
+        (client.get_dimension_values, dims, 5),
+        (client.list_cost_allocation_tags, {}, 5),
+    ]:
+        code, _, _ = error_of(lambda: call(**request, **{
+            "NextToken" if call == client.list_cost_allocation_tags else "NextPageToken": _token(offset, request)}))
+        assert code == "InvalidNextTokenException", (call, offset)
+
+
+def test_an_empty_period_is_shown_on_the_last_page_only(emu):
+    t = today()
+    lines(emu, [{"date": iso(t - timedelta(days=1)), "service": "Amazon Bedrock", "cost": "1",
+                 "usage_type": f"U{n:03d}"} for n in range(150)])
+    client = ce(emu)
+    kwargs = dict(TimePeriod=window(1), Granularity="DAILY", Metrics=["UnblendedCost"],
+                  GroupBy=[{"Type": "DIMENSION", "Key": "USAGE_TYPE"}])
+    first = client.get_cost_and_usage(**kwargs)
+    second = client.get_cost_and_usage(**kwargs, NextPageToken=first["NextPageToken"])
+    assert [r["TimePeriod"]["Start"] for r in first["ResultsByTime"]] == [iso(t - timedelta(days=1))]
+    assert [(r["TimePeriod"]["Start"], len(r["Groups"])) for r in second["ResultsByTime"]] == [
+        (iso(t - timedelta(days=1)), 50), (iso(t), 0)]
+
+
+def test_hourly_periods_leave_out_the_hours_before_the_start(emu):
+    t = today()
+    lines(emu, [{"date": iso(t - timedelta(days=1)), "service": "Amazon Bedrock", "cost": "3"}])
+    emu.control("POST", "/_emu/ce-settings", {"hourly": True})
+    day = iso(t - timedelta(days=1))
+    r = ce(emu).get_cost_and_usage(TimePeriod={"Start": f"{day}T13:00:00Z", "End": f"{day}T15:00:00Z"},
+                                   Granularity="HOURLY", Metrics=["UnblendedCost"])
+    assert [x["Total"]["UnblendedCost"]["Amount"] for x in r["ResultsByTime"]] == ["0", "0"]  # usage counts at 12:00
+
+
+def test_dimension_values_after_a_filter(emu):
+    t = today()
+    lines(emu, [{"date": iso(t), "service": "Amazon Bedrock", "cost": "1", "region": "us-east-1"},
+                {"date": iso(t), "service": "Amazon S3", "cost": "1", "region": "eu-west-1"}])
+    r = ce(emu).get_dimension_values(TimePeriod=window(0), Dimension="REGION",
+                                     Filter={"Dimensions": {"Key": "SERVICE", "Values": ["Amazon Bedrock"]}})
+    assert [v["Value"] for v in r["DimensionValues"]] == ["us-east-1"]

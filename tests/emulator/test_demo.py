@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import urllib.error
 from collections import Counter
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import boto3
@@ -26,11 +26,11 @@ ROLE = "OrganizationAccountAccessRole"
 
 
 def today() -> date:
-    return datetime.now(timezone.utc).date()
+    return datetime.now(UTC).date()
 
 
 def midnight(d: date) -> datetime:
-    return datetime(d.year, d.month, d.day, tzinfo=timezone.utc)
+    return datetime(d.year, d.month, d.day, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -85,7 +85,7 @@ def test_demo_account_shape(demo):
                 untagged.append(p["inferenceProfileName"])
             if tags.get("aipctl:protect") == "true":
                 protected.append(p["inferenceProfileName"])
-            age = datetime.now(timezone.utc) - p["createdAt"]
+            age = datetime.now(UTC) - p["createdAt"]
             assert timedelta(0) <= age <= timedelta(days=121)
     assert set(departments) == DEPARTMENTS
     assert sorted(untagged) == sorted(summary["untagged"]) and len(untagged) == 2
@@ -100,10 +100,10 @@ def test_idle_profiles_have_no_recent_datapoints_and_active_ones_do(demo):
     for name in summary["idle"]:
         region, p = by_name[name]
         assert invocations(emu, region, p["inferenceProfileId"], t - timedelta(days=45), t + timedelta(days=1)) == []
-        assert datetime.now(timezone.utc) - p["createdAt"] > timedelta(days=60)
+        assert datetime.now(UTC) - p["createdAt"] > timedelta(days=60)
     for name in summary["recent"]:
         region, p = by_name[name]
-        assert datetime.now(timezone.utc) - p["createdAt"] < timedelta(days=7)
+        assert datetime.now(UTC) - p["createdAt"] < timedelta(days=7)
         values = invocations(emu, region, p["inferenceProfileId"], t - timedelta(days=30), t + timedelta(days=1))
         assert 0 < len(values) <= 7 and sum(values) < 2000
     region, p = by_name["platform-gateway-haiku"]
@@ -193,7 +193,7 @@ def test_demo_organization_structure_and_roles(demo):
 
     walk(root["Id"], "")
     assert placed == {i: ou for i, (_, ou, _) in ORG.items()}
-    for account, (_, _, status) in ORG.items():
+    for account in ORG:
         roles = [r["name"] for r in emu.control("GET", f"/_emu/iam/roles?account_id={account}")["roles"]]
         assert roles == ([] if account == MGMT else [ROLE])
     described = {a["id"]: a for a in summary["organization"]["accounts"]}
@@ -204,7 +204,7 @@ def test_demo_organization_structure_and_roles(demo):
 def test_demo_members_hold_their_own_profiles_and_traffic(demo):
     emu, summary = demo
     described = {a["id"]: a for a in summary["organization"]["accounts"]}
-    for account, (name, _, status) in ORG.items():
+    for account, (_, _, status) in ORG.items():
         if account == MGMT:
             continue
         if status != "ACTIVE":
@@ -303,8 +303,8 @@ def test_bench_org_scenario(emu):
 
 
 def test_bench_scenario(emu):
-    out = emu.control("POST", "/_emu/seed", {"scenario": "bench", "profiles": 40, "regions": list(REGIONS) + ["ap-northeast-1"],
-                                             "days": 3, "departments": 7})
+    out = emu.control("POST", "/_emu/seed", {"scenario": "bench", "profiles": 40, "days": 3, "departments": 7,
+                                             "regions": list(REGIONS) + ["ap-northeast-1"]})
     assert out["profiles"] == 40
     counts = {r: len(app_profiles(emu, r)) for r in list(REGIONS) + ["ap-northeast-1"]}
     assert counts == {"us-east-1": 10, "us-west-2": 10, "eu-west-1": 10, "ap-northeast-1": 10}
@@ -320,3 +320,41 @@ def test_unknown_scenario_is_refused(emu):
     with pytest.raises(urllib.error.HTTPError) as info:
         emu.control("POST", "/_emu/seed", {"scenario": "nope"})
     assert info.value.code == 400
+
+
+@pytest.mark.parametrize("body", [
+    {"scenario": "bench", "regions": ["mars-central-1"]},
+    {"scenario": "bench", "profiles": 0},
+    {"scenario": "bench", "days": 401},
+    {"scenario": "bench-org", "accounts": 0},
+    {"scenario": "bench-org", "account_id": "200000000001"},  # the first bench member
+    {"scenario": "demo", "account_id": "234567890123"},  # a member of the demo organization
+])
+def test_seed_refuses_impossible_requests(emu, body):
+    with pytest.raises(urllib.error.HTTPError) as info:
+        emu.control("POST", "/_emu/seed", body)
+    assert info.value.code == 400
+
+
+def test_every_region_has_a_bench_model_source():
+    from awsemu import catalog, demo
+
+    assert all(demo._bench_sources(r) for r in catalog.REGIONS)
+
+
+def test_profiles_created_today_are_never_dated_after_now(emu):
+    emu.control("POST", "/_emu/clock", {"now": "2026-11-22T00:05:00Z"})
+    emu.control("POST", "/_emu/seed", {"scenario": "demo", "organization": False})
+    now = datetime(2026, 11, 22, 0, 5, tzinfo=UTC)
+    for region in REGIONS:
+        for p in app_profiles(emu, region):
+            assert p["createdAt"] <= now, p["inferenceProfileName"]
+
+
+def test_a_day_without_invocations_has_no_record():
+    import random
+
+    from awsemu import demo
+
+    assert demo._day_record(random.Random(1), "us-east-1", "m", "Model", date(2026, 11, 21), 0, 100, 10, 0.5,
+                            False) is None

@@ -266,3 +266,51 @@ def test_query_protocol_services_get_xml_errors_their_clients_parse(emu):
     assert err["Error"]["Type"] == "Sender"
     assert err["ResponseMetadata"]["HTTPStatusCode"] == 400
     assert sts.get_caller_identity()["Account"] == "123456789012"
+
+
+@pytest.mark.parametrize("body", [
+    [],
+    {"rules": [], "colour": "red"},
+    {"rules": ["x"]},
+    {"rules": [{"service": "bedrock", "operation": "*", "error": "X", "count": "1"}]},
+    {"rules": [{"service": "bedrock", "operation": "*", "error": "X", "count": True}]},
+    {"rules": [{"service": "bedrock", "operation": "*", "error": "X", "status": 200}]},
+])
+def test_fault_rules_refuse_malformed_sets(emu, body):
+    with pytest.raises(urllib.error.HTTPError) as info:
+        emu.control("POST", "/_emu/faults", body)
+    assert info.value.code == 400
+
+
+def test_a_rule_for_another_region_does_not_fire(emu):
+    emu.control("POST", "/_emu/faults", {"rules": [
+        {"service": "bedrock", "operation": "*", "error": "UnrecognizedClientException", "status": 403,
+         "region": ["eu-west-1"]}]})
+    assert emu.client("bedrock", retries=0).list_foundation_models()["modelSummaries"]
+    assert emu.client("sts", retries=0).get_caller_identity()["Account"]  # a rule for another service
+    with pytest.raises(ClientError):
+        emu.client("bedrock", region="eu-west-1", retries=0).list_foundation_models()
+
+
+def test_after_action_answers_the_fault_even_when_the_action_failed(emu):
+    emu.control("POST", "/_emu/faults", {"rules": [
+        {"service": "bedrock", "operation": "GetInferenceProfile", "error": "InternalServerException",
+         "status": 500, "after_action": True}]})
+    with pytest.raises(ClientError) as info:
+        emu.client("bedrock", retries=0).get_inference_profile(inferenceProfileIdentifier="nosuchprofile")
+    assert info.value.response["Error"]["Code"] == "InternalServerException"
+
+
+def test_after_action_answers_the_fault_when_the_action_crashes(emu):
+    # moto's STS reads RoleArn before anything else and raises without it: the fault still answers.
+    import boto3
+    from botocore.config import Config
+
+    emu.control("POST", "/_emu/faults", {"rules": [
+        {"service": "sts", "operation": "AssumeRole", "error": "Throttling", "status": 400, "after_action": True}]})
+    sts = boto3.client("sts", region_name="us-east-1", endpoint_url=emu.url, aws_access_key_id="AKIDTEST",
+                       aws_secret_access_key="secret",
+                       config=Config(parameter_validation=False, retries={"max_attempts": 1}))
+    with pytest.raises(ClientError) as info:
+        sts.assume_role(RoleSessionName="s")
+    assert info.value.response["Error"]["Code"] == "Throttling"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import urllib.error
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import boto3
@@ -46,7 +46,7 @@ SPEC = {
 
 
 def today() -> date:
-    return datetime.now(timezone.utc).date()
+    return datetime.now(UTC).date()
 
 
 def error_of(call) -> tuple[str, str, int, dict]:
@@ -69,7 +69,8 @@ def client(emu, service: str, creds: dict | None = None, region: str = "us-east-
 
 def assume(emu, account: str, role: str = ROLE, creds: dict | None = None, **kwargs) -> dict:
     sts = client(emu, "sts", creds)
-    return sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/{role}", RoleSessionName="aipctl", **kwargs)["Credentials"]
+    return sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/{role}", RoleSessionName="aipctl",
+                           **kwargs)["Credentials"]
 
 
 @pytest.fixture
@@ -130,7 +131,8 @@ def test_pagination_max_results_and_tokens(org):
     t = orgs.list_accounts_for_parent(ParentId="r-test", MaxResults=1)
     assert "NextToken" not in t  # only the management account sits in the root
     t = orgs.list_organizational_units_for_parent(ParentId="r-test", MaxResults=1)["NextToken"]
-    code, _, _, _ = error_of(lambda: orgs.list_organizational_units_for_parent(ParentId="ou-test-workloads", NextToken=t))
+    code, _, _, _ = error_of(lambda: orgs.list_organizational_units_for_parent(ParentId="ou-test-workloads",
+                                                                               NextToken=t))
     assert code == "InvalidInputException"
 
 
@@ -147,7 +149,8 @@ def ou_walk(orgs, parent: str) -> list[tuple[str, str]]:
     found = []
 
     def walk(pid: str, path: str) -> None:
-        for p in orgs.get_paginator("list_accounts_for_parent").paginate(ParentId=pid, PaginationConfig={"PageSize": 1}):
+        for p in orgs.get_paginator("list_accounts_for_parent").paginate(ParentId=pid,
+                                                                         PaginationConfig={"PageSize": 1}):
             found.extend((a["Id"], path) for a in p["Accounts"])
         for p in orgs.get_paginator("list_organizational_units_for_parent").paginate(ParentId=pid):
             for ou in p["OrganizationalUnits"]:
@@ -196,7 +199,8 @@ def test_member_may_describe_the_organization_but_not_list_it(org):
         lambda: orgs.describe_account(AccountId=PROD),
     ):
         code, msg, status, _ = error_of(call)
-        assert (code, msg, status) == ("AccessDeniedException", "You don't have permissions to access this resource.", 400)
+        denied = ("AccessDeniedException", "You don't have permissions to access this resource.", 400)
+        assert (code, msg, status) == denied
 
 
 def test_delegated_administrator_may_list(org):
@@ -287,8 +291,10 @@ def test_assume_role_validation(org):
     sts = client(org, "sts", validate=False)
     arn = f"arn:aws:iam::{PROD}:role/{ROLE}"
     for kwargs, fragment in [
-        ({"RoleSessionName": "x"}, "at 'roleSessionName' failed to satisfy constraint: Member must have length greater than or equal to 2"),
-        ({"RoleSessionName": "bad name"}, "at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern"),
+        ({"RoleSessionName": "x"},
+         "at 'roleSessionName' failed to satisfy constraint: Member must have length greater than or equal to 2"),
+        ({"RoleSessionName": "bad name"},
+         "at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern"),
         ({"RoleSessionName": "ok", "DurationSeconds": 600}, "Member must have value greater than or equal to 900"),
         ({"RoleSessionName": "ok", "ExternalId": "x"}, "at 'externalId'"),
         ({"RoleSessionName": "ok", "DurationSeconds": 7200}, "exceeds the MaxSessionDuration set for this role"),
@@ -422,7 +428,7 @@ def test_members_keep_their_own_profiles_and_metrics(billed):
         r = cw.get_metric_data(MetricDataQueries=[{"Id": "m", "MetricStat": {"Metric": {
             "Namespace": "AWS/Bedrock", "MetricName": "Invocations",
             "Dimensions": [{"Name": "ModelId", "Value": profiles[PROD]["id"]}]}, "Period": 86400, "Stat": "Sum"}}],
-            StartTime=datetime.now(timezone.utc) - timedelta(days=4), EndTime=datetime.now(timezone.utc))
+            StartTime=datetime.now(UTC) - timedelta(days=4), EndTime=datetime.now(UTC))
         return sum(r["MetricDataResults"][0]["Values"])
 
     assert invocations(client(emu, "cloudwatch", creds)) == 20
@@ -528,7 +534,8 @@ def _trust(statement_extra: dict, principal=None) -> dict:
     (_trust({"Condition": {"StringEqualsIfExists": {"sts:ExternalId": "x-id"}}}), {}, {"ExternalId": "y-id"}),
     (_trust({"Condition": {"StringEquals": {"sts:ExternalId": "x-id"}}}), {"ExternalId": "x-id"}, {}),
     (_trust({"Condition": {"StringEquals": {"aws:SourceIp": "10.0.0.1"}}}), None, {}),  # unknown key: closed
-    (_trust({"Condition": {"NumericEquals": {"sts:ExternalId": "12"}}}), None, {"ExternalId": "12"}),  # unknown operator
+    (_trust({"Condition": {"NumericEquals": {"sts:ExternalId": "12"}}}), None,
+     {"ExternalId": "12"}),  # unknown operator
     (_trust({"Condition": {"StringEquals": "sts:ExternalId"}}), None, {}),  # malformed: closed
     (_trust({"Condition": ["x"]}), None, {}),
     (_trust({}, principal="*"), {}, None),
@@ -599,3 +606,92 @@ def test_a_url_encoded_trust_policy_is_read(org):
     doc = json.dumps(_trust({}))
     org.control("POST", "/_emu/iam/roles", {"account_id": PROD, "role_name": "Enc", "trust_policy": quote(doc)})
     assert assume(org, PROD, role="Enc")["AccessKeyId"]
+
+
+def raw_org(emu, op: str, body: bytes) -> tuple[int, dict]:
+    req = urllib.request.Request(
+        emu.url + "/", method="POST", data=body,
+        headers={"X-Amz-Target": f"AWSOrganizationsV20161128.{op}", "Content-Type": "application/x-amz-json-1.1",
+                 "Authorization": "AWS4-HMAC-SHA256 Credential=AKIDTEST/20260101/us-east-1/organizations/"
+                                  "aws4_request, SignedHeaders=host, Signature=0"})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
+
+
+@pytest.mark.parametrize("op,body,code,reason", [
+    ("ListAccounts", b"{not json", "SerializationException", None),
+    ("ListAccounts", b"[]", "SerializationException", None),
+    ("ListAccounts", b'{"MaxResults": "5"}', "InvalidInputException", "INVALID_ENUM"),
+    ("ListAccountsForParent", b"{}", "InvalidInputException", "INPUT_REQUIRED"),
+    ("DescribeAccount", b"{}", "InvalidInputException", "INPUT_REQUIRED"),
+    ("DescribeAccount", b'{"AccountId": "12"}', "InvalidInputException", "INVALID_PATTERN"),
+    # a token of the right form but past the end, and one for another operation
+    ("ListAccounts", None, "InvalidInputException", "INVALID_NEXT_TOKEN"),
+])
+def test_org_requests_no_sdk_sends(org, op, body, code, reason):
+    if body is None:
+        import base64
+        import zlib
+
+        raw = json.dumps({"o": "ListAccounts", "p": "", "i": 999}).encode()
+        token = base64.urlsafe_b64encode(raw + zlib.crc32(raw).to_bytes(4, "big")).decode()
+        body = json.dumps({"NextToken": token}).encode()
+    status, doc = raw_org(org, op, body)
+    assert status == 400 and doc["__type"] == code, doc
+    if reason:
+        assert doc["Reason"] == reason
+
+
+def test_org_tokens_are_bound_to_their_operation(org):
+    import base64
+    import zlib
+
+    raw = json.dumps({"o": "ListRoots", "p": "", "i": 0}).encode()
+    token = base64.urlsafe_b64encode(raw + zlib.crc32(raw).to_bytes(4, "big")).decode()
+    status, doc = raw_org(org, "ListAccounts", json.dumps({"NextToken": token}).encode())
+    assert (status, doc["Reason"]) == (400, "INVALID_NEXT_TOKEN")
+    status, doc = raw_org(org, "ListAccounts", json.dumps({"NextToken": "@@@"}).encode())
+    assert (status, doc["Reason"]) == (400, "INVALID_NEXT_TOKEN")
+    raw = b"not json"  # a sound checksum around something that is not JSON
+    token = base64.urlsafe_b64encode(raw + zlib.crc32(raw).to_bytes(4, "big")).decode()
+    status, doc = raw_org(org, "ListAccounts", json.dumps({"NextToken": token}).encode())
+    assert (status, doc["Reason"]) == (400, "INVALID_NEXT_TOKEN")
+    raw = json.dumps({"o": "ListAccounts", "p": "", "i": -1}).encode()
+    token = base64.urlsafe_b64encode(raw + zlib.crc32(raw).to_bytes(4, "big")).decode()
+    status, doc = raw_org(org, "ListAccounts", json.dumps({"NextToken": token}).encode())
+    assert (status, doc["Reason"]) == (400, "INVALID_NEXT_TOKEN")
+
+
+def test_accounts_for_parent_page_by_max_results(emu):
+    emu.control("POST", "/_emu/organizations", {**SPEC, "accounts": [{"id": PROD, "name": "at-the-root"}]})
+    orgs = client(emu, "organizations")
+    first = orgs.list_accounts_for_parent(ParentId="r-test", MaxResults=1)
+    rest = orgs.list_accounts_for_parent(ParentId="r-test", MaxResults=1, NextToken=first["NextToken"])
+    assert [a["Id"] for a in first["Accounts"] + rest["Accounts"]] == [MGMT, PROD]
+
+
+@pytest.mark.parametrize("spec,status", [
+    ({"management": "x"}, 400),
+    ({"management": {"id": "12", "name": "m"}}, 400),
+    ({**SPEC, "ous": [{"name": "Child", "parent": "Missing"}], "accounts": []}, 400),
+    ({**SPEC, "accounts": [{"id": PROD, "name": "a"}, {"id": PROD, "name": "b"}]}, 400),
+    ({**SPEC, "accounts": [{"id": PROD, "name": "a", "joined_method": "STOLEN"}]}, 400),
+    ({**SPEC, "accounts": [{"id": PROD, "name": "a", "status": "ASLEEP"}]}, 400),
+    ({**SPEC, "accounts": [{"id": PROD, "name": "a", "ou": "Nowhere"}]}, 400),
+])
+def test_organization_route_refuses_bad_specs(emu, spec, status):
+    with pytest.raises(urllib.error.HTTPError) as info:
+        emu.control("POST", "/_emu/organizations", spec)
+    assert info.value.code == status
+
+
+def test_an_account_cannot_join_two_organizations(emu):
+    emu.control("POST", "/_emu/organizations", SPEC)
+    other = {"management": {"id": "210000000099", "name": "other"},
+             "accounts": [{"id": PROD, "name": "search-prod"}]}
+    with pytest.raises(urllib.error.HTTPError) as info:
+        emu.control("POST", "/_emu/organizations", other)
+    assert info.value.code == 409

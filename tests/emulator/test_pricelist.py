@@ -145,7 +145,8 @@ def test_marketplace_variants_are_distinct_from_the_billed_prices(emu):
     assert got["EUC1-MP:EUC1_OutputTokenCount-Units"][1] == "Million Response Tokens Regional"
     assert got["EUC1-MP:EUC1_OutputTokenCount_Global-Units"][1] == "Million Response Tokens Global"
     # no Marketplace SKU has the first-party attributes
-    assert all(not {"inferenceType", "provider", "model"} & set(attrs(d)) for d in docs(emu, FM, [f("regionCode", "us-east-1")]))
+    assert all(not {"inferenceType", "provider", "model"} & set(attrs(d)) for d in docs(emu, FM,
+                                                                                        [f("regionCode", "us-east-1")]))
 
 
 def test_first_party_cache_and_batch_products(emu):
@@ -193,7 +194,8 @@ def test_offer_of_each_model_follows_billing_and_unpriced_models_are_absent(emu)
     assert "Titan Image Generator G1 v2" not in models
     # cache kinds a family does not support have no product (not a $0 one)
     haiku3 = {attrs(d)["usagetype"] for d in marketplace
-              if attrs(d)["servicename"] == "Claude 3 Haiku (Amazon Bedrock Edition)" and attrs(d)["regionCode"] == "us-east-1"}
+              if attrs(d)["servicename"] == "Claude 3 Haiku (Amazon Bedrock "
+                                            "Edition)" and attrs(d)["regionCode"] == "us-east-1"}
     assert haiku3 and not any("Cache" in ut for ut in haiku3)
     llama = {attrs(d)["usagetype"] for d in first_party if attrs(d)["model"] == "Llama 3.3 70B Instruct"}
     assert llama and not any("cache" in ut for ut in llama)
@@ -257,7 +259,8 @@ def test_service_code_and_product_family_fields(emu):
 
 def test_filter_validation(emu):
     client = raw_client(emu, validate=False)
-    bad_type = error_of(lambda: client.get_products(ServiceCode=BEDROCK, Filters=[f("model", "Nova Pro", "STARTS_WITH")]))
+    bad_type = error_of(lambda: client.get_products(ServiceCode=BEDROCK,
+                                                    Filters=[f("model", "Nova Pro", "STARTS_WITH")]))
     assert bad_type.response["Error"]["Code"] == "InvalidParameterException"
     assert "enum value set: [TERM_MATCH, EQUALS, CONTAINS, ANY_OF, NONE_OF]" in bad_type.response["Error"]["Message"]
     too_many = error_of(lambda: client.get_products(ServiceCode=BEDROCK, Filters=[f("model", "Nova Pro")] * 51))
@@ -430,3 +433,55 @@ def test_price_list_estimate_equals_the_bill(emu, model_id, offer, key, service,
     assert estimate == Decimal(seeded["cost_usd"]) == sum(billed.values())
     assert estimate.quantize(Decimal("0.01")) == sum(billed.values()).quantize(Decimal("0.01"))
     assert estimate > 0
+
+
+def raw_pricing(emu, body: bytes, method: str = "POST") -> tuple[int, dict]:
+    req = urllib.request.Request(emu.url + "/", data=body if method == "POST" else None, method=method, headers={
+        "X-Amz-Target": "AWSPriceListService.GetProducts", "Content-Type": "application/x-amz-json-1.1"})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
+
+
+@pytest.mark.parametrize("body,code", [
+    (b"[]", "SerializationException"),
+    (b'{"ServiceCode": 5}', "SerializationException"),
+    (b'{"ServiceCode": "AmazonBedrock", "FormatVersion": ""}', "InvalidParameterException"),
+    (b'{"ServiceCode": "AmazonBedrock", "MaxResults": "5"}', "SerializationException"),
+    (b'{"ServiceCode": "AmazonBedrock", "Filters": {"Type": "TERM_MATCH"}}', "SerializationException"),
+    (b'{"ServiceCode": "AmazonBedrock", "Filters": ["x"]}', "SerializationException"),
+    (b'{"ServiceCode": "AmazonBedrock", "Filters": [{"Type": "TERM_MATCH", "Field": "regionCode"}]}',
+     "InvalidParameterException"),
+])
+def test_requests_no_sdk_sends(emu, body, code):
+    status, doc = raw_pricing(emu, body)
+    assert (status, doc["__type"]) == (400, code), doc
+
+
+def test_awsjson_requests_are_posts(emu):
+    status, doc = raw_pricing(emu, b"", method="GET")
+    assert (status, doc["__type"]) == (405, "UnknownOperationException")
+
+
+def test_a_token_past_the_end_is_invalid(emu):
+    from awsemu import clock, pricelist
+
+    client = emu.client("pricing")
+    filters = [f("regionCode", "us-east-1")]
+    first = client.get_products(ServiceCode=BEDROCK, Filters=filters, MaxResults=1)
+    assert first["NextToken"]
+    binding = pricelist._binding(BEDROCK, [("TERM_MATCH", "regionCode", "us-east-1")], None)
+    past = pricelist.encode_token(binding, 10_000, 1, clock.epoch())
+    err = error_of(lambda: client.get_products(ServiceCode=BEDROCK, Filters=filters, NextToken=past))
+    assert err.response["Error"]["Code"] == "InvalidNextTokenException"
+
+
+def test_fault_delay_and_after_action(emu):
+    emu.control("POST", "/_emu/faults", {"latency_ms": {"pricing": 1}, "rules": [
+        {"service": "pricing", "operation": "GetProducts", "error": "ThrottlingException", "after_action": True}]})
+    client = emu.client("pricing", retries=0)
+    for body in ({"ServiceCode": BEDROCK, "MaxResults": 1}, {"ServiceCode": ""}):  # the action succeeds / fails
+        err = error_of(lambda body=body: client.get_products(**body))
+        assert err.response["Error"]["Code"] == "ThrottlingException"

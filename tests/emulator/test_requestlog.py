@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import threading
 import urllib.error
 import urllib.request
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from botocore.exceptions import ClientError
@@ -24,7 +26,7 @@ def log(emu):
 
 def test_entries_for_bedrock_calls(log):
     client = log.client("bedrock", retries=0)
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     client.list_inference_profiles(typeEquals="APPLICATION")
     arn = client.create_inference_profile(
         inferenceProfileName="logged", modelSource={"copyFrom": NOVA}
@@ -173,3 +175,55 @@ def test_concurrent_requests_are_each_logged_once(log):
     assert len(entries) == 48
     assert sorted(e["seq"] for e in entries) == list(range(1, 49))
     assert {(e["operation"], e["status"]) for e in entries} == {("GetInferenceProfile", 200)}
+
+
+AUTH_STS = ("AWS4-HMAC-SHA256 Credential=AKIDTEST/20260101/us-east-1/sts/aws4_request, "
+            "SignedHeaders=host, Signature=0")
+
+
+def raw(url: str, path: str, method: str = "GET", headers: dict | None = None) -> int:
+    req = urllib.request.Request(url + path, method=method, headers={"Authorization": AUTH_STS, **(headers or {})})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return resp.status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+def test_requests_moto_never_dispatches_are_logged_too(log):
+    # No moto handler runs: the operation comes from ?Action=, the account from the header.
+    assert raw(log.url, "/no-such-path?Action=Peek", headers={"x-moto-account-id": "111122223333"}) == 404
+    assert raw(log.url, "/no-such-path") == 404
+    entries = log.requests()
+    assert [(e["service"], e["operation"], e["status"], e["account"]) for e in entries] == [
+        ("sts", "Peek", 404, "111122223333"), ("sts", None, 404, "123456789012")]
+
+
+def test_moto_account_id_in_the_environment_wins():
+    from awsemu import server
+
+    spawned = server.spawn(env={**os.environ, "MOTO_ACCOUNT_ID": "444455556666"}, timeout=60)
+    try:
+        raw(spawned.url, "/no-such-path", headers={"x-moto-account-id": "111122223333"})
+        with urllib.request.urlopen(spawned.url + "/_emu/requests", timeout=10) as resp:
+            entries = json.loads(resp.read())["requests"]
+        assert [e["account"] for e in entries] == ["444455556666"]
+    finally:
+        spawned.stop()
+
+
+def test_an_app_that_raises_is_logged_as_500_and_the_error_goes_on():
+    from awsemu import requestlog
+
+    def broken(environ, start_response):
+        raise RuntimeError("boom")
+
+    app = requestlog.RequestLog(broken)
+    before = requestlog._seq
+    environ = {"PATH_INFO": "/", "REQUEST_METHOD": "POST", "HTTP_AUTHORIZATION": AUTH_STS,
+               "HTTP_X_AMZ_TARGET": "GraniteServiceVersion20100801.ListMetrics"}
+    with pytest.raises(RuntimeError, match="boom"):
+        app(environ, lambda status, headers: None)
+    entry = requestlog._entries[-1]
+    assert entry["seq"] == before + 1
+    assert (entry["operation"], entry["status"]) == ("ListMetrics", 500)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
@@ -151,7 +151,7 @@ def four(emu):
         {"name": "p3", "tags": {"Department": "", "Owner": "x"}},
         {"name": "p4", "tags": {"Owner": "y"}},
     ])
-    return dict(zip(["p1", "p2", "p3", "p4"], arns))
+    return dict(zip(["p1", "p2", "p3", "p4"], arns, strict=True))
 
 
 @pytest.mark.parametrize(
@@ -270,7 +270,7 @@ def test_tokens_are_bound_to_the_request(emu, many):
 
 
 def test_tokens_expire_after_15_minutes(emu, many):
-    start = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
+    start = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
     fix_clock(emu, start)
     client = tagging(emu)
     token = client.get_resources(ResourcesPerPage=100)["PaginationToken"]
@@ -467,7 +467,7 @@ def test_wire_format(emu):
 
 
 def test_lag_knob_with_a_fixed_clock(emu):
-    start = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
+    start = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
     fix_clock(emu, start)
     assert emu.control("GET", "/_emu/tagging") == {"lag_seconds": 0, "missing": [], "deleted_lag_seconds": 0}
     assert emu.control("POST", "/_emu/tagging", {"lag_seconds": 60}) == {
@@ -505,7 +505,7 @@ def test_missing_knob_hides_chosen_profiles(emu):
 
 
 def test_deleted_lag_knob_keeps_a_deleted_profile_listed(emu):
-    start = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
+    start = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
     fix_clock(emu, start)
     emu.control("POST", "/_emu/tagging", {"deleted_lag_seconds": 300})
     tagged, bare = seed(emu, [{"name": "tagged", "tags": {"Department": "Search"}}, {"name": "bare"}])
@@ -592,3 +592,43 @@ def test_moto_resources_are_merged_in(emu):
     assert set(listing(client, ResourceTypeFilters=["sqs", "bedrock"])) == {profile, queue_arn}
     assert set(listing(client, ResourceARNList=[queue_arn, profile])) == {profile, queue_arn}
     assert "Department" in client.get_tag_keys()["TagKeys"], "moto still answers the other operations"
+
+
+def raw_tagging(emu, body: bytes) -> tuple[int, dict]:
+    req = urllib.request.Request(
+        emu.url + "/", method="POST", data=body,
+        headers={"X-Amz-Target": "ResourceGroupsTaggingAPI_20170126.GetResources",
+                 "Content-Type": "application/x-amz-json-1.1",
+                 "Authorization": "AWS4-HMAC-SHA256 Credential=AKIDTEST/20260101/us-east-1/tagging/aws4_request, "
+                                  "SignedHeaders=host, Signature=0"})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
+
+
+@pytest.mark.parametrize("body", [
+    b"[]",
+    b'{"ResourcesPerPage": true}',
+    b'{"TagFilters": ["Department"]}',
+    b'{"TagFilters": [{"Key": "Department", "Values": "Search"}]}',
+])
+def test_wrongly_typed_requests_are_serialization_errors(emu, body):
+    status, doc = raw_tagging(emu, body)
+    assert (status, doc["__type"]) == (400, "SerializationException"), doc
+
+
+def test_untagged_moto_resources_are_not_listed(emu):
+    sqs = emu.client("sqs")
+    tagged = sqs.create_queue(QueueName="tagged", tags={"Department": "Search"})["QueueUrl"]
+    sqs.create_queue(QueueName="untagged")
+    arns = list(listing(tagging(emu)))
+    assert len(arns) == 1 and arns[0].endswith(":tagged") and tagged
+
+
+def test_excluding_compliant_resources_of_an_arn_list_leaves_none(emu):
+    (arn,) = seed(emu, [{"name": "p", "tags": {"Department": "Search"}}])
+    out = tagging(emu).get_resources(ResourceARNList=[arn], IncludeComplianceDetails=True,
+                                     ExcludeCompliantResources=True)
+    assert out["ResourceTagMappingList"] == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
@@ -16,11 +16,11 @@ NOVA_PRO = "amazon.nova-pro-v1:0"
 
 
 def today() -> date:
-    return datetime.now(timezone.utc).date()
+    return datetime.now(UTC).date()
 
 
 def midnight(d: date) -> datetime:
-    return datetime(d.year, d.month, d.day, tzinfo=timezone.utc)
+    return datetime(d.year, d.month, d.day, tzinfo=UTC)
 
 
 def post_error(emu, path: str, body: dict) -> tuple[int, str]:
@@ -57,7 +57,7 @@ def daily_sums(emu, region: str, model_dim: str, metric: str, first: date, last:
         StartTime=midnight(first), EndTime=midnight(last + timedelta(days=1)),
     )
     [result] = r["MetricDataResults"]
-    return {ts.date(): v for ts, v in zip(result["Timestamps"], result["Values"])}
+    return {ts.date(): v for ts, v in zip(result["Timestamps"], result["Values"], strict=True)}
 
 
 def record(model_id: str, d: date, **counts) -> dict:
@@ -112,7 +112,7 @@ def test_datapoints_sit_at_noon_and_zero_counts_are_omitted(emu):
             "Period": 3600, "Stat": "Sum"}}],
         StartTime=midnight(d), EndTime=midnight(d + timedelta(days=1)))
     [result] = stats["MetricDataResults"]
-    assert result["Timestamps"] == [datetime(d.year, d.month, d.day, 12, tzinfo=timezone.utc)]
+    assert result["Timestamps"] == [datetime(d.year, d.month, d.day, 12, tzinfo=UTC)]
     assert result["Values"] == [5.0]
 
 
@@ -146,13 +146,15 @@ def test_line_items_are_priced_tagged_and_billed_under_real_service_names(emu):
     def c(tokens, price):
         return (Decimal(tokens) * Decimal(price) / 1000).quantize(Decimal("1E-10"), rounding=ROUND_HALF_UP)
 
-    tagged = c(123_457, fam["input"]) + c(9_999, fam["output"]) + c(1_000_001, fam["cache_read"]) + c(77, fam["cache_write"])
+    tagged = c(123_457, fam["input"]) + c(9_999, fam["output"]) + c(1_000_001, fam["cache_read"]) + c(77,
+                                                                                                      fam["cache_write"])
     untagged = c(3_333, nova["input"]) + c(1, nova["output"]) + c(10, nova["cache_read"])
     assert Decimal(out["cost_usd"]) == tagged + untagged
     assert out["line_items"] == 4 + 3
 
     emu.control("POST", "/_emu/cost-allocation-tags",
-                {"tags": [{"key": "Department", "status": "Active", "activated_at": (d - timedelta(days=1)).isoformat()}]})
+                {"tags": [{"key": "Department", "status": "Active",
+                           "activated_at": (d - timedelta(days=1)).isoformat()}]})
     ce = emu.client("ce")
     r = ce.get_cost_and_usage(
         TimePeriod={"Start": d.isoformat(), "End": (d + timedelta(days=1)).isoformat()}, Granularity="DAILY",
@@ -182,7 +184,8 @@ def test_tags_are_those_at_seeding_time(emu):
     bedrock.tag_resource(resourceARN=aip["inferenceProfileArn"], tags=[{"key": "Department", "value": "Legal"}])
     emu.control("POST", "/_emu/usage", {"records": [record(aip["inferenceProfileId"], t)]})
     emu.control("POST", "/_emu/cost-allocation-tags",
-                {"tags": [{"key": "Department", "status": "Active", "activated_at": (t - timedelta(days=5)).isoformat()}]})
+                {"tags": [{"key": "Department", "status": "Active",
+                           "activated_at": (t - timedelta(days=5)).isoformat()}]})
     r = emu.client("ce").get_cost_and_usage(
         TimePeriod={"Start": (t - timedelta(days=1)).isoformat(), "End": (t + timedelta(days=1)).isoformat()},
         Granularity="DAILY", Metrics=["UnblendedCost"], GroupBy=[{"Type": "TAG", "Key": "Department"}])
@@ -201,6 +204,12 @@ def test_tags_are_those_at_seeding_time(emu):
         (dict(output_tokens=1.5), "non-negative integer"),
         (dict(region="mars-central-1"), "not served"),
         (dict(model_id="stability.sd3-5-large-v1:0", region="us-west-2"), "no price known"),
+        (dict(model_id=""), "model_id must be a non-empty string"),
+        (dict(model_id="arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/nope12345678"),
+         "no inference profile"),
+        (dict(latency_ms=[1.0, -2.0]), "must be a list of non-negative numbers"),
+        (dict(dimension_value=5), "dimension_value must be a string"),
+        (dict(date="soon"), "YYYY-MM-DD"),
     ],
 )
 def test_bad_records_are_refused_and_nothing_is_written(emu, bad, needle):
@@ -238,7 +247,8 @@ def test_raw_line_items_for_other_services_and_credits(emu):
          "metrics": {"NetUnblendedCost": "-4"}},
     ]})
     assert out == {"line_items": 2, "cost_usd": "-4.58"}
-    status, body = post_error(emu, "/_emu/cost-line-items", {"line_items": [{"date": d.isoformat(), "service": "S3", "cost": 0.1}]})
+    status, body = post_error(emu, "/_emu/cost-line-items",
+                              {"line_items": [{"date": d.isoformat(), "service": "S3", "cost": 0.1}]})
     assert status == 400 and "float" in body
     r = emu.client("ce").get_cost_and_usage(
         TimePeriod={"Start": d.isoformat(), "End": (d + timedelta(days=1)).isoformat()}, Granularity="DAILY",
@@ -257,3 +267,30 @@ def test_reset_clears_line_items_and_tag_state(emu):
     assert emu.control("GET", "/_emu/cost-line-items")["count"] == 0
     assert emu.control("GET", "/_emu/cost-allocation-tags")["tags"] == []
     assert emu.client("ce").list_cost_allocation_tags()["CostAllocationTags"] == []
+
+
+@pytest.mark.parametrize("body,needle", [
+    ({"records": "x"}, 'records\\" must be a list'),
+    ({"records": ["x"]}, "records[0] must be an object"),
+    ({"records": [{"region": "us-east-1", "date": "2026-01-01"}]}, "records[0] needs 'model_id'"),
+    ({"account_id": "12", "records": []}, "account_id must be 12 digits"),
+    ([], "body must be"),
+])
+def test_usage_route_refuses_malformed_bodies(emu, body, needle):
+    status, text = post_error(emu, "/_emu/usage", body)
+    assert status == 400 and needle in text
+
+
+def test_prices_route_refuses_what_it_cannot_resolve(emu):
+    with pytest.raises(urllib.error.HTTPError) as err:
+        emu.control("GET", "/_emu/prices?model_id=no-such-model")
+    assert err.value.code == 400 and b"neither an inference profile" in err.value.read()
+
+
+def test_a_profile_without_models_cannot_be_used(emu):
+    emu.control("POST", "/_emu/profiles", {"profiles": [
+        {"region": "us-east-1", "name": "empty", "source": NOVA_PRO, "models": []}]})
+    arn = emu.client("bedrock").list_inference_profiles(typeEquals="APPLICATION")["inferenceProfileSummaries"][0][
+        "inferenceProfileArn"]
+    status, text = post_error(emu, "/_emu/usage", {"records": [record(arn, today())]})
+    assert status == 400 and "has no models" in text

@@ -117,7 +117,8 @@ def _invalid(message: str) -> CEError:
 
 def _constraint(value: Any, path: str, constraint: str) -> CEError:
     shown = "null" if value is None else f"'{value}'"
-    return _invalid(f"1 validation error detected: Value {shown} at '{path}' failed to satisfy constraint: {constraint}")
+    return _invalid(f"1 validation error detected: Value {shown} at '{path}' failed to satisfy constraint: "
+                    f"{constraint}")
 
 
 def _require(value: Any, path: str) -> Any:
@@ -208,7 +209,8 @@ def _resource_tags(raw: Any) -> list[dict[str, str]]:
         value = _string(t.get("Value"), f"{p}.value", 0, 256)
         for v, what in ((key, "key"), (value, "value")):
             if not _TAG_RX.match(v):
-                raise _constraint(v, f"{p}.{what}", "Member must satisfy regular expression pattern: ^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
+                raise _constraint(v, f"{p}.{what}",
+                                  "Member must satisfy regular expression pattern: ^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
         if key.lower().startswith("aws:"):
             raise _invalid("The aws: prefix is reserved for AWS use and can't be used in a tag key.")
         out.append({"Key": key, "Value": value})
@@ -232,7 +234,8 @@ def _monitor_spec(spec: Any, monitor_type: str, dimension: str | None) -> dict[s
         op, body = _root(spec, path)
         wanted = "Tags" if dimension == "TAG" else "CostCategories"
         if op != wanted or not isinstance(body, dict) or not body.get("Key") or body.get("Values") is not None:
-            raise _invalid(f'A DIMENSIONAL monitor on {dimension} needs MonitorSpecification {{"{wanted}": {{"Key": "..."}}}}')
+            raise _invalid(f'A DIMENSIONAL monitor on {dimension} needs MonitorSpecification {{"{wanted}": {{"Key": '
+                           '"..."}}')
         _string(body["Key"], f"{path}.{wanted[0].lower() + wanted[1:]}.key")
         return _strip_nulls(spec)
     if dimension is not None:
@@ -241,7 +244,8 @@ def _monitor_spec(spec: Any, monitor_type: str, dimension: str | None) -> dict[s
         raise _invalid("MonitorSpecification is required for a CUSTOM monitor")
     op, body = _root(spec, path)
     if op not in ("Dimensions", "Tags", "CostCategories") or not isinstance(body, dict):
-        raise _invalid("A CUSTOM monitor's MonitorSpecification must be a Dimensions (LINKED_ACCOUNT), Tags or CostCategories expression")
+        raise _invalid("A CUSTOM monitor's MonitorSpecification must be a Dimensions (LINKED_ACCOUNT), Tags or "
+                       "CostCategories expression")
     p = f"{path}.{op[0].lower() + op[1:]}"
     key = body.get("Key")
     values = _values(body.get("Values"), f"{p}.values")
@@ -330,7 +334,8 @@ def _page(req: dict[str, Any], items: list[dict[str, Any]]) -> tuple[list[dict[s
             if data["h"] != fp or offset < 0 or offset > len(items):
                 raise ValueError
         except (ValueError, KeyError, TypeError):
-            raise CEError("InvalidNextTokenException", "The pagination token is invalid. Try again without a pagination token.") from None
+            raise CEError("InvalidNextTokenException",
+                          "The pagination token is invalid. Try again without a pagination token.") from None
     page = items[offset : offset + size]
     nxt = None
     if offset + size < len(items):
@@ -460,7 +465,8 @@ def _subscribers(raw: Any, path: str) -> list[dict[str, str]]:
         kind = _enum(s.get("Type"), SUBSCRIBER_TYPES, f"{p}.type")
         address = _string(s.get("Address"), f"{p}.address", 6, 302)
         if not _ADDRESS_RX.match(address):
-            raise _constraint(address, f"{p}.address", "Member must satisfy regular expression pattern: an email address or an SNS topic ARN")
+            raise _constraint(address, f"{p}.address",
+                              "Member must satisfy regular expression pattern: an email address or an SNS topic ARN")
         if (kind == "SNS") != address.startswith("arn:"):
             raise _invalid(f"Subscriber {address} does not match its Type {kind}")
         status = s.get("Status")
@@ -576,7 +582,8 @@ def update_anomaly_subscription(account_id: str, req: dict[str, Any]) -> dict[st
             new["Threshold"] = _threshold(req["Threshold"], "threshold")
             new["ThresholdExpression"] = _derived_expression(new["Threshold"])
         elif req.get("ThresholdExpression") is not None:
-            new["ThresholdExpression"] = _strip_nulls(_threshold_expression(req["ThresholdExpression"], "thresholdExpression"))
+            new["ThresholdExpression"] = _strip_nulls(_threshold_expression(req["ThresholdExpression"],
+                                                                            "thresholdExpression"))
             new.pop("Threshold", None)
         _check_frequency(new["Frequency"], new["Subscribers"])
         acct.subscriptions[arn] = new

@@ -115,9 +115,10 @@ import json
 import re
 import threading
 import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import parse_qs
 
 from . import catalog, clock
@@ -324,7 +325,7 @@ def _check_tag_semantics(pairs: list[tuple[str, str]] | list[str]) -> None:
 
 def rfc3339(ts: datetime) -> str:
     """``2025-11-22T05:46:12.953Z``: RFC 3339, milliseconds, UTC."""
-    ts = ts.astimezone(timezone.utc)
+    ts = ts.astimezone(UTC)
     return ts.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ts.microsecond // 1000:03d}Z"
 
 
@@ -409,16 +410,9 @@ def _seed(backend: Any) -> None:
         backend.emu_ids[prof.id] = arn
 
 
-def _ensure(be: Any) -> Any:
-    """Seed a backend created before ``install()`` ran (in-process use)."""
-    if not hasattr(be, "emu_profiles"):
-        _seed(be)
-    return be
-
-
 def _be(resp: Any) -> Any:
-    """The caller's backend (``BedrockResponse.bedrock_backend``), seeded."""
-    return _ensure(resp.bedrock_backend)
+    """The caller's backend (``BedrockResponse.bedrock_backend``), seeded by the wrapped ``__init__``."""
+    return resp.bedrock_backend
 
 
 def _resolve(backend: Any, identifier: str) -> InferenceProfile | None:
@@ -439,11 +433,9 @@ def _new_profile_id(backend: Any) -> str:
             return ident
 
 
-def _arn_parts(arn: str) -> tuple[str, str, str, str, str] | None:
-    """(partition, region, account, resource type, resource id) or None."""
+def _arn_parts(arn: str) -> tuple[str, str, str, str, str]:
+    """(partition, region, account, resource type, resource id) of an ARN the model's pattern accepted."""
     parts = arn.split(":", 5)
-    if len(parts) != 6 or parts[0] != "arn" or "/" not in parts[5]:
-        return None
     kind, _, ident = parts[5].partition("/")
     return parts[1], parts[3], parts[4], kind, ident
 
@@ -601,9 +593,7 @@ def _decode_token(token: str, type_filter: str) -> int:
 
 
 def _json_body(resp: Any) -> dict[str, Any]:
-    raw = resp.body or "{}"
-    if isinstance(raw, bytes):
-        raw = raw.decode("utf-8")
+    raw = resp.body or "{}"  # moto decodes the body to str
     try:
         body = json.loads(raw) if raw.strip() else {}
     except ValueError:
@@ -618,13 +608,8 @@ def _query(resp: Any) -> dict[str, str]:
 
 
 def _label(resp: Any, name: str, prefix: str) -> str:
-    """A URI label, URL-decoded (moto's router fills ``uri_match``)."""
-    value = (resp.uri_match or {}).get(name)
-    if value is None:
-        from urllib.parse import unquote
-
-        value = unquote(resp.path.split(prefix, 1)[-1])
-    return value
+    """A URI label, URL-decoded (moto's router fills ``uri_match`` from the botocore model)."""
+    return resp.uri_match[name]
 
 
 def _answer(status: int, payload: Any) -> tuple[str, dict[str, Any]]:
@@ -890,7 +875,7 @@ def install() -> None:
         _seed(self)
 
     def _list_arns(self: Any) -> list[str]:
-        apps = [a for a, p in _ensure(self).emu_profiles.items() if p.type == "APPLICATION"]
+        apps = [a for a, p in self.emu_profiles.items() if p.type == "APPLICATION"]
         return list(orig_list_arns(self)) + apps
 
     BedrockBackend.__init__ = __init__  # type: ignore[method-assign]
@@ -909,7 +894,7 @@ def backend(account_id: str, region: str) -> Any:
     install()
     from moto.bedrock.models import bedrock_backends
 
-    return _ensure(bedrock_backends[account_id][region])
+    return bedrock_backends[account_id][region]
 
 
 def find_profile(account_id: str, region: str, identifier: str) -> InferenceProfile | None:
@@ -931,18 +916,13 @@ def create_profile(
     source_arn: str,
     tags: dict[str, str] | None = None,
     description: str | None = None,
-    created_at: datetime | str | None = None,
+    created_at: datetime | None = None,
 ) -> InferenceProfile:
     """Create an application profile exactly as CreateInferenceProfile would.
 
-    ``created_at`` backdates it (aware datetime, naive = UTC, or an ISO 8601
-    string). Raises ``BedrockError`` (``.code``, ``.message``) on any error
+    ``created_at`` (an aware datetime) backdates it. Raises ``BedrockError`` (``.code``, ``.message``) on any error
     the API would return.
     """
-    if isinstance(created_at, str):
-        created_at = datetime.fromisoformat(created_at.replace("Z", "+00:00"))
-    if created_at is not None and created_at.tzinfo is None:
-        created_at = created_at.replace(tzinfo=timezone.utc)
     params: dict[str, Any] = {
         "inferenceProfileName": name,
         "modelSource": {"copyFrom": source_arn},
@@ -984,7 +964,7 @@ def _existing_backend(account_id: str, region: str) -> Any | None:
     per_account = bedrock_backends[account_id]
     if region not in per_account.keys():
         return None
-    return _ensure(per_account[region])
+    return per_account[region]
 
 
 def application_profiles(account_id: str, region: str) -> list[tuple[InferenceProfile, dict[str, str]]]:

@@ -99,9 +99,10 @@ import json
 import math
 import re
 import threading
-from datetime import date, datetime, timedelta, timezone
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from . import clock, costexplorer
 
@@ -195,7 +196,8 @@ def _invalid(message: str) -> BudgetsError:
 
 def _constraint(value: Any, path: str, constraint: str) -> BudgetsError:
     shown = "null" if value is None else f"'{value}'"
-    return _invalid(f"1 validation error detected: Value {shown} at '{path}' failed to satisfy constraint: {constraint}")
+    return _invalid(f"1 validation error detected: Value {shown} at '{path}' failed to satisfy constraint: "
+                    f"{constraint}")
 
 
 def _require(value: Any, path: str) -> Any:
@@ -320,7 +322,8 @@ def _spend(value: Any, path: str) -> dict[str, str]:
         raise _invalid(f"Invalid type for '{path}': expected a structure")
     amount = _string(value.get("Amount"), f"{path}.amount", 1)
     if not _AMOUNT_RX.fullmatch(amount):
-        raise _constraint(amount, f"{path}.amount", "Member must satisfy regular expression pattern: ([0-9]*\\.)?[0-9]+")
+        raise _constraint(amount, f"{path}.amount",
+                          "Member must satisfy regular expression pattern: ([0-9]*\\.)?[0-9]+")
     unit = _string(value.get("Unit"), f"{path}.unit", 1)
     return {"Amount": amount, "Unit": unit}
 
@@ -336,7 +339,8 @@ def _notification(value: Any, path: str) -> dict[str, Any]:
         raise _invalid(f"Invalid type for '{path}': expected a structure")
     spec: dict[str, Any] = {
         "NotificationType": _enum(value.get("NotificationType"), NOTIFICATION_TYPES, f"{path}.notificationType"),
-        "ComparisonOperator": _enum(value.get("ComparisonOperator"), COMPARISON_OPERATORS, f"{path}.comparisonOperator"),
+        "ComparisonOperator": _enum(value.get("ComparisonOperator"), COMPARISON_OPERATORS,
+                                    f"{path}.comparisonOperator"),
     }
     threshold = _number(value.get("Threshold"), f"{path}.threshold")
     if threshold < 0:
@@ -377,14 +381,17 @@ def _check_subscriber_limits(subscribers: list[dict[str, str]]) -> None:
     for s in subscribers:
         key = (s["SubscriptionType"], s["Address"])
         if key in seen:
-            raise BudgetsError("DuplicateRecordException", f"Error creating subscriber: {s['Address']} - the subscriber already exists.")
+            raise BudgetsError("DuplicateRecordException",
+                               f"Error creating subscriber: {s['Address']} - the subscriber already exists.")
         seen.add(key)
     sns = sum(1 for s in subscribers if s["SubscriptionType"] == "SNS")
     email = len(subscribers) - sns
     if sns > MAX_SNS_SUBSCRIBERS:
-        raise BudgetsError("CreationLimitExceededException", f"A notification can have at most {MAX_SNS_SUBSCRIBERS} SNS subscriber.")
+        raise BudgetsError("CreationLimitExceededException",
+                           f"A notification can have at most {MAX_SNS_SUBSCRIBERS} SNS subscriber.")
     if email > MAX_EMAIL_SUBSCRIBERS:
-        raise BudgetsError("CreationLimitExceededException", f"A notification can have at most {MAX_EMAIL_SUBSCRIBERS} email subscribers.")
+        raise BudgetsError("CreationLimitExceededException",
+                           f"A notification can have at most {MAX_EMAIL_SUBSCRIBERS} email subscribers.")
 
 
 def _subscribers(value: Any, path: str) -> list[dict[str, str]]:
@@ -512,7 +519,8 @@ def compile_cost_filters(filters: Any, path: str = "budget.costFilters") -> Pred
             wanted: list[tuple[str, str]] = []
             for v in raw:
                 if "$" not in v:
-                    raise _invalid(f"Invalid TagKeyValue {v}: expected <prefix>:<key>$<value>, e.g. user:Department$Search")
+                    raise _invalid(f"Invalid TagKeyValue {v}: expected <prefix>:<key>$<value>, e.g. "
+                                   "user:Department$Search")
                 full_key, _, tag_value = v.partition("$")
                 if full_key.startswith("user:"):
                     wanted.append((full_key[len("user:"):], tag_value))
@@ -647,7 +655,7 @@ def _period_bounds(time_unit: str, today: date) -> tuple[date, date]:
 
 
 def _day(ts: float) -> date:
-    return datetime.fromtimestamp(ts, tz=timezone.utc).date()
+    return datetime.fromtimestamp(ts, tz=UTC).date()
 
 
 def _spend_metric(spec: dict[str, Any]) -> str:
@@ -828,7 +836,8 @@ def create_budget(caller: str, req: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(raw_notifications, list):
         raise _invalid("Invalid type for 'notificationsWithSubscribers': expected a list")
     if len(raw_notifications) > MAX_NOTIFICATIONS:
-        raise BudgetsError("CreationLimitExceededException", f"A budget can have at most {MAX_NOTIFICATIONS} notifications.")
+        raise BudgetsError("CreationLimitExceededException",
+                           f"A budget can have at most {MAX_NOTIFICATIONS} notifications.")
     notifications: list[_Notification] = []
     for i, nws in enumerate(raw_notifications):
         path = f"notificationsWithSubscribers.{i + 1}.member"
@@ -837,7 +846,8 @@ def create_budget(caller: str, req: dict[str, Any]) -> dict[str, Any]:
         n = _notification(_require(nws.get("Notification"), f"{path}.notification"), f"{path}.notification")
         subs = _subscribers(nws.get("Subscribers"), f"{path}.subscribers")
         if any(_same_notification(x.spec, n) for x in notifications):
-            raise BudgetsError("DuplicateRecordException", "Error creating notification - the notification already exists.")
+            raise BudgetsError("DuplicateRecordException",
+                               "Error creating notification - the notification already exists.")
         notifications.append(_Notification(n, subs))
     tags = req.get("ResourceTags") or []
     if not isinstance(tags, list) or len(tags) > 200:
@@ -852,9 +862,11 @@ def create_budget(caller: str, req: dict[str, Any]) -> dict[str, Any]:
         budgets = _budgets(account_id)
         name = spec["BudgetName"]
         if name in budgets:
-            raise BudgetsError("DuplicateRecordException", f"Error creating budget: {name} - the budget already exists.")
+            raise BudgetsError("DuplicateRecordException",
+                               f"Error creating budget: {name} - the budget already exists.")
         if len(budgets) >= MAX_BUDGETS:
-            raise BudgetsError("ServiceQuotaExceededException", f"You've reached the limit of {MAX_BUDGETS} budgets for this account.")
+            raise BudgetsError("ServiceQuotaExceededException",
+                               f"You've reached the limit of {MAX_BUDGETS} budgets for this account.")
         spec["LastUpdatedTime"] = _now_epoch()
         budget = _Budget(spec, [dict(t) for t in tags])
         budget.notifications = notifications
@@ -883,7 +895,8 @@ def delete_budget(caller: str, req: dict[str, Any]) -> dict[str, Any]:
         budgets = _budgets(account_id)
         if name not in budgets:
             raise BudgetsError(
-                "NotFoundException", f"Unable to delete budget: {name} - the budget doesn't exist. Try creating it first. "
+                "NotFoundException",
+                f"Unable to delete budget: {name} - the budget doesn't exist. Try creating it first. "
             )
         del budgets[name]
     return {}
@@ -922,9 +935,11 @@ def create_notification(caller: str, req: dict[str, Any]) -> dict[str, Any]:
         if budget is None:
             raise BudgetsError("NotFoundException", "Unable to create notification - the budget doesn't exist.")
         if any(_same_notification(n.spec, spec) for n in budget.notifications):
-            raise BudgetsError("DuplicateRecordException", "Error creating notification - the notification already exists.")
+            raise BudgetsError("DuplicateRecordException",
+                               "Error creating notification - the notification already exists.")
         if len(budget.notifications) >= MAX_NOTIFICATIONS:
-            raise BudgetsError("CreationLimitExceededException", f"A budget can have at most {MAX_NOTIFICATIONS} notifications.")
+            raise BudgetsError("CreationLimitExceededException",
+                               f"A budget can have at most {MAX_NOTIFICATIONS} notifications.")
         budget.notifications.append(_Notification(spec, subs))
     return {}
 

@@ -40,7 +40,7 @@ here (only here) when a test needs another model.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 REGIONS: list[str] = [
@@ -414,7 +414,7 @@ def _join_regions(regions: list[str]) -> str:
 
 
 def _ts(day: str) -> datetime:
-    return datetime.strptime(day, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+    return datetime.strptime(day, "%Y-%m-%d").replace(tzinfo=UTC)
 
 
 def system_profiles(region: str) -> list[dict[str, Any]]:

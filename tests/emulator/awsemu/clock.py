@@ -7,7 +7,6 @@ the demo) runs at a chosen instant and the data the emulator serves around
 today) is the same at whatever hour the suite runs:
 
 - ``EMU_NOW=2026-11-22T13:00:00Z`` in the emulator's environment (RFC 3339);
-  ``EMU_TODAY=YYYY-MM-DD`` is the older, date-only form (noon UTC that day);
 - ``POST /_emu/clock {"now": "2026-11-22T13:00:00Z"}`` fixes it while the
   emulator runs, ``{"now": null}`` returns to the machine's clock;
   ``GET /_emu/clock`` answers ``{"now": "...", "fixed": bool}``.
@@ -21,7 +20,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 _LOCK = threading.Lock()
@@ -32,19 +31,13 @@ def parse_instant(text: str) -> float:
     """Epoch seconds of an RFC 3339 instant; a naive one is taken as UTC."""
     ts = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     if ts.tzinfo is None:
-        ts = ts.replace(tzinfo=timezone.utc)
+        ts = ts.replace(tzinfo=UTC)
     return ts.timestamp()
 
 
 def _from_env() -> float | None:
     pinned = os.environ.get("EMU_NOW")
-    if pinned:
-        return parse_instant(pinned)
-    day = os.environ.get("EMU_TODAY")
-    if day:
-        d = date.fromisoformat(day)
-        return datetime(d.year, d.month, d.day, 12, tzinfo=timezone.utc).timestamp()
-    return None
+    return parse_instant(pinned) if pinned else None
 
 
 def epoch() -> float:
@@ -59,7 +52,7 @@ def epoch() -> float:
 
 def now() -> datetime:
     """Now, as an aware UTC datetime."""
-    return datetime.fromtimestamp(epoch(), tz=timezone.utc)
+    return datetime.fromtimestamp(epoch(), tz=UTC)
 
 
 def today() -> date:

@@ -41,7 +41,8 @@ import json
 import math
 import re
 import threading
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from . import clock, cloudwatch_cbor
 
@@ -134,7 +135,7 @@ def _epoch(value: Any) -> float:
         return float(value)
     if isinstance(value, _dt.datetime):
         if value.tzinfo is None:
-            value = value.replace(tzinfo=_dt.timezone.utc)
+            value = value.replace(tzinfo=_dt.UTC)
         return calendar.timegm(value.utctimetuple()) + value.microsecond / 1e6
     if isinstance(value, str):
         return _epoch(_dt.datetime.fromisoformat(value.replace("Z", "+00:00")))
@@ -142,7 +143,7 @@ def _epoch(value: Any) -> float:
 
 
 def _utc(epoch: float) -> _dt.datetime:
-    return _dt.datetime.fromtimestamp(epoch, tz=_dt.timezone.utc)
+    return _dt.datetime.fromtimestamp(epoch, tz=_dt.UTC)
 
 
 def round_start(start: float, now: float, period: int) -> float:
@@ -426,21 +427,19 @@ def aggregate(
             v = rec[idx]
             acc[b] = v if b not in acc else better(acc[b], v)
         return {t0 + b * per: v for b, v in sorted(acc.items())}
-    if name == "pct":
-        pools: dict[int, list] = {}
-        for i in range(lo, hi):
-            rec = recs[i]
-            if unit is not None and rec[5] != unit:
-                continue
-            if rec[4] is None:
-                continue
-            b = int((ts[i] - t0) // per)
-            pools.setdefault(b, []).extend(rec[4])
-        for b in sorted(pools):
-            out[t0 + b * per] = _percentile(pools[b], p)  # type: ignore[arg-type]
-        return out
-    # Other statistics were refused by validate_get_metric_data.
-    raise AssertionError(f"unvalidated statistic {stat}")
+    # A percentile: other statistics were refused by validate_get_metric_data.
+    pools: dict[int, list] = {}
+    for i in range(lo, hi):
+        rec = recs[i]
+        if unit is not None and rec[5] != unit:
+            continue
+        if rec[4] is None:
+            continue
+        b = int((ts[i] - t0) // per)
+        pools.setdefault(b, []).extend(rec[4])
+    for b in sorted(pools):
+        out[t0 + b * per] = _percentile(pools[b], p)  # type: ignore[arg-type]
+    return out
 
 
 # --------------------------------------------------------------------------
@@ -696,7 +695,7 @@ _BINOPS = {
 
 
 class Evaluator:
-    def __init__(self, ctx: "_QueryRun") -> None:
+    def __init__(self, ctx: _QueryRun) -> None:
         self.ctx = ctx
 
     def eval(self, node: tuple) -> Any:
@@ -1048,7 +1047,8 @@ def validate_get_metric_data(params: dict) -> None:
         has_stat, has_expr = q.get("MetricStat") is not None, q.get("Expression") is not None
         if has_stat and has_expr:
             problems.append(
-                f"The parameters {where}.MetricStat and {where}.Expression are mutually exclusive and you have specified both."
+                f"The parameters {where}.MetricStat and {where}.Expression are mutually exclusive and you have "
+                "specified both."
             )
             continue
         if not has_stat and not has_expr:
@@ -1067,10 +1067,12 @@ def validate_get_metric_data(params: dict) -> None:
                     f"The collection {where}.MetricStat.Metric.Dimensions must not have a size greater than 30."
                 )
             if len({d.get("Name") for d in dims}) != len(dims):
-                problems.append(f"The collection {where}.MetricStat.Metric.Dimensions must not contain duplicate names.")
+                problems.append(f"The collection {where}.MetricStat.Metric.Dimensions must not contain duplicate "
+                                "names.")
             for k, d in enumerate(dims, 1):
                 if not d.get("Name") or not d.get("Value"):
-                    problems.append(f"The parameter {where}.MetricStat.Metric.Dimensions.member.{k} needs a Name and a Value.")
+                    problems.append(f"The parameter {where}.MetricStat.Metric.Dimensions.member.{k} needs a Name and a "
+                                    "Value.")
             period = ms.get("Period")
             if period is None:
                 problems.append(f"The parameter {where}.MetricStat.Period is required.")
@@ -1186,7 +1188,7 @@ def get_metric_data(stores: Any, params: dict, now: float | None = None) -> dict
             try:
                 value = run.value_of(q["Id"])
             except ExprError as exc:
-                raise validation_error(f"Error in expression {q['Id']}: {exc}.")
+                raise validation_error(f"Error in expression {q['Id']}: {exc}.") from None
             items: list[tuple[TS, str]] = []
             if isinstance(value, TS):
                 default = value.meta.get("MetricName", q["Id"]) if q.get("MetricStat") else q["Id"]
@@ -1240,9 +1242,7 @@ def get_metric_data(stores: Any, params: dict, now: float | None = None) -> dict
 # --------------------------------------------------------------------------
 
 def _check_value(v: Any, where: str) -> float:
-    if not isinstance(v, (int, float)) or isinstance(v, bool):
-        raise invalid_value(f"The value {v} for parameter {where} is invalid.")
-    v = float(v)
+    v = float(v)  # a number: moto's parser (JSON) or the CBOR shim (SerializationException) made sure
     if not _finite(v) or abs(v) > _VALUE_MAX or (v != 0 and abs(v) < _VALUE_MIN):
         raise invalid_value(f"The value {v} for parameter {where} is invalid.")
     return v
@@ -1297,7 +1297,8 @@ def prepare_put_metric_data(params: dict, now: float) -> list[tuple]:
             )
         res = datum.get("StorageResolution")
         if res is not None and res not in (1, 60):
-            raise invalid_value(f"The value {res} for parameter {where}.StorageResolution is invalid. Valid values are 1 and 60.")
+            raise invalid_value(f"The value {res} for parameter {where}.StorageResolution is invalid. Valid values are "
+                                "1 and 60.")
         if datum.get("Timestamp") is not None:
             ts = _epoch(datum["Timestamp"])
             if ts < now - 14 * DAY:
@@ -1318,7 +1319,8 @@ def prepare_put_metric_data(params: dict, now: float) -> list[tuple]:
         if has_stats and (has_value or has_values):
             other = "Value" if has_value else "Values"
             raise invalid_combination(
-                f"The parameters {where}.{other} and {where}.StatisticValues are mutually exclusive and you have specified both."
+                f"The parameters {where}.{other} and {where}.StatisticValues are mutually exclusive and you have "
+                "specified both."
             )
         if datum.get("Counts") is not None and not has_values:
             raise invalid_combination(f"The parameter {where}.Counts requires {where}.Values.")
@@ -1351,15 +1353,18 @@ def prepare_put_metric_data(params: dict, now: float) -> list[tuple]:
                     raise missing_parameter(f"The parameter {where}.StatisticValues.{key} is required.")
                 _check_value(st[key], f"{where}.StatisticValues.{key}")
             if st["SampleCount"] <= 0:
-                raise invalid_value(f"The value {st['SampleCount']} for parameter {where}.StatisticValues.SampleCount is invalid.")
+                raise invalid_value(f"The value {st['SampleCount']} for parameter {where}.StatisticValues.SampleCount "
+                                    "is invalid.")
             if st["Minimum"] > st["Maximum"]:
                 raise invalid_value(
-                    f"The parameter {where}.StatisticValues.Maximum must be greater than or equal to {where}.StatisticValues.Minimum."
+                    f"The parameter {where}.StatisticValues.Maximum must be greater than or equal to "
+                    f"{where}.StatisticValues.Minimum."
                 )
             rec = _rec_from_stats(st, unit)
         else:
             raise missing_parameter(
-                f"At least one of the parameters {where}.Value, {where}.StatisticValues, or {where}.Values must be specified."
+                f"At least one of the parameters {where}.Value, {where}.StatisticValues, or {where}.Values must be "
+                "specified."
             )
         out.append((datum["MetricName"], pairs, ts, rec, res == 1))
     return out
@@ -1378,7 +1383,8 @@ def list_metrics(store: MetricStore, params: dict, now: float | None = None) -> 
         raise invalid_value("The collection Dimensions must not have a size greater than 10.")
     recently = params.get("RecentlyActive")
     if recently is not None and recently != "PT3H":
-        raise invalid_value(f"The value {recently} for parameter RecentlyActive is invalid. The only valid value is PT3H.")
+        raise invalid_value(f"The value {recently} for parameter RecentlyActive is invalid. The only valid value is "
+                            "PT3H.")
     horizon = now - (3 * 3600 if recently else 14 * DAY)
     fhash = hashlib.sha256(
         json.dumps([namespace, name, filters, recently], sort_keys=True).encode()
@@ -1842,7 +1848,8 @@ def h_list_dashboards(self: Any) -> Any:
     for n in page:
         d = home.dashboards[n]
         entries.append(
-            {"DashboardName": d.name, "DashboardArn": d.arn, "LastModified": d.last_modified, "Size": len(d.body.encode())}
+            {"DashboardName": d.name, "DashboardArn": d.arn, "LastModified": d.last_modified,
+             "Size": len(d.body.encode())}
         )
     out: dict[str, Any] = {"DashboardEntries": entries}
     if offset + LIST_DASHBOARDS_PAGE < len(names):

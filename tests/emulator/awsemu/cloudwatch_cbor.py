@@ -34,7 +34,8 @@ import io
 import json
 import struct
 import zlib
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import botocore.session
 from botocore.parsers import RpcV2CBORParser
@@ -115,7 +116,7 @@ def _decompress(body: bytes, encoding: str) -> bytes:
                 raise _ShimError(413, "RequestEntityTooLarge", "Decompressed request body is too large")
             body = out
         except (zlib.error, EOFError, OSError) as exc:
-            raise _ShimError(400, "SerializationException", f"Request body is not valid gzip: {exc}")
+            raise _ShimError(400, "SerializationException", f"Request body is not valid gzip: {exc}") from None
     return body
 
 
@@ -265,9 +266,12 @@ def _handle(app: Callable, environ: dict, start_response: Callable, op_name: str
         try:
             params = _decode_request(body, op.input_shape)
         except Exception as exc:  # botocore raises assorted errors on bad CBOR
-            raise _ShimError(400, "SerializationException", f"Could not decode CBOR request body: {exc}")
-        # What botocore's shape-aware parser produced always fits the input shape.
-        request = JSONSerializer().serialize_to_request(params, op)
+            raise _ShimError(400, "SerializationException", f"Could not decode CBOR request body: {exc}") from None
+        try:  # the CBOR parser follows the data, not the shape: a text Value is possible
+            request = JSONSerializer().serialize_to_request(params, op)
+        except Exception as exc:
+            raise _ShimError(400, "SerializationException",
+                             f"Request does not fit the {op_name} input: {exc}") from None
     except _ShimError as err:
         data, extra = _error_body(err.status, err.code, err.message)
         start_response(_status_line(err.status), _cbor_headers(data, extra))
@@ -357,7 +361,7 @@ def _json_ts(value: Any) -> float:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
     ts = _dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    return (ts if ts.tzinfo else ts.replace(tzinfo=_dt.timezone.utc)).timestamp()
+    return (ts if ts.tzinfo else ts.replace(tzinfo=_dt.UTC)).timestamp()
 
 
 def _json_to_cbor(out: bytearray, value: Any, shape: Any) -> None:

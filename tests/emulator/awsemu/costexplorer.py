@@ -62,9 +62,10 @@ import hashlib
 import json
 import re
 import threading
-from datetime import date, datetime, timedelta, timezone
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from . import clock
 
@@ -147,7 +148,7 @@ def now() -> datetime:
 
 
 def _zoned(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _add_months(d: date, months: int) -> date:
@@ -179,12 +180,14 @@ def _invalid(message: str) -> CEError:
 def _constraint(value: Any, path: str, constraint: str) -> CEError:
     """Coral-style model-constraint failure, as AWS words them."""
     shown = "null" if value is None else f"'{value}'"
-    return _invalid(f"1 validation error detected: Value {shown} at '{path}' failed to satisfy constraint: {constraint}")
+    return _invalid(f"1 validation error detected: Value {shown} at '{path}' failed to satisfy constraint: "
+                    f"{constraint}")
 
 
 def _require(value: Any, path: str) -> Any:
     if value is None:
-        raise _invalid(f"1 validation error detected: Value null at '{path}' failed to satisfy constraint: Member must not be null")
+        raise _invalid(f"1 validation error detected: Value null at '{path}' failed to satisfy constraint: Member must "
+                       "not be null")
     return value
 
 
@@ -441,7 +444,7 @@ def set_tag_status(account_id: str, key: str, status: str, activated_on: date | 
         state.status = status
         if status == "Active":
             state.activated_on = activated_on or today()
-            state.last_updated = datetime.combine(state.activated_on, datetime.min.time(), tzinfo=timezone.utc)
+            state.last_updated = datetime.combine(state.activated_on, datetime.min.time(), tzinfo=UTC)
         else:
             state.activated_on = None
             state.last_updated = now()
@@ -556,8 +559,8 @@ def _parse_point(value: Any, path: str) -> tuple[datetime, bool]:
     y, mo, d, hh, mm, ss = match.groups()
     try:
         if hh is None:
-            return datetime(int(y), int(mo), int(d), tzinfo=timezone.utc), False
-        return datetime(int(y), int(mo), int(d), int(hh), int(mm), int(ss), tzinfo=timezone.utc), True
+            return datetime(int(y), int(mo), int(d), tzinfo=UTC), False
+        return datetime(int(y), int(mo), int(d), int(hh), int(mm), int(ss), tzinfo=UTC), True
     except ValueError:
         raise _invalid(f"Invalid date: {text}") from None
 
@@ -577,7 +580,7 @@ def _time_period(req: dict[str, Any], granularity: str | None, acct: _View) -> t
     if start.date() > t:
         raise _invalid(f"Start date {start.date().isoformat()} is after the current date {t.isoformat()}")
     next_month = _add_months(_first_of_month(t), 1)
-    if end > datetime.combine(next_month, datetime.min.time(), tzinfo=timezone.utc):
+    if end > datetime.combine(next_month, datetime.min.time(), tzinfo=UTC):
         raise _invalid("end date past the beginning of next month")  # (AWS)
     if start.date() < _add_months(t, -14) and start.day != 1:
         raise _invalid(  # (AWS)
@@ -585,7 +588,8 @@ def _time_period(req: dict[str, Any], granularity: str | None, acct: _View) -> t
         )
     if granularity == "HOURLY":
         if not acct.hourly:
-            raise _invalid("Hourly granularity is not enabled for this account. Enable hourly and resource level data in Cost Explorer preferences.")
+            raise _invalid("Hourly granularity is not enabled for this account. Enable hourly and resource level data "
+                           "in Cost Explorer preferences.")
         if start.date() < t - timedelta(days=HOURLY_WINDOW_DAYS):
             raise _invalid(f"Hourly data is only available for the last {HOURLY_WINDOW_DAYS} days")
     return start, end
@@ -600,9 +604,7 @@ def _periods(start: datetime, end: datetime, granularity: str) -> list[_Period]:
             out.append(_Period(max(cur, start), min(nxt, end), True))
             cur = nxt
         return out
-    s, e = start.date(), end.date()
-    if e <= s:  # an hourly-form request clipped to one day
-        e = s + timedelta(days=1)
+    s, e = start.date(), end.date()  # dates only: times are refused unless HOURLY
     if granularity == "DAILY":
         cur = s
         while cur < e:
@@ -618,7 +620,7 @@ def _periods(start: datetime, end: datetime, granularity: str) -> list[_Period]:
 
 
 def _dt(d: date) -> datetime:
-    return datetime(d.year, d.month, d.day, tzinfo=timezone.utc)
+    return datetime(d.year, d.month, d.day, tzinfo=UTC)
 
 
 def _period_locator(periods: list[_Period], granularity: str) -> Callable[[LineItem], int]:
@@ -628,7 +630,7 @@ def _period_locator(periods: list[_Period], granularity: str) -> Callable[[LineI
         n = len(periods)
 
         def hourly(item: LineItem) -> int:
-            noon = datetime(item.day.year, item.day.month, item.day.day, 12, tzinfo=timezone.utc)
+            noon = datetime(item.day.year, item.day.month, item.day.day, 12, tzinfo=UTC)
             idx = int((noon - base.replace(minute=0, second=0)).total_seconds() // 3600)
             if 0 <= idx < n and periods[idx].start <= noon < periods[idx].end:
                 return idx
@@ -636,13 +638,10 @@ def _period_locator(periods: list[_Period], granularity: str) -> Callable[[LineI
 
         return hourly
     starts = [p.start.date().toordinal() for p in periods]
-    last = periods[-1].end.date().toordinal()
 
     def daily(item: LineItem) -> int:
-        o = item.ordinal
-        if o < starts[0] or o >= last:
-            return -1
-        return bisect.bisect_right(starts, o) - 1
+        # Items come from the view's between(first, last day of the request): always in a period.
+        return bisect.bisect_right(starts, item.ordinal) - 1
 
     return daily
 
@@ -705,7 +704,8 @@ def _options(raw: Any, path: str, allowed: set[str], what: str) -> set[str]:
     for i, opt in enumerate(opts):
         _enum(opt, MATCH_OPTIONS, f"{path}.matchOptions.{i + 1}.member")
         if opt not in allowed:
-            raise _invalid(f"MatchOptions {opt} is not supported for {what}. Supported MatchOptions: {', '.join(sorted(allowed))}")
+            raise _invalid(f"MatchOptions {opt} is not supported for {what}. Supported MatchOptions: "
+                           f"{', '.join(sorted(allowed))}")
     return set(opts)
 
 
@@ -793,11 +793,13 @@ def _read_token(token: Any, fingerprint: str | None) -> int:
         if offset < 0:
             raise ValueError
     except (ValueError, KeyError, TypeError, json.JSONDecodeError):
-        raise CEError("InvalidNextTokenException", "The pagination token is invalid. Try again without a pagination token.") from None
+        raise CEError("InvalidNextTokenException",
+                      "The pagination token is invalid. Try again without a pagination token.") from None
     if fingerprint is not None and seen != fingerprint:
         raise CEError(
             "RequestChangedException",
-            "Your request parameters changed between pages. Try again with the old parameters or without a pagination token.",
+            "Your request parameters changed between pages. Try again with the old parameters or without a pagination "
+            "token.",
         )
     return offset
 
@@ -824,15 +826,17 @@ def _group_definitions(req: dict[str, Any]) -> list[dict[str, str]]:
     if len(groups) > 2:
         raise _invalid("Only two group definitions are allowed in GroupBy")  # wording guessed
     out = []
-    for i, g in enumerate(groups):
+    for g in groups:
         if not isinstance(g, dict) or not g.get("Type") or not g.get("Key"):
-            raise _invalid("Group Definition is invalid. Both type an key need to be set to a non-empty value.")  # (AWS)
+            raise _invalid("Group Definition is invalid. Both type an key need to be set to a non-empty "
+                           "value.")  # (AWS)
         if g["Type"] not in GROUP_TYPES:
             raise _invalid("Group Definition type is invalid.")  # (AWS)
         if g["Type"] == "COST_CATEGORY":  # aipctl groups by tag, dimension or product attribute
             raise _invalid("COST_CATEGORY groups are not supported by the aipctl Cost Explorer emulator")
         if g["Type"] == "DIMENSION" and g["Key"] not in GROUP_DIMENSIONS:
-            raise _invalid(f"Group Definition dimension is invalid. Valid values are {', '.join(GROUP_DIMENSIONS)}")  # (AWS)
+            raise _invalid("Group Definition dimension is invalid. Valid values are "
+                           f"{', '.join(GROUP_DIMENSIONS)}")  # (AWS)
         out.append({"Type": g["Type"], "Key": g["Key"]})
     return out
 
@@ -930,7 +934,8 @@ def get_cost_and_usage(account_id: str, req: dict[str, Any]) -> dict[str, Any]:
 
         if key_of is None:
             if offset:
-                raise CEError("InvalidNextTokenException", "The pagination token is invalid. Try again without a pagination token.")
+                raise CEError("InvalidNextTokenException",
+                              "The pagination token is invalid. Try again without a pagination token.")
             results = [
                 {
                     "TimePeriod": p.json(),
@@ -945,7 +950,8 @@ def get_cost_and_usage(account_id: str, req: dict[str, Any]) -> dict[str, Any]:
         ordered = [sorted(b.items()) for b in buckets]
         total_groups = sum(len(b) for b in ordered)
         if offset and offset >= max(total_groups, 1):
-            raise CEError("InvalidNextTokenException", "The pagination token is invalid. Try again without a pagination token.")
+            raise CEError("InvalidNextTokenException",
+                          "The pagination token is invalid. Try again without a pagination token.")
         page_end = offset + PAGE_SIZE_GROUPS
         last_page = page_end >= total_groups
         results = []
@@ -968,7 +974,7 @@ def get_cost_and_usage(account_id: str, req: dict[str, Any]) -> dict[str, Any]:
             groups_json = []
             for keys, acc in chosen:
                 groups_json.append({"Keys": list(keys), "Metrics": _metric_json(metrics, acc)})
-                for g, k in zip(groups, keys):
+                for g, k in zip(groups, keys, strict=True):
                     if g["Type"] == "DIMENSION" and g["Key"] == "LINKED_ACCOUNT" and k not in accounts_on_page:
                         accounts_on_page.append(k)
             results.append({"TimePeriod": p.json(), "Total": {}, "Groups": groups_json, "Estimated": _estimated(p)})
@@ -996,14 +1002,16 @@ def get_cost_forecast(account_id: str, req: dict[str, Any]) -> dict[str, Any]:
         granularity = _enum(_require(req.get("Granularity"), "granularity"), GRANULARITIES, "granularity")
         level = req.get("PredictionIntervalLevel")
         if level is not None and (not isinstance(level, int) or not 51 <= level <= 99):
-            bound = "greater than or equal to 51" if isinstance(level, int) and level < 51 else "less than or equal to 99"
+            low = isinstance(level, int) and level < 51
+            bound = "greater than or equal to 51" if low else "less than or equal to 99"
             raise _constraint(level, "predictionIntervalLevel", f"Member must have value {bound}")
         if not isinstance(tp, dict):
             raise _invalid("TimePeriod must be a structure")
         start, s_time = _parse_point(tp.get("Start"), "timePeriod.start")
         end, e_time = _parse_point(tp.get("End"), "timePeriod.end")
         if metric not in FORECAST_METRICS:
-            raise _invalid(f"Metric {metric} is not supported by GetCostForecast. Use GetUsageForecast for usage metrics.")
+            raise _invalid(f"Metric {metric} is not supported by GetCostForecast. Use GetUsageForecast for usage "
+                           "metrics.")
         if granularity == "HOURLY" or s_time or e_time:
             raise _invalid("GetCostForecast supports only DAILY and MONTHLY granularity")
         if start >= end:
@@ -1024,7 +1032,8 @@ def get_cost_forecast(account_id: str, req: dict[str, Any]) -> dict[str, Any]:
         all_items, _ = acct.sorted_items()
         first_seen = next((i.day for i in all_items if predicate is None or predicate(i)), None)
         if not matching or first_seen is None:
-            raise CEError("DataUnavailableException", "Insufficient amount of historical data to generate forecast.")  # (AWS)
+            raise CEError("DataUnavailableException",
+                          "Insufficient amount of historical data to generate forecast.")  # (AWS)
         window_start = max(lookback_start, first_seen)
         window_days = (t - window_start).days  # >= 1: matching items are dated before today
         daily = sum((i.amounts[mi] for i in matching), Decimal(0)) / Decimal(window_days)
@@ -1054,11 +1063,8 @@ def _bedrock_tag_keys(account_ids: list[str]) -> set[str]:
     keys: set[str] = set()
     for account_id in account_ids:
         for profile in bedrock.all_application_profiles(account_id):
-            arn = getattr(profile, "arn", None) or (profile.get("arn") if isinstance(profile, dict) else None)
-            if not arn:
-                continue
-            region = arn.split(":")[3]
-            keys.update(bedrock.profile_tags(account_id, region, arn).keys())
+            region = profile.arn.split(":")[3]
+            keys.update(bedrock.profile_tags(account_id, region, profile.arn).keys())
     return keys
 
 
@@ -1130,7 +1136,8 @@ def list_cost_allocation_tags(account_id: str, req: dict[str, Any]) -> dict[str,
                 continue
             rows.append(row)
     if offset > len(rows):
-        raise CEError("InvalidNextTokenException", "The pagination token is invalid. Try again without a pagination token.")
+        raise CEError("InvalidNextTokenException",
+                      "The pagination token is invalid. Try again without a pagination token.")
     page = rows[offset : offset + max_results]
     out: dict[str, Any] = {"CostAllocationTags": page}
     if offset + max_results < len(rows):
@@ -1195,7 +1202,8 @@ def _values_page(
     names = sorted(values)
     offset = _read_token(req.get("NextPageToken"), fingerprint)
     if offset > len(names):
-        raise CEError("InvalidNextTokenException", "The pagination token is invalid. Try again without a pagination token.")
+        raise CEError("InvalidNextTokenException",
+                      "The pagination token is invalid. Try again without a pagination token.")
     page = names[offset : offset + VALUES_PAGE_SIZE]
     token = _make_token(offset + VALUES_PAGE_SIZE, fingerprint) if offset + VALUES_PAGE_SIZE < len(names) else None
     return page, len(names), token

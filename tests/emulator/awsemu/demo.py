@@ -62,10 +62,10 @@ from __future__ import annotations
 
 import random
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from . import clock, costexplorer, usage
+from . import costexplorer, usage
 
 DEFAULT_ACCOUNT = costexplorer.DEFAULT_ACCOUNT
 DEMO_SEED = 20240917
@@ -120,9 +120,11 @@ class P:
 # source: "<geo>.<model>" = system profile, "fm:<model>" = foundation model.
 PROFILES: list[P] = [
     # us-east-1 (15)
-    P("search-answers-sonnet", "us-east-1", "Search", f"us.{SONNET}", 118, 4200, 2400, 450, 0.72, stream=True, protect=True),
+    P("search-answers-sonnet", "us-east-1", "Search", f"us.{SONNET}", 118, 4200, 2400, 450, 0.72, stream=True,
+      protect=True),
     P("search-rerank-haiku", "us-east-1", "Search", f"us.{HAIKU}", 110, 9000, 900, 60, 0.35),
-    P("support-chat-sonnet", "us-east-1", "Support", f"global.{SONNET}", 115, 6000, 3000, 600, 0.65, stream=True, protect=True),
+    P("support-chat-sonnet", "us-east-1", "Support", f"global.{SONNET}", 115, 6000, 3000, 600, 0.65, stream=True,
+      protect=True),
     P("support-triage-nova-lite", "us-east-1", "Support", f"us.{NOVA_LITE}", 100, 12000, 700, 80, 0.20),
     P("marketing-copy-sonnet", "us-east-1", "Marketing", f"us.{SONNET}", 95, 800, 1500, 900, 0.15, stream=True),
     P("marketing-assets-nova-pro", "us-east-1", "Marketing", f"us.{NOVA_PRO}", 90, 500, 1200, 300, 0.10),
@@ -141,18 +143,22 @@ PROFILES: list[P] = [
     P("support-voice-haiku", "us-west-2", "Support", f"us.{HAIKU}", 85, 4000, 800, 150, 0.45, stream=True),
     P("marketing-seo-nova-lite", "us-west-2", "Marketing", f"us.{NOVA_LITE}", 88, 2000, 900, 300, 0.25),
     P("platform-batch-nova-pro", "us-west-2", "Platform", f"us.{NOVA_PRO}", 62, 1500, 2500, 600, 0.30),
-    P("datascience-research-sonnet", "us-west-2", "DataScience", f"us.{SONNET}", 108, 700, 5000, 1500, 0.60, stream=True),
-    P("finance-forecast-nova-micro", "us-west-2", "Finance", f"us.{NOVA_MICRO}", 95, 800, 1500, 200, 0.10, idle_since=50),
+    P("datascience-research-sonnet", "us-west-2", "DataScience", f"us.{SONNET}", 108, 700, 5000, 1500, 0.60,
+      stream=True),
+    P("finance-forecast-nova-micro", "us-west-2", "Finance", f"us.{NOVA_MICRO}", 95, 800, 1500, 200, 0.10,
+      idle_since=50),
     P("marketing-campaign-haiku", "us-west-2", "Marketing", f"us.{HAIKU}", 120, 0, 0, 0, 0.0, never_used=True),
     P("hackathon-llama", "us-west-2", None, f"us.{LLAMA}", 40, 90, 1000, 400, 0.0, tags={}),
     P("platform-canary-haiku", "us-west-2", "Platform", f"us.{HAIKU}", 5, 40, 800, 100, 0.20),
     # eu-west-1 (7)
-    P("support-eu-chat-sonnet", "eu-west-1", "Support", f"eu.{SONNET}", 113, 3500, 2800, 500, 0.68, stream=True, protect=True),
+    P("support-eu-chat-sonnet", "eu-west-1", "Support", f"eu.{SONNET}", 113, 3500, 2800, 500, 0.68, stream=True,
+      protect=True),
     P("legal-eu-contracts-sonnet", "eu-west-1", "Legal", f"eu.{SONNET}", 98, 200, 12000, 1500, 0.78),
     P("marketing-eu-localize-nova-pro", "eu-west-1", "Marketing", f"eu.{NOVA_PRO}", 92, 900, 1500, 1400, 0.12),
     P("search-eu-rerank-haiku", "eu-west-1", "Search", f"eu.{HAIKU}", 87, 5000, 900, 60, 0.33),
     P("finance-eu-invoices-mistral", "eu-west-1", "Finance", f"fm:{MISTRAL}", 76, 400, 3000, 400, 0.0),
-    P("datascience-eu-pilot-nova-lite", "eu-west-1", "DataScience", f"eu.{NOVA_LITE}", 101, 600, 1200, 250, 0.20, idle_since=48),
+    P("datascience-eu-pilot-nova-lite", "eu-west-1", "DataScience", f"eu.{NOVA_LITE}", 101, 600, 1200, 250, 0.20,
+      idle_since=48),
     P("legal-eu-redline-haiku", "eu-west-1", "Legal", f"eu.{HAIKU}", 2, 25, 4000, 300, 0.50),
 ]
 
@@ -226,14 +232,11 @@ def _profile_records(
     """Create ``plist`` in ``account_id`` and return their daily usage records (fills ``summary``)."""
     from . import bedrock
 
-    now = clock.now()
     first_day = today - timedelta(days=USAGE_DAYS)
     records: list[dict[str, Any]] = []
     for i, p in enumerate(plist):
-        created_at = datetime.combine(today - timedelta(days=p.created), datetime.min.time(), tzinfo=timezone.utc)
-        created_at += timedelta(hours=8 + i % 9, minutes=(i * 17) % 60)
-        if created_at > now:
-            created_at = now - timedelta(minutes=5)
+        created_at = datetime.combine(today - timedelta(days=p.created), datetime.min.time(), tzinfo=UTC)
+        created_at += timedelta(hours=8 + i % 9, minutes=(i * 17) % 60)  # every profile is 2+ days old
         prof = bedrock.create_profile(
             account_id, p.region, p.name, _source_arn(account_id, p.region, p.source), _tags_for(p),
             description=f"{p.dept or 'Shared'} workload on {_model_of(p.source)}", created_at=created_at,
@@ -412,7 +415,7 @@ def demo_organization_spec(account_id: str = DEFAULT_ACCOUNT) -> dict[str, Any]:
     today = costexplorer.today()
 
     def joined(days: int) -> str:
-        return datetime.combine(today - timedelta(days=days), datetime.min.time(), tzinfo=timezone.utc).isoformat()
+        return datetime.combine(today - timedelta(days=days), datetime.min.time(), tzinfo=UTC).isoformat()
 
     return {
         "management": {"id": account_id, "name": MANAGEMENT_NAME, "email": "aws-management@acme.example",
@@ -493,15 +496,10 @@ def _bench_sources(region: str) -> list[tuple[str, str]]:
     from . import catalog
 
     found = []
+    # Every catalog Region has a geographic system profile of a bench model (test_demo checks it).
     for sp in catalog.system_profiles(region):
         if sp["modelId"] in _BENCH_MODELS and sp["geography"] != "global":
             found.append(("sp", sp["inferenceProfileId"]))
-    if not found:
-        for fm in catalog.foundation_models(region):
-            if fm["modelId"] in _BENCH_MODELS and "ON_DEMAND" in fm["inferenceTypesSupported"]:
-                found.append(("fm", fm["modelId"]))
-    if not found:
-        raise ValueError(f"no bench model source in {region}")
     return found
 
 
@@ -524,7 +522,7 @@ def _bench_records(
     from . import bedrock, catalog
 
     today = costexplorer.today()
-    created_at = datetime.combine(today - timedelta(days=days + 1), datetime.min.time(), tzinfo=timezone.utc)
+    created_at = datetime.combine(today - timedelta(days=days + 1), datetime.min.time(), tzinfo=UTC)
     sources = {r: _bench_sources(r) for r in regions}
     dept_names = [f"Dept{n:03d}" for n in range(1, departments + 1)]
     records = []
@@ -603,7 +601,8 @@ def seed_bench_org(
             raise FileExistsError(f"account {acct} is already in an organization")
     today = costexplorer.today()
     teams = min(BENCH_OUS, accounts)
-    members = [(bench_member_id(n), f"bench-{n:03d}", f"Bench/Team{(n - 1) % teams + 1}") for n in range(1, accounts + 1)]
+    members = [(bench_member_id(n), f"bench-{n:03d}", f"Bench/Team{(n - 1) % teams + 1}")
+               for n in range(1, accounts + 1)]
     if account_id in {m[0] for m in members}:
         raise ValueError(f"account {account_id} would be its own member")
     organizations.build({
@@ -662,8 +661,6 @@ def _route_seed(body: Any, query: dict[str, str]) -> tuple[int, Any]:
     except (bedrock.BedrockError, FileExistsError) as exc:
         text = f"{exc.code}: {exc.message}" if isinstance(exc, bedrock.BedrockError) else str(exc)
         return 409, {"error": f"{text} (seed once per reset: POST /_emu/reset first)"}
-    except usage.UsageError as exc:
-        return 400, {"error": str(exc)}
     return 400, {"error": 'scenario must be "demo", "bench" or "bench-org"'}
 
 

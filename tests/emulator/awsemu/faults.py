@@ -146,9 +146,8 @@ def _normalise(body: Any) -> dict[str, Any]:
         for key, value in rule.items():
             if key not in _RULE_KEYS:
                 raise ValueError(f"rules[{i}]: unknown key {key!r}")
-            if isinstance(value, bool) and _RULE_KEYS[key] is not bool:
-                raise ValueError(f"rules[{i}].{key}: wrong type")
-            if not isinstance(value, _RULE_KEYS[key]):
+            is_bool = isinstance(value, bool) and _RULE_KEYS[key] is not bool  # bool is an int subclass
+            if is_bool or not isinstance(value, _RULE_KEYS[key]):
                 raise ValueError(f"rules[{i}].{key}: wrong type")
         if "delay_ms" not in rule and "error" not in rule:
             raise ValueError(f"rules[{i}] needs delay_ms or error")
@@ -300,11 +299,7 @@ def error_response(resp: Any, rule: dict[str, Any]) -> tuple[int, dict[str, str]
     code = rule["error"]
     status = rule.get("status") or default_status(service, code)
     message = rule.get("message") or f"{code} (injected by the emulator's fault rules)"
-    request_ctype = ""
-    try:
-        request_ctype = resp.headers.get("Content-Type", "") or ""
-    except Exception:
-        pass
+    request_ctype = resp.headers.get("Content-Type", "") or ""
     request_id = f"emu-fault-{next(_fault_ids)}"
     if request_ctype.startswith("application/x-www-form-urlencoded") and service != "cloudwatch":
         # The awsQuery protocol (STS, IAM, ...): an XML ErrorResponse, as AWS sends.
@@ -328,24 +323,16 @@ def error_response(resp: Any, rule: dict[str, Any]) -> tuple[int, dict[str, str]
 
 # ---------------------------------------------------------------- install
 
-_INSTALLED = False
-
-
 def install() -> None:
-    global _INSTALLED
-    if _INSTALLED:
-        return
     from moto.core.responses import BaseResponse
 
     original = BaseResponse.call_action
 
     def call_action(self: Any) -> Any:
         service = getattr(self, "service_name", None)
-        if not service or service == "moto_api":
-            return original(self)
         with _LOCK:
             idle = not _state["rules"] and not _state["latency"]
-        if idle:
+        if idle or not service or service == "moto_api":
             return original(self)
         operation = self._get_action() or ""
         delay, rule = decide(_MOTO_SERVICE_NAMES.get(service, service), operation, getattr(self, "region", None))
@@ -361,4 +348,3 @@ def install() -> None:
         return error_response(self, rule)
 
     BaseResponse.call_action = call_action  # type: ignore[method-assign]
-    _INSTALLED = True

@@ -105,9 +105,10 @@ import json
 import re
 import threading
 import zlib
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
-from typing import Any, Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
 
 from . import clock
 
@@ -347,11 +348,8 @@ def list_roots(caller: str, req: dict[str, Any]) -> dict[str, Any]:
 
     be = _reader(caller)
     roots = [_root_json(ou) for ou in be.ou if isinstance(ou, FakeRoot)]
-    page, nxt = _page(req, "ListRoots", "", roots)
-    out: dict[str, Any] = {"Roots": page}
-    if nxt:
-        out["NextToken"] = nxt
-    return out
+    page, _ = _page(req, "ListRoots", "", roots)  # an organization has exactly one root: one page
+    return {"Roots": page}
 
 
 def list_accounts(caller: str, req: dict[str, Any]) -> dict[str, Any]:
@@ -411,8 +409,7 @@ _OPERATIONS: list[Callable[[str, dict[str, Any]], dict[str, Any]]] = [
 def _handler(impl: Callable[[str, dict[str, Any]], dict[str, Any]]) -> Callable[[Any], Any]:
     def method(self: Any) -> Any:
         try:
-            raw = self.body or "{}"
-            req = json.loads(raw if isinstance(raw, str) else raw.decode("utf-8"))
+            req = json.loads(self.body or "{}")  # moto decodes the body to str
         except ValueError:
             req = None
         if not isinstance(req, dict):
@@ -440,18 +437,11 @@ def _error(err: OrgError) -> tuple[str, dict[str, Any]]:
     }
 
 
-_INSTALLED = False
-
-
 def install() -> None:
-    global _INSTALLED
-    if _INSTALLED:
-        return
     from moto.organizations.responses import OrganizationsResponse
 
     for impl in _OPERATIONS:
         setattr(OrganizationsResponse, impl.__name__, _handler(impl))
-    _INSTALLED = True
 
 
 def reset() -> None:
@@ -483,15 +473,13 @@ def _fixed_ids(**ids: str) -> Iterator[None]:
 
 
 def _instant(value: Any, default: datetime) -> datetime:
-    """A naive UTC datetime (what moto keeps) from RFC 3339 text or a datetime."""
+    """A naive UTC datetime (what moto keeps) from RFC 3339 text (or ``default``)."""
     if value is None:
         ts = default
-    elif isinstance(value, datetime):
-        ts = value
     else:
-        ts = datetime.fromtimestamp(clock.parse_instant(str(value)), tz=timezone.utc)
+        ts = datetime.fromtimestamp(clock.parse_instant(str(value)), tz=UTC)
     if ts.tzinfo is not None:
-        ts = ts.astimezone(timezone.utc).replace(tzinfo=None)
+        ts = ts.astimezone(UTC).replace(tzinfo=None)
     return ts
 
 
@@ -536,7 +524,7 @@ def build(spec: dict[str, Any]) -> dict[str, Any]:
         manager.create_time = _instant(mgmt.get("joined_at"), now)
 
         by_path: dict[str, str] = {"": root.id, "Root": root.id}
-        for n, ou_spec in enumerate(spec.get("ous") or []):
+        for ou_spec in spec.get("ous") or []:
             name = str(ou_spec["name"])
             parent_path = str(ou_spec.get("parent") or "")
             parent_path = "" if parent_path == "Root" else parent_path

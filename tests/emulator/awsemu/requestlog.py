@@ -60,8 +60,9 @@ import os
 import re
 import threading
 import time
-from datetime import datetime, timezone
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import parse_qs
 
 MAX_ENTRIES = 100_000
@@ -124,7 +125,7 @@ ROUTES = {
 
 
 def _rfc3339(ts: float) -> str:
-    dt = datetime.fromtimestamp(ts, tz=timezone.utc)
+    dt = datetime.fromtimestamp(ts, tz=UTC)
     return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
 
 
@@ -221,10 +222,7 @@ class RequestLog:
         account = _account(environ)
         _current.op = None
         _current.account = None
-        try:
-            code = int(str(status).split(" ", 1)[0])
-        except ValueError:
-            code = 500
+        code = int(str(status).split(" ", 1)[0])  # WSGI: "NNN Reason"
         entry = {
             "service": service,
             "operation": operation,
@@ -249,14 +247,8 @@ def wsgi(app: Callable) -> Callable:
 
 # ---------------------------------------------------------------- install
 
-_INSTALLED = False
-
-
 def install() -> None:
-    """Wrap ``BaseResponse.call_action`` to record the resolved operation."""
-    global _INSTALLED
-    if _INSTALLED:
-        return
+    """Wrap ``BaseResponse.call_action`` to record the resolved operation (once, by the server)."""
     from moto.core.responses import BaseResponse
 
     original = BaseResponse.call_action
@@ -264,19 +256,13 @@ def install() -> None:
     def call_action(self: Any) -> Any:
         service = getattr(self, "service_name", None)
         if service and service != "moto_api":
-            try:
-                op = (service, self._get_action() or None)
-            except Exception:
-                op = (service, None)
+            # moto's own call_action asks _get_action() too: if it raises, so would moto.
+            op = (service, self._get_action() or None)
             _current.op = op
             account = getattr(self, "current_account", None)
             _current.account = account
-            try:
-                self.normalized_request.environ[ENVIRON_KEY] = op
-                self.normalized_request.environ[ACCOUNT_KEY] = account
-            except Exception:
-                pass
+            self.normalized_request.environ[ENVIRON_KEY] = op
+            self.normalized_request.environ[ACCOUNT_KEY] = account
         return original(self)
 
     BaseResponse.call_action = call_action  # type: ignore[method-assign]
-    _INSTALLED = True

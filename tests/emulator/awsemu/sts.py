@@ -118,10 +118,9 @@ def _iam(account_id: str) -> Any:
 
 
 def find_role(role_arn: str) -> Any | None:
-    """The moto ``Role`` named by ``role_arn`` in its account, or None."""
+    """The moto ``Role`` named by ``role_arn`` (a role ARN: callers check) in its account, or None."""
     match = _ROLE_ARN.match(role_arn)
-    if not match:
-        return None
+    assert match is not None, role_arn
     for role in _iam(match.group(2)).get_roles():
         if role.arn == role_arn:
             return role
@@ -415,13 +414,7 @@ def _error_xml(err: STSDenied) -> tuple[str, dict[str, Any]]:
 
 # ---------------------------------------------------------------- install
 
-_INSTALLED = False
-
-
 def install() -> None:
-    global _INSTALLED
-    if _INSTALLED:
-        return
     from moto.sts.responses import TokenResponse
 
     original = TokenResponse.assume_role
@@ -435,7 +428,6 @@ def install() -> None:
 
     assume_role.__doc__ = original.__doc__
     TokenResponse.assume_role = assume_role  # type: ignore[method-assign]
-    _INSTALLED = True
 
 
 # ---------------------------------------------------------------- control routes

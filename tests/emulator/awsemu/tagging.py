@@ -148,7 +148,8 @@ import json
 import re
 import threading
 import zlib
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from . import bedrock, clock
 
@@ -296,8 +297,6 @@ def _moto_resources(
     from moto.core.resource_tagging import iter_taggable_backends, match_resource_type
 
     for backend in iter_taggable_backends(account, region):
-        if getattr(backend, "SERVICE_NAMESPACE", "") == "bedrock":
-            continue  # the profiles come from the add-on
         for res in backend.iter_tagged_resources():
             if not res.tags and not res.extra.get("include_untagged"):
                 continue
@@ -480,11 +479,10 @@ def _decode_token(token: str, fingerprint: str) -> str:
         data = json.loads(raw)
     except (ValueError, TypeError):
         raise bad from None
-    if not isinstance(data, dict) or data.get("f") != fingerprint or not isinstance(data.get("a"), str):
+    if (not isinstance(data, dict) or data.get("f") != fingerprint or not isinstance(data.get("a"), str)
+            or not isinstance(data.get("t"), (int, float))):
         raise bad
-    issued = data.get("t")
-    if not isinstance(issued, (int, float)):
-        raise bad
+    issued = data["t"]
     if clock.epoch() - issued > TOKEN_TTL_SECONDS:
         raise TaggingError(
             "PaginationTokenExpiredException",
@@ -554,9 +552,7 @@ def get_resources(account: str, region: str, body: dict[str, Any]) -> dict[str, 
 def _handler(self: Any) -> tuple[str, dict[str, Any]]:
     """``ResourceGroupsTaggingAPIResponse.get_resources`` replacement."""
     try:
-        raw = self.body or "{}"
-        if isinstance(raw, bytes):
-            raw = raw.decode("utf-8")
+        raw = self.body or "{}"  # moto decodes the body to str
         try:
             body = json.loads(raw) if raw.strip() else {}
         except ValueError:
@@ -574,14 +570,9 @@ def _handler(self: Any) -> tuple[str, dict[str, Any]]:
 
 _handler.__name__ = "get_resources"
 
-_INSTALLED = False
-
 
 def install() -> None:
-    """Replace moto's GetResources (idempotent)."""
-    global _INSTALLED
-    if _INSTALLED:
-        return
+    """Replace moto's GetResources."""
     from moto.resourcegroupstaggingapi.responses import ResourceGroupsTaggingAPIResponse
 
     original_parse = ResourceGroupsTaggingAPIResponse.parse_parameters
@@ -596,4 +587,3 @@ def install() -> None:
 
     ResourceGroupsTaggingAPIResponse.parse_parameters = parse_parameters  # type: ignore[method-assign]
     ResourceGroupsTaggingAPIResponse.get_resources = _handler  # type: ignore[method-assign,assignment]
-    _INSTALLED = True

@@ -51,7 +51,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -110,10 +110,7 @@ class UsageError(ValueError):
 
 
 def region_code(region: str) -> str:
-    if region in REGION_CODES:
-        return REGION_CODES[region]
-    parts = region.split("-")
-    return (parts[0][:2] + "".join(p[0] for p in parts[1:-1]) + parts[-1]).upper()
+    return REGION_CODES[region]  # every Region the catalog serves
 
 
 class Resolved:
@@ -129,10 +126,7 @@ class Resolved:
         self.fm_id = fm_id
         self.tags = tags
         self.resource_arn = resource_arn
-        try:
-            self.billing = catalog.model_billing(fm_id)
-        except KeyError as exc:
-            raise UsageError(str(exc).strip("'\"")) from None
+        self.billing = catalog.model_billing(fm_id)  # every catalog model has billing data
         try:
             self.prices = pricing.prices_for(fm_id)
         except pricing.UnknownModelPrice as exc:
@@ -168,8 +162,6 @@ def resolve(account_id: str, region: str, model_id: str) -> Resolved:
 
 def _int_field(record: dict[str, Any], name: str) -> int:
     value = record.get(name, 0)
-    if value is None:
-        return 0
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise UsageError(f"{name} must be a non-negative integer, not {value!r}")
     return value
@@ -241,7 +233,7 @@ def seed(account_id: str, records: list[dict[str, Any]]) -> dict[str, Any]:
         dimension = record.get("dimension_value") or res.dimension
         if not isinstance(dimension, str):
             raise UsageError(f"records[{n}].dimension_value must be a string")
-        stamp = datetime(day.year, day.month, day.day, 12, tzinfo=timezone.utc)
+        stamp = datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
         for field, metric in COUNT_METRICS:
             if counts[field]:
                 series[(region, dimension, metric, "Count")].append((stamp, float(counts[field])))
@@ -289,8 +281,6 @@ def seed(account_id: str, records: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _put_series(account_id: str, series: dict[tuple[str, str, str, str], list[tuple[datetime, Any]]]) -> int:
-    if not series:
-        return 0
     from . import cloudwatch
 
     written = 0
