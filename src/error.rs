@@ -7,6 +7,13 @@
 
 use std::fmt;
 
+/// `plan --detailed-exitcode`: the plan has changes (for CI drift checks).
+pub const EXIT_CHANGES: u8 = 4;
+/// `coverage --fail-under`: the attributed share is below the threshold.
+pub const EXIT_BELOW_COVERAGE: u8 = 5;
+/// `budgets --fail-over`: a budget is above the threshold.
+pub const EXIT_OVER_BUDGET: u8 = 6;
+
 pub use crate::domain::InputError;
 pub use crate::domain::spec::SpecErrors;
 
@@ -52,6 +59,16 @@ pub enum Error {
 
     #[error("inference profile `{reference}` was not found in {regions}")]
     ProfileNotFound { reference: String, regions: String },
+
+    /// Something named on the command line that AWS does not have (a
+    /// dashboard, a budget): exit 1, as a missing profile is.
+    #[error("{message}")]
+    NotFound { message: String, hint: Option<String> },
+
+    /// Exit with `code` and say nothing more: what happened was printed
+    /// (`plan --detailed-exitcode` with changes, a gate below its threshold).
+    #[error("exit code {0}")]
+    Quiet(u8),
 
     #[error("no inference profile with {filter} in {regions}")]
     NoProfileMatches { filter: String, regions: String },
@@ -120,6 +137,7 @@ impl Error {
             | Self::UnknownAwsProfile { .. }
             | Self::NoCredentials { .. } => 2,
             Self::Refused { .. } => 3,
+            Self::Quiet(code) => *code,
             _ => 1,
         }
     }
@@ -131,6 +149,7 @@ impl Error {
             | Self::Spec { hint, .. }
             | Self::Conflict { hint, .. }
             | Self::Refused { hint, .. }
+            | Self::NotFound { hint, .. }
             | Self::Regions { hint, .. } => hint.clone(),
             Self::ProfileNotFound { .. } => {
                 Some("run `aipctl list --all-regions` to see the profiles you can reach".into())
@@ -159,7 +178,7 @@ impl Error {
                 Some(p) => format!("refresh them, e.g. `aws sso login --profile {p}`"),
                 None => "refresh them, e.g. `aws sso login`, or check `aws configure list`".into(),
             }),
-            Self::Input(_) | Self::Partial { .. } | Self::Io(_) => None,
+            Self::Input(_) | Self::Partial { .. } | Self::Io(_) | Self::Quiet(_) => None,
         }
     }
 

@@ -64,6 +64,7 @@ pub fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         // A closed pipe (`aipctl list | head`) is the reader's choice, not a failure.
         Err(Error::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(Error::Quiet(code)) => ExitCode::from(code),
         Err(e) => {
             out.error(&e);
             ExitCode::from(e.exit_code())

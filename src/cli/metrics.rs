@@ -54,11 +54,11 @@ the idle window. Profiles younger than --min-age are never idle by missing data 
 aipctl:protect=true is never pruned.
 
 Examples:
-  aipctl prune --all-regions                       # the plan: what is idle and why
-  aipctl prune --idle 60d --plan-out idle.json     # save the plan for review
-  aipctl prune --from-plan idle.json --apply       # delete exactly that plan, re-checking each profile
-  aipctl prune --mark                              # tag idle profiles aipctl:idle-since=DATE
-  aipctl prune --grace 14d --apply                 # later: delete those marked 14+ days ago, still idle"
+  aipctl prune --all-regions                    # the plan: what is idle and why
+  aipctl prune --idle 60d --plan-out idle.json  # save the plan for review
+  aipctl prune --from-plan idle.json --apply    # delete that plan, each profile re-checked
+  aipctl prune --mark                           # tag idle profiles aipctl:idle-since=DATE
+  aipctl prune --grace 14d --apply              # later: delete those marked 14+ days ago"
 )]
 pub struct PruneArgs {
     #[command(flatten)]
@@ -112,6 +112,14 @@ pub struct WindowArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  aipctl usage                                       # every profile, the last 30 UTC days
+  aipctl usage --by Department --since 7d --all-regions
+  aipctl usage --since today                         # today so far
+  aipctl usage --tag Department=Search --from 2026-11-01 --to 2026-11-07 -o csv
+
+Windows are UTC days: `--since 30d` is the 30 days before today and today so far. Figures come \
+from CloudWatch (AWS/Bedrock), read in batches of up to 500 queries a call.")]
 pub struct UsageArgs {
     #[command(flatten)]
     pub filter: ProfileFilterArgs,

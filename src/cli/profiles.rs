@@ -8,6 +8,14 @@ use crate::domain::profile::{Description, ModelRef, ProfileName, ProfileRef};
 use crate::domain::tag::{Tag, TagFilter, TagKey};
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  aipctl create search-sonnet --department Search \\
+      --model us.anthropic.claude-sonnet-4-5-20250929-v1:0      # routes across US regions
+  aipctl create support-nova --model amazon.nova-pro-v1:0 --department Support \\
+      --tag CostCenter=CC-1234 --region us-east-1,eu-west-1     # one profile in each region
+  aipctl models --provider Anthropic                            # which --model to give
+
+Creating again with the same name, model, tags and description reports the existing profile.")]
 pub struct CreateArgs {
     /// Profile name: letters and digits with single ` `, `_` or `-` between them (1-64)
     #[arg(value_parser = parse::value::<ProfileName>)]
@@ -47,6 +55,12 @@ pub struct ProfileFilterArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  aipctl list --all-regions
+  aipctl list --tag Department=Search --columns Owner,CostCenter
+  aipctl list --untagged Department                  # spend no department owns
+  aipctl list --name 'search-*' -o csv > search.csv
+  aipctl list -o json --query '[].{name: name, department: tags.Department}'")]
 pub struct ListArgs {
     #[command(flatten)]
     pub filter: ProfileFilterArgs,
@@ -57,6 +71,10 @@ pub struct ListArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  aipctl describe search-sonnet                      # by name
+  aipctl describe p24qm5pye2qr --usage               # by ID, with the last 30 days of usage
+  aipctl describe arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/p24qm5pye2qr")]
 pub struct DescribeArgs {
     /// Profile name, ID or ARN
     #[arg(value_parser = parse::value::<ProfileRef>)]
@@ -68,6 +86,12 @@ pub struct DescribeArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  aipctl delete search-sonnet                        # asks you to type the name
+  aipctl delete --tag Department=Legacy --dry-run    # the plan, nothing touched
+  aipctl delete --tag Department=Legacy --yes        # in scripts
+
+Profiles tagged aipctl:protect=true are never deleted; one already gone counts as done.")]
 pub struct DeleteArgs {
     /// Profiles to delete: names, IDs or ARNs
     #[arg(value_parser = parse::value::<ProfileRef>, required_unless_present = "tags", conflicts_with = "tags")]
@@ -83,6 +107,12 @@ pub struct DeleteArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  aipctl tag search-sonnet Owner=dana CostCenter=CC-1234
+  aipctl tag search-sonnet Department=Search --region eu-west-1
+
+Keys are case-sensitive: `department` beside `Department` would be a second cost-allocation tag, \
+so a key spelt like a well-known or existing one in another case is refused.")]
 pub struct TagArgs {
     /// Profile name, ID or ARN
     #[arg(value_parser = parse::value::<ProfileRef>)]
@@ -94,6 +124,9 @@ pub struct TagArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  aipctl untag search-sonnet Owner
+  aipctl untag search-sonnet aipctl:protect          # allow deleting it again")]
 pub struct UntagArgs {
     /// Profile name, ID or ARN
     #[arg(value_parser = parse::value::<ProfileRef>)]

@@ -9,6 +9,7 @@ use clap::Args;
   aipctl plan -f teams.toml
   aipctl plan -f teams.toml -o json --out plan.json
   aipctl plan -f teams.toml --region us-east-1     # only this region
+  aipctl plan -f teams.toml --detailed-exitcode    # in CI: exit 4 when the account drifted
 
 Reads the account in the spec's regions (or `--region`/`--all-regions`) and prints creations, \
 tag changes, replacements (AWS cannot change a name, description or model in place: the ARN \
@@ -21,6 +22,11 @@ pub struct PlanArgs {
     /// Also save the plan as JSON, with a fingerprint of the account, for `apply --plan`
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+
+    /// Exit 4 when the plan has changes, 0 when it has none (for CI drift checks; 1, 2 and 3
+    /// keep their meanings)
+    #[arg(long)]
+    pub detailed_exitcode: bool,
 }
 
 #[derive(Debug, Args)]

@@ -94,7 +94,7 @@ pub async fn run(args: ApplyArgs, g: &GlobalArgs, now: jiff::Timestamp, out: &mu
             made.spec,
             account
         ),
-        "yes",
+        &todo.len().to_string(),
         "`aipctl plan` to see the plan without changing anything",
     )?;
 

@@ -218,7 +218,7 @@ async fn delete(name: &DashboardName, g: &GlobalArgs, out: &mut Output) -> Resul
     let cw = aws.cloudwatch(&regions[0]);
     let names = ours(&cw, name.as_str()).await?;
     if names.is_empty() {
-        return Err(Error::Usage {
+        return Err(Error::NotFound {
             message: format!(
                 "no dashboard `{name}` made by aipctl was found",
                 name = name.as_str()

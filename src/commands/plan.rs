@@ -40,5 +40,8 @@ pub async fn run(args: PlanArgs, g: &GlobalArgs, out: &mut Output) -> Result<()>
             path.display()
         ));
     }
+    if args.detailed_exitcode && !made.changes.is_empty() {
+        return Err(Error::Quiet(crate::error::EXIT_CHANGES));
+    }
     Ok(())
 }

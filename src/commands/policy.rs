@@ -22,6 +22,7 @@ use crate::domain::profile::{BedrockArn, Profile};
 use crate::domain::region::Region;
 use crate::domain::tag::TagFilter;
 use crate::error::{Error, Result};
+use crate::output::Format;
 use crate::output::Output;
 use crate::output::policy::DocumentFormat;
 use crate::output::policy::{self as render, Names};
@@ -30,6 +31,14 @@ use crate::output::policy::{self as render, Names};
 const DESCRIPTION_MAX: usize = 1_000;
 
 pub async fn run(args: PolicyArgs, g: &GlobalArgs, now: jiff::Timestamp, out: &mut Output) -> Result<()> {
+    // A policy is a document, not rows: only its own formats (`--format`) print it.
+    if g.query.is_some() || !matches!(out.format, Format::Table | Format::Json) {
+        return Err(Error::Usage {
+            message: "a policy is a document: `-o csv`, `-o text`, `-o yaml` and `--query` do not apply"
+                .into(),
+            hint: Some("choose its form with `--format json|terraform|cloudformation`".into()),
+        });
+    }
     match args.command {
         PolicyCommand::Operator(a) => shipped(Shipped::Operator, a.format, out),
         PolicyCommand::ReadOnly(a) => shipped(Shipped::ReadOnly, a.format, out),

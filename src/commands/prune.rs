@@ -89,8 +89,7 @@ pub async fn run(args: PruneArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
 
     summarize(out, &profiles, &judged);
     if let Some(path) = &args.plan_out {
-        let names: Vec<String> = regions.iter().map(Region::to_string).collect();
-        let plan = SavedPrunePlan::new(&to_delete, &names, criteria.idle, now);
+        let plan = SavedPrunePlan::new(&to_delete, &region_names, criteria.idle, now);
         let text = serde_json::to_string_pretty(&plan).map_err(std::io::Error::from)?;
         std::fs::write(path, text + "\n")?;
         out.note(&format!(
@@ -103,12 +102,13 @@ pub async fn run(args: PruneArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
     if args.mark || (args.apply && !to_unmark.is_empty()) {
         mark(&aws, &to_mark, &to_unmark, now, out).await?;
     }
+    let view = PruneView {
+        rows: &rows,
+        idle_since: idle_since.to_string(),
+        regions: region_names,
+    };
     if !args.apply {
-        out.data(&PruneView {
-            rows: &rows,
-            idle_since: idle_since.to_string(),
-            regions: region_names.clone(),
-        })?;
+        out.data(&view)?;
         if !to_delete.is_empty() && !args.mark {
             out.note(&format!(
                 "dry run: {} would be deleted; pass `--apply` to delete {}",
@@ -119,19 +119,11 @@ pub async fn run(args: PruneArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
         return failures.finish();
     }
     if to_delete.is_empty() {
-        out.data(&PruneView {
-            rows: &rows,
-            idle_since: idle_since.to_string(),
-            regions: region_names.clone(),
-        })?;
+        out.data(&view)?;
         out.note("nothing to delete");
         return failures.finish();
     }
-    out.note_table(&crate::output::View::table(&PruneView {
-        rows: &rows,
-        idle_since: idle_since.to_string(),
-        regions: region_names.clone(),
-    }));
+    out.note_table(&crate::output::View::table(&view));
     let n = to_delete.len();
     confirm_in_account(
         &aws,
@@ -372,6 +364,11 @@ async fn from_plan(
     }
     if !to_delete.is_empty() {
         let n = to_delete.len();
+        let going: Vec<OutcomeRow> = to_delete
+            .iter()
+            .map(|p| outcome(p, Outcome::WouldDelete, None))
+            .collect();
+        out.note_table(&crate::output::View::table(&OutcomeRows(&going)));
         confirm_in_account(
             &aws,
             &to_delete[0].region,

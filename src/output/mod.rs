@@ -68,6 +68,11 @@ pub trait View: Serialize {
     fn footer(&self) -> Vec<String> {
         Vec::new()
     }
+    /// Columns (by header) a terminal too narrow for the table may hide, the
+    /// first named first; the table then says which it hid.
+    fn optional_columns(&self) -> Vec<String> {
+        Vec::new()
+    }
     /// With no rows, the sentence a table prints instead of a bare header.
     fn empty(&self) -> Option<String> {
         None

@@ -77,6 +77,14 @@ impl ProfileList<'_> {
 }
 
 impl View for ProfileList<'_> {
+    /// Routes follow from the model's prefix; extra tag columns go next,
+    /// the last asked for first. Department never hides.
+    fn optional_columns(&self) -> Vec<String> {
+        std::iter::once("routes".to_owned())
+            .chain(self.columns().into_iter().skip(1).rev())
+            .collect()
+    }
+
     fn empty(&self) -> Option<String> {
         self.profiles
             .is_empty()
@@ -349,7 +357,10 @@ pub fn protected_line(protected: &[Profile]) -> Option<String> {
     if protected.is_empty() {
         return None;
     }
-    let names: Vec<&str> = protected.iter().map(|p| p.name.as_str()).collect();
+    let names: Vec<String> = protected
+        .iter()
+        .map(|p| format!("{} ({})", p.name, p.region))
+        .collect();
     Some(format!(
         "skipping protected (aipctl:protect=true): {}",
         names.join(", ")

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use serde_json::Value;
 
-use super::table::{finish, new_table};
+use super::table::{finish, finish_hiding, new_table};
 use super::{Format, View, text};
 use crate::error::Error;
 
@@ -38,7 +38,11 @@ pub fn render(
 ) -> Result<(), Error> {
     match (format, expr) {
         (Format::Table, None) => {
-            writeln!(w, "{}", finish(view.table(), width))?;
+            writeln!(
+                w,
+                "{}",
+                finish_hiding(view.table(), width, &view.optional_columns())
+            )?;
             for line in view.footer() {
                 writeln!(w, "{line}")?;
             }

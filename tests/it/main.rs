@@ -7,6 +7,7 @@ mod support;
 mod bad_input; // malformed invocations of every command: exit 2, no request
 mod cost; // `cost` and `cost-tags` against Cost Explorer priced from seeded usage
 mod faults; // throttling, 5xx, lost responses and timeouts change nothing
+mod interface; // --query, yaml/text, -v, terminal width, prompts, models
 mod lifecycle; // create, list, describe, tag, untag, delete
 mod policy; // `aipctl policy`: generated IAM documents, linted
 mod policy_documents; // `policies/` held to the operations aipctl sends

@@ -18,6 +18,7 @@ fn help_texts() {
         "tag",
         "untag",
         "usage",
+        "models",
         "dashboard",
         "plan",
         "apply",

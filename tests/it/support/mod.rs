@@ -18,6 +18,7 @@ mod emulator;
 mod fixtures;
 pub mod iam;
 mod run;
+pub mod terminal;
 
 pub use fixtures::{Usage, seed_three, usage, usage_in};
 pub use run::{Cmd, Run, bare};
@@ -109,27 +110,37 @@ impl World {
 
     /// `aipctl` with this world's endpoint, dummy credentials and nothing
     /// from the developer's own AWS configuration.
+    /// The environment every aipctl of this world runs with: this world's
+    /// endpoint, dummy credentials and nothing from the developer's own AWS
+    /// configuration.
+    pub fn env(&self) -> Vec<(String, String)> {
+        let home = |p: &str| self.home.path().join(p).display().to_string();
+        let mut env: Vec<(String, String)> = [
+            ("PATH", std::env::var("PATH").unwrap_or_default()),
+            ("HOME", self.home.path().display().to_string()),
+            ("XDG_CACHE_HOME", home("cache")),
+            ("AWS_ACCESS_KEY_ID", "AKIDTEST".into()),
+            ("AWS_SECRET_ACCESS_KEY", "secret".into()),
+            ("AWS_REGION", "us-east-1".into()),
+            ("AWS_ENDPOINT_URL", self.url.clone()),
+            ("AWS_EC2_METADATA_DISABLED", "true".into()),
+            ("AWS_CONFIG_FILE", home("no-config")),
+            ("AWS_SHARED_CREDENTIALS_FILE", home("no-credentials")),
+            ("NO_COLOR", "1".into()),
+            ("COLUMNS", "200".into()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+        if let Some(now) = self.now {
+            env.push(("AIPCTL_NOW".into(), now.to_string()));
+        }
+        env
+    }
+
     fn aipctl(&self) -> assert_cmd::Command {
         let mut cmd = assert_cmd::Command::cargo_bin("aipctl").unwrap();
-        cmd.env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.home.path())
-            .env("XDG_CACHE_HOME", self.home.path().join("cache"))
-            .env("AWS_ACCESS_KEY_ID", "AKIDTEST")
-            .env("AWS_SECRET_ACCESS_KEY", "secret")
-            .env("AWS_REGION", "us-east-1")
-            .env("AWS_ENDPOINT_URL", &self.url)
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env("AWS_CONFIG_FILE", self.home.path().join("no-config"))
-            .env(
-                "AWS_SHARED_CREDENTIALS_FILE",
-                self.home.path().join("no-credentials"),
-            )
-            .env("NO_COLOR", "1")
-            .env("COLUMNS", "200");
-        if let Some(now) = self.now {
-            cmd.env("AIPCTL_NOW", now.to_string());
-        }
+        cmd.env_clear().envs(self.env());
         cmd
     }
 
