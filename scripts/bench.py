@@ -1,12 +1,17 @@
 """The measurements behind scripts/bench (see that script for usage).
 
 - `list` over N profiles in 4 regions with a fixed injected latency per AWS
-  call: aipctl's wall time (median of runs) and calls, against the ideal for
-  its concurrency (calls x latency / concurrency) and against the AWS CLI v1
-  doing the same job as a shell loop (list-inference-profiles per region plus
-  list-tags-for-resource per profile). The CLI loop is timed on a sample of
-  profiles and its total extrapolated from the per-call median, which the
-  result says.
+  call: aipctl's wall time (median of runs) and calls. Tags come in bulk from
+  `tag:GetResources`, so the calls are bounded by one list page plus
+  ceil(n/100) tagging pages per region, and the ideal is the busiest region's
+  calls one after another (regions run in parallel). Against the same `list`
+  with `tag:GetResources` denied (the per-profile path, `ListTagsForResource`
+  for each profile, measured in the same run) and against the AWS CLI v1 doing
+  the per-profile job as a shell loop (list-inference-profiles per region plus
+  list-tags-for-resource per profile), timed on a sample of profiles and
+  extrapolated from the per-call median, which the result says.
+- `list` at 1,000 profiles a region (4,000), and `delete --tag` of the 100
+  profiles of one department there: no per-profile tag reads.
 - `usage` and `prune` (dry run), medians of the runs: GetMetricData calls and wall time against
   one call per profile (what per-resource tools do), the latter at its ideal.
 - `apply` of a spec creating 100 profiles, and again (zero writes), and
@@ -32,10 +37,13 @@ import sys
 import tempfile
 import time
 import urllib.request
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-from awsemu.server import Spawned, spawn  # PYTHONPATH=tests/emulator (scripts/bench sets it)
+from awsemu.server import (  # PYTHONPATH=tests/emulator (scripts/bench sets it)
+    Spawned,
+    spawn,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1"]
@@ -145,6 +153,41 @@ def bench_more(args: argparse.Namespace) -> dict:
     return out
 
 
+def count_ops(log: list[dict]) -> dict[str, int]:
+    ops: dict[str, int] = {}
+    for r in log:
+        ops[r["operation"]] = ops.get(r["operation"], 0) + 1
+    return dict(sorted(ops.items()))
+
+
+def list_runs(url: str, env: dict[str, str], args: argparse.Namespace, runs: int) -> dict:
+    """`list` over REGIONS `runs` times: median wall, the last run's calls by
+    operation and region, the call bound (one list page and ceil(n/100)
+    tagging pages a region) and the ideal (the busiest region's calls one
+    after another, at the injected latency)."""
+    walls = []
+    for _ in range(runs):
+        control(url, "DELETE", "/_emu/requests")
+        t0 = time.perf_counter()
+        out = subprocess.run(
+            [args.aipctl, "list", "--region", ",".join(REGIONS), "--concurrency", str(args.concurrency), "-o", "json"],
+            env=env, capture_output=True, check=True,
+        )
+        walls.append(time.perf_counter() - t0)
+    log = control(url, "GET", "/_emu/requests")["requests"]
+    listed = json.loads(out.stdout)
+    per_region = {r: sum(1 for p in listed if p["region"] == r) for r in REGIONS}
+    calls_in = {r: sum(1 for c in log if c.get("region") == r) for r in REGIONS}
+    busiest = max(calls_in.values())
+    wall = statistics.median(walls)
+    return {
+        "wall_s_median": round(wall, 3), "wall_s_all": [round(w, 3) for w in walls],
+        "api_calls": len(log), "by_operation": count_ops(log), "calls_per_region": calls_in,
+        "call_bound": sum(1 + -(-n // 100) for n in per_region.values()),
+        "ideal_s": round(busiest * args.latency_ms / 1000, 3), "listed": len(listed), "output": out.stdout,
+    }
+
+
 def cost_main(argv: list[str]) -> None:
     ap = argparse.ArgumentParser(prog="scripts/bench cost")
     ap.add_argument("--aipctl", required=True)
@@ -193,7 +236,7 @@ def cost_main(argv: list[str]) -> None:
         emu.stop()
 
     result = {
-        "benchmark": "cost", "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "benchmark": "cost", "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
         "aipctl_build": args.build, "departments": args.departments, "profiles": profiles, "days": args.days,
         "seed_s": round(seed_s, 1), "reports": rows,
@@ -236,24 +279,21 @@ def main() -> None:
         control(url, "POST", "/_emu/seed", {"scenario": "bench", "profiles": args.profiles, "regions": REGIONS, "days": 1, "departments": 40})
         control(url, "POST", "/_emu/faults", {"seed": 1, "rules": [{"service": "*", "operation": "*", "delay_ms": args.latency_ms}]})
         env = env_for(url)
+        bulk = list_runs(url, env, args, args.runs)
+        assert bulk["listed"] == args.profiles, f"listed {bulk['listed']} of {args.profiles}"
+        wall = bulk["wall_s_median"]
+        calls = bulk["api_calls"]
 
-        walls, calls = [], 0
-        for _ in range(args.runs):
-            control(url, "DELETE", "/_emu/requests")
-            t0 = time.perf_counter()
-            out = subprocess.run(
-                [args.aipctl, "list", "--region", ",".join(REGIONS), "--concurrency", str(args.concurrency), "-o", "json"],
-                env=env, capture_output=True, check=True,
-            )
-            walls.append(time.perf_counter() - t0)
-            listed = len(json.loads(out.stdout))
-            calls = len(control(url, "GET", "/_emu/requests")["requests"])
-        assert listed == args.profiles, f"listed {listed} of {args.profiles}"
-        wall = statistics.median(walls)
-        ideal = calls * args.latency_ms / 1000 / args.concurrency
+        # The per-profile path, same account and latency: tag:GetResources denied.
+        control(url, "POST", "/_emu/faults", {"seed": 1, "rules": [
+            {"service": "*", "operation": "*", "delay_ms": args.latency_ms},
+            {"service": "tagging", "operation": "GetResources", "error": "AccessDeniedException", "status": 400}]})
+        denied = list_runs(url, env, args, args.runs)
+        assert denied["listed"] == args.profiles and denied["output"] == bulk["output"], "the same output either way"
+        control(url, "POST", "/_emu/faults", {"seed": 1, "rules": [{"service": "*", "operation": "*", "delay_ms": args.latency_ms}]})
 
         # The AWS CLI loop, timed per call on a sample.
-        arns = [p["arn"] for p in json.loads(out.stdout)][: args.cli_sample]
+        arns = [p["arn"] for p in json.loads(bulk["output"])][: args.cli_sample]
         cli_times = []
         for region in REGIONS:
             t0 = time.perf_counter()
@@ -270,13 +310,37 @@ def main() -> None:
     finally:
         emu.stop()
 
+    # 1,000 profiles a region, and delete --tag of one department's 100 profiles.
+    emu = start_emulator()
+    url = emu.url
+    try:
+        per_region = 1000
+        control(url, "POST", "/_emu/seed", {"scenario": "bench", "profiles": per_region * len(REGIONS), "regions": REGIONS, "days": 1, "departments": 40})
+        control(url, "POST", "/_emu/faults", {"seed": 1, "rules": [{"service": "*", "operation": "*", "delay_ms": args.latency_ms}]})
+        env = env_for(url)
+        big = list_runs(url, env, args, args.runs)
+        assert big["listed"] == per_region * len(REGIONS)
+        control(url, "DELETE", "/_emu/requests")
+        wall_del, _, _ = timed([args.aipctl, "delete", "--tag", "Department=Dept001", "--region", ",".join(REGIONS), "--yes", "-o", "json"], env)
+        log = control(url, "GET", "/_emu/requests")["requests"]
+        ops = count_ops(log)
+        delete_tag = {"wall_s": round(wall_del, 2), "api_calls": len(log), "by_operation": ops,
+                      "deleted": ops.get("DeleteInferenceProfile", 0)}
+        assert delete_tag["deleted"] == 100, delete_tag
+    finally:
+        emu.stop()
+    for measured in (bulk, denied, big):
+        measured.pop("output")
+
     result = {
-        "benchmark": "list", "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "benchmark": "list", "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
         "aipctl_build": args.build, "profiles": args.profiles, "regions": REGIONS, "latency_ms": args.latency_ms,
         "concurrency": args.concurrency, "runs": args.runs,
-        "aipctl": {"wall_s_median": round(wall, 3), "wall_s_all": [round(w, 3) for w in walls], "api_calls": calls, "calls_per_s": round(calls / wall, 1)},
-        "ideal_s": round(ideal, 3), "ratio_to_ideal": round(wall / ideal, 2),
+        "aipctl": bulk, "ratio_to_ideal": round(wall / bulk["ideal_s"], 2),
+        "tag_get_resources_denied": denied, "speedup_vs_per_profile": round(denied["wall_s_median"] / wall, 2),
+        "calls_ratio_per_profile": round(denied["api_calls"] / calls, 1),
+        "list_1000_a_region": big, "delete_tag_100": delete_tag,
         "aws_cli": {"per_call_s_median": round(per_call, 3), "calls": cli_calls, "sampled_calls": len(cli_times), "total_s_extrapolated": round(cli_total, 1)},
         "speedup_vs_aws_cli": round(cli_total / wall, 1),
         **more,
@@ -285,11 +349,17 @@ def main() -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"list-{result['date'][:10]}.json"
     path.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"| measure | value |\n| --- | --- |")
+    print("| measure | value |\n| --- | --- |")
     print(f"| profiles x regions | {args.profiles} x {len(REGIONS)} |")
     print(f"| injected latency per call | {args.latency_ms} ms |")
-    print(f"| aipctl list ({args.build}), median of {args.runs} | {wall:.2f} s, {calls} calls, {calls / wall:.0f} calls/s |")
-    print(f"| ideal at concurrency {args.concurrency} | {ideal:.2f} s (aipctl at {wall / ideal:.2f}x) |")
+    print(f"| aipctl list ({args.build}), median of {args.runs} | {wall:.2f} s, {calls} calls ({bulk['by_operation']}); "
+          f"bound {bulk['call_bound']} calls |")
+    print(f"| ideal (busiest region's calls in a row) | {bulk['ideal_s']:.2f} s (aipctl at {wall / bulk['ideal_s']:.2f}x) |")
+    print(f"| per-profile path (tag:GetResources denied) | {denied['wall_s_median']:.2f} s, {denied['api_calls']} calls: "
+          f"bulk is {denied['wall_s_median'] / wall:.1f}x faster with {denied['api_calls'] / calls:.0f}x fewer calls |")
+    print(f"| list, 1,000 profiles a region x {len(REGIONS)} | {big['wall_s_median']:.2f} s, {big['api_calls']} calls "
+          f"(bound {big['call_bound']}); ideal {big['ideal_s']:.2f} s ({big['wall_s_median'] / big['ideal_s']:.2f}x) |")
+    print(f"| delete --tag, 100 profiles | {delete_tag['wall_s']} s, {delete_tag['api_calls']} calls ({delete_tag['by_operation']}) |")
     print(f"| AWS CLI v1 loop | {per_call:.3f} s a call x {cli_calls} calls = {cli_total:.0f} s (extrapolated from {len(cli_times)} timed calls) |")
     print(f"| aipctl speed-up | {cli_total / wall:.0f}x |")
     for name in ("usage", "prune_dry_run"):

@@ -298,7 +298,15 @@ fn untagged_spend_appears_as_its_own_row() {
         .unwrap_or_else(|| panic!("no untagged row:\n{table}"));
     let cents = s.expected[&None].round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
     assert!(untagged.contains(&format!("${cents}")), "{untagged} vs {cents}");
-    assert!(table.lines().last().unwrap().trim_start().starts_with("TOTAL"));
+    let mut lines = table.lines().rev();
+    assert!(
+        lines.next().unwrap().starts_with("window: "),
+        "the footer states the window:\n{table}"
+    );
+    assert!(
+        lines.next().unwrap().trim_start().starts_with("TOTAL"),
+        "the total closes the table:\n{table}"
+    );
 }
 
 #[test]
