@@ -11,8 +11,8 @@ use super::shared::spec::{make, read_spec, regions};
 use crate::cli::{GlobalArgs, PlanArgs};
 use crate::domain::region::Region;
 use crate::error::{Error, Result};
-use crate::output::Output;
 use crate::output::plan::{PlanView, summary_line};
+use crate::output::{Output, View};
 
 pub async fn run(args: PlanArgs, g: &GlobalArgs, out: &mut Output) -> Result<()> {
     let spec = read_spec(&args.file)?;
@@ -24,8 +24,11 @@ pub async fn run(args: PlanArgs, g: &GlobalArgs, out: &mut Output) -> Result<()>
         std::fs::write(path, text + "\n")
             .map_err(|e| Error::usage(format!("cannot write the plan to `{}`: {e}", path.display())))?;
     }
-    out.data(&PlanView { file: &made })?;
-    out.note(&summary_line(&made.summary));
+    let view = PlanView { file: &made };
+    out.data(&view)?;
+    if view.empty().is_none() || !out.is_table() {
+        out.note(&summary_line(&made.summary));
+    }
     if let Some(path) = &args.out {
         out.note(&format!(
             "plan saved to {} (account {}, {}); run it with `aipctl apply --plan {}`",

@@ -78,6 +78,14 @@ fn arn(c: &Change) -> &str {
 }
 
 impl View for PlanView<'_> {
+    /// No changes: the summary says so, instead of a bare header.
+    fn empty(&self) -> Option<String> {
+        self.file
+            .changes
+            .is_empty()
+            .then(|| summary_line(&self.file.summary))
+    }
+
     fn table(&self) -> Table {
         let mut t = new_table(&["action", "region", "name", "detail"]);
         for c in &self.file.changes {

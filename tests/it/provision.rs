@@ -131,6 +131,18 @@ fn a_second_apply_makes_no_write_call() {
         .stderr_has("No changes: 48 profiles match the spec.");
     assert_eq!(writes(&w), Vec::<String>::new());
     assert!(!w.calls().is_empty(), "the account was read");
+
+    // `plan` then says so once, with no bare table header.
+    let plan = w.run(["plan", "-f", example().to_str().unwrap()]).ok();
+    assert_eq!(plan.stdout(), "", "no table for no changes");
+    assert_eq!(
+        plan.stderr()
+            .matches("No changes: 48 profiles match the spec.")
+            .count(),
+        1,
+        "{}",
+        plan.stderr()
+    );
 }
 
 #[test]
