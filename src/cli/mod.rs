@@ -16,7 +16,9 @@ mod provision;
 
 pub use cost::{CostArgs, CostTagsArgs};
 pub use metrics::{CoverageArgs, DashboardArgs, PruneArgs, UsageArgs, WindowArgs};
-pub use policy::{InvokePolicyArgs, PolicyArgs, PolicyCommand, PolicyFormatArgs, StepFunctionsArgs};
+pub use policy::{
+    InvokePolicyArgs, PolicyArgs, PolicyCommand, PolicyFormatArgs, RequireProfileArgs, StepFunctionsArgs,
+};
 pub use profiles::{
     CreateArgs, DeleteArgs, DescribeArgs, ListArgs, ModelsArgs, NameGlob, ProfileFilterArgs, TagArgs,
     UntagArgs,
