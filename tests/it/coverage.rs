@@ -316,6 +316,37 @@ fn fail_under_passes_when_there_is_no_traffic_and_says_so() {
 }
 
 #[test]
+fn a_region_that_cannot_be_listed_is_not_read_and_named_after_the_report() {
+    let w = world();
+    seeded(&w);
+    w.faults(json!([{
+        "service": "bedrock", "operation": "ListInferenceProfiles", "region": "us-west-2",
+        "error": "AccessDeniedException", "status": 403
+    }]));
+    w.clear_requests();
+    let out = coverage(&w, &["-o", "json"])
+        .code(1)
+        .stderr_has("1 of 2 regions failed: us-west-2");
+    let v = out.json();
+    // us-east-1 is reported; nothing of us-west-2 is guessed at without its profiles.
+    assert!(
+        v["series"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["region"] == "us-east-1")
+    );
+    assert_eq!(v["departments"][0]["value"], "Search");
+    let list_metrics_regions: BTreeSet<String> = w
+        .requests()
+        .iter()
+        .filter(|r| r["operation"] == "ListMetrics")
+        .map(|r| r["region"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(list_metrics_regions, BTreeSet::from(["us-east-1".to_owned()]));
+}
+
+#[test]
 fn the_report_as_a_table_and_as_csv() {
     let w = world();
     seeded(&w);
