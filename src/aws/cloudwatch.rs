@@ -81,17 +81,7 @@ impl Aws {
                                 .map(move |d| (*i, d))
                         })
                         .collect();
-                    let batches = usage::plan(&targets, metrics, window);
-                    let calls = batches.len();
-                    let answers: Vec<Vec<(MetricQuery, Series)>> =
-                        stream::iter(batches.into_iter().map(|b| {
-                            let cw = &cw;
-                            async move { cw.metric_data(b, window).await }
-                        }))
-                        .buffer_unordered(self.concurrency)
-                        .try_collect()
-                        .await?;
-                    Ok::<_, Error>((answers.into_iter().flatten().collect(), calls))
+                    self.targets_metrics(&cw, &targets, metrics, window).await
                 }
             }))
             .buffer_unordered(self.concurrency)
@@ -107,6 +97,64 @@ impl Aws {
             }
         }
         Ok((out, calls))
+    }
+
+    /// `metrics` for every `ModelId` value of every region in `by_region`
+    /// (values as given, no discovery), over `window`: one map per value, in
+    /// the order given. Returns them and the number of `GetMetricData` calls.
+    pub async fn model_id_metrics(
+        &self,
+        by_region: &[(Region, Vec<String>)],
+        metrics: &[Metric],
+        window: &Window,
+    ) -> Result<(Vec<Vec<BTreeMap<Metric, Series>>>, usize)> {
+        type Answers = (usize, Vec<(MetricQuery, Series)>, usize);
+        let per_region: Vec<Answers> =
+            stream::iter(by_region.iter().enumerate().map(|(r, (region, values))| {
+                let cw = self.cloudwatch(region);
+                async move {
+                    let targets: Vec<(usize, String)> = values.iter().cloned().enumerate().collect();
+                    let (answers, calls) = self.targets_metrics(&cw, &targets, metrics, window).await?;
+                    Ok::<_, Error>((r, answers, calls))
+                }
+            }))
+            .buffer_unordered(self.concurrency)
+            .try_collect()
+            .await?;
+        let mut out: Vec<Vec<BTreeMap<Metric, Series>>> = by_region
+            .iter()
+            .map(|(_, values)| vec![BTreeMap::new(); values.len()])
+            .collect();
+        let mut calls = 0;
+        for (r, answers, n) in per_region {
+            calls += n;
+            for (q, series) in answers {
+                out[r][q.profile].entry(q.metric).or_default().extend(series);
+            }
+        }
+        Ok((out, calls))
+    }
+
+    /// `metrics` for `targets` (an index of the caller's and a `ModelId`
+    /// value) in one region: batches of at most 500 queries, concurrently.
+    async fn targets_metrics(
+        &self,
+        cw: &CloudWatch,
+        targets: &[(usize, String)],
+        metrics: &[Metric],
+        window: &Window,
+    ) -> Result<(Vec<(MetricQuery, Series)>, usize)> {
+        let batches = usage::plan(targets, metrics, window);
+        let calls = batches.len();
+        let answers: Vec<Vec<(MetricQuery, Series)>> = stream::iter(
+            batches
+                .into_iter()
+                .map(|b| async move { cw.metric_data(b, window).await }),
+        )
+        .buffer_unordered(self.concurrency)
+        .try_collect()
+        .await?;
+        Ok((answers.into_iter().flatten().collect(), calls))
     }
 }
 

@@ -88,7 +88,8 @@ impl Operation {
 /// A test scans this module's files for SDK calls and fails on one missing
 /// here, so a new call cannot ship without its permission.
 ///
-/// The Cost Explorer calls serve `aipctl cost` and `aipctl cost-tags`.
+/// The Cost Explorer calls serve `aipctl cost`, `aipctl cost-tags` and
+/// `aipctl coverage --billed`.
 pub const OPERATIONS: &[Operation] = &[
     Operation::read("bedrock", "ListInferenceProfiles"),
     Operation::read("bedrock", "GetInferenceProfile"),

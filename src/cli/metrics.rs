@@ -1,5 +1,5 @@
 //! The flags of the verbs that read CloudWatch: `usage`, `dashboard`,
-//! `prune`, and the metrics window they share.
+//! `prune`, `coverage`, and the metrics window they share.
 
 use std::path::PathBuf;
 
@@ -7,6 +7,7 @@ use clap::Args;
 
 use super::parse;
 use super::profiles::ProfileFilterArgs;
+use crate::domain::coverage::Percent;
 use crate::domain::dashboard::DashboardName;
 use crate::domain::tag::TagKey;
 use crate::domain::window::Span;
@@ -130,4 +131,45 @@ pub struct UsageArgs {
 
     #[command(flatten)]
     pub window: WindowArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  aipctl coverage --all-regions                   # who owns the last 30 days of Bedrock traffic
+  aipctl coverage --since 7d --fail-under 95      # in CI: exit 5 below 95 % attributed
+  aipctl coverage --billed                        # and billed spend under the tag, per month
+  aipctl coverage -o json --query 'bypass[].fix'  # commands that give bypass traffic a profile
+  aipctl coverage --from 2026-11-01 --to 2026-11-07 -o csv > series.csv
+
+Every `ModelId` series of CloudWatch's AWS/Bedrock metrics is one of: an application profile with \
+the tag (attributed, per department), one without it (unattributed), or a system profile \
+(`us.`, `eu.`, `global.`…) or bare model called directly (bypass: no profile, no tag on the bill). \
+Shares are by tokens (input, output, cache read and cache write added up). `ListMetrics` lists \
+only values with data in the last two weeks, so bypass traffic that stopped earlier is not seen. \
+Exit codes: 0, or 5 with `--fail-under` when the attributed share is below it (1, 2 and 3 as \
+everywhere).")]
+pub struct CoverageArgs {
+    #[command(flatten)]
+    pub window: WindowArgs,
+
+    /// The cost-allocation tag key that attributes a profile's traffic
+    #[arg(long, value_name = "KEY", default_value = crate::domain::tag::DEPARTMENT, value_parser = parse::value::<TagKey>)]
+    pub tag_key: TagKey,
+
+    /// Exit 5 when the attributed share is below PCT (0 to 100), after printing the report
+    #[arg(long, value_name = "PCT", value_parser = parse::value::<Percent>)]
+    pub fail_under: Option<Percent>,
+
+    /// Add billed spend under the tag key vs untagged per month, from Cost Explorer (paid requests,
+    /// cached as for `cost`)
+    #[arg(long)]
+    pub billed: bool,
+
+    /// With `--billed`: ask Cost Explorer even when a cached answer exists
+    #[arg(long, requires = "billed")]
+    pub no_cache: bool,
+
+    /// With `--billed`: how long a cached answer is reused: `30m`, `6h`, `1d` (at most 7 days)
+    #[arg(long, value_name = "TTL", default_value = "6h", value_parser = parse::ttl)]
+    pub cache_ttl: std::time::Duration,
 }

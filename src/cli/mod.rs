@@ -15,8 +15,10 @@ mod profiles;
 mod provision;
 
 pub use cost::{CostArgs, CostTagsArgs};
-pub use metrics::{DashboardArgs, PruneArgs, UsageArgs, WindowArgs};
-pub use policy::{InvokePolicyArgs, PolicyArgs, PolicyCommand, PolicyFormatArgs, StepFunctionsArgs};
+pub use metrics::{CoverageArgs, DashboardArgs, PruneArgs, UsageArgs, WindowArgs};
+pub use policy::{
+    InvokePolicyArgs, PolicyArgs, PolicyCommand, PolicyFormatArgs, RequireProfileArgs, StepFunctionsArgs,
+};
 pub use profiles::{
     CreateArgs, DeleteArgs, DescribeArgs, ListArgs, ModelsArgs, NameGlob, ProfileFilterArgs, TagArgs,
     UntagArgs,
@@ -42,7 +44,8 @@ Examples:
   aipctl plan -f teams.toml && aipctl apply -f teams.toml
 
 Exit codes: 0 success, 1 AWS or runtime failure, 2 invalid input (no AWS request made), \
-3 refused (a destructive action with no confirmation possible).";
+3 refused (a destructive action with no confirmation possible), 4 changes found by \
+`plan --detailed-exitcode`, 5 attributed share below `coverage --fail-under`.";
 
 #[derive(Debug, Parser)]
 #[command(name = "aipctl", version, about = ABOUT, long_about = LONG_ABOUT, after_help = AFTER_HELP)]
@@ -148,6 +151,9 @@ pub enum Command {
     Usage(UsageArgs),
     /// Build (and put) CloudWatch dashboards of token and prompt-cache metrics
     Dashboard(DashboardArgs),
+    /// Who owns Bedrock traffic: tagged profiles, untagged ones, or none (system profiles, bare
+    /// models); a gate for CI
+    Coverage(CoverageArgs),
     /// Show what `apply` would change to make the account match a spec (reads only)
     Plan(PlanArgs),
     /// Make the account match a spec: create, retag, and (when allowed) replace and prune

@@ -14,8 +14,10 @@ use crate::output::policy::DocumentFormat;
   aipctl policy operator --format cloudformation > aipctl-operator.json
   aipctl policy read-only
   aipctl policy stepfunctions search-sonnet --format cloudformation
+  aipctl policy require-profile --format terraform --scp   # after `aipctl coverage` shows no bypass
 
-The `operator` and `read-only` documents are the files in `policies/`; they need no AWS access.")]
+The `operator`, `read-only` and `require-profile` documents are the files in `policies/`; they \
+need no AWS access.")]
 pub struct PolicyArgs {
     #[command(subcommand)]
     pub command: PolicyCommand,
@@ -32,6 +34,30 @@ pub enum PolicyCommand {
     ReadOnly(PolicyFormatArgs),
     /// A Step Functions state machine that invokes through a profile, and the role it needs
     Stepfunctions(StepFunctionsArgs),
+    /// Deny invoking models and system profiles except through an application profile, so no
+    /// traffic bypasses attribution (an SCP or identity policy: `policies/require-profile.json`)
+    RequireProfile(RequireProfileArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  aipctl coverage --all-regions --since 14d            # first: who would be denied
+  aipctl policy require-profile > require-profile.json
+  aipctl policy require-profile --format terraform --scp > require-profile.tf
+
+Denies bedrock:InvokeModel and bedrock:InvokeModelWithResponseStream (Converse and ConverseStream \
+are authorized as these) on foundation models and system-defined profiles unless the request \
+comes through an application inference profile (`bedrock:InferenceProfileArn`). Only denies: \
+attach it as a service control policy or next to identity policies. The README says how to roll \
+it out and what AWS does not document.")]
+pub struct RequireProfileArgs {
+    #[command(flatten)]
+    pub format: PolicyFormatArgs,
+
+    /// With `--format terraform|cloudformation`: an Organizations service control policy instead of
+    /// an IAM managed policy
+    #[arg(long)]
+    pub scp: bool,
 }
 
 #[derive(Debug, Args)]

@@ -15,12 +15,11 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 
-use crate::aws::cache::{self, CacheSettings};
+use super::shared::spend;
 use crate::aws::costexplorer::CostExplorer;
 use crate::cli::{CostArgs, GlobalArgs};
 use crate::domain::cost::{
-    self, Activation, CostMetric, CostQuery, DateRange, Filter, ForecastQuery, Granularity, Grouping,
-    SpanUnit, Split, TimeSpec,
+    self, CostMetric, DateRange, Filter, ForecastQuery, Granularity, Grouping, SpanUnit, Split, TimeSpec,
 };
 use crate::domain::tag::{Tag, TagKey};
 use crate::error::{Error, Result};
@@ -96,12 +95,7 @@ pub async fn run(args: CostArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outpu
     let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
     let plan = plan(&args, today)?;
     let aws = super::shared::session::load(g).await?;
-    let ce = aws.cost_explorer(CacheSettings {
-        dir: cache::default_dir().map(|d| d.join("cost-explorer")),
-        ttl: args.cache_ttl,
-        reuse: !args.no_cache,
-        now: now.as_second(),
-    });
+    let ce = spend::explorer(&aws, args.cache_ttl, args.no_cache, now);
     out.stage("asking Cost Explorer");
     let report = report(&plan, &ce, g, out, now, today).await;
     for problem in ce.cache_problems() {
@@ -152,6 +146,14 @@ async fn report(
              so its total can be below the report's without `--by`",
         );
     }
+    let by_tag = spend::ByTag {
+        key: &plan.key,
+        range: plan.range,
+        granularity: plan.granularity,
+        metric: plan.metric,
+        split,
+        filter_tags: &plan.filter_tags,
+    };
     let split_grouping = split.map(Split::grouping);
     let expected = plan.range.periods(plan.granularity);
     let default_unit = if plan.metric.is_money() { "USD" } else { "N/A" };
@@ -164,16 +166,7 @@ async fn report(
         ));
         Vec::new()
     } else {
-        let mut group_by = vec![Grouping::Tag(plan.key.as_str().to_owned())];
-        group_by.extend(split_grouping.clone());
-        let query = CostQuery {
-            range: plan.range,
-            granularity: plan.granularity,
-            metric: plan.metric,
-            group_by,
-            filter: cost::scope_filter(services.as_deref(), &plan.filter_tags),
-        };
-        ce.cost_and_usage(&query).await?
+        ce.cost_and_usage(&by_tag.query(services.as_deref())).await?
     };
     let table = cost::shape(&expected, &results, split_grouping.as_ref(), default_unit, today);
     let pages = ce
@@ -249,46 +242,7 @@ async fn check_activation(plan: &Plan, ce: &CostExplorer, out: &mut Output, now:
         }
     }
     let tags = ce.cost_allocation_tags(Some(&keys), true).await?;
-    for (i, key) in keys.iter().enumerate() {
-        let role = if i == 0 {
-            "so every cost lands in the (untagged) row"
-        } else {
-            "so `--filter-tag` sees every cost as untagged"
-        };
-        match cost::activation(key, &tags, &plan.range, now) {
-            Activation::NeverSeen => {
-                out.warn(&format!("AWS billing has never seen the tag key `{key}`, {role}"));
-                out.note(&format!(
-                    "fix: tag the resources (e.g. `aipctl tag PROFILE {key}=VALUE`); billing sees a new key \
-                     within 24 h; then run `aipctl cost-tags --activate {key}`"
-                ));
-            }
-            Activation::Inactive => {
-                out.warn(&format!("the cost-allocation tag `{key}` is not active, {role}"));
-                out.note(&format!(
-                    "fix: `aipctl cost-tags --activate {key}` (management account); Cost Explorer shows it up \
-                     to 24 h later, for spend from then on (activation is not retroactive)"
-                ));
-            }
-            Activation::Active {
-                untagged_before,
-                settling,
-                ..
-            } => {
-                if let Some(day) = untagged_before {
-                    out.note(&format!(
-                        "note: `{key}` was activated on {day}; spend before that day is in the (untagged) \
-                         row (activation is not retroactive)"
-                    ));
-                }
-                if settling {
-                    out.note(&format!(
-                        "note: `{key}` was activated less than 24 h ago; Cost Explorer may not show it yet"
-                    ));
-                }
-            }
-        }
-    }
+    spend::warn_activation(out, &keys, &tags, &plan.range, now);
     Ok(())
 }
 

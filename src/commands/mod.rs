@@ -6,6 +6,7 @@ pub mod apply;
 pub mod completions;
 pub mod cost;
 pub mod cost_tags;
+pub mod coverage;
 pub mod create;
 pub mod dashboard;
 pub mod delete;
@@ -37,6 +38,7 @@ pub async fn run(cli: Cli, out: &mut Output) -> Result<()> {
         Command::Untag(args) => untag::run(args, g, out).await,
         Command::Usage(args) => usage::run(args, g, now, out).await,
         Command::Dashboard(args) => dashboard::run(args, g, now, out).await,
+        Command::Coverage(args) => coverage::run(args, g, now, out).await,
         Command::Plan(args) => plan::run(args, g, out).await,
         Command::Apply(args) => apply::run(args, g, now, out).await,
         Command::Prune(args) => prune::run(args, g, now, out).await,

@@ -1,11 +1,13 @@
-//! `aipctl policy invoke|operator|read-only|stepfunctions`: least-privilege
-//! IAM documents.
+//! `aipctl policy invoke|operator|read-only|stepfunctions|require-profile`:
+//! least-privilege IAM documents, and the guard that keeps traffic on
+//! application profiles.
 //!
 //! `invoke` and `stepfunctions` read the profiles (with their tags) and
 //! build the policy from each profile's own `models[]`; the system profile
 //! a profile copies comes from its `aipctl:source` tag or, for profiles made
-//! elsewhere, from the system-profile catalog of its region. `operator` and
-//! `read-only` print the files in `policies/` and make no AWS request.
+//! elsewhere, from the system-profile catalog of its region. `operator`,
+//! `read-only` and `require-profile` print the files in `policies/` and make
+//! no AWS request.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -42,25 +44,40 @@ pub async fn run(args: PolicyArgs, g: &GlobalArgs, now: jiff::Timestamp, out: &m
     match args.command {
         PolicyCommand::Operator(a) => shipped(Shipped::Operator, a.format, out),
         PolicyCommand::ReadOnly(a) => shipped(Shipped::ReadOnly, a.format, out),
+        PolicyCommand::RequireProfile(a) if a.scp => {
+            let which = Shipped::RequireProfile;
+            out.raw(&render::service_control_policy(
+                &which.document(),
+                Some(which.bytes()),
+                shipped_names(which),
+                "aipctl-require-profile",
+                a.format.format,
+            ))
+        }
+        PolicyCommand::RequireProfile(a) => shipped(Shipped::RequireProfile, a.format.format, out),
         PolicyCommand::Invoke(a) => invoke(a, g, now, out).await,
         PolicyCommand::Stepfunctions(a) => stepfunctions(a, g, out).await,
     }
 }
 
-fn shipped(which: Shipped, format: DocumentFormat, out: &mut Output) -> Result<()> {
+fn shipped_names(which: Shipped) -> Names<'static> {
     let (terraform, cloudformation) = match which {
         Shipped::Operator => ("aipctl_operator", "AipctlOperatorPolicy"),
         Shipped::ReadOnly => ("aipctl_read_only", "AipctlReadOnlyPolicy"),
+        Shipped::RequireProfile => ("aipctl_require_profile", "AipctlRequireProfilePolicy"),
     };
-    let names = Names {
+    Names {
         terraform,
         cloudformation,
         description: which.description(),
-    };
+    }
+}
+
+fn shipped(which: Shipped, format: DocumentFormat, out: &mut Output) -> Result<()> {
     out.raw(&render::policy(
         &which.document(),
         Some(which.bytes()),
-        names,
+        shipped_names(which),
         format,
     ))
 }

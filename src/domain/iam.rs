@@ -44,6 +44,9 @@ pub const MANAGED_POLICY_MAX_CHARS: usize = 6_144;
 pub const OPERATOR_JSON: &[u8] = include_bytes!("../../policies/operator.json");
 /// `policies/read-only.json`: the reads only.
 pub const READ_ONLY_JSON: &[u8] = include_bytes!("../../policies/read-only.json");
+/// `policies/require-profile.json`: no model or system profile but through an
+/// application profile (an SCP or an identity policy; see [`Shipped::RequireProfile`]).
+pub const REQUIRE_PROFILE_JSON: &[u8] = include_bytes!("../../policies/require-profile.json");
 
 /// A policy document in the shape AWS reads. `Action` and `Resource` are
 /// always written as arrays; a condition value is a string when there is one
@@ -164,6 +167,16 @@ impl Document {
 pub enum Shipped {
     Operator,
     ReadOnly,
+    /// Denies `InvokeModel` and `InvokeModelWithResponseStream` (what
+    /// `Converse` and `ConverseStream` are authorized as) on foundation
+    /// models and system-defined profiles unless `bedrock:InferenceProfileArn`
+    /// names an application profile. The key is absent when a model is called
+    /// directly, and `ArnNotLike` holds for an absent key
+    /// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html>),
+    /// so a bare call is denied. That the key names the application profile
+    /// (not the system profile it copies) when one copies a system profile is
+    /// not documented: see the README.
+    RequireProfile,
 }
 
 impl Shipped {
@@ -172,6 +185,7 @@ impl Shipped {
         match self {
             Self::Operator => OPERATOR_JSON,
             Self::ReadOnly => READ_ONLY_JSON,
+            Self::RequireProfile => REQUIRE_PROFILE_JSON,
         }
     }
 
@@ -179,11 +193,12 @@ impl Shipped {
         serde_json::from_slice(self.bytes()).expect("the shipped policies are valid documents (tested)")
     }
 
-    /// `operator`, `read-only`: the file stem and the subcommand.
+    /// `operator`, `read-only`, `require-profile`: the file stem and the subcommand.
     pub fn name(self) -> &'static str {
         match self {
             Self::Operator => "operator",
             Self::ReadOnly => "read-only",
+            Self::RequireProfile => "require-profile",
         }
     }
 
@@ -194,6 +209,9 @@ impl Shipped {
             }
             Self::ReadOnly => {
                 "Read Bedrock application inference profiles, CloudWatch metrics and dashboards, and Cost Explorer spend; nothing that writes"
+            }
+            Self::RequireProfile => {
+                "Deny invoking Amazon Bedrock foundation models and system-defined inference profiles except through an application inference profile, so every call reaches a tagged cost row"
             }
         }
     }
@@ -790,7 +808,7 @@ mod tests {
 
     #[test]
     fn the_shipped_documents_parse_and_are_written_in_the_canonical_form() {
-        for s in [Shipped::Operator, Shipped::ReadOnly] {
+        for s in [Shipped::Operator, Shipped::ReadOnly, Shipped::RequireProfile] {
             let d = s.document();
             let mut again = serde_json::to_string_pretty(&d).unwrap();
             again.push('\n');
@@ -800,6 +818,41 @@ mod tests {
                 "{} is not in the canonical form",
                 s.name()
             );
+        }
+    }
+
+    #[test]
+    fn require_profile_denies_models_and_system_profiles_unless_through_an_application_profile() {
+        let d = Shipped::RequireProfile.document();
+        assert_eq!(d.statements.len(), 2);
+        let resources: Vec<&str> = d
+            .statements
+            .iter()
+            .map(|s| s.resources.join(","))
+            .map(|r| {
+                if r.contains(FOUNDATION_MODEL) {
+                    "models"
+                } else {
+                    "system"
+                }
+            })
+            .collect();
+        assert_eq!(resources, ["models", "system"]);
+        for s in &d.statements {
+            assert_eq!(s.effect, Effect::Deny);
+            assert_eq!(s.actions, INVOKE_ACTIONS);
+            assert_eq!(s.resources.len(), 1);
+            let r = &s.resources[0];
+            assert!(
+                r == "arn:aws:bedrock:*::foundation-model/*"
+                    || r == "arn:aws:bedrock:*:*:inference-profile/*",
+                "{r}"
+            );
+            assert_eq!(
+                s.condition["ArnNotLike"][PROFILE_ARN_KEY],
+                Values::one(format!("arn:aws:bedrock:*:*:{APPLICATION_PROFILE}/*"))
+            );
+            assert_eq!(s.condition.len(), 1);
         }
     }
 

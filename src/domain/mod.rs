@@ -2,6 +2,7 @@
 //! types; everything here takes values and returns values.
 
 pub mod cost;
+pub mod coverage;
 pub mod dashboard;
 pub mod filter;
 pub mod iam;

@@ -51,6 +51,14 @@ impl Metric {
     ];
     /// What `prune` needs to call a profile idle.
     pub const TRAFFIC: [Metric; 2] = [Metric::Invocations, Metric::InputTokens];
+    /// What `coverage` weighs: invocations and the four token kinds.
+    pub const TOKENS: [Metric; 5] = [
+        Metric::Invocations,
+        Metric::InputTokens,
+        Metric::OutputTokens,
+        Metric::CacheReadTokens,
+        Metric::CacheWriteTokens,
+    ];
 
     pub fn metric_name(self) -> &'static str {
         match self {

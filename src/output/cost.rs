@@ -194,7 +194,7 @@ impl CostReport {
 /// A period for a column title: `2026-10` for a whole month,
 /// `2026-11-01..05` for a part of one (its real dates), the date for a day;
 /// `*` when estimated.
-fn period_label(p: &Period) -> String {
+pub fn period_label(p: &Period) -> String {
     let last = p.end_exclusive.yesterday().unwrap_or(p.start);
     let whole_month = p.start.day() == 1 && last == p.start.last_of_month();
     let text = if last == p.start {

@@ -9,6 +9,7 @@
 //! `CLICOLOR_FORCE`, a terminal or not). Nothing here calls AWS or reads the clock.
 
 pub mod cost;
+pub mod coverage;
 pub mod dashboard;
 pub mod logging;
 pub mod plan;

@@ -1,5 +1,6 @@
 //! IAM documents as users paste them: the policy JSON itself, Terraform
-//! resources, or a CloudFormation template. Built from typed values, so the
+//! resources, or a CloudFormation template (an IAM managed policy, or an
+//! Organizations service control policy). Built from typed values, so the
 //! key order is fixed and the same input gives the same bytes.
 //!
 //! Terraform gets the JSON in a heredoc, escaped for Terraform's templates
@@ -67,6 +68,53 @@ pub fn policy(doc: &Document, verbatim: Option<&[u8]>, names: Names<'_>, format:
         }
     }
 }
+
+/// One policy document as an AWS Organizations service control policy named
+/// `name`: Terraform's `aws_organizations_policy` or CloudFormation's
+/// `AWS::Organizations::Policy` (JSON is the document itself, `verbatim`).
+pub fn service_control_policy(
+    doc: &Document,
+    verbatim: Option<&[u8]>,
+    names: Names<'_>,
+    name: &str,
+    format: DocumentFormat,
+) -> Vec<u8> {
+    match format {
+        DocumentFormat::Json => policy(doc, verbatim, names, format),
+        DocumentFormat::Terraform => format!(
+            "resource \"aws_organizations_policy\" \"{label}\" {{\n  name        = {name}\n  description = {description}\n  type        = \"{SCP_TYPE}\"\n  content     = {body}\n}}\n",
+            label = names.terraform,
+            name = hcl_string(name),
+            description = hcl_string(names.description),
+            body = heredoc(&pretty(doc)),
+        )
+        .into_bytes(),
+        DocumentFormat::Cloudformation => {
+            let logical = names.cloudformation;
+            let template = Template {
+                version: TEMPLATE_VERSION,
+                description: names.description,
+                resources: BTreeMap::from([(
+                    logical,
+                    Resource::OrganizationsPolicy {
+                        kind: "AWS::Organizations::Policy",
+                        properties: OrganizationsPolicyProperties {
+                            name,
+                            description: names.description,
+                            kind: SCP_TYPE,
+                            content: doc,
+                        },
+                    },
+                )]),
+                outputs: BTreeMap::from([("PolicyId", Output::reference(logical))]),
+            };
+            pretty(&template).into_bytes()
+        }
+    }
+}
+
+/// The Organizations policy type of a service control policy.
+const SCP_TYPE: &str = "SERVICE_CONTROL_POLICY";
 
 /// The state machine, the policy of its role and the role's trust policy.
 pub fn stepfunctions(
@@ -179,6 +227,24 @@ enum Resource<'a> {
         #[serde(rename = "Properties")]
         properties: StateMachineProperties<'a>,
     },
+    OrganizationsPolicy {
+        #[serde(rename = "Type")]
+        kind: &'static str,
+        #[serde(rename = "Properties")]
+        properties: OrganizationsPolicyProperties<'a>,
+    },
+}
+
+#[derive(Serialize)]
+struct OrganizationsPolicyProperties<'a> {
+    #[serde(rename = "Name")]
+    name: &'a str,
+    #[serde(rename = "Description")]
+    description: &'a str,
+    #[serde(rename = "Type")]
+    kind: &'static str,
+    #[serde(rename = "Content")]
+    content: &'a Document,
 }
 
 #[derive(Serialize)]

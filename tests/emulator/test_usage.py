@@ -131,6 +131,65 @@ def test_dimension_value_override_and_non_aip_model_ids(emu):
     assert daily_sums(emu, "us-east-1", NOVA_PRO, "Invocations", d, d) == {d: 13.0}
 
 
+def test_list_metrics_shows_every_kind_of_model_id_seeded(emu):
+    """What `aipctl coverage` discovers: one ModelId per way of calling a model."""
+    by_id = make_aip(emu, "by-id", {"Department": "Search"})
+    by_arn = make_aip(emu, "by-arn", {}, source=NOVA_PRO)
+    d = today() - timedelta(days=1)
+    emu.control("POST", "/_emu/usage", {"records": [
+        record(by_id["inferenceProfileId"], d, invocations=2),
+        record(by_arn["inferenceProfileId"], d, invocations=3, dimension_value=by_arn["inferenceProfileArn"]),
+        record(SONNET_US, d, invocations=5),
+        record(NOVA_PRO, d, invocations=7),
+        record(NOVA_PRO, d, invocations=1, region="us-west-2"),
+    ]})
+    cw = emu.client("cloudwatch")
+    listed = [m["Dimensions"] for m in cw.list_metrics(
+        Namespace="AWS/Bedrock", MetricName="Invocations", Dimensions=[{"Name": "ModelId"}])["Metrics"]]
+    assert sorted(dims[0]["Value"] for dims in listed) == sorted([
+        by_id["inferenceProfileId"], by_arn["inferenceProfileArn"], SONNET_US, NOVA_PRO])
+    assert all(len(dims) == 1 and dims[0]["Name"] == "ModelId" for dims in listed)
+    west = emu.client("cloudwatch", "us-west-2").list_metrics(
+        Namespace="AWS/Bedrock", MetricName="Invocations", Dimensions=[{"Name": "ModelId"}])["Metrics"]
+    assert [m["Dimensions"][0]["Value"] for m in west] == [NOVA_PRO]
+    for value, n in ((by_id["inferenceProfileId"], 2), (by_arn["inferenceProfileArn"], 3), (SONNET_US, 5),
+                     (NOVA_PRO, 7)):
+        assert daily_sums(emu, "us-east-1", value, "Invocations", d, d) == {d: float(n)}
+
+
+def test_principal_tags_reach_billing_under_the_iam_principal_prefix(emu):
+    d = today() - timedelta(days=1)
+    emu.control("POST", "/_emu/usage", {"records": [
+        record(SONNET_US, d, principal_tags={"Department": "Search"}),
+        record(NOVA_PRO, d),
+    ]})
+    ce = emu.client("ce")
+    listed = {t["TagKey"]: (t["Type"], t["Status"]) for t in ce.list_cost_allocation_tags()["CostAllocationTags"]}
+    assert listed == {"iamPrincipal/Department": ("UserDefined", "Inactive")}
+
+    def untagged_by_principal() -> dict:
+        r = ce.get_cost_and_usage(
+            TimePeriod={"Start": d.isoformat(), "End": (d + timedelta(days=1)).isoformat()},
+            Granularity="MONTHLY", Metrics=["UnblendedCost"],
+            Filter={"Tags": {"Key": "Department", "MatchOptions": ["ABSENT"]}},
+            GroupBy=[{"Type": "TAG", "Key": "iamPrincipal/Department"}])
+        return {g["Keys"][0]: g["Metrics"]["UnblendedCost"]["Amount"] for g in r["ResultsByTime"][0]["Groups"]}
+
+    # Inactive: everything groups as untagged.
+    assert list(untagged_by_principal()) == ["iamPrincipal/Department$"]
+    emu.control("POST", "/_emu/cost-allocation-tags", {"tags": [
+        {"key": "iamPrincipal/Department", "status": "Active", "activated_at": (d - timedelta(days=3)).isoformat()}]})
+    got = untagged_by_principal()
+    assert set(got) == {"iamPrincipal/Department$Search", "iamPrincipal/Department$"}
+    sonnet = Decimal("1000") * Decimal("0.003") / 1000 + Decimal("200") * Decimal("0.015") / 1000
+    assert Decimal(got["iamPrincipal/Department$Search"]) == sonnet
+    # The resource tag and the principal tag stay apart.
+    r = ce.get_cost_and_usage(
+        TimePeriod={"Start": d.isoformat(), "End": (d + timedelta(days=1)).isoformat()},
+        Granularity="MONTHLY", Metrics=["UnblendedCost"], GroupBy=[{"Type": "TAG", "Key": "Department"}])
+    assert [g["Keys"] for g in r["ResultsByTime"][0]["Groups"]] == [["Department$"]]
+
+
 def test_line_items_are_priced_tagged_and_billed_under_real_service_names(emu):
     aip = make_aip(emu, "support-bot", {"Department": "Support", "CostCenter": "CC-7"})
     d = today()
@@ -209,6 +268,8 @@ def test_tags_are_those_at_seeding_time(emu):
          "no inference profile"),
         (dict(latency_ms=[1.0, -2.0]), "must be a list of non-negative numbers"),
         (dict(dimension_value=5), "dimension_value must be a string"),
+        (dict(principal_tags={"Team": 5}), "principal_tags must map non-empty keys to strings"),
+        (dict(principal_tags=["Team"]), "principal_tags must map non-empty keys to strings"),
         (dict(date="soon"), "YYYY-MM-DD"),
     ],
 )

@@ -310,6 +310,30 @@ fn malformed_invocations_exit_2_name_the_rule_and_make_no_request() {
             vec!["prune", "--idle", "tomorrow"],
             "expected `today` or a whole number",
         ),
+        // coverage: the gate's threshold, the window, the billed range
+        (vec!["coverage", "--fail-under", "101"], "from 0 to 100"),
+        (vec!["coverage", "--fail-under=-5"], "from 0 to 100"),
+        (vec!["coverage", "--fail-under", "ninety"], "from 0 to 100"),
+        (vec!["coverage", "--fail-under", ""], "from 0 to 100"),
+        (vec!["coverage", "--since", "3x"], "`7d`"),
+        (vec!["coverage", "--from", "2026-01-01"], "--to"),
+        (vec!["coverage", "--tag-key", "a!b"], "`!` is not allowed"),
+        (vec!["coverage", "--no-cache"], "--billed"),
+        (
+            vec!["coverage", "--cache-ttl", "9d", "--billed"],
+            "longer than 7 days",
+        ),
+        (
+            vec![
+                "coverage",
+                "--billed",
+                "--from",
+                "2020-01-01",
+                "--to",
+                "2020-01-31",
+            ],
+            "Cost Explorer",
+        ),
     ];
     assert!(cases.len() >= 40, "the suite promises at least 40 cases");
     for (args, needle) in &cases {

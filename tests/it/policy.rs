@@ -51,6 +51,99 @@ fn operator_and_read_only_print_the_shipped_files_without_calling_aws() {
     assert_eq!(w.calls(), Vec::<(String, String)>::new(), "no AWS request");
 }
 
+// ------------------------------------------------------------------ require-profile
+
+#[test]
+fn require_profile_prints_the_shipped_file_as_an_iam_policy_or_an_scp_without_calling_aws() {
+    let w = world();
+    let printed = w
+        .cmd()
+        .env_remove("AWS_REGION")
+        .run(["policy", "require-profile"])
+        .ok();
+    assert_eq!(
+        printed.stdout_bytes(),
+        read("policies/require-profile.json").as_bytes()
+    );
+    let doc = shipped("require-profile.json");
+    // Denies only: both invoke actions (Converse and ConverseStream are
+    // authorized as these) on every model and system profile, unless an
+    // application profile is the one the request came through.
+    for s in doc["Statement"].as_array().unwrap() {
+        assert_eq!(s["Effect"], "Deny");
+        assert_eq!(
+            s["Action"],
+            json!(["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"])
+        );
+        assert_eq!(
+            s["Condition"],
+            json!({"ArnNotLike": {"bedrock:InferenceProfileArn": "arn:aws:bedrock:*:*:application-inference-profile/*"}})
+        );
+    }
+    let resources: Vec<&Value> = doc["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| &s["Resource"])
+        .collect();
+    assert_eq!(
+        resources,
+        [
+            &json!(["arn:aws:bedrock:*::foundation-model/*"]),
+            &json!(["arn:aws:bedrock:*:*:inference-profile/*"])
+        ]
+    );
+    assert_parliament_clean(&[linted("require-profile", Kind::Identity, &doc)]);
+    // The lint reads the condition keys of deny statements too.
+    let mut typo = doc.clone();
+    typo["Statement"][0]["Condition"] = json!({"ArnNotLike": {"bedrock:InferenceProfileArns": "x"}});
+    let (found, _) = crate::support::iam::parliament(&[linted("typo", Kind::Identity, &typo)]);
+    assert!(
+        found.iter().any(|f| f.issue == "UNKNOWN_CONDITION_FOR_ACTION"),
+        "{found:#?}"
+    );
+
+    for (scp, forms) in [(false, "iam"), (true, "scp")] {
+        for format in ["terraform", "cloudformation"] {
+            let mut args = vec!["policy", "require-profile", "--format", format];
+            if scp {
+                args.push("--scp");
+            }
+            let out = w.run(&args).ok().stdout();
+            snapshot!(format!("require_profile_{forms}_{format}"), out);
+            if format == "cloudformation" {
+                let template: Value = serde_json::from_str(&out).unwrap();
+                let resource = &template["Resources"]["AipctlRequireProfilePolicy"];
+                let body = if scp {
+                    assert_eq!(resource["Type"], "AWS::Organizations::Policy");
+                    assert_eq!(resource["Properties"]["Type"], "SERVICE_CONTROL_POLICY");
+                    &resource["Properties"]["Content"]
+                } else {
+                    assert_eq!(resource["Type"], "AWS::IAM::ManagedPolicy");
+                    &resource["Properties"]["PolicyDocument"]
+                };
+                assert_eq!(body, &doc);
+                assert_cfn_lint_clean(&format!("require-profile-{forms}"), &out);
+            } else {
+                let heredoc = out
+                    .split_once("<<EOT\n")
+                    .unwrap()
+                    .1
+                    .split_once("EOT\n")
+                    .unwrap()
+                    .0;
+                assert_eq!(serde_json::from_str::<Value>(heredoc).unwrap(), doc);
+                assert!(out.starts_with(if scp {
+                    "resource \"aws_organizations_policy\" \"aipctl_require_profile\" {"
+                } else {
+                    "resource \"aws_iam_policy\" \"aipctl_require_profile\" {"
+                }));
+            }
+        }
+    }
+    assert_eq!(w.calls(), Vec::<(String, String)>::new(), "no AWS request");
+}
+
 // ------------------------------------------------------------------ invoke
 
 fn source_tag(system_profile_id: &str) -> String {
@@ -391,6 +484,11 @@ fn every_lint_exception_is_needed_by_some_document() {
             Kind::Identity,
             &shipped("require-department-tag.json"),
         ),
+        linted(
+            "require-profile",
+            Kind::Identity,
+            &shipped("require-profile.json"),
+        ),
         linted("invoke", Kind::Identity, &invoke),
         linted("stepfunctions-role", Kind::Identity, &sfn["role_policy"]),
         linted("stepfunctions-trust", Kind::Trust, &sfn["assume_role_policy"]),
@@ -407,7 +505,13 @@ fn every_lint_exception_is_needed_by_some_document() {
 
 #[test]
 fn subcommand_help_texts() {
-    for cmd in ["invoke", "operator", "read-only", "stepfunctions"] {
+    for cmd in [
+        "invoke",
+        "operator",
+        "read-only",
+        "stepfunctions",
+        "require-profile",
+    ] {
         let out = bare(["policy", cmd, "--help"]).ok();
         snapshot!(format!("help_policy_{cmd}"), out.stdout());
     }

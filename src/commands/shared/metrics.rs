@@ -1,11 +1,13 @@
 //! Usage figures from CloudWatch for a set of profiles over a window, the
-//! way `usage` and `describe --usage` both read them.
+//! way `usage` and `describe --usage` both read them, and for any `ModelId`
+//! values (`coverage`).
 
 use jiff::Timestamp;
 
 use crate::aws::Aws;
 use crate::cli::WindowArgs;
 use crate::domain::profile::Profile;
+use crate::domain::region::Region;
 use crate::domain::usage::{self, Metric, Usage};
 use crate::domain::window::Window;
 use crate::error::Result;
@@ -23,5 +25,21 @@ pub fn window(args: &WindowArgs, now: Timestamp) -> Result<Window> {
 pub async fn usage_of(aws: &Aws, profiles: &[Profile], window: &Window) -> Result<(Vec<Usage>, usize)> {
     let (metrics, calls) = aws.profile_metrics(profiles, &Metric::ALL, window).await?;
     let usages = metrics.iter().map(|m| usage::fold(m, window)).collect();
+    Ok((usages, calls))
+}
+
+/// Invocations and the four token kinds ([`Metric::TOKENS`]) for each
+/// `ModelId` value of each region, over `window`, in the order given (values
+/// without datapoints get zeros). Also returns the number of metric requests.
+pub async fn model_id_usage(
+    aws: &Aws,
+    by_region: &[(Region, Vec<String>)],
+    window: &Window,
+) -> Result<(Vec<Vec<Usage>>, usize)> {
+    let (metrics, calls) = aws.model_id_metrics(by_region, &Metric::TOKENS, window).await?;
+    let usages = metrics
+        .iter()
+        .map(|region| region.iter().map(|m| usage::fold(m, window)).collect())
+        .collect();
     Ok((usages, calls))
 }

@@ -1,6 +1,6 @@
 //! What several commands do, so that no command file imports another: the
 //! run's clock and AWS settings, selecting and resolving profiles,
-//! confirmation, provisioning, deletion, metrics and specs.
+//! confirmation, provisioning, deletion, metrics, Cost Explorer spend and specs.
 
 pub mod confirm;
 pub mod metrics;
@@ -9,3 +9,4 @@ pub mod removal;
 pub mod select;
 pub mod session;
 pub mod spec;
+pub mod spend;

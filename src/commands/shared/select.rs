@@ -34,10 +34,17 @@ pub struct Selection {
 #[derive(Default)]
 pub struct RegionFailures {
     failed: Vec<(Region, Error)>,
+    /// Not enabled for the account (skipped with a warning under `--all-regions`).
+    skipped: Vec<Region>,
     asked: usize,
 }
 
 impl RegionFailures {
+    /// Whether `region` was read: it neither failed nor was skipped.
+    pub fn was_read(&self, region: &Region) -> bool {
+        !self.skipped.contains(region) && !self.failed.iter().any(|(r, _)| r == region)
+    }
+
     /// `Ok` when every region answered; else the regions that failed (exit
     /// 1), for after what did work has been shown.
     pub fn finish(self) -> Result<()> {
@@ -123,6 +130,7 @@ pub async fn list_regions<F: Fn(&Profile) -> bool>(
         profiles,
         failures: RegionFailures {
             failed,
+            skipped,
             asked: regions.len(),
         },
     })

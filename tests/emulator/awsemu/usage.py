@@ -11,9 +11,22 @@
 
 Record ``{"region", "model_id", "date", "invocations", "input_tokens", "output_tokens",
 "cache_read_tokens", "cache_write_tokens", "client_errors"?, "server_errors"?,
-"throttles"?, "latency_ms"?: [samples], "ttft_ms"?: [samples], "dimension_value"?}``.
+"throttles"?, "latency_ms"?: [samples], "ttft_ms"?: [samples], "dimension_value"?,
+"principal_tags"?: {key: value}}``.
 ``model_id`` is an application profile ID or ARN, a system profile ID or ARN, or a
 foundation-model ID or ARN, resolved in ``region``.
+
+**Caller (IAM principal) tags**: ``principal_tags`` are the tags of the IAM user or role
+that made the calls. Since April 2026 Bedrock passes the caller to billing, and its tags
+can be activated as cost allocation tags (the Bedrock user guide's
+``cost-mgmt-iam-principal-tracking`` page); Cost Explorer lists them under the key prefix
+``iamPrincipal/`` (as public reports of the feature show; AWS's pages do not spell the
+prefix out). Each line item of the record carries ``iamPrincipal/<key>: <value>`` next to
+the profile's own tags; like any tag key, Cost Explorer sees it only once
+``iamPrincipal/<key>`` is activated (``/_emu/cost-allocation-tags``). *Guess*:
+ListCostAllocationTags reports such keys with ``Type`` ``UserDefined`` (the model's only
+other value is ``AWSGenerated``; AWS does not say which). CloudWatch is unaffected: its
+metrics carry no caller.
 
 **Account**: ``account_id`` (default ``123456789012``, 12 digits) is the account where
 the usage happened. ``model_id`` resolves among *its* profiles, the datapoints go to
@@ -59,6 +72,7 @@ from . import costexplorer, pricing
 
 DEFAULT_ACCOUNT = costexplorer.DEFAULT_ACCOUNT
 NAMESPACE = "AWS/Bedrock"
+PRINCIPAL_TAG_PREFIX = "iamPrincipal/"
 _ACCOUNT_ID = re.compile(r"\d{12}")
 
 # token kind -> (record field, CloudWatch metric, Marketplace usage-type metric, 1st-party suffix,
@@ -178,6 +192,14 @@ def _samples(record: dict[str, Any], name: str) -> list[float]:
     return [float(v) for v in value]
 
 
+def _principal_tags(record: dict[str, Any], n: int) -> dict[str, str]:
+    """The record's ``principal_tags`` as billing tags (``iamPrincipal/<key>``)."""
+    tags = record.get("principal_tags") or {}
+    if not isinstance(tags, dict) or not all(isinstance(k, str) and k and isinstance(v, str) for k, v in tags.items()):
+        raise UsageError(f"records[{n}].principal_tags must map non-empty keys to strings")
+    return {PRINCIPAL_TAG_PREFIX + k: v for k, v in tags.items()}
+
+
 def usage_type(billing: dict[str, Any], region: str, kind: str) -> str:
     """The usage type of a ``kind`` line item for a model billed as ``billing`` in ``region``.
 
@@ -233,6 +255,7 @@ def seed(account_id: str, records: list[dict[str, Any]]) -> dict[str, Any]:
         dimension = record.get("dimension_value") or res.dimension
         if not isinstance(dimension, str):
             raise UsageError(f"records[{n}].dimension_value must be a string")
+        line_tags = {**res.tags, **_principal_tags(record, n)}
         stamp = datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
         for field, metric in COUNT_METRICS:
             if counts[field]:
@@ -264,7 +287,7 @@ def seed(account_id: str, records: list[dict[str, Any]]) -> dict[str, Any]:
                     operation="InvokeModelInference",
                     usage_quantity=Decimal(tokens) / Decimal(1000),
                     unit="Units",
-                    tags=res.tags,
+                    tags=line_tags,
                     product={
                         "provider": res.billing["provider"],
                         "model": res.billing.get("model_name") or res.prices["model_name"],
