@@ -13,6 +13,7 @@ pub mod dashboard;
 pub mod logging;
 pub mod plan;
 pub mod policy;
+pub mod price;
 pub mod profiles;
 pub mod progress;
 pub mod prune;
