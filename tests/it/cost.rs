@@ -298,7 +298,15 @@ fn untagged_spend_appears_as_its_own_row() {
         .unwrap_or_else(|| panic!("no untagged row:\n{table}"));
     let cents = s.expected[&None].round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
     assert!(untagged.contains(&format!("${cents}")), "{untagged} vs {cents}");
-    assert!(table.lines().last().unwrap().trim_start().starts_with("TOTAL"));
+    let total = table.lines().position(|l| l.trim_start().starts_with("TOTAL"));
+    assert_eq!(
+        total,
+        table
+            .lines()
+            .position(|l| l.starts_with("window:"))
+            .map(|w| w - 1),
+        "TOTAL is the last row, above the footer:\n{table}"
+    );
 }
 
 #[test]
