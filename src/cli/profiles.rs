@@ -73,7 +73,7 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   aipctl describe search-sonnet                      # by name
-  aipctl describe p24qm5pye2qr --usage               # by ID, with the last 30 days of usage and cost
+  aipctl describe p24qm5pye2qr --usage               # by ID, with 30 days of usage and cost
   aipctl describe arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/p24qm5pye2qr")]
 pub struct DescribeArgs {
     /// Profile name, ID or ARN
