@@ -13,8 +13,8 @@
 //!
 //! `GetProducts` pages hold at most 100 documents and a page may hold fewer
 //! ("an upper limit, not a guaranteed count"); the paginator follows
-//! `NextToken` to the end. The answer of one offer in one region is cached
-//! as one entry, so a run after the first one asks AWS nothing.
+//! `NextToken` to the end. The answer of one offer for a set of regions is
+//! cached as one entry, so a run after the first one asks AWS nothing.
 
 use std::sync::{Mutex, PoisonError};
 
@@ -153,10 +153,16 @@ impl PriceList {
         Ok(out)
     }
 
-    /// The token prices of `offer` in `region`, from the cache while fresh.
-    pub async fn region_products(&self, offer: Offer, region: &Region) -> Result<Vec<Product>> {
+    /// The token prices of `offer` in `regions`, one query (`regionCode`
+    /// `TERM_MATCH` for one region, `ANY_OF` for several), from the cache while
+    /// fresh: one entry per offer and set of regions.
+    pub async fn regions_products(&self, offer: Offer, regions: &[Region]) -> Result<Vec<Product>> {
+        let mut names: Vec<&str> = regions.iter().map(Region::as_str).collect();
+        names.sort_unstable();
+        names.dedup();
+        let list = names.join(",");
         let key = format!(
-            "{}\n{OPERATION}\n{}\nregionCode={region}\n{FORMAT_VERSION}",
+            "{}\n{OPERATION}\n{}\nregionCode={list}\n{FORMAT_VERSION}",
             self.scope,
             offer.service_code()
         );
@@ -169,10 +175,16 @@ impl PriceList {
             );
             return Ok(hit.value);
         }
+        let filter = match names.as_slice() {
+            [one] => PriceFilter::term_match("regionCode", one),
+            _ => PriceFilter {
+                kind: PriceFilterKind::AnyOf,
+                field: "regionCode".into(),
+                value: list,
+            },
+        };
         let before = self.used().pages;
-        let products = self
-            .products(offer, &[PriceFilter::term_match("regionCode", region.as_str())])
-            .await?;
+        let products = self.products(offer, &[filter]).await?;
         let pages = self.used().pages - before;
         if let Err(problem) = self.cache.put(OPERATION, &key, &products, pages) {
             self.cache_problems
@@ -182,9 +194,4 @@ impl PriceList {
         }
         Ok(products)
     }
-}
-
-/// Whether an error is AWS refusing the Price List to these credentials.
-pub fn is_denied(e: &Error) -> bool {
-    matches!(e.aws_code(), Some("AccessDeniedException" | "AccessDenied"))
 }

@@ -24,7 +24,7 @@ pub async fn run(args: PricesArgs, g: &GlobalArgs, now: Timestamp, out: &mut Out
         None => None,
     };
     let list = price_list(&aws, args.no_cache, now);
-    let (catalog, source) = catalog(&aws, &list, &regions, out).await?;
+    let (catalog, source) = catalog(&list, &regions, out).await?;
     let keep = |m: &ModelPrices| match &args.model {
         None => true,
         Some(ModelQuery::Model(_)) => wanted

@@ -361,6 +361,31 @@ mod tests {
     }
 
     #[test]
+    fn numbers_are_never_wrapped_at_their_commas_nor_elided() {
+        let mut t = new_table(&["department", "input tokens", "est. cost", "note"]);
+        t.add_row(vec![
+            "Customer Support",
+            "1,117,080,306",
+            "$6,782.22",
+            "a long free-text note that can wrap",
+        ]);
+        let text = finish(t, Some(44));
+        assert!(
+            text.contains("1,117,080,306") && text.contains("$6,782.22"),
+            "{text}"
+        );
+        assert!(
+            text.lines().all(|l| chars(l) <= 44),
+            "still fits by wrapping the words:\n{text}"
+        );
+        assert_eq!(
+            wrap("Cache Read", 9),
+            "Cache\nRead",
+            "the space between words counts"
+        );
+    }
+
+    #[test]
     fn optional_columns_hide_only_when_the_rest_cannot_fit_and_are_named() {
         let optional = ["routes".to_owned(), "owner".to_owned()];
         let roomy = finish_hiding(wide(), Some(140), &optional);

@@ -383,38 +383,38 @@ fn reconcile_shows_what_went_through_no_profile_and_charges_that_are_not_tokens(
         ]})),
     );
     w.clear_requests();
-    let r = w
+    let report = w
         .run(["cost", "--reconcile", "--region", "us-east-1", "-o", "json"])
         .ok()
         .json();
     assert_eq!(
-        (r["start"].as_str(), r["end"].as_str()),
+        (report["start"].as_str(), report["end"].as_str()),
         (Some("2026-10-01"), Some("2026-11-01")),
         "last month"
     );
-    let untagged = &r["untagged"];
+    let untagged = &report["untagged"];
     assert_eq!(dec(&untagged["billed_usd"]), sandbox + direct);
     assert_eq!(
         cents(dec(&untagged["untagged_profiles_estimated_usd"])),
         cents(sandbox)
     );
     assert_eq!(cents(dec(&untagged["not_through_profiles_usd"])), cents(direct));
-    let none = row(&r, "value", None);
+    let none = row(&report, "value", None);
     assert_eq!(none["causes"], json!(["not_through_profiles"]));
     assert_eq!(none["flagged"], true);
-    let s = row(&r, "value", Some("Search"));
+    let search_row = row(&report, "value", Some("Search"));
     assert_eq!(
-        (dec(&s["billed_usd"]), s["flagged"].as_bool()),
+        (dec(&search_row["billed_usd"]), search_row["flagged"].as_bool()),
         (search, Some(false))
     );
-    let l = row(&r, "value", Some("Legal"));
-    assert_eq!(dec(&l["billed_other_usd"]), Decimal::from(-5));
-    assert_eq!(cents(dec(&l["difference_usd"])), Decimal::from(-5));
+    let legal_row = row(&report, "value", Some("Legal"));
+    assert_eq!(dec(&legal_row["billed_other_usd"]), Decimal::from(-5));
+    assert_eq!(cents(dec(&legal_row["difference_usd"])), Decimal::from(-5));
     assert_eq!(
-        (l["flagged"].as_bool(), &l["causes"]),
+        (legal_row["flagged"].as_bool(), &legal_row["causes"]),
         (Some(true), &json!(["non_token_charges"]))
     );
-    assert_eq!(cents(dec(&l["estimated_usd"])), cents(legal));
+    assert_eq!(cents(dec(&legal_row["estimated_usd"])), cents(legal));
     assert_eq!(
         w.count("ce:GetCostAndUsage"),
         1,
@@ -428,6 +428,29 @@ fn reconcile_shows_what_went_through_no_profile_and_charges_that_are_not_tokens(
             .stderr()
             .contains("not through profiles: untagged Bedrock spend")
     );
+}
+
+#[test]
+fn the_catalog_of_many_regions_is_read_page_by_page_without_duplicates() {
+    let w = world();
+    let v = w.run(["prices", "--all-regions", "-o", "json"]).ok().json();
+    let rows = v["prices"].as_array().unwrap();
+    let mut keys: Vec<String> = rows
+        .iter()
+        .map(|r| format!("{} {} {} {}", r["model"], r["region"], r["scope"], r["offer"]))
+        .collect();
+    let n = keys.len();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), n, "no model priced twice in one region and scope");
+    // Every region the emulator serves Sonnet 4.5 in (all ten), at the regional price.
+    let sonnet = rows
+        .iter()
+        .filter(|r| r["model"] == "Claude Sonnet 4.5" && r["scope"] == "regional")
+        .count();
+    assert_eq!(sonnet, 10, "{v}");
+    // 546 Marketplace and 270 first-party documents: pages of at most 100, some shorter.
+    assert!(w.count("pricing:GetProducts") >= 9, "{:?}", w.calls());
 }
 
 #[test]

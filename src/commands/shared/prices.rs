@@ -39,22 +39,17 @@ pub fn price_list(aws: &Aws, no_cache: bool, now: Timestamp) -> PriceList {
 
 /// The catalog of both offers in `regions`, and where it came from.
 pub async fn catalog(
-    aws: &Aws,
     list: &PriceList,
     regions: &[Region],
     out: &mut Output,
 ) -> Result<(PriceCatalog, PriceSource)> {
     out.stage("reading the AWS Price List");
-    let wanted: Vec<(Offer, &Region)> = regions
-        .iter()
-        .flat_map(|r| Offer::ALL.into_iter().map(move |o| (o, r)))
-        .collect();
     let answers: Vec<Vec<price::Product>> = stream::iter(
-        wanted
+        Offer::ALL
             .into_iter()
-            .map(|(offer, region)| async move { list.region_products(offer, region).await }),
+            .map(|offer| async move { list.regions_products(offer, regions).await }),
     )
-    .buffered(aws.concurrency.clamp(1, 4))
+    .buffered(2)
     .try_collect()
     .await?;
     for problem in list.cache_problems() {
@@ -161,7 +156,7 @@ pub async fn price_profiles(
     regions.sort();
     regions.dedup();
     let list = price_list(aws, no_cache, now);
-    let (catalog, source) = catalog(aws, &list, &regions, out).await?;
+    let (catalog, source) = catalog(&list, &regions, out).await?;
     out.stage("naming the profiles' models");
     let names = model_names(aws, profiles).await?;
     let estimates = profiles
