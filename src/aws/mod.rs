@@ -11,6 +11,7 @@ mod error;
 mod http;
 pub mod listing;
 pub mod metering;
+pub mod pricing;
 mod sts;
 pub mod tagging;
 
@@ -89,7 +90,8 @@ impl Operation {
 /// here, so a new call cannot ship without its permission.
 ///
 /// The Cost Explorer calls serve `aipctl cost`, `aipctl cost-tags` and
-/// `aipctl coverage --billed`.
+/// `aipctl coverage --billed`; the Price List's `GetProducts` serves `prices`,
+/// `usage`, `describe --usage` and `cost --reconcile`.
 pub const OPERATIONS: &[Operation] = &[
     Operation::read("bedrock", "ListInferenceProfiles"),
     Operation::read("bedrock", "GetInferenceProfile"),
@@ -112,6 +114,7 @@ pub const OPERATIONS: &[Operation] = &[
     Operation::read("ce", "GetDimensionValues"),
     Operation::read("ce", "ListCostAllocationTags"),
     Operation::write("ce", "UpdateCostAllocationTagsStatus"),
+    Operation::read("pricing", "GetProducts"),
     Operation::unrestricted("sts", "GetCallerIdentity"),
 ];
 

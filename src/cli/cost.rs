@@ -1,9 +1,10 @@
-//! The flags of `cost` and `cost-tags`.
+//! The flags of the money verbs: `cost`, `cost-tags` and `prices`.
 
 use clap::Args;
 
 use super::parse;
 use crate::domain::cost::{CostMetric, Granularity, Split, TagStatus, TimeSpec};
+use crate::domain::price::ModelQuery;
 use crate::domain::tag::{Tag, TagKey};
 
 #[derive(Debug, Args)]
@@ -13,10 +14,18 @@ use crate::domain::tag::{Tag, TagKey};
   aipctl cost --last 30d --granularity daily -o csv > spend.csv
   aipctl cost --tag-key CostCenter --filter-tag Env=prod --forecast
   aipctl cost --all-services --metric net-unblended --last 12mo
+  aipctl cost --reconcile --all-regions                # last month: billed beside estimated
+  aipctl cost --reconcile --month 2026-10 -o json
 
 Each Cost Explorer request costs USD 0.01, every page and every retry included. aipctl says how \
 many it made and keeps answers on disk for `--cache-ttl` (in `$XDG_CACHE_HOME/aipctl`, else \
-the platform's cache directory), so running the same report again is free.")]
+the platform's cache directory), so running the same report again is free.
+
+`--reconcile` puts each tag value's bill (Cost Explorer, Bedrock billing services) beside the \
+estimate of its profiles (CloudWatch tokens × AWS Price List prices) over a closed window \
+(default: last month), flags differences over 2% and says what explains them: charges that are \
+not tokens (credits, refunds), unpriced profiles, and in the untagged row the spend that went \
+through no application profile at all. Only profiles in the chosen regions are estimated.")]
 pub struct CostArgs {
     /// Cost-allocation tag key whose values make the rows
     #[arg(long, value_name = "KEY", default_value = crate::domain::tag::DEPARTMENT, value_parser = parse::value::<TagKey>)]
@@ -64,7 +73,11 @@ pub struct CostArgs {
     #[arg(long)]
     pub forecast: bool,
 
-    /// Ask Cost Explorer even when a cached answer exists (the fresh answer replaces it)
+    /// Billed beside estimated per tag value, over a closed window (default: last month)
+    #[arg(long, conflicts_with_all = ["forecast", "by", "all_services", "filter_tags", "granularity"])]
+    pub reconcile: bool,
+
+    /// Ask Cost Explorer (and with `--reconcile`, the Price List) even when a cached answer exists
     #[arg(long)]
     pub no_cache: bool,
 
@@ -99,4 +112,27 @@ pub struct CostTagsArgs {
     #[arg(long, value_name = "STATUS", conflicts_with_all = ["activate", "deactivate"],
         value_enum)]
     pub status: Option<TagStatus>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  aipctl prices                                   # every priced model in your default region
+  aipctl prices --model sonnet --region us-east-1,eu-west-1
+  aipctl prices --model us.anthropic.claude-sonnet-4-5-20250929-v1:0 -o json
+  aipctl prices --all-regions -o csv > bedrock-prices.csv
+
+Prices come from the AWS Price List (`pricing:GetProducts`, asked in us-east-1, the API's own \
+region): the `AmazonBedrock` offer (first-party and older models, priced per 1K tokens) and the \
+`AmazonBedrockFoundationModels` offer (Marketplace models such as Claude, per 1M tokens). The \
+table shows USD per 1M tokens for input, output, prompt-cache reads and writes; batch and \
+1-hour cache-write prices are left out. Traffic through a cross-Region profile is priced in the \
+region it is sent from; global profiles at the `(global)` price. Answers are cached for a day.")]
+pub struct PricesArgs {
+    /// Only this model: a model ID or ARN, a system profile ID, or words of its name (`sonnet 4.5`)
+    #[arg(long, value_name = "MODEL", value_parser = parse::value::<ModelQuery>)]
+    pub model: Option<ModelQuery>,
+
+    /// Read the Price List again even when a cached copy (kept a day) exists
+    #[arg(long)]
+    pub no_cache: bool,
 }

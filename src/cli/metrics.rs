@@ -116,11 +116,17 @@ pub struct WindowArgs {
 #[command(after_help = "Examples:
   aipctl usage                                       # every profile, the last 30 UTC days
   aipctl usage --by Department --since 7d --all-regions
-  aipctl usage --since today                         # today so far
+  aipctl usage --by Department --since today         # today's estimated spend and cache savings
   aipctl usage --tag Department=Search --from 2026-11-01 --to 2026-11-07 -o csv
+  aipctl usage --since 7d -o json --query 'rows[].[name, estimated_usd.total]'
 
 Windows are UTC days: `--since 30d` is the 30 days before today and today so far. Figures come \
-from CloudWatch (AWS/Bedrock), read in batches of up to 500 queries a call.")]
+from CloudWatch (AWS/Bedrock), read in batches of up to 500 queries a call. Estimated cost is \
+tokens × AWS Price List prices of the profile's model in the profile's region (each token kind \
+at its own price; the Price List is cached for a day); cache savings are what the cache-read \
+tokens would have cost as plain input, minus what they did cost, minus the cache-write premium \
+(negative when writes cost more than reads saved). `-o json` and `-o csv` have the cost of \
+each token kind.")]
 pub struct UsageArgs {
     #[command(flatten)]
     pub filter: ProfileFilterArgs,
@@ -131,6 +137,14 @@ pub struct UsageArgs {
 
     #[command(flatten)]
     pub window: WindowArgs,
+
+    /// Leave out estimated cost and savings (no Price List request)
+    #[arg(long)]
+    pub no_prices: bool,
+
+    /// Read the Price List again even when a cached copy (kept a day) exists
+    #[arg(long, conflicts_with = "no_prices")]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Args)]

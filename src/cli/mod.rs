@@ -14,7 +14,7 @@ mod policy;
 mod profiles;
 mod provision;
 
-pub use cost::{CostArgs, CostTagsArgs};
+pub use cost::{CostArgs, CostTagsArgs, PricesArgs};
 pub use metrics::{CoverageArgs, DashboardArgs, PruneArgs, UsageArgs, WindowArgs};
 pub use policy::{
     InvokePolicyArgs, PolicyArgs, PolicyCommand, PolicyFormatArgs, RequireProfileArgs, StepFunctionsArgs,
@@ -168,6 +168,8 @@ pub enum Command {
     CostTags(CostTagsArgs),
     /// Foundation models per region: on demand, or only through the system profiles that serve them
     Models(ModelsArgs),
+    /// Token prices per model and region from the AWS Price List: input, output, cache read and write
+    Prices(PricesArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
 }

@@ -73,16 +73,21 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   aipctl describe search-sonnet                      # by name
-  aipctl describe p24qm5pye2qr --usage               # by ID, with the last 30 days of usage
+  aipctl describe p24qm5pye2qr --usage               # by ID, with 30 days of usage and cost
   aipctl describe arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/p24qm5pye2qr")]
 pub struct DescribeArgs {
     /// Profile name, ID or ARN
     #[arg(value_parser = parse::value::<ProfileRef>)]
     pub profile: ProfileRef,
 
-    /// Add the last 30 days of token and cache figures (CloudWatch)
+    /// Add the last 30 days of token and cache figures (CloudWatch), their estimated cost and the
+    /// prompt-cache savings (AWS Price List)
     #[arg(long)]
     pub usage: bool,
+
+    /// With `--usage`: leave out the estimated cost (no Price List request)
+    #[arg(long, requires = "usage")]
+    pub no_prices: bool,
 }
 
 #[derive(Debug, Args)]

@@ -9,6 +9,9 @@
 //! `GetCostForecast` per tag value, announced before they are made. Answers
 //! come from the on-disk cache while fresh. The run ends with a line on
 //! stderr saying how many paid requests were made and what they cost.
+//!
+//! `--reconcile` (in [`reconcile`]) puts the bill beside the estimate of the
+//! profiles' tokens at Price List prices, per tag value.
 
 use futures::{StreamExt, TryStreamExt, stream};
 use jiff::Timestamp;
@@ -27,6 +30,8 @@ use crate::output::Format;
 use crate::output::Output;
 use crate::output::cost::{CostReport, MAX_PERIOD_COLUMNS, ReportMeta, paid_summary};
 
+mod reconcile;
+
 /// Cost Explorer throttles early (`LimitExceededException`), and every
 /// retry is paid: forecasts go at most this many at a time.
 const MAX_CE_CONCURRENCY: usize = 4;
@@ -44,6 +49,8 @@ struct Plan {
     all_services: bool,
     filter_tags: Vec<Tag>,
     forecast: bool,
+    /// `--reconcile`: billed beside estimated ([`reconcile`]).
+    reconcile: bool,
 }
 
 fn plan(args: &CostArgs, today: Date) -> Result<Plan> {
@@ -60,12 +67,22 @@ fn plan(args: &CostArgs, today: Date) -> Result<Plan> {
         (Some(from), Some(to), _, _) => TimeSpec::Between { from, to },
         (_, _, Some(month), _) => month,
         (_, _, _, Some(last)) => last,
+        // A reconciliation needs a closed window: last month, whole.
+        _ if args.reconcile => TimeSpec::Month(
+            today
+                .first_of_month()
+                .yesterday()
+                .map_or(today, Date::first_of_month),
+        ),
         _ => TimeSpec::Last {
             count: 3,
             unit: SpanUnit::Months,
         },
     };
     let range = DateRange::resolve(spec, today)?;
+    if args.reconcile {
+        reconcile::check(range, args.metric, today)?;
+    }
     if args.forecast && args.metric.forecast_name().is_none() {
         return Err(Error::Usage {
             message: "`--forecast` needs a cost metric: Cost Explorer does not forecast usage quantities"
@@ -88,6 +105,7 @@ fn plan(args: &CostArgs, today: Date) -> Result<Plan> {
         all_services: args.all_services,
         filter_tags: args.filter_tags.clone(),
         forecast: args.forecast,
+        reconcile: args.reconcile,
     })
 }
 
@@ -96,6 +114,14 @@ pub async fn run(args: CostArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outpu
     let plan = plan(&args, today)?;
     let aws = super::shared::session::load(g).await?;
     let ce = spend::explorer(&aws, args.cache_ttl, args.no_cache, now);
+    if plan.reconcile {
+        let done = reconcile::run(&plan, &ce, &aws, args.no_cache, g, now, out).await;
+        for problem in ce.cache_problems() {
+            out.detail(&format!("could not write the cache: {problem}"));
+        }
+        out.note(&paid_summary(&ce.paid_requests()));
+        return done;
+    }
     out.stage("asking Cost Explorer");
     let report = report(&plan, &ce, g, out, now, today).await;
     for problem in ce.cache_problems() {

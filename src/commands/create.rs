@@ -46,6 +46,7 @@ pub async fn run(args: CreateArgs, g: &GlobalArgs, now: jiff::Timestamp, out: &m
         [one] => out.data(&ProfileCard {
             profile: one,
             usage: None,
+            money: None,
         }),
         many => out.data(&ProfileList {
             profiles: many,

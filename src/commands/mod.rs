@@ -15,6 +15,7 @@ pub mod list;
 pub mod models;
 pub mod plan;
 pub mod policy;
+pub mod prices;
 pub mod prune;
 pub mod shared;
 pub mod tag;
@@ -46,6 +47,7 @@ pub async fn run(cli: Cli, out: &mut Output) -> Result<()> {
         Command::Cost(args) => cost::run(args, g, now, out).await,
         Command::CostTags(args) => cost_tags::run(args, g, now, out).await,
         Command::Models(args) => models::run(args, g, out).await,
+        Command::Prices(args) => prices::run(args, g, now, out).await,
         Command::Completions(args) => completions::run(&args, out),
     }
 }

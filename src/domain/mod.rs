@@ -10,6 +10,7 @@ pub mod input;
 pub mod model;
 pub mod outcome;
 pub mod plan;
+pub mod price;
 pub mod profile;
 pub mod prune;
 pub mod region;

@@ -14,6 +14,7 @@ pub mod dashboard;
 pub mod logging;
 pub mod plan;
 pub mod policy;
+pub mod price;
 pub mod profiles;
 pub mod progress;
 pub mod prune;

@@ -5,6 +5,8 @@ use comfy_table::Table;
 use jiff::Timestamp;
 use serde::Serialize;
 
+use super::cost::money;
+use super::price::RowMoney;
 use super::usage::{percent, sparkline, thousands};
 use super::{View, age, new_table};
 use crate::domain::outcome::Outcome;
@@ -153,6 +155,8 @@ impl View for ProfileList<'_> {
 pub struct ProfileCard<'a> {
     pub profile: &'a Profile,
     pub usage: Option<&'a Usage>,
+    /// The estimated cost of `usage` at Price List prices.
+    pub money: Option<&'a RowMoney>,
 }
 
 impl serde::Serialize for ProfileCard<'_> {
@@ -163,10 +167,13 @@ impl serde::Serialize for ProfileCard<'_> {
             profile: ProfileJson<'a>,
             #[serde(skip_serializing_if = "Option::is_none")]
             usage_30d: Option<&'a Usage>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            cost_30d: Option<&'a RowMoney>,
         }
         WithUsage {
             profile: ProfileJson::from(self.profile),
             usage_30d: self.usage,
+            cost_30d: self.money,
         }
         .serialize(s)
     }
@@ -223,6 +230,44 @@ impl View for ProfileCard<'_> {
                 &format!("{} / {}", thousands(u.errors()), thousands(u.throttles)),
             ]);
             t.add_row(vec!["daily invocations", &sparkline(&u.daily_invocations, 30)]);
+        }
+        if let Some(m) = self.money {
+            match (&m.estimated_usd, &m.price) {
+                (Some(k), Some(p)) => {
+                    t.add_row(vec![
+                        "estimated cost (30d)".to_owned(),
+                        format!(
+                            "{} at {} {} prices ({})",
+                            m.cost_cell(),
+                            p.model.as_deref().unwrap_or("-"),
+                            p.scope.map_or("", |s| s.as_str()),
+                            p.offer.map_or("", |o| o.service_code()),
+                        ),
+                    ]);
+                    t.add_row(vec![
+                        "cost in/out (30d)".to_owned(),
+                        format!("{} / {}", money(k.input.0, "USD"), money(k.output.0, "USD")),
+                    ]);
+                    t.add_row(vec![
+                        "cost cache read/write (30d)".to_owned(),
+                        format!(
+                            "{} / {}",
+                            money(k.cache_read.0, "USD"),
+                            money(k.cache_write.0, "USD")
+                        ),
+                    ]);
+                }
+                (_, Some(p)) => {
+                    t.add_row(vec![
+                        "estimated cost (30d)".to_owned(),
+                        format!("unpriced: {}", p.unpriced_reason.as_deref().unwrap_or("-")),
+                    ]);
+                }
+                _ => {
+                    t.add_row(vec!["estimated cost (30d)".to_owned(), m.cost_cell()]);
+                }
+            }
+            t.add_row(vec!["cache savings (30d)".to_owned(), m.savings_cell()]);
         }
         t
     }

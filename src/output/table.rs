@@ -67,7 +67,8 @@ pub fn wrap(text: &str, width: usize) -> String {
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     for part in parts {
-        if !line.is_empty() && chars(line.trim_end()) + chars(part.trim_end()) > width {
+        // The line keeps its trailing space: it is there between the words.
+        if !line.is_empty() && chars(&line) + chars(part.trim_end()) > width {
             lines.push(line.trim_end().to_owned());
             line.clear();
         }
@@ -171,10 +172,29 @@ fn fit(table: &Table, max: usize, optional: &[String]) -> (Table, Vec<String>) {
     if total(&natural) <= max {
         return (table.clone(), Vec::new());
     }
+    // A number (`1,234,567`, `$1,319.03`) is one word: never wrapped at its
+    // commas nor elided. Its column keeps its width while others give way
+    // (or optional columns hide).
+    let numeric: Vec<bool> = (0..columns).map(|i| numeric_column(&rows, i)).collect();
+    let value_width = |i: usize| {
+        rows.iter()
+            .map(|r| cell(r, i).lines().map(chars).max().unwrap_or(0))
+            .max()
+            .unwrap_or(0)
+    };
+    for i in (0..columns).filter(|&i| numeric[i]) {
+        words[i] = words[i].max(value_width(i));
+    }
     // No column is squeezed below MIN_COLUMN (or its header) unless the
     // optional columns are gone and it still does not fit.
     let floors: Vec<usize> = (0..columns)
-        .map(|i| natural[i].min(MIN_COLUMN.max(chars(&cell(&header, i)))))
+        .map(|i| {
+            if numeric[i] {
+                natural[i].min(value_width(i).max(longest_word(&cell(&header, i))))
+            } else {
+                natural[i].min(MIN_COLUMN.max(chars(&cell(&header, i))))
+            }
+        })
         .collect();
     let mut keep: Vec<usize> = (0..columns).collect();
     let mut hidden = Vec::new();
@@ -190,7 +210,15 @@ fn fit(table: &Table, max: usize, optional: &[String]) -> (Table, Vec<String>) {
         }
     }
     let pick = |v: &[usize]| keep.iter().map(|&i| v[i]).collect::<Vec<_>>();
-    let headers: Vec<usize> = (0..columns).map(|i| chars(&cell(&header, i)).max(1)).collect();
+    let headers: Vec<usize> = (0..columns)
+        .map(|i| {
+            if numeric[i] {
+                longest_word(&cell(&header, i)).max(value_width(i)).max(1)
+            } else {
+                chars(&cell(&header, i)).max(1)
+            }
+        })
+        .collect();
     let widths = fit_widths(
         &pick(&natural),
         &[&pick(&words), &pick(&floors), &pick(&headers)],
@@ -220,13 +248,7 @@ fn fit(table: &Table, max: usize, optional: &[String]) -> (Table, Vec<String>) {
     // which, so a column of numbers (amounts, counts, percentages) is
     // right-aligned again here.
     for (at, &i) in keep.iter().enumerate() {
-        let mut values = rows
-            .iter()
-            .map(|r| cell(r, i))
-            .filter(|c| !c.is_empty() && c != "-")
-            .peekable();
-        if values.peek().is_some()
-            && values.all(|c| looks_numeric(&c))
+        if numeric[i]
             && let Some(column) = out.column_mut(at)
         {
             column.set_cell_alignment(CellAlignment::Right);
@@ -235,9 +257,19 @@ fn fit(table: &Table, max: usize, optional: &[String]) -> (Table, Vec<String>) {
     (out, hidden)
 }
 
+/// Whether every value of column `i` (but empty and `-` cells) is a number.
+fn numeric_column(rows: &[Vec<String>], i: usize) -> bool {
+    let mut values = rows
+        .iter()
+        .filter_map(|r| r.get(i))
+        .filter(|c| !c.is_empty() && c.as_str() != "-")
+        .peekable();
+    values.peek().is_some() && values.all(|c| looks_numeric(c))
+}
+
 fn looks_numeric(cell: &str) -> bool {
     cell.chars().any(|c| c.is_ascii_digit())
-        && cell.chars().all(|c| c.is_ascii_digit() || ",.$%-+ ".contains(c))
+        && cell.chars().all(|c| c.is_ascii_digit() || ",.$%-+≥ ".contains(c))
 }
 
 #[cfg(test)]
@@ -326,6 +358,31 @@ mod tests {
             }
         }
         assert!(finish(wide(), None).contains("anthropic.claude-haiku-4-5-20251001-v1:0"));
+    }
+
+    #[test]
+    fn numbers_are_never_wrapped_at_their_commas_nor_elided() {
+        let mut t = new_table(&["department", "input tokens", "est. cost", "note"]);
+        t.add_row(vec![
+            "Customer Support",
+            "1,117,080,306",
+            "$6,782.22",
+            "a long free-text note that can wrap",
+        ]);
+        let text = finish(t, Some(44));
+        assert!(
+            text.contains("1,117,080,306") && text.contains("$6,782.22"),
+            "{text}"
+        );
+        assert!(
+            text.lines().all(|l| chars(l) <= 44),
+            "still fits by wrapping the words:\n{text}"
+        );
+        assert_eq!(
+            wrap("Cache Read", 9),
+            "Cache\nRead",
+            "the space between words counts"
+        );
     }
 
     #[test]

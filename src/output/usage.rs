@@ -4,6 +4,7 @@
 use comfy_table::{CellAlignment, Table};
 use serde::Serialize;
 
+use super::price::{MONEY_CSV_COLUMNS, PriceSource, RowMoney};
 use super::{View, new_table};
 use crate::domain::usage::Usage;
 
@@ -28,6 +29,9 @@ pub struct UsageRow {
     pub profiles: usize,
     #[serde(flatten)]
     pub usage: Usage,
+    /// Estimated USD and cache savings (absent with `--no-prices`).
+    #[serde(flatten)]
+    pub money: Option<RowMoney>,
 }
 
 #[derive(Debug, Serialize)]
@@ -42,7 +46,19 @@ pub struct UsageReport {
     pub by: Option<String>,
     pub rows: Vec<UsageRow>,
     pub total: Usage,
+    /// The estimate of every row together (absent with `--no-prices`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_cost: Option<RowMoney>,
+    /// Where prices came from (absent with `--no-prices`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prices: Option<PriceSource>,
     pub metric_requests: usize,
+}
+
+impl UsageReport {
+    fn priced(&self) -> bool {
+        self.total_cost.is_some()
+    }
 }
 
 /// `1234567` → `1,234,567`.
@@ -107,25 +123,32 @@ impl View for UsageReport {
             "cache read",
             "cache write",
             "cache hit",
-            "errors",
-            "throttles",
         ]);
+        if self.priced() {
+            header.extend(["est. cost", "cache saved"]);
+        }
+        header.extend(["errors", "throttles"]);
         if !grouped {
             header.extend(["p50 ms", "p90 ms"]);
         }
         header.push("daily invocations");
         let mut t = new_table(&header);
-        let numbers = |u: &Usage| {
-            vec![
+        let priced = self.priced();
+        let numbers = |u: &Usage, m: Option<&RowMoney>| {
+            let mut v = vec![
                 thousands(u.invocations),
                 thousands(u.input_tokens),
                 thousands(u.output_tokens),
                 thousands(u.cache_read_tokens),
                 thousands(u.cache_write_tokens),
                 percent(u.cache_hit_ratio),
-                thousands(u.errors()),
-                thousands(u.throttles),
-            ]
+            ];
+            if priced {
+                v.push(m.map_or_else(|| "-".into(), RowMoney::cost_cell));
+                v.push(m.map_or_else(|| "-".into(), RowMoney::savings_cell));
+            }
+            v.extend([thousands(u.errors()), thousands(u.throttles)]);
+            v
         };
         for r in &self.rows {
             let mut row = match &r.key {
@@ -144,7 +167,7 @@ impl View for UsageReport {
                     department.clone().unwrap_or_else(|| "-".into()),
                 ],
             };
-            row.extend(numbers(&r.usage));
+            row.extend(numbers(&r.usage, r.money.as_ref()));
             if !grouped {
                 row.push(ms(r.usage.latency_p50_ms));
                 row.push(ms(r.usage.latency_p90_ms));
@@ -160,7 +183,7 @@ impl View for UsageReport {
         } else {
             vec!["TOTAL".to_owned(), String::new(), String::new()]
         };
-        total.extend(numbers(&self.total));
+        total.extend(numbers(&self.total, self.total_cost.as_ref()));
         if !grouped {
             total.extend([String::new(), String::new()]);
         }
@@ -200,6 +223,18 @@ impl View for UsageReport {
         if !grouped {
             header.extend(["latency_p50_ms", "latency_p90_ms"].map(String::from));
         }
+        if self.priced() {
+            header.extend(MONEY_CSV_COLUMNS.map(String::from));
+            header.push(
+                if grouped {
+                    "unpriced_profiles"
+                } else {
+                    "price_offer"
+                }
+                .into(),
+            );
+        }
+        let priced = self.priced();
         let rows = self
             .rows
             .iter()
@@ -236,6 +271,20 @@ impl View for UsageReport {
                     row.push(u.latency_p50_ms.map(|v| format!("{v:.1}")).unwrap_or_default());
                     row.push(u.latency_p90_ms.map(|v| format!("{v:.1}")).unwrap_or_default());
                 }
+                if priced {
+                    let m = r.money.as_ref();
+                    row.extend(m.map_or_else(|| vec![String::new(); 6], RowMoney::csv_cells));
+                    row.push(match m {
+                        Some(RowMoney {
+                            unpriced_profiles: Some(n),
+                            ..
+                        }) => n.to_string(),
+                        Some(RowMoney { price: Some(p), .. }) => {
+                            p.offer.map(|o| o.service_code().to_owned()).unwrap_or_default()
+                        }
+                        _ => String::new(),
+                    });
+                }
                 row
             })
             .collect();
@@ -243,11 +292,49 @@ impl View for UsageReport {
     }
 
     fn footer(&self) -> Vec<String> {
-        vec![format!(
+        let mut lines = vec![format!(
             "window: {} · regions: {}",
             self.window,
             self.regions.join(", ")
-        )]
+        )];
+        if let Some(prices) = &self.prices {
+            let rows = self.rows.iter().filter_map(|r| r.money.as_ref());
+            let (mut unpriced, mut partial, mut negative) = (false, false, false);
+            for m in rows {
+                unpriced |= m.estimated_usd.is_none();
+                partial |= m.estimated_usd.is_some() && m.unpriced_profiles.unwrap_or(0) > 0;
+                negative |= m.negative_savings();
+            }
+            lines.push(format!("est. cost: tokens × {}", prices.line()));
+            lines.push("cost per token kind: -o json or -o csv".into());
+            if unpriced || partial {
+                lines.push(
+                    "unpriced: no Price List price for the model (never $0); ≥: unpriced profiles left out"
+                        .into(),
+                );
+            }
+            if negative {
+                lines.push("negative cache savings: cache writes cost more than cache reads saved".into());
+            }
+        }
+        lines
+    }
+
+    fn optional_columns(&self) -> Vec<String> {
+        [
+            "daily invocations",
+            "p90 ms",
+            "p50 ms",
+            "throttles",
+            "errors",
+            "cache write",
+            "cache read",
+            "output",
+            "input",
+            "region",
+        ]
+        .map(String::from)
+        .to_vec()
     }
 
     fn empty(&self) -> Option<String> {

@@ -17,6 +17,7 @@ BEDROCK = "AmazonBedrock"
 FM = "AmazonBedrockFoundationModels"
 SONNET45 = "Claude Sonnet 4.5 (Amazon Bedrock Edition)"
 SONNET_US = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
+SONNET_GLOBAL = "global.anthropic.claude-sonnet-4-5-20250929-v1:0"
 NOVA_PRO = "amazon.nova-pro-v1:0"
 NOW = "2026-11-22T13:00:00Z"
 DAY = date(2026, 11, 21)
@@ -407,6 +408,7 @@ def billed_by_usage_type(emu, service: str) -> dict[str, Decimal]:
     [
         (SONNET_US, FM, ("servicename", SONNET45), SONNET45, Decimal(1_000_000)),
         (NOVA_PRO, BEDROCK, ("model", "Nova Pro"), "Amazon Bedrock", Decimal(1000)),
+        (SONNET_GLOBAL, FM, ("servicename", SONNET45), SONNET45, Decimal(1_000_000)),
     ],
 )
 def test_price_list_estimate_equals_the_bill(emu, model_id, offer, key, service, per):
@@ -423,7 +425,10 @@ def test_price_list_estimate_equals_the_bill(emu, model_id, offer, key, service,
                "input-tokens": "input_tokens", "output-tokens": "output_tokens",
                "cache-read-input-token-count": "cache_read_tokens",
                "cache-write-input-token-count": "cache_write_tokens"}
+    by_kind.update({f"{k}_Global": v for k, v in by_kind.items() if k[0].isupper()})
     assert len(billed) == 4
+    # Global cross-Region traffic bills (and so is priced) at the Global price, nowhere else.
+    assert all(t.endswith("_Global-Units") == model_id.startswith("global.") for t in billed), billed
     estimate = Decimal(0)
     for usage_type, amount in billed.items():
         kind = usage_type.split("_", 1)[1][:-len("-Units")] if "-MP:" in usage_type else usage_type.split("-", 2)[2]

@@ -298,6 +298,25 @@ def test_prices_route_serves_decimal_strings_for_every_priced_catalog_model(emu)
     assert (one["model_id"], one["kind"], one["family"]) == (
         "anthropic.claude-sonnet-4-5-20250929-v1:0", "SYSTEM_DEFINED", "claude-sonnet-4.5")
     assert one["service_name"] == "Claude Sonnet 4.5 (Amazon Bedrock Edition)"
+    assert one["scope"] == "regional"
+
+
+def test_global_profiles_of_marketplace_models_bill_at_the_global_price(emu):
+    """Global cross-Region inference costs about 10 % less (AWS); first-party models have no Global price."""
+    aip = make_aip(emu, "global-sonnet", {"Department": "Search"},
+                   source="global.anthropic.claude-sonnet-4-5-20250929-v1:0")
+    one = emu.control("GET", f"/_emu/prices?model_id={aip['inferenceProfileId']}&region=us-east-1")
+    assert (one["scope"], one["input"], one["cache_write"]) == ("global", "0.0027272727273", "0.0034090909091")
+    day = (today() - timedelta(days=1)).isoformat()
+    seeded = emu.control("POST", "/_emu/usage", {"records": [
+        {"region": "us-east-1", "model_id": aip["inferenceProfileId"], "date": day, "input_tokens": 1_000_000}]})
+    assert seeded["cost_usd"] == "2.7272727273"
+    groups = emu.client("ce").get_cost_and_usage(
+        TimePeriod={"Start": day, "End": today().isoformat()}, Granularity="DAILY", Metrics=["UnblendedCost"],
+        GroupBy=[{"Type": "DIMENSION", "Key": "USAGE_TYPE"}])["ResultsByTime"][0]["Groups"]
+    assert [g["Keys"][0] for g in groups] == ["USE1-MP:USE1_InputTokenCount_Global-Units"]
+    nova = emu.control("GET", "/_emu/prices?model_id=amazon.nova-pro-v1:0&region=us-east-1")
+    assert nova["scope"] == "regional"
 
 
 def test_raw_line_items_for_other_services_and_credits(emu):

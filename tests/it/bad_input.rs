@@ -334,6 +334,25 @@ fn malformed_invocations_exit_2_name_the_rule_and_make_no_request() {
             ],
             "Cost Explorer",
         ),
+        // prices and money
+        (vec!["prices", "--model", ""], "words of a model's name"),
+        (vec!["prices", "--model", "a;b"], "words of a model's name"),
+        (
+            vec!["prices", "--model", "arn:aws:s3:::bucket/x"],
+            "foundation-model or inference-profile ARN",
+        ),
+        (
+            vec!["cost", "--reconcile", "--last", "7d"],
+            "needs a closed window",
+        ),
+        (vec!["cost", "--reconcile", "--metric", "usage"], "compares money"),
+        (vec!["cost", "--reconcile", "--forecast"], "cannot be used with"),
+        (
+            vec!["cost", "--reconcile", "--by", "service"],
+            "cannot be used with",
+        ),
+        (vec!["describe", "p", "--no-prices"], "--usage"),
+        (vec!["usage", "--no-prices", "--no-cache"], "cannot be used with"),
     ];
     assert!(cases.len() >= 40, "the suite promises at least 40 cases");
     for (args, needle) in &cases {

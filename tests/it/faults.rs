@@ -61,8 +61,9 @@ fn read_commands_give_identical_output_under_throttling_and_5xx() {
         &["describe", "search-sonnet", "--region", regions, "-o", "json"],
     );
     // Whole past days: a window that ends "now" would move between the two runs.
+    // `--no-cache`: both runs read the Price List (the second would say it was cached).
     let (from, to) = (w.date_days_ago(7), w.date_days_ago(1));
-    let window = ["--from", from.as_str(), "--to", to.as_str()];
+    let window = ["--from", from.as_str(), "--to", to.as_str(), "--no-cache"];
     same_under_faults(
         &w,
         &[&["usage", "--region", regions, "-o", "json"][..], &window].concat(),

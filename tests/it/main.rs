@@ -12,6 +12,7 @@ mod interface; // --query, yaml/text, -v, terminal width, prompts, models
 mod lifecycle; // create, list, describe, tag, untag, delete
 mod policy; // `aipctl policy`: generated IAM documents, linted
 mod policy_documents; // `policies/` held to the operations aipctl sends
+mod prices; // Price List money: `prices`, usage cost and savings, `cost --reconcile`
 mod provision; // `plan` and `apply` of a TOML spec
 mod prune; // idle profiles: dry run, apply, plans, marks and grace
 mod sdk; // the emulator speaks every protocol the Rust SDK does

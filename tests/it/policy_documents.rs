@@ -151,6 +151,7 @@ fn service_of(path: &Path, text: &str) -> Option<&'static str> {
         ("aws_sdk_bedrock::", "bedrock"),
         ("aws_sdk_cloudwatch::", "cloudwatch"),
         ("aws_sdk_costexplorer::", "ce"),
+        ("aws_sdk_pricing::", "pricing"),
         ("aws_sdk_sts::", "sts"),
         ("aws_sdk_resourcegroupstagging::", "tag"),
     ]
@@ -247,6 +248,7 @@ fn every_sdk_call_in_the_aws_layer_is_in_the_operation_table() {
         ("bedrock", "CreateInferenceProfile"),
         ("cloudwatch", "PutDashboard"),
         ("sts", "GetCallerIdentity"),
+        ("pricing", "GetProducts"),
     ] {
         assert!(
             calls.contains(&(known.0.to_owned(), known.1.to_owned())),

@@ -1,9 +1,10 @@
 //! What several commands do, so that no command file imports another: the
 //! run's clock and AWS settings, selecting and resolving profiles,
-//! confirmation, provisioning, deletion, metrics, Cost Explorer spend and specs.
+//! confirmation, provisioning, deletion, metrics, Cost Explorer spend, prices and specs.
 
 pub mod confirm;
 pub mod metrics;
+pub mod prices;
 pub mod provision;
 pub mod removal;
 pub mod select;

@@ -37,10 +37,11 @@ price-list estimate equals what Cost Explorer bills, to the cent):
   input price). Unit ``Units``; the price is per **1,000,000 tokens** (the description
   says "Million …"), i.e. the table price × 1000.
 
-Billing (``awsemu/usage.py``) writes only the unqualified usage types, also for
-``global.`` profiles, although AWS prices Global cross-Region inference separately
-(``…_Global``, presumably what such usage bills under): an estimate that matches the
-emulator's bill uses the standard price for every profile. Known simplification.
+Billing (``awsemu/usage.py``) writes the unqualified usage types, except for traffic of a
+Marketplace model through a ``global.`` profile (or an application profile copying one),
+which it bills under ``…_Global`` at the Global price, as AWS prices Global cross-Region
+inference (guess: that such usage bills under the ``_Global`` usage types; the lower
+price itself is AWS's). ``_Batch`` and ``CacheWrite1h`` products are never billed.
 
 A model without a price family, and a cache kind the table prices as ``None``, have no
 product: a client must treat them as unpriced, never as $0 (Nova cache writes *are*
@@ -185,7 +186,6 @@ _MP_KIND_WORDS = {
 }
 # Families whose models take 1-hour cache writes (AWS: Claude Sonnet/Haiku/Opus 4.5).
 ONE_HOUR_CACHE_FAMILIES = frozenset({"claude-sonnet-4.5", "claude-haiku-4.5", "claude-opus-4.5"})
-GLOBAL_RATIO = Decimal("1.1")  # Regional (geo/in-Region) price = 1.1 x Global price
 _TEN_PLACES = Decimal("1E-10")
 _THOUSAND = Decimal(1000)
 
@@ -382,7 +382,7 @@ def _marketplace(model_id: str, billing: dict[str, Any], prices: dict[str, Any])
 
 
 def _global(per_million: Decimal) -> Decimal:
-    return (per_million / GLOBAL_RATIO).quantize(_TEN_PLACES, rounding=ROUND_HALF_UP)
+    return pricing.global_per_million(per_million)
 
 
 def build_products() -> dict[str, list[Product]]:

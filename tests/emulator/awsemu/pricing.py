@@ -10,8 +10,10 @@ written down by hand (no price list API is reachable from the test world). Price
 Simplifications, on purpose (documented so nobody reads them as AWS facts):
 
 - One price per model family for every Region. AWS charges a few percent more in some
-  Regions and offers discounts for some global cross-Region profiles; the emulator does
-  not model either.
+  Regions; the emulator does not model that. Global cross-Region inference of
+  Marketplace models is billed at the Global price (:func:`global_price_per_1k`), as AWS
+  prices it about 10 % below geographic and in-Region inference
+  (https://docs.aws.amazon.com/bedrock/latest/userguide/global-cross-region-inference.html).
 - Long-context (> 200K input tokens) surcharges, batch and provisioned throughput are
   not modelled.
 - Anthropic's 5-minute cache-write price is used (1.25 x input); the 1-hour TTL price
@@ -37,6 +39,9 @@ ROUNDING = "per line item: tokens * price / 1000, rounded to 10 decimal places, 
 TOKEN_KINDS = ("input", "output", "cache_read", "cache_write")
 _QUANTUM = Decimal("0.0000000001")
 _THOUSAND = Decimal(1000)
+# Regional (geographic / in-Region) price = 1.1 x the Global price: the ratio AWS's
+# Marketplace rate cards show between "Million … Regional" and "Million … Global".
+GLOBAL_RATIO = Decimal("1.1")
 
 
 def _d(value: str | None) -> Decimal | None:
@@ -141,6 +146,16 @@ def prices_for(model_id: str) -> dict[str, Any]:
 def token_cost(tokens: int | Decimal, price_per_1k: Decimal) -> Decimal:
     """Exact line-item cost: tokens x price / 1000, rounded to 10 places (ROUND_HALF_UP)."""
     return (Decimal(tokens) * price_per_1k / _THOUSAND).quantize(_QUANTUM, rounding=ROUND_HALF_UP)
+
+
+def global_per_million(per_million: Decimal) -> Decimal:
+    """The Global price per 1M tokens of a Regional one: ÷ 1.1, to 10 places (half up)."""
+    return (per_million / GLOBAL_RATIO).quantize(_QUANTUM, rounding=ROUND_HALF_UP)
+
+
+def global_price_per_1k(price_per_1k: Decimal) -> Decimal:
+    """The Global price per 1,000 tokens, exactly the price list's per-1M Global price / 1000."""
+    return global_per_million(price_per_1k * _THOUSAND) / _THOUSAND
 
 
 def _s(value: Decimal | None) -> str | None:

@@ -52,7 +52,11 @@ places. Usage types: Marketplace-billed models ``USE1-MP:USE1_InputTokenCount-Un
 first-party models ``USE1-NovaPro-input-tokens`` (``output-tokens``,
 ``cache-read-input-token-count``, ``cache-write-input-token-count``). Operation
 ``InvokeModelInference``; RESOURCE_ID is the AIP's ARN for AIP usage. Records for
-system profiles and plain models carry no tags (untagged spend, as in AWS).
+system profiles and plain models carry no tags (untagged spend, as in AWS). Traffic of a
+Marketplace model through a ``global.`` profile (or an AIP copying one: its ``models``
+has the Region-less ARN) is billed at the Global price (``pricing.global_price_per_1k``)
+under ``USE1-MP:USE1_InputTokenCount_Global-Units`` and so on (guess: AWS's usage-type
+name for it; the ~10 % lower price is AWS's).
 
 ``GET /_emu/prices`` serves the price table (``pricing.table_json()``) plus
 ``models``: every catalog model ID with its price family (null = no price), so
@@ -130,9 +134,10 @@ def region_code(region: str) -> str:
 class Resolved:
     """What a record's ``model_id`` stands for."""
 
-    __slots__ = ("kind", "dimension", "fm_id", "tags", "resource_arn", "billing", "prices")
+    __slots__ = ("kind", "dimension", "fm_id", "tags", "resource_arn", "billing", "prices", "scope")
 
-    def __init__(self, kind: str, dimension: str, fm_id: str, tags: dict[str, str], resource_arn: str) -> None:
+    def __init__(self, kind: str, dimension: str, fm_id: str, tags: dict[str, str], resource_arn: str,
+                 routes_globally: bool = False) -> None:
         from . import catalog
 
         self.kind = kind  # APPLICATION | SYSTEM_DEFINED | FOUNDATION_MODEL
@@ -145,6 +150,15 @@ class Resolved:
             self.prices = pricing.prices_for(fm_id)
         except pricing.UnknownModelPrice as exc:
             raise UsageError(str(exc).strip("'\"")) from None
+        # Global cross-Region inference of a Marketplace model bills at the Global price,
+        # under the ``…_Global`` usage types (the price list has those products wherever a
+        # ``global.`` profile has its source). First-party models have no Global products.
+        self.scope = "global" if routes_globally and self.billing["marketplace"] else "regional"
+        if self.scope == "global":
+            self.prices = {
+                k: (pricing.global_price_per_1k(v) if k in pricing.TOKEN_KINDS and v is not None else v)
+                for k, v in self.prices.items()
+            }
 
 
 def resolve(account_id: str, region: str, model_id: str) -> Resolved:
@@ -160,10 +174,12 @@ def resolve(account_id: str, region: str, model_id: str) -> Resolved:
         if not prof.models:
             raise UsageError(f"profile {model_id} has no models")
         fm_id = catalog.base_model_id(prof.models[0])
+        # A global profile lists the Region-less foundation-model ARN (arn:aws:bedrock:::…).
+        routes_globally = any(m.split(":")[3] == "" for m in prof.models if m.count(":") >= 5)
         if prof.type == "APPLICATION":
             tags = bedrock.profile_tags(account_id, region, prof.arn)
-            return Resolved("APPLICATION", prof.id, fm_id, tags, prof.arn)
-        return Resolved("SYSTEM_DEFINED", prof.id, fm_id, {}, "")
+            return Resolved("APPLICATION", prof.id, fm_id, tags, prof.arn, routes_globally)
+        return Resolved("SYSTEM_DEFINED", prof.id, fm_id, {}, "", routes_globally)
     if "application-inference-profile/" in model_id or "inference-profile/" in model_id:
         raise UsageError(f"no inference profile {model_id} in {region} for account {account_id}")
     fm_id = pricing.foundation_model_id(model_id)
@@ -219,7 +235,10 @@ def model_slug(model_name: str) -> str:
 
 
 def _usage_type(res: Resolved, region: str, kind: str) -> str:
-    return usage_type(res.billing, region, kind)
+    base = usage_type(res.billing, region, kind)
+    if res.scope == "global":
+        return base.removesuffix("-Units") + "_Global-Units"
+    return base
 
 
 def seed(account_id: str, records: list[dict[str, Any]]) -> dict[str, Any]:
@@ -347,6 +366,7 @@ def _route_prices(body: Any, query: dict[str, str]) -> tuple[int, Any]:
             "kind": res.kind,
             "family": p["family"],
             "service_name": res.billing["service_name"],
+            "scope": res.scope,
             "unit": pricing.UNIT,
             "rounding": pricing.ROUNDING,
             **{k: (None if p[k] is None else format(p[k], "f")) for k in pricing.TOKEN_KINDS},

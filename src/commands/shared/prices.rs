@@ -1,0 +1,168 @@
+//! Prices for the verbs that show money (`prices`, `usage`, `describe
+//! --usage`, `cost --reconcile`): the Price List catalog of the regions
+//! asked for (each offer × region one cached answer, kept a day), the names
+//! of the profiles' models (`GetFoundationModel`, once per model and region)
+//! and the estimate of their tokens.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use futures::{StreamExt, TryStreamExt, stream};
+use jiff::Timestamp;
+
+use crate::aws::Aws;
+use crate::aws::cache::{self, CacheSettings};
+use crate::aws::pricing::PriceList;
+use crate::domain::price::{
+    self, Estimate, Offer, PriceCatalog, PriceKey, PriceScope, TokenCounts, routes_globally,
+};
+use crate::domain::profile::{BedrockArn, Profile};
+use crate::domain::region::Region;
+use crate::domain::usage::Usage;
+use crate::error::{Error, Result};
+use crate::output::Output;
+use crate::output::price::PriceSource;
+
+/// How long a Price List answer is reused: prices change rarely, and a
+/// day-old catalog says its publication date.
+pub const CATALOG_TTL: Duration = Duration::from_secs(24 * 3600);
+
+/// The Price List gateway with the on-disk cache (`--no-cache`: ask again).
+pub fn price_list(aws: &Aws, no_cache: bool, now: Timestamp) -> PriceList {
+    aws.price_list(CacheSettings {
+        dir: cache::default_dir().map(|d| d.join("price-list")),
+        ttl: CATALOG_TTL,
+        reuse: !no_cache,
+        now: now.as_second(),
+    })
+}
+
+/// The catalog of both offers in `regions`, and where it came from.
+pub async fn catalog(
+    list: &PriceList,
+    regions: &[Region],
+    out: &mut Output,
+) -> Result<(PriceCatalog, PriceSource)> {
+    out.stage("reading the AWS Price List");
+    let answers: Vec<Vec<price::Product>> = stream::iter(
+        Offer::ALL
+            .into_iter()
+            .map(|offer| async move { list.regions_products(offer, regions).await }),
+    )
+    .buffered(2)
+    .try_collect()
+    .await?;
+    for problem in list.cache_problems() {
+        out.detail(&format!("could not write the cache: {problem}"));
+    }
+    let catalog = PriceCatalog::new(answers.into_iter().flatten());
+    for conflict in &catalog.conflicts {
+        out.warn(&format!(
+            "the Price List gives two prices, so neither is used: {conflict}"
+        ));
+    }
+    let used = list.used();
+    out.detail(&format!(
+        "Price List: {} GetProducts pages, {} answers from the cache, {} documents that are not on-demand token prices",
+        used.pages, used.from_cache, used.skipped
+    ));
+    let source = PriceSource {
+        source: PriceSource::SOURCE,
+        publication_date: catalog.publication_date.clone(),
+        from_cache: used.pages == 0 && used.from_cache > 0,
+        cached_seconds_ago: used.oldest_cached_seconds,
+        requests: used.pages,
+    };
+    Ok((catalog, source))
+}
+
+/// Where to ask `GetFoundationModel` about a profile's model: its own
+/// region, then the regions it routes to.
+fn lookup_regions(p: &Profile) -> Vec<Region> {
+    let mut out = vec![p.region.clone()];
+    for arn in p.model_arns.iter().filter_map(|a| BedrockArn::parse(a)) {
+        if let Ok(r) = arn.region.parse::<Region>()
+            && !out.contains(&r)
+        {
+            out.push(r);
+        }
+    }
+    out
+}
+
+/// The `modelName` of each model ID, asked once per model (in the first
+/// region of its profiles that knows it).
+pub async fn model_names(aws: &Aws, profiles: &[Profile]) -> Result<BTreeMap<String, Option<String>>> {
+    let mut order: BTreeMap<String, Vec<Region>> = BTreeMap::new();
+    for p in profiles {
+        let Some(id) = p.model_id() else { continue };
+        let list = order.entry(id).or_default();
+        for r in lookup_regions(p) {
+            if !list.contains(&r) {
+                list.push(r);
+            }
+        }
+    }
+    let names: Vec<(String, Option<String>)> =
+        stream::iter(order.into_iter().map(|(id, regions)| async move {
+            for r in regions {
+                if let Some(m) = aws.bedrock(&r).foundation_model(&id).await?
+                    && !m.name.is_empty()
+                {
+                    return Ok::<_, Error>((id, Some(m.name)));
+                }
+            }
+            Ok((id, None))
+        }))
+        .buffer_unordered(aws.concurrency.max(1))
+        .try_collect()
+        .await?;
+    Ok(names.into_iter().collect())
+}
+
+/// The prices a profile's tokens take: its model's name, its own region
+/// (the source region: AWS prices cross-Region traffic there), and the
+/// Global scope when it routes globally.
+pub fn price_key(p: &Profile, names: &BTreeMap<String, Option<String>>) -> PriceKey {
+    let model_id = p.model_id();
+    PriceKey {
+        model_name: model_id.as_ref().and_then(|id| names.get(id).cloned().flatten()),
+        model_id,
+        region: p.region.to_string(),
+        scope: if routes_globally(&p.model_arns) {
+            PriceScope::Global
+        } else {
+            PriceScope::Regional
+        },
+    }
+}
+
+/// What `profiles` (with their `usages`, in the same order) cost at Price
+/// List prices, and where the prices came from.
+pub struct Priced {
+    pub estimates: Vec<Estimate>,
+    pub source: PriceSource,
+}
+
+pub async fn price_profiles(
+    aws: &Aws,
+    profiles: &[Profile],
+    usages: &[Usage],
+    no_cache: bool,
+    now: Timestamp,
+    out: &mut Output,
+) -> Result<Priced> {
+    let mut regions: Vec<Region> = profiles.iter().map(|p| p.region.clone()).collect();
+    regions.sort();
+    regions.dedup();
+    let list = price_list(aws, no_cache, now);
+    let (catalog, source) = catalog(&list, &regions, out).await?;
+    out.stage("naming the profiles' models");
+    let names = model_names(aws, profiles).await?;
+    let estimates = profiles
+        .iter()
+        .zip(usages)
+        .map(|(p, u)| price::price_usage(&catalog, &price_key(p, &names), &TokenCounts::from(u)))
+        .collect();
+    Ok(Priced { estimates, source })
+}
