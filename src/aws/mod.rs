@@ -11,6 +11,7 @@ mod error;
 mod http;
 pub mod listing;
 pub mod metering;
+pub mod organizations;
 mod sts;
 pub mod tagging;
 
@@ -26,6 +27,7 @@ use aws_credential_types::provider::ProvideCredentials;
 use aws_credential_types::provider::error::CredentialsError;
 use tokio::sync::Semaphore;
 
+use crate::domain::account::AccountId;
 use crate::domain::region::{self, BEDROCK_REGIONS, Region};
 use crate::error::{Error, Result};
 
@@ -88,7 +90,8 @@ impl Operation {
 /// A test scans this module's files for SDK calls and fails on one missing
 /// here, so a new call cannot ship without its permission.
 ///
-/// The Cost Explorer calls serve `aipctl cost` and `aipctl cost-tags`.
+/// The Cost Explorer calls serve `aipctl cost` and `aipctl cost-tags`; the
+/// Organizations calls and `sts:AssumeRole` serve `--accounts`.
 pub const OPERATIONS: &[Operation] = &[
     Operation::read("bedrock", "ListInferenceProfiles"),
     Operation::read("bedrock", "GetInferenceProfile"),
@@ -112,6 +115,10 @@ pub const OPERATIONS: &[Operation] = &[
     Operation::read("ce", "ListCostAllocationTags"),
     Operation::write("ce", "UpdateCostAllocationTagsStatus"),
     Operation::unrestricted("sts", "GetCallerIdentity"),
+    Operation::read("organizations", "ListAccounts"),
+    Operation::read("organizations", "ListAccountsForParent"),
+    Operation::read("organizations", "ListOrganizationalUnitsForParent"),
+    Operation::read("sts", "AssumeRole"),
 ];
 
 /// How aipctl talks to AWS, from the global flags.
@@ -160,12 +167,15 @@ pub struct Aws {
     scope: String,
     extra_regions: Vec<Region>,
     clients: Arc<Clients>,
+    /// The account these credentials act in when it is not the caller's
+    /// (an assumed role); `None`: the caller's own.
+    account: Option<AccountId>,
 }
 
-/// A service and the region its client is for.
-type ClientKey = (&'static str, Region);
+/// The account (`None`: the caller's), service and region a client is for.
+type ClientKey = (Option<AccountId>, &'static str, Region);
 
-/// SDK clients, built once per service and region and reused by every call.
+/// SDK clients, built once per account, service and region and reused by every call.
 #[derive(Default)]
 struct Clients {
     built: Mutex<HashMap<ClientKey, Arc<dyn Any + Send + Sync>>>,
@@ -282,6 +292,7 @@ impl Aws {
             scope,
             extra_regions: settings.extra_regions.clone(),
             clients: Arc::default(),
+            account: None,
         })
     }
 
@@ -292,7 +303,7 @@ impl Aws {
         region: &Region,
         build: impl FnOnce(&SdkConfig) -> C,
     ) -> C {
-        let key = (service, region.clone());
+        let key = (self.account.clone(), service, region.clone());
         let mut cache = self.clients.built.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(made) = cache.get(&key).and_then(|c| c.downcast_ref::<C>()) {
             return made.clone();
@@ -300,6 +311,16 @@ impl Aws {
         let made = build(&self.region_config(region));
         cache.insert(key, Arc::new(made.clone()));
         made
+    }
+
+    /// This configuration with `sdk` (another account's credentials) for
+    /// `account`; its clients are cached under that account.
+    fn in_account(&self, sdk: SdkConfig, account: AccountId) -> Self {
+        Self {
+            sdk,
+            account: Some(account),
+            ..self.clone()
+        }
     }
 
     /// The regions a command works in: `--all-regions`, the `--region` list,

@@ -13,14 +13,16 @@ use std::path::Path;
 
 use jiff::Timestamp;
 
-use super::shared::confirm::confirm_in_account;
+use super::shared::accounts::Fleet;
+use super::shared::confirm::{confirm, confirm_in_account};
 use super::shared::removal::{delete_all, outcome};
 use super::shared::select::select;
-use super::shared::session::{connect, load};
+use super::shared::session::{connect_fleet, load};
 use crate::aws::Aws;
 use crate::aws::listing::Query;
 use crate::cli::{GlobalArgs, PruneArgs};
 use crate::domain::InputError;
+use crate::domain::account::AccountId;
 use crate::domain::filter::ProfileFilter;
 use crate::domain::outcome::Outcome;
 use crate::domain::profile::Profile;
@@ -42,6 +44,7 @@ fn look_back(idle: Span) -> Span {
 }
 
 pub async fn run(args: PruneArgs, g: &GlobalArgs, now: Timestamp, out: &mut Output) -> Result<()> {
+    check_accounts(&args, g)?;
     if let Some(path) = &args.from_plan {
         let plan = read_plan(path)?;
         return from_plan(plan, args.apply, g, out, now).await;
@@ -53,16 +56,34 @@ pub async fn run(args: PruneArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
         mark: args.mark,
     };
     let filter = ProfileFilter::from(args.filter);
-    let (aws, regions) = connect(g).await?;
+    let (aws, regions, mut fleet) = connect_fleet(g, out).await?;
     let idle_since = prune::idle_since(criteria.idle, now);
     let region_names: Vec<String> = regions.iter().map(Region::to_string).collect();
-    let selection = select(&aws, &regions, &filter, now, g, out).await?;
-    let (profiles, failures) = (selection.profiles, selection.failures);
+    let selection = select(&mut fleet, &regions, &filter, now, g, out).await?;
+    let (profiles, mut failures) = (selection.profiles, selection.failures);
     out.stage(&format!(
         "reading the traffic of {}",
         plural(profiles.len(), "profile")
     ));
-    let (last, calls) = last_traffic(&aws, &profiles, look_back(criteria.idle), now).await?;
+    let span = look_back(criteria.idle);
+    let mut read = Vec::new();
+    let groups = fleet.by_member(profiles);
+    let traffic = futures::future::join_all(groups.into_iter().map(|(m, ps)| async move {
+        let r = last_traffic(&m.aws, &ps, span, now).await;
+        (m, ps, r)
+    }))
+    .await;
+    let mut calls = 0;
+    for (m, ps, r) in traffic {
+        match r {
+            Ok((last, n)) => {
+                calls += n;
+                read.extend(ps.into_iter().zip(last));
+            }
+            Err(e) => failures.member(m, e)?,
+        }
+    }
+    let (profiles, last): (Vec<Profile>, Vec<_>) = read.into_iter().unzip();
     out.detail(&format!(
         "{} for {}",
         plural(calls, "GetMetricData request"),
@@ -71,7 +92,12 @@ pub async fn run(args: PruneArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
     let judged: Vec<(&Profile, prune::Assessment)> = profiles
         .iter()
         .zip(last)
-        .map(|(p, l)| (p, prune::assess(p, l, now, &criteria)))
+        .map(|(p, l)| {
+            (
+                p,
+                protect_account(p, prune::assess(p, l, now, &criteria), &args.protect_accounts),
+            )
+        })
         .collect();
     let rows: Vec<PruneRow> = judged
         .iter()
@@ -100,7 +126,19 @@ pub async fn run(args: PruneArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
     }
 
     if args.mark || (args.apply && !to_unmark.is_empty()) {
-        mark(&aws, &to_mark, &to_unmark, now, out).await?;
+        for m in &fleet.members {
+            let mark_here: Vec<&Profile> = to_mark
+                .iter()
+                .copied()
+                .filter(|p| std::ptr::eq(fleet.member_of(p), m))
+                .collect();
+            let unmark_here: Vec<&Profile> = to_unmark
+                .iter()
+                .copied()
+                .filter(|p| std::ptr::eq(fleet.member_of(p), m))
+                .collect();
+            mark(&m.aws, &mark_here, &unmark_here, now, out).await?;
+        }
     }
     let view = PruneView {
         rows: &rows,
@@ -125,6 +163,28 @@ pub async fn run(args: PruneArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
     }
     out.note_table(&crate::output::View::table(&view));
     let n = to_delete.len();
+    if fleet.multi {
+        let groups = fleet.by_member(to_delete.iter().map(|p| (*p).clone()).collect());
+        let names: Vec<String> = groups.iter().map(|(m, _)| m.label()).collect();
+        confirm(
+            out,
+            g.yes,
+            &format!(
+                "Delete {} in {}: {}?",
+                plural(n, "idle profile"),
+                plural(groups.len(), "account"),
+                names.join(", ")
+            ),
+            &n.to_string(),
+            "run without `--apply` to see the plan",
+        )?;
+        let mut outcomes = Vec::new();
+        for (m, ps) in groups {
+            outcomes.extend(delete_all(&m.aws, ps, out).await);
+        }
+        finish(out, &outcomes, n)?;
+        return failures.finish();
+    }
     confirm_in_account(
         &aws,
         &to_delete[0].region,
@@ -140,6 +200,52 @@ pub async fn run(args: PruneArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
     failures.finish()
 }
 
+/// Refuses, before any request (exit 2), a change across accounts that were
+/// not named one by one (`--apply` or `--mark` with `all` or an OU), and a
+/// saved plan across accounts (a plan file records one account).
+fn check_accounts(args: &PruneArgs, g: &GlobalArgs) -> Result<()> {
+    if !g.org.is_multi() {
+        return Ok(());
+    }
+    if (args.apply || args.mark) && !Fleet::explicit_only(&g.org) {
+        return Err(Error::Usage {
+            message: format!(
+                "`--{}` across the organization needs the accounts named one by one, not `all` or an OU",
+                if args.apply { "apply" } else { "mark" }
+            ),
+            hint: Some(
+                "run the dry run with `--accounts all`, then `--accounts ID,ID --apply` for the accounts to clean \
+                 (`--protect-accounts` keeps some out)"
+                    .into(),
+            ),
+        });
+    }
+    if args.plan_out.is_some() || args.from_plan.is_some() {
+        return Err(Error::Usage {
+            message: "a saved prune plan records one account; `--plan-out` and `--from-plan` do not take `--accounts`".into(),
+            hint: Some("save one plan per account, with that account's credentials".into()),
+        });
+    }
+    Ok(())
+}
+
+/// A profile of an account in `--protect-accounts` is never deleted or marked.
+fn protect_account(p: &Profile, a: prune::Assessment, protected: &[AccountId]) -> prune::Assessment {
+    let blocked = p
+        .account
+        .as_ref()
+        .is_some_and(|acct| protected.contains(&acct.id));
+    if blocked && matches!(a.action, Action::Delete | Action::Mark) {
+        prune::Assessment {
+            action: Action::Protected,
+            reason: "its account is in `--protect-accounts`".into(),
+            ..a
+        }
+    } else {
+        a
+    }
+}
+
 fn read_plan(path: &Path) -> Result<SavedPrunePlan> {
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(path)
@@ -149,6 +255,7 @@ fn read_plan(path: &Path) -> Result<SavedPrunePlan> {
 
 fn row(p: &Profile, a: &prune::Assessment, now: Timestamp, idle_since: jiff::civil::Date) -> PruneRow {
     PruneRow {
+        account: crate::output::AccountCols::of(p.account.as_ref()),
         name: p.name.clone(),
         region: p.region.to_string(),
         arn: p.arn.to_string(),

@@ -4,9 +4,9 @@
 
 use jiff::Timestamp;
 
-use super::shared::metrics::{usage_of, window};
+use super::shared::metrics::{usage_of_fleet, window};
 use super::shared::select::select;
-use super::shared::session::connect;
+use super::shared::session::connect_fleet;
 use crate::cli::{GlobalArgs, UsageArgs};
 use crate::domain::filter::ProfileFilter;
 use crate::domain::usage::{self};
@@ -17,8 +17,9 @@ use crate::output::{Output, plural};
 pub async fn run(args: UsageArgs, g: &GlobalArgs, now: Timestamp, out: &mut Output) -> Result<()> {
     let window = window(&args.window, now)?;
     let filter = ProfileFilter::from(args.filter);
-    let (aws, regions) = connect(g).await?;
-    let selection = select(&aws, &regions, &filter, now, g, out).await?;
+    let (_, regions, mut fleet) = connect_fleet(g, out).await?;
+    let selection = select(&mut fleet, &regions, &filter, now, g, out).await?;
+    let mut failures = selection.failures;
     let profiles = selection.profiles;
     if let Some(key) = &args.by
         && let Some((spelling, n)) = usage::other_spelling(&profiles, key.as_str())
@@ -35,7 +36,7 @@ pub async fn run(args: UsageArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
         "reading CloudWatch metrics of {}",
         plural(profiles.len(), "profile")
     ));
-    let (usages, calls) = usage_of(&aws, &profiles, &window).await?;
+    let (profiles, usages, calls) = usage_of_fleet(&fleet, profiles, &window, &mut failures).await?;
     out.detail(&format!(
         "{} for {}",
         plural(calls, "GetMetricData request"),
@@ -52,6 +53,7 @@ pub async fn run(args: UsageArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
                     region: p.region.to_string(),
                     arn: p.arn.to_string(),
                     department: p.department().map(str::to_owned),
+                    account: p.account.clone(),
                 },
                 profiles: 1,
                 usage: u.clone(),
@@ -77,5 +79,5 @@ pub async fn run(args: UsageArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
         metric_requests: calls,
     };
     out.data(&report)?;
-    selection.failures.finish()
+    failures.finish()
 }

@@ -15,6 +15,9 @@ use crate::domain::usage::Usage;
 /// The JSON shape of one profile (design §2).
 #[derive(Debug, Serialize)]
 pub struct ProfileJson<'a> {
+    /// The account, in a multi-account run (`account`, `account_name`).
+    #[serde(flatten)]
+    pub account: Option<super::AccountCols>,
     pub name: &'a str,
     pub id: &'a str,
     pub arn: &'a str,
@@ -33,6 +36,7 @@ pub struct ProfileJson<'a> {
 impl<'a> From<&'a Profile> for ProfileJson<'a> {
     fn from(p: &'a Profile) -> Self {
         Self {
+            account: super::AccountCols::of(p.account.as_ref()),
             name: &p.name,
             id: &p.id,
             arn: &p.arn,
@@ -93,7 +97,11 @@ impl View for ProfileList<'_> {
 
     fn table(&self) -> Table {
         let tag_cols = self.columns();
+        let multi = self.profiles.iter().any(|p| p.account.is_some());
         let mut header = vec!["name", "region", "model", "routes"];
+        if multi {
+            header.insert(0, "account");
+        }
         header.extend(tag_cols.iter().map(String::as_str));
         header.extend(["status", "age"]);
         let mut t = new_table(&header);
@@ -104,6 +112,9 @@ impl View for ProfileList<'_> {
                 p.model_id().unwrap_or_else(|| "-".into()),
                 p.routed_regions().join(","),
             ];
+            if multi {
+                row.insert(0, super::AccountCols::cell(p.account.as_ref()));
+            }
             row.extend(tag_cols.iter().map(|k| p.tags.get(k).unwrap_or("-").to_owned()));
             row.push(p.status.as_str().to_owned());
             row.push(
@@ -117,9 +128,13 @@ impl View for ProfileList<'_> {
 
     fn csv(&self) -> (Vec<String>, Vec<Vec<String>>) {
         let tag_cols = self.columns();
+        let multi = self.profiles.iter().any(|p| p.account.is_some());
         let mut header: Vec<String> = ["name", "id", "arn", "region", "model", "routed_regions"]
             .map(String::from)
             .to_vec();
+        if multi {
+            header.splice(0..0, ["account".to_owned(), "account_name".to_owned()]);
+        }
         header.extend(tag_cols.iter().cloned());
         header.extend(["status", "created_at"].map(String::from));
         let rows = self
@@ -134,6 +149,16 @@ impl View for ProfileList<'_> {
                     p.model_id().unwrap_or_default(),
                     p.routed_regions().join(";"),
                 ];
+                if multi {
+                    let a = p.account.as_ref();
+                    row.splice(
+                        0..0,
+                        [
+                            a.map(|a| a.id.to_string()).unwrap_or_default(),
+                            a.and_then(|a| a.name.clone()).unwrap_or_default(),
+                        ],
+                    );
+                }
                 row.extend(
                     tag_cols
                         .iter()
