@@ -9,6 +9,7 @@ mod cost; // `cost` and `cost-tags` against Cost Explorer priced from seeded usa
 mod faults; // throttling, 5xx, lost responses and timeouts change nothing
 mod interface; // --query, yaml/text, -v, terminal width, prompts, models
 mod lifecycle; // create, list, describe, tag, untag, delete
+mod organizations; // --accounts: discovery, AssumeRole, partial results, cost by linked account
 mod policy; // `aipctl policy`: generated IAM documents, linted
 mod policy_documents; // `policies/` held to the operations aipctl sends
 mod provision; // `plan` and `apply` of a TOML spec
