@@ -123,6 +123,7 @@ pub struct WindowArgs {
   aipctl usage                                       # every profile, the last 30 UTC days
   aipctl usage --by Department --since 7d --all-regions
   aipctl usage --since today                         # today so far
+  aipctl usage --accounts all --by Department        # every account of the organization
   aipctl usage --tag Department=Search --from 2026-11-01 --to 2026-11-07 -o csv
 
 Windows are UTC days: `--since 30d` is the 30 days before today and today so far. Figures come \

@@ -41,6 +41,7 @@ Examples:
   aipctl tag search-sonnet CostCenter=CC-1234
   aipctl delete --tag Department=Legacy --dry-run
   aipctl plan -f teams.toml && aipctl apply -f teams.toml
+  aipctl list --accounts all                        # every account of the AWS Organization
 
 Exit codes: 0 success, 1 AWS or runtime failure, 2 invalid input (no AWS request made), \
 3 refused (a destructive action with no confirmation possible).";
