@@ -156,7 +156,7 @@ pub struct AccountArgs {
     #[arg(long, global = true, value_name = "ID", value_parser = parse::value::<ExternalId>)]
     pub external_id: Option<ExternalId>,
 
-    /// The session name of the assumed roles, as CloudTrail shows it [default: aipctl]
+    /// The session name of the assumed roles, as AWS's logs show it [default: aipctl]
     #[arg(long, global = true, value_name = "NAME", value_parser = parse::value::<SessionName>)]
     pub role_session_name: Option<SessionName>,
 }

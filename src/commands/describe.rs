@@ -4,8 +4,8 @@
 use jiff::Timestamp;
 
 use super::shared::metrics::usage_of;
-use super::shared::select::resolve;
-use super::shared::session::connect;
+use super::shared::select::resolve_in_fleet;
+use super::shared::session::connect_fleet;
 use crate::cli::{DescribeArgs, GlobalArgs};
 use crate::domain::window::{Span, Window};
 use crate::error::Result;
@@ -13,11 +13,14 @@ use crate::output::Output;
 use crate::output::profiles::ProfileCard;
 
 pub async fn run(args: DescribeArgs, g: &GlobalArgs, now: Timestamp, out: &mut Output) -> Result<()> {
-    let (aws, regions) = connect(g).await?;
-    let profile = resolve(&aws, &regions, &args.profile).await?;
+    let (_, regions, mut fleet) = connect_fleet(g, out).await?;
+    // A member that cannot be entered may hold the profile: say so rather than "not found".
+    fleet.take_failures().finish()?;
+    let profile = resolve_in_fleet(&fleet, &regions, &args.profile).await?;
     let usage = if args.usage {
         let window = Window::since(Span::Days(30), now);
-        let (mut usages, _) = usage_of(&aws, std::slice::from_ref(&profile), &window).await?;
+        let aws = &fleet.member_of(&profile).aws;
+        let (mut usages, _) = usage_of(aws, std::slice::from_ref(&profile), &window).await?;
         usages.pop()
     } else {
         None

@@ -13,14 +13,14 @@ use std::fmt::Write as _;
 use futures::{StreamExt, TryStreamExt, stream};
 
 use super::shared::accounts::Fleet;
-use super::shared::select::{region_list, resolve, select};
+use super::shared::select::{region_list, resolve, resolve_in_fleet, select};
 use super::shared::session::{connect, connect_fleet};
-use crate::aws::Aws;
+
 use crate::cli::{GlobalArgs, InvokePolicyArgs, PolicyArgs, PolicyCommand, StepFunctionsArgs};
 use crate::domain::account::AccountId;
 use crate::domain::filter::ProfileFilter;
 use crate::domain::iam::{self, CatalogEntry, InvokeTarget, Shipped, Source};
-use crate::domain::profile::{BedrockArn, Profile, ProfileRef};
+use crate::domain::profile::{BedrockArn, Profile};
 use crate::domain::region::Region;
 use crate::domain::tag::TagFilter;
 use crate::error::{Error, Result};
@@ -73,7 +73,7 @@ async fn invoke(
     now: jiff::Timestamp,
     out: &mut Output,
 ) -> Result<()> {
-    let (aws, regions, mut fleet) = connect_fleet(g, out).await?;
+    let (_, regions, mut fleet) = connect_fleet(g, out).await?;
     let profiles = if args.profiles.is_empty() {
         let filter = ProfileFilter {
             tags: args.tags,
@@ -106,7 +106,7 @@ async fn invoke(
         fleet.take_failures().finish()?;
         let mut found: Vec<Profile> = Vec::new();
         for r in &args.profiles {
-            let p = resolve_in_fleet(&fleet, &aws, &regions, r).await?;
+            let p = resolve_in_fleet(&fleet, &regions, r).await?;
             if !found.iter().any(|f| f.arn == p.arn) {
                 found.push(p);
             }
@@ -161,46 +161,6 @@ async fn stepfunctions(args: StepFunctionsArgs, g: &GlobalArgs, out: &mut Output
 /// Each profile as an invoke target: models checked first (no request for
 /// a profile that cannot be invoked), then the system profile it copies,
 /// looked up once per region for profiles whose source was not recorded.
-/// A PROFILE argument in a multi-account run: an ARN in the account it
-/// names (which must be one of the run's), a name in every account (found
-/// in more than one is ambiguous).
-async fn resolve_in_fleet(fleet: &Fleet, aws: &Aws, regions: &[Region], r: &ProfileRef) -> Result<Profile> {
-    if !fleet.multi {
-        return resolve(aws, regions, r).await;
-    }
-    let members: Vec<_> = match r {
-        ProfileRef::Arn(arn) => fleet
-            .members
-            .iter()
-            .filter(|m| m.account.as_ref().is_some_and(|a| a.id.as_str() == arn.account))
-            .collect(),
-        ProfileRef::IdOrName(_) => fleet.members.iter().collect(),
-    };
-    let mut found: Vec<Profile> = Vec::new();
-    let mut last = None;
-    for m in members {
-        match resolve(&m.aws, m.regions(regions), r).await {
-            Ok(mut p) => {
-                m.stamp(std::slice::from_mut(&mut p));
-                found.push(p);
-            }
-            Err(e @ Error::ProfileNotFound { .. }) => last = Some(e),
-            Err(e) => return Err(e),
-        }
-    }
-    match found.len() {
-        1 => Ok(found.remove(0)),
-        0 => Err(last.unwrap_or_else(|| Error::ProfileNotFound {
-            reference: r.to_string(),
-            regions: "the accounts of `--accounts`".into(),
-        })),
-        _ => Err(Error::AmbiguousProfile {
-            name: r.to_string(),
-            arns: found.into_iter().map(|p| p.arn.to_string()).collect(),
-        }),
-    }
-}
-
 async fn targets(fleet: &Fleet, profiles: &[Profile], out: &mut Output) -> Result<Vec<InvokeTarget>> {
     for p in profiles {
         InvokeTarget::new(p, None)?;

@@ -13,7 +13,7 @@ use std::path::Path;
 
 use jiff::Timestamp;
 
-use super::shared::accounts::Fleet;
+use super::shared::accounts::{Failures, Fleet};
 use super::shared::confirm::{confirm, confirm_in_account};
 use super::shared::removal::{delete_all, outcome};
 use super::shared::select::select;
@@ -65,25 +65,8 @@ pub async fn run(args: PruneArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
         "reading the traffic of {}",
         plural(profiles.len(), "profile")
     ));
-    let span = look_back(criteria.idle);
-    let mut read = Vec::new();
-    let groups = fleet.by_member(profiles);
-    let traffic = futures::future::join_all(groups.into_iter().map(|(m, ps)| async move {
-        let r = last_traffic(&m.aws, &ps, span, now).await;
-        (m, ps, r)
-    }))
-    .await;
-    let mut calls = 0;
-    for (m, ps, r) in traffic {
-        match r {
-            Ok((last, n)) => {
-                calls += n;
-                read.extend(ps.into_iter().zip(last));
-            }
-            Err(e) => failures.member(m, e)?,
-        }
-    }
-    let (profiles, last): (Vec<Profile>, Vec<_>) = read.into_iter().unzip();
+    let (profiles, last, calls) =
+        traffic(&fleet, profiles, look_back(criteria.idle), now, &mut failures).await?;
     out.detail(&format!(
         "{} for {}",
         plural(calls, "GetMetricData request"),
@@ -126,19 +109,7 @@ pub async fn run(args: PruneArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
     }
 
     if args.mark || (args.apply && !to_unmark.is_empty()) {
-        for m in &fleet.members {
-            let mark_here: Vec<&Profile> = to_mark
-                .iter()
-                .copied()
-                .filter(|p| std::ptr::eq(fleet.member_of(p), m))
-                .collect();
-            let unmark_here: Vec<&Profile> = to_unmark
-                .iter()
-                .copied()
-                .filter(|p| std::ptr::eq(fleet.member_of(p), m))
-                .collect();
-            mark(&m.aws, &mark_here, &unmark_here, now, out).await?;
-        }
+        mark(&fleet, &to_mark, &to_unmark, now, out).await?;
     }
     let view = PruneView {
         rows: &rows,
@@ -162,42 +133,82 @@ pub async fn run(args: PruneArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
         return failures.finish();
     }
     out.note_table(&crate::output::View::table(&view));
-    let n = to_delete.len();
     if fleet.multi {
-        let groups = fleet.by_member(to_delete.iter().map(|p| (*p).clone()).collect());
-        let names: Vec<String> = groups.iter().map(|(m, _)| m.label()).collect();
-        confirm(
-            out,
-            g.yes,
-            &format!(
-                "Delete {} in {}: {}?",
-                plural(n, "idle profile"),
-                plural(groups.len(), "account"),
-                names.join(", ")
-            ),
-            &n.to_string(),
-            "run without `--apply` to see the plan",
-        )?;
-        let mut outcomes = Vec::new();
-        for (m, ps) in groups {
-            outcomes.extend(delete_all(&m.aws, ps, out).await);
-        }
-        finish(out, &outcomes, n)?;
-        return failures.finish();
+        delete_across(&fleet, &to_delete, g.yes, out).await?;
+    } else {
+        delete_in_account(&aws, &to_delete, g.yes, out).await?;
     }
+    failures.finish()
+}
+
+/// Each profile's last traffic, read in every account at once; an account
+/// whose metrics fail is a failure of the run and its profiles are left out.
+async fn traffic(
+    fleet: &Fleet,
+    profiles: Vec<Profile>,
+    span: Span,
+    now: Timestamp,
+    failures: &mut Failures,
+) -> Result<(Vec<Profile>, Vec<Option<jiff::civil::Date>>, usize)> {
+    let read = futures::future::join_all(fleet.by_member(profiles).into_iter().map(|(m, ps)| async move {
+        let r = last_traffic(&m.aws, &ps, span, now).await;
+        (m, ps, r)
+    }))
+    .await;
+    let (mut kept, mut last, mut calls) = (Vec::new(), Vec::new(), 0);
+    for (m, ps, r) in read {
+        match r {
+            Ok((l, n)) => {
+                calls += n;
+                kept.extend(ps);
+                last.extend(l);
+            }
+            Err(e) => failures.member(m, e)?,
+        }
+    }
+    Ok((kept, last, calls))
+}
+
+/// Deletes `to_delete` in the caller's account, after asking.
+async fn delete_in_account(aws: &Aws, to_delete: &[&Profile], yes: bool, out: &mut Output) -> Result<()> {
+    let n = to_delete.len();
     confirm_in_account(
-        &aws,
+        aws,
         &to_delete[0].region,
         out,
-        g.yes,
+        yes,
         &format!("Delete {}?", plural(n, "idle profile")),
         &n.to_string(),
         "run without `--apply` to see the plan",
     )
     .await?;
-    let outcomes = delete_all(&aws, to_delete.into_iter().cloned().collect(), out).await;
-    finish(out, &outcomes, n)?;
-    failures.finish()
+    let outcomes = delete_all(aws, to_delete.iter().map(|p| (*p).clone()).collect(), out).await;
+    finish(out, &outcomes, n)
+}
+
+/// Deletes `to_delete` in the accounts they were read in, after one
+/// confirmation naming the accounts.
+async fn delete_across(fleet: &Fleet, to_delete: &[&Profile], yes: bool, out: &mut Output) -> Result<()> {
+    let n = to_delete.len();
+    let groups = fleet.by_member(to_delete.iter().map(|p| (*p).clone()).collect());
+    let names: Vec<String> = groups.iter().map(|(m, _)| m.label()).collect();
+    confirm(
+        out,
+        yes,
+        &format!(
+            "Delete {} in {}: {}?",
+            plural(n, "idle profile"),
+            plural(groups.len(), "account"),
+            names.join(", ")
+        ),
+        &n.to_string(),
+        "run without `--apply` to see the plan",
+    )?;
+    let mut outcomes = Vec::new();
+    for (m, ps) in groups {
+        outcomes.extend(delete_all(&m.aws, ps, out).await);
+    }
+    finish(out, &outcomes, n)
 }
 
 /// Refuses, before any request (exit 2), a change across accounts that were
@@ -309,8 +320,10 @@ async fn last_traffic(
     Ok((last, calls))
 }
 
+/// Tags `to_mark` idle since today and untags `to_unmark`, each in the
+/// account it was read in.
 async fn mark(
-    aws: &Aws,
+    fleet: &Fleet,
     to_mark: &[&Profile],
     to_unmark: &[&Profile],
     now: Timestamp,
@@ -320,10 +333,18 @@ async fn mark(
     for p in to_mark {
         let mut tag = Tags::default();
         tag.insert(IDLE_SINCE_TAG, today.as_str());
-        aws.bedrock(&p.region).tag(&p.arn, &tag).await?;
+        fleet
+            .member_of(p)
+            .aws
+            .bedrock(&p.region)
+            .tag(&p.arn, &tag)
+            .await?;
     }
     for p in to_unmark {
-        aws.bedrock(&p.region)
+        fleet
+            .member_of(p)
+            .aws
+            .bedrock(&p.region)
             .untag(&p.arn, &[IDLE_SINCE_TAG.to_owned()])
             .await?;
     }

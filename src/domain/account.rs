@@ -91,7 +91,7 @@ impl FromStr for OuId {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct RoleName(String);
 
-/// The role c7n-org and CloudQuery assume by default, which AWS creates in
+/// The role c7n-org and `CloudQuery` assume by default, which AWS creates in
 /// every account created through Organizations.
 pub const DEFAULT_ROLE: &str = "OrganizationAccountAccessRole";
 

@@ -507,6 +507,7 @@ pub(crate) fn test_profile(name: &str, id: &str, tags: &[(&str, &str)]) -> Profi
             .collect(),
         created_at: None,
         updated_at: None,
+        account: None,
     }
 }
 

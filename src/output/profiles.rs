@@ -201,6 +201,9 @@ impl View for ProfileCard<'_> {
     fn table(&self) -> Table {
         let p = self.profile;
         let mut t = new_table(&["field", "value"]);
+        if let Some(a) = &p.account {
+            t.add_row(vec!["account".to_owned(), a.label()]);
+        }
         t.add_row(vec!["name", &p.name]);
         t.add_row(vec!["id", &p.id]);
         t.add_row(vec!["arn", &p.arn]);

@@ -113,6 +113,7 @@ fn ms(v: Option<f64>) -> String {
 }
 
 impl View for UsageReport {
+    #[allow(clippy::too_many_lines, reason = "one table: header, rows, total, alignment")]
     fn table(&self) -> Table {
         let grouped = self.by.is_some();
         let key = self.by.clone().unwrap_or_default();

@@ -57,7 +57,7 @@ fn org(w: &World) {
     w.clear_requests();
 }
 
-/// `list ARGS -o json`, which must succeed: profile name → (account, account_name).
+/// `list ARGS -o json`, which must succeed: profile name → `(account, account_name)`.
 fn listed(w: &World, args: &[&str]) -> BTreeMap<String, (String, String)> {
     let out = w.run(["list", "-o", "json"].iter().chain(args)).ok().json();
     by_name(&out)
@@ -365,7 +365,7 @@ fn cost_by_linked_account_equals_the_seeded_billing_with_names_from_one_page() {
         .iter()
         .enumerate()
         .map(|(i, (account, cost))| {
-            json!({"date": w.date_days_ago(3 + i as i64), "service": "Amazon Bedrock", "cost": cost,
+            json!({"date": w.date_days_ago(3 + i64::try_from(i).unwrap()), "service": "Amazon Bedrock", "cost": cost,
                    "linked_account": account, "region": "us-east-1", "tags": {"Department": "Search"}})
         })
         .collect();
@@ -441,4 +441,26 @@ fn changes_one_profile_at_a_time_refuse_accounts() {
         w.run(&args).code(2).stderr_has("works in one account");
     }
     assert_eq!(w.requests().len(), 0);
+}
+
+#[test]
+fn describe_finds_a_profile_in_whichever_account_holds_it() {
+    let w = world();
+    org(&w);
+    let card = w
+        .run(["describe", "beta-chat", "--accounts", "all", "-o", "json"])
+        .ok()
+        .json();
+    assert_eq!(card["account"], BETA);
+    assert_eq!(card["account_name"], "beta");
+    w.control(
+        "POST",
+        "/_emu/profiles",
+        Some(json!({"account_id": GAMMA, "profiles": [
+            {"region": "us-east-1", "name": "beta-chat", "source": NOVA_PRO}
+        ]})),
+    );
+    w.run(["describe", "beta-chat", "--accounts", "all"])
+        .code(2)
+        .stderr_has("more than one account");
 }

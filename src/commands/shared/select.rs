@@ -240,6 +240,52 @@ pub async fn resolve_many(aws: &Aws, regions: &[Region], references: &[ProfileRe
     Ok(with_tags)
 }
 
+/// A PROFILE argument in a multi-account run: an ARN in the account it
+/// names (which must be one of the run's), a name in every account (found
+/// in more than one is ambiguous).
+pub async fn resolve_in_fleet(fleet: &Fleet, regions: &[Region], r: &ProfileRef) -> Result<Profile> {
+    if !fleet.multi {
+        return resolve(&fleet.members[0].aws, regions, r).await;
+    }
+    let members: Vec<_> = match r {
+        ProfileRef::Arn(arn) => fleet
+            .members
+            .iter()
+            .filter(|m| m.account.as_ref().is_some_and(|a| a.id.as_str() == arn.account))
+            .collect(),
+        ProfileRef::IdOrName(_) => fleet.members.iter().collect(),
+    };
+    let mut found: Vec<Profile> = Vec::new();
+    let mut last = None;
+    for m in members {
+        match resolve(&m.aws, m.regions(regions), r).await {
+            Ok(mut p) => {
+                m.stamp(std::slice::from_mut(&mut p));
+                found.push(p);
+            }
+            Err(e @ Error::ProfileNotFound { .. }) => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    match found.len() {
+        1 => Ok(found.remove(0)),
+        0 => Err(last.unwrap_or_else(|| Error::ProfileNotFound {
+            reference: r.to_string(),
+            regions: "the accounts of `--accounts`".into(),
+        })),
+        _ => {
+            let arns: Vec<String> = found.into_iter().map(|p| p.arn.to_string()).collect();
+            Err(Error::Usage {
+                message: format!(
+                    "profile name `{r}` exists in more than one account: {}",
+                    arns.join(", ")
+                ),
+                hint: Some(format!("name the profile by its ARN, e.g. `{}`", arns[0])),
+            })
+        }
+    }
+}
+
 pub fn region_list(regions: &[Region]) -> String {
     match regions {
         [one] => one.to_string(),

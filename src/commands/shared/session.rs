@@ -86,9 +86,11 @@ pub fn single_account(g: &GlobalArgs, command: &str) -> Result<()> {
             message: format!(
                 "`aipctl {command}` works in one account; it does not take `--accounts` or `--accounts-file`"
             ),
-            hint: Some(format!(
-                "run it with the member's credentials (`--profile NAME`), or use `aipctl prune --accounts ID --apply` to clean up across named accounts"
-            )),
+            hint: Some(
+                "run it with the member's credentials (`--profile NAME`), or use `aipctl prune --accounts ID --apply` \
+                 to clean up across named accounts"
+                    .into(),
+            ),
         });
     }
     Ok(())
