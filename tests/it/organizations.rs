@@ -437,6 +437,9 @@ fn changes_one_profile_at_a_time_refuse_accounts() {
         vec!["tag", "x", "K=V", "--accounts", ALPHA],
         vec!["untag", "x", "K", "--accounts", ALPHA],
         vec!["delete", "x", "--accounts", ALPHA],
+        vec!["create", "x", "--model", NOVA_PRO, "--accounts", "all"],
+        vec!["plan", "-f", "teams.toml", "--accounts", ALPHA],
+        vec!["apply", "-f", "teams.toml", "--accounts-file", "accounts.yml"],
     ] {
         w.run(&args).code(2).stderr_has("works in one account");
     }
