@@ -18,6 +18,10 @@
   `delete` of 100 profiles: wall time and calls.
 - start-up: `aipctl --version` and a one-call command, against `aws --version`.
 - peak memory (max RSS) of `list` at 1,000 and 10,000 profiles.
+- `org` (`scripts/bench org`): `list --accounts all` over an organization of N member
+  accounts x 4 regions x P profiles (the management account has none) at a fixed injected
+  latency: the median wall time against the ideal for its call count at its concurrency
+  (calls x latency / concurrency), with the calls by operation and by account.
 - `cost` (`scripts/bench cost`): the paid Cost Explorer requests one `aipctl cost` report makes over a
   bench account (N departments, a year of daily usage): a 12-month daily report,
   a 12-month monthly one, the monthly one with a forecast per department, and
@@ -255,7 +259,80 @@ def cost_main(argv: list[str]) -> None:
     print(f"\nwritten to {path.relative_to(ROOT)}", file=sys.stderr)
 
 
+def org_main(argv: list[str]) -> None:
+    ap = argparse.ArgumentParser(prog="scripts/bench org")
+    ap.add_argument("--aipctl", required=True)
+    ap.add_argument("--build", default="release")
+    ap.add_argument("--accounts", type=int, default=10)
+    ap.add_argument("--profiles-per-region", type=int, default=100)
+    ap.add_argument("--latency-ms", type=int, default=40)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--concurrency", type=int, default=16, help="aipctl's default")
+    args = ap.parse_args(argv)
+
+    emu = start_emulator()
+    url = emu.url
+    try:
+        t0 = time.perf_counter()
+        control(url, "POST", "/_emu/seed/bench-org", {"accounts": args.accounts, "regions": REGIONS,
+                                                      "profiles_per_region": args.profiles_per_region, "days": 1})
+        seed_s = time.perf_counter() - t0
+        control(url, "POST", "/_emu/faults", {"seed": 1, "rules": [{"service": "*", "operation": "*",
+                                                                   "delay_ms": args.latency_ms}]})
+        env = env_for(url)
+        walls, logged = [], []
+        for _ in range(args.runs):
+            control(url, "DELETE", "/_emu/requests")
+            t0 = time.perf_counter()
+            out = subprocess.run(
+                [args.aipctl, "list", "--accounts", "all", "--region", ",".join(REGIONS),
+                 "--concurrency", str(args.concurrency), "-o", "json"],
+                env=env, capture_output=True, check=True,
+            )
+            walls.append(time.perf_counter() - t0)
+            listed = json.loads(out.stdout)
+            logged = control(url, "GET", "/_emu/requests")["requests"]
+    finally:
+        emu.stop()
+    expected = args.accounts * len(REGIONS) * args.profiles_per_region
+    assert len(listed) == expected, f"listed {len(listed)} of {expected}"
+    accounts = {p["account"] for p in listed}
+    assert len(accounts) == args.accounts, f"profiles from {len(accounts)} of {args.accounts} accounts"
+    calls = len(logged)
+    by_op: dict[str, int] = {}
+    by_account: dict[str, int] = {}
+    for r in logged:
+        by_op[r["operation"]] = by_op.get(r["operation"], 0) + 1
+        by_account[r["account"]] = by_account.get(r["account"], 0) + 1
+    wall = statistics.median(walls)
+    ideal = calls * args.latency_ms / 1000 / args.concurrency
+    result = {
+        "benchmark": "org", "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
+        "aipctl_build": args.build, "accounts": args.accounts, "regions": REGIONS,
+        "profiles_per_region": args.profiles_per_region, "profiles": expected, "latency_ms": args.latency_ms,
+        "concurrency": args.concurrency, "runs": args.runs, "seed_s": round(seed_s, 1),
+        "aipctl": {"wall_s_median": round(wall, 3), "wall_s_all": [round(w, 3) for w in walls], "api_calls": calls,
+                   "by_operation": dict(sorted(by_op.items())), "by_account": dict(sorted(by_account.items()))},
+        "ideal_s": round(ideal, 3), "ratio_to_ideal": round(wall / ideal, 2),
+    }
+    out_dir = ROOT / "bench" / "results"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"org-{result['date'][:10]}.json"
+    path.write_text(json.dumps(result, indent=2) + "\n")
+    print("| measure | value |\n| --- | --- |")
+    print(f"| accounts x regions x profiles | {args.accounts} x {len(REGIONS)} x {args.profiles_per_region} |")
+    print(f"| injected latency per call | {args.latency_ms} ms |")
+    print(f"| aipctl list --accounts all ({args.build}), median of {args.runs} | {wall:.2f} s, {calls} calls |")
+    print(f"| calls by operation | {', '.join(f'{op} {n}' for op, n in sorted(by_op.items()))} |")
+    print(f"| ideal at concurrency {args.concurrency} | {ideal:.2f} s (aipctl at {wall / ideal:.2f}x) |")
+    print(f"\nwritten to {path.relative_to(ROOT)}", file=sys.stderr)
+
+
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "org":
+        org_main(sys.argv[2:])
+        return
     if len(sys.argv) > 1 and sys.argv[1] == "cost":
         cost_main(sys.argv[2:])
         return

@@ -107,6 +107,15 @@ pub enum Error {
         profile: Option<String>,
     },
 
+    /// Accounts of an `--accounts` run that could not be entered or read,
+    /// each with its error, named after what the others gave was shown.
+    #[error("{} of {total} accounts failed: {}", failed.len(), failed.iter().map(|(a, e)| format!("{a}: {e}")).collect::<Vec<_>>().join("; "))]
+    Accounts {
+        failed: Vec<(String, String)>,
+        total: usize,
+        hint: Option<String>,
+    },
+
     #[error("{} of {total} regions failed: {}", failed.len(), failed.iter().map(|(r, e)| format!("{r} ({e})")).collect::<Vec<_>>().join("; "))]
     Regions {
         failed: Vec<(String, String)>,
@@ -150,7 +159,8 @@ impl Error {
             | Self::Conflict { hint, .. }
             | Self::Refused { hint, .. }
             | Self::NotFound { hint, .. }
-            | Self::Regions { hint, .. } => hint.clone(),
+            | Self::Regions { hint, .. }
+            | Self::Accounts { hint, .. } => hint.clone(),
             Self::ProfileNotFound { .. } => {
                 Some("run `aipctl list --all-regions` to see the profiles you can reach".into())
             }

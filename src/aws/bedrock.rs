@@ -56,6 +56,7 @@ macro_rules! profile {
             tags: Tags::default(),
             created_at: $o.created_at().and_then(timestamp),
             updated_at: $o.updated_at().and_then(timestamp),
+            account: None,
         }
     };
 }
@@ -94,7 +95,10 @@ impl Aws {
 
 /// The order every view uses: region, then name, then ID.
 pub fn sort_profiles(profiles: &mut [Profile]) {
-    profiles.sort_by(|a, b| (&a.region, &a.name, &a.id).cmp(&(&b.region, &b.name, &b.id)));
+    let account = |p: &Profile| p.account.as_ref().map(|a| a.id.clone());
+    profiles.sort_by(|a, b| {
+        (account(a), &a.region, &a.name, &a.id).cmp(&(account(b), &b.region, &b.name, &b.id))
+    });
 }
 
 impl Bedrock {

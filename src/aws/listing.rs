@@ -25,6 +25,7 @@ use crate::error::Result;
 pub const INDEX_LAG: SignedDuration = SignedDuration::from_mins(15);
 
 /// Which profiles to read.
+#[derive(Clone, Copy)]
 pub struct Query<'a, F: Fn(&Profile) -> bool> {
     /// Keeps a profile before its tags are known (a name glob): no tag read for the others.
     pub keep_untagged: F,

@@ -11,6 +11,7 @@ mod error;
 mod http;
 pub mod listing;
 pub mod metering;
+pub mod organizations;
 pub mod pricing;
 mod sts;
 pub mod tagging;
@@ -27,6 +28,7 @@ use aws_credential_types::provider::ProvideCredentials;
 use aws_credential_types::provider::error::CredentialsError;
 use tokio::sync::Semaphore;
 
+use crate::domain::account::AccountId;
 use crate::domain::region::{self, BEDROCK_REGIONS, Region};
 use crate::error::{Error, Result};
 
@@ -91,7 +93,8 @@ impl Operation {
 ///
 /// The Cost Explorer calls serve `aipctl cost`, `aipctl cost-tags` and
 /// `aipctl coverage --billed`; the Price List's `GetProducts` serves `prices`,
-/// `usage`, `describe --usage` and `cost --reconcile`.
+/// `usage`, `describe --usage` and `cost --reconcile`; the Organizations calls
+/// and `sts:AssumeRole` serve `--accounts`.
 pub const OPERATIONS: &[Operation] = &[
     Operation::read("bedrock", "ListInferenceProfiles"),
     Operation::read("bedrock", "GetInferenceProfile"),
@@ -116,6 +119,10 @@ pub const OPERATIONS: &[Operation] = &[
     Operation::write("ce", "UpdateCostAllocationTagsStatus"),
     Operation::read("pricing", "GetProducts"),
     Operation::unrestricted("sts", "GetCallerIdentity"),
+    Operation::read("organizations", "ListAccounts"),
+    Operation::read("organizations", "ListAccountsForParent"),
+    Operation::read("organizations", "ListOrganizationalUnitsForParent"),
+    Operation::read("sts", "AssumeRole"),
 ];
 
 /// How aipctl talks to AWS, from the global flags.
@@ -164,12 +171,15 @@ pub struct Aws {
     scope: String,
     extra_regions: Vec<Region>,
     clients: Arc<Clients>,
+    /// The account these credentials act in when it is not the caller's
+    /// (an assumed role); `None`: the caller's own.
+    account: Option<AccountId>,
 }
 
-/// A service and the region its client is for.
-type ClientKey = (&'static str, Region);
+/// The account (`None`: the caller's), service and region a client is for.
+type ClientKey = (Option<AccountId>, &'static str, Region);
 
-/// SDK clients, built once per service and region and reused by every call.
+/// SDK clients, built once per account, service and region and reused by every call.
 #[derive(Default)]
 struct Clients {
     built: Mutex<HashMap<ClientKey, Arc<dyn Any + Send + Sync>>>,
@@ -286,6 +296,7 @@ impl Aws {
             scope,
             extra_regions: settings.extra_regions.clone(),
             clients: Arc::default(),
+            account: None,
         })
     }
 
@@ -296,7 +307,7 @@ impl Aws {
         region: &Region,
         build: impl FnOnce(&SdkConfig) -> C,
     ) -> C {
-        let key = (service, region.clone());
+        let key = (self.account.clone(), service, region.clone());
         let mut cache = self.clients.built.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(made) = cache.get(&key).and_then(|c| c.downcast_ref::<C>()) {
             return made.clone();
@@ -304,6 +315,16 @@ impl Aws {
         let made = build(&self.region_config(region));
         cache.insert(key, Arc::new(made.clone()));
         made
+    }
+
+    /// This configuration with `sdk` (another account's credentials) for
+    /// `account`; its clients are cached under that account.
+    fn in_account(&self, sdk: SdkConfig, account: AccountId) -> Self {
+        Self {
+            sdk,
+            account: Some(account),
+            ..self.clone()
+        }
     }
 
     /// The regions a command works in: `--all-regions`, the `--region` list,

@@ -16,6 +16,8 @@ use crate::domain::tag::{Tag, TagKey};
   aipctl cost --all-services --metric net-unblended --last 12mo
   aipctl cost --reconcile --all-regions                # last month: billed beside estimated
   aipctl cost --reconcile --month 2026-10 -o json
+  aipctl cost --by account                             # from the payer, per linked account
+  aipctl cost --accounts 234567890123,ou-ab12-cd34ef56 # only these accounts' spend
 
 Each Cost Explorer request costs USD 0.01, every page and every retry included. aipctl says how \
 many it made and keeps answers on disk for `--cache-ttl` (in `$XDG_CACHE_HOME/aipctl`, else \

@@ -59,7 +59,9 @@ Examples:
   aipctl prune --idle 60d --plan-out idle.json  # save the plan for review
   aipctl prune --from-plan idle.json --apply    # delete that plan, each profile re-checked
   aipctl prune --mark                           # tag idle profiles aipctl:idle-since=DATE
-  aipctl prune --grace 14d --apply              # later: delete those marked 14+ days ago"
+  aipctl prune --grace 14d --apply              # later: delete those marked 14+ days ago
+  aipctl prune --accounts all --all-regions     # the organization's idle profiles (a dry run)
+  aipctl prune --accounts 234567890123,345678901234 --protect-accounts 234567890123 --apply"
 )]
 pub struct PruneArgs {
     #[command(flatten)]
@@ -93,6 +95,11 @@ pub struct PruneArgs {
     /// Delete only profiles marked idle at least this long ago and still idle; unmark those active again
     #[arg(long, value_name = "SPAN", value_parser = parse::value::<Span>)]
     pub grace: Option<Span>,
+
+    /// Accounts whose profiles are never deleted or marked, whatever `--accounts` selects (a
+    /// blocklist, e.g. production)
+    #[arg(long, value_name = "ID", value_delimiter = ',', value_parser = parse::value::<crate::domain::account::AccountId>)]
+    pub protect_accounts: Vec<crate::domain::account::AccountId>,
 }
 
 /// A metrics window: `--since` or `--from`/`--to`.
@@ -117,6 +124,7 @@ pub struct WindowArgs {
   aipctl usage                                       # every profile, the last 30 UTC days
   aipctl usage --by Department --since 7d --all-regions
   aipctl usage --by Department --since today         # today's estimated spend and cache savings
+  aipctl usage --accounts all --by Department        # every account of the organization
   aipctl usage --tag Department=Search --from 2026-11-01 --to 2026-11-07 -o csv
   aipctl usage --since 7d -o json --query 'rows[].[name, estimated_usd.total]'
 

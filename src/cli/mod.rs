@@ -4,6 +4,7 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::domain::account::{AccountId, AccountSel, DEFAULT_ROLE, ExternalId, RoleName, SessionName};
 use crate::domain::region::Region;
 use crate::output::Format;
 
@@ -42,6 +43,7 @@ Examples:
   aipctl tag search-sonnet CostCenter=CC-1234
   aipctl delete --tag Department=Legacy --dry-run
   aipctl plan -f teams.toml && aipctl apply -f teams.toml
+  aipctl list --accounts all                        # every account of the AWS Organization
 
 Exit codes: 0 success, 1 AWS or runtime failure, 2 invalid input (no AWS request made), \
 3 refused (a destructive action with no confirmation possible), 4 changes found by \
@@ -125,6 +127,48 @@ pub struct GlobalArgs {
     /// throttling (kind to shared quotas, but slower)
     #[arg(long, global = true, value_enum, default_value_t = RetryMode::Standard)]
     pub retry_mode: RetryMode,
+
+    #[command(flatten)]
+    pub org: AccountArgs,
+}
+
+/// Which accounts of an AWS Organization a command reads, and how it enters them.
+#[derive(Debug, Default, Args)]
+#[command(next_help_heading = "Organization options")]
+pub struct AccountArgs {
+    /// Accounts to read: `all` (every ACTIVE account of the organization), account IDs, or OU IDs
+    /// (with the OUs below them); the caller's own account is read as itself, the others through
+    /// `--role-name` [default: the caller's account alone]
+    #[arg(long, global = true, value_name = "all|ID|ou-…", value_delimiter = ',', value_parser = parse::value::<AccountSel>)]
+    pub accounts: Vec<AccountSel>,
+
+    /// c7n-org's accounts file (`accounts:` with `account_id`, `name`, `role`, `regions`): the
+    /// accounts to read, each through its `role`
+    #[arg(long, global = true, value_name = "FILE", conflicts_with = "accounts")]
+    pub accounts_file: Option<std::path::PathBuf>,
+
+    /// Accounts to leave out of `--accounts` or `--accounts-file`
+    #[arg(long, global = true, value_name = "ID", value_delimiter = ',', value_parser = parse::value::<AccountId>)]
+    pub exclude_accounts: Vec<AccountId>,
+
+    /// The role to assume in each member account
+    #[arg(long, global = true, value_name = "NAME", default_value = DEFAULT_ROLE, value_parser = parse::value::<RoleName>)]
+    pub role_name: RoleName,
+
+    /// The external ID the members' role trust policy asks for
+    #[arg(long, global = true, value_name = "ID", value_parser = parse::value::<ExternalId>)]
+    pub external_id: Option<ExternalId>,
+
+    /// The session name of the assumed roles, as AWS's logs show it [default: aipctl]
+    #[arg(long, global = true, value_name = "NAME", value_parser = parse::value::<SessionName>)]
+    pub role_session_name: Option<SessionName>,
+}
+
+impl AccountArgs {
+    /// Whether the run reads accounts other than the caller's.
+    pub fn is_multi(&self) -> bool {
+        !self.accounts.is_empty() || self.accounts_file.is_some()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

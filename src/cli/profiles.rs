@@ -60,6 +60,8 @@ pub struct ProfileFilterArgs {
   aipctl list --tag Department=Search --columns Owner,CostCenter
   aipctl list --untagged Department                  # spend no department owns
   aipctl list --name 'search-*' -o csv > search.csv
+  aipctl list --accounts all --all-regions          # every account of the organization
+  aipctl list --accounts-file accounts.yml          # c7n-org's accounts file
   aipctl list -o json --query '[].{name: name, department: tags.Department}'")]
 pub struct ListArgs {
     #[command(flatten)]

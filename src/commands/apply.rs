@@ -38,6 +38,7 @@ use crate::output::profiles::{OutcomeRow, OutcomeRows};
 use crate::output::{Output, View, plural};
 
 pub async fn run(args: ApplyArgs, g: &GlobalArgs, now: jiff::Timestamp, out: &mut Output) -> Result<()> {
+    super::shared::session::single_account(g, "apply")?;
     let (aws, made) = match (&args.file, &args.plan) {
         (Some(path), _) => {
             let spec = read_spec(path)?;

@@ -18,9 +18,13 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 
+use std::collections::BTreeMap;
+
 use super::shared::spend;
+use crate::aws::Aws;
 use crate::aws::costexplorer::CostExplorer;
 use crate::cli::{CostArgs, GlobalArgs};
+use crate::domain::account::{AccountSel, OuId};
 use crate::domain::cost::{
     self, CostMetric, DateRange, Filter, ForecastQuery, Granularity, Grouping, SpanUnit, Split, TimeSpec,
 };
@@ -112,7 +116,11 @@ fn plan(args: &CostArgs, today: Date) -> Result<Plan> {
 pub async fn run(args: CostArgs, g: &GlobalArgs, now: Timestamp, out: &mut Output) -> Result<()> {
     let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
     let plan = plan(&args, today)?;
+    if plan.reconcile {
+        super::shared::session::single_account(g, "cost --reconcile")?;
+    }
     let aws = super::shared::session::load(g).await?;
+    let linked = linked_accounts(&aws, g, plan.split == Some(Split::Account), out).await?;
     let ce = spend::explorer(&aws, args.cache_ttl, args.no_cache, now);
     if plan.reconcile {
         let done = reconcile::run(&plan, &ce, &aws, args.no_cache, g, now, out).await;
@@ -123,7 +131,7 @@ pub async fn run(args: CostArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outpu
         return done;
     }
     out.stage("asking Cost Explorer");
-    let report = report(&plan, &ce, g, out, now, today).await;
+    let report = report(&plan, &linked, &ce, g, out, now, today).await;
     for problem in ce.cache_problems() {
         out.detail(&format!("could not write the cache: {problem}"));
     }
@@ -144,6 +152,7 @@ pub async fn run(args: CostArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outpu
 /// Everything up to the data: the table and what the view needs besides.
 async fn report(
     plan: &Plan,
+    linked: &Linked,
     ce: &CostExplorer,
     g: &GlobalArgs,
     out: &mut Output,
@@ -179,6 +188,7 @@ async fn report(
         metric: plan.metric,
         split,
         filter_tags: &plan.filter_tags,
+        linked_accounts: linked.ids.as_deref(),
     };
     let split_grouping = split.map(Split::grouping);
     let expected = plan.range.periods(plan.granularity);
@@ -220,7 +230,7 @@ async fn report(
         ));
         None
     } else {
-        Some(forecasts(plan, ce, g, out, services.as_deref(), &table, today).await?)
+        Some(forecasts(plan, linked, ce, g, out, services.as_deref(), &table, today).await?)
     };
     let by = split.map(|s| {
         let key = match s.grouping() {
@@ -239,8 +249,99 @@ async fn report(
             services,
             forecast,
             paid: cost::PaidRequests::default(),
+            account_names: if split == Some(Split::Account) {
+                linked.names.clone()
+            } else {
+                BTreeMap::new()
+            },
         },
     ))
+}
+
+/// The linked accounts a report covers and their names.
+struct Linked {
+    /// The `LINKED_ACCOUNT` filter's values; `None`: every account the bill covers.
+    ids: Option<Vec<String>>,
+    /// Account names by ID, from Organizations.
+    names: BTreeMap<String, String>,
+}
+
+/// Which accounts' spend the payer's report covers (`--accounts`,
+/// `--accounts-file`, `--exclude-accounts`) and, for them or for `--by
+/// account`, the accounts' names: one `ListAccounts` (a page per 20
+/// accounts), never a request per account. Suspended accounts count: their
+/// spend stays on the bill. Without Organizations access, `--by account`
+/// goes without names.
+async fn linked_accounts(aws: &Aws, g: &GlobalArgs, by_account: bool, out: &mut Output) -> Result<Linked> {
+    let args = &g.org;
+    if !args.is_multi() && !by_account {
+        return Ok(Linked {
+            ids: None,
+            names: BTreeMap::new(),
+        });
+    }
+    let org = aws.organizations();
+    let ous: Vec<&OuId> = args
+        .accounts
+        .iter()
+        .filter_map(|s| match s {
+            AccountSel::Ou(ou) => Some(ou),
+            _ => None,
+        })
+        .collect();
+    let all = args.accounts.contains(&AccountSel::All);
+    let (listed, under) = tokio::join!(org.accounts(), async {
+        futures::future::try_join_all(ous.iter().map(|ou| org.accounts_under(ou))).await
+    });
+    let needs_org = all || !ous.is_empty();
+    let listed = match listed {
+        Ok(l) => l,
+        Err(e) if !needs_org => {
+            out.warn(&format!("account names are not shown: {e}"));
+            Vec::new()
+        }
+        Err(e) => return Err(e),
+    };
+    let names: BTreeMap<String, String> = listed
+        .iter()
+        .map(|a| (a.id.to_string(), a.name.clone()))
+        .collect();
+    let mut ids: Vec<String> = Vec::new();
+    if all {
+        ids.extend(listed.iter().map(|a| a.id.to_string()));
+    }
+    if !ous.is_empty() {
+        ids.extend(under?.into_iter().flatten().map(|a| a.id.to_string()));
+    }
+    for s in &args.accounts {
+        if let AccountSel::Id(id) = s {
+            ids.push(id.to_string());
+        }
+    }
+    if let Some(path) = &args.accounts_file {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Usage {
+            message: format!("cannot read the accounts file `{}`: {e}", path.display()),
+            hint: None,
+        })?;
+        let file = crate::domain::account::parse_accounts_file(&text).map_err(|e| Error::Usage {
+            message: format!("`{}`: {e}", path.display()),
+            hint: None,
+        })?;
+        ids.extend(file.iter().map(|a| a.account.id.to_string()));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    ids.retain(|id| seen.insert(id.clone()) && !args.exclude_accounts.iter().any(|x| x.as_str() == id));
+    let ids = if !args.is_multi() || (all && args.exclude_accounts.is_empty()) {
+        None
+    } else if ids.is_empty() {
+        return Err(Error::Usage {
+            message: "no account is left to report on after `--exclude-accounts`".into(),
+            hint: None,
+        });
+    } else {
+        Some(ids)
+    };
+    Ok(Linked { ids, names })
 }
 
 /// What the table leaves implicit, said under it.
@@ -274,8 +375,10 @@ async fn check_activation(plan: &Plan, ce: &CostExplorer, out: &mut Output, now:
 
 /// One `GetCostForecast` per tag value for the rest of the month, announced
 /// first, a few at a time. A value without enough history gets `None`.
+#[allow(clippy::too_many_arguments, reason = "the report's parts, passed down once")]
 async fn forecasts(
     plan: &Plan,
+    linked: &Linked,
     ce: &CostExplorer,
     g: &GlobalArgs,
     out: &mut Output,
@@ -296,12 +399,13 @@ async fn forecasts(
     let queries: Vec<ForecastQuery> = values
         .iter()
         .map(|v| {
-            let mut parts: Vec<Filter> = cost::scope_filter(services, &plan.filter_tags)
-                .map(|f| match f {
-                    Filter::And(parts) => parts,
-                    one => vec![one],
-                })
-                .unwrap_or_default();
+            let mut parts: Vec<Filter> =
+                cost::scope_filter_in(services, &plan.filter_tags, linked.ids.as_deref())
+                    .map(|f| match f {
+                        Filter::And(parts) => parts,
+                        one => vec![one],
+                    })
+                    .unwrap_or_default();
             let key = plan.key.as_str().to_owned();
             parts.push(match v {
                 Some(value) => Filter::Tag {

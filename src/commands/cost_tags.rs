@@ -22,6 +22,7 @@ use crate::output::cost::{CostTagView, CostTags, StatusChange, StatusChanges, pa
 use crate::output::{Output, plural};
 
 pub async fn run(args: CostTagsArgs, g: &GlobalArgs, now: Timestamp, out: &mut Output) -> Result<()> {
+    super::shared::session::single_account(g, "cost-tags")?;
     let requested = cost::requested_changes(&args.activate, &args.deactivate)?;
     if !requested.is_empty() && !args.dry_run {
         // Refuse before the paid look-up when no one can confirm.

@@ -16,6 +16,7 @@ use std::collections::{BTreeSet, HashSet};
 use futures::{StreamExt, TryStreamExt, stream};
 use jiff::Timestamp;
 
+use super::shared::accounts::Fleet;
 use super::shared::metrics::{model_id_usage, window};
 use super::shared::select::select;
 use super::shared::session::connect;
@@ -38,6 +39,7 @@ use crate::output::coverage::{BilledView, CoverageMeta, CoverageReport};
 use crate::output::{Output, plural};
 
 pub async fn run(args: CoverageArgs, g: &GlobalArgs, now: Timestamp, out: &mut Output) -> Result<()> {
+    super::shared::session::single_account(g, "coverage")?;
     let window = window(&args.window, now)?;
     let today = crate::domain::window::utc_date(now);
     // The billed range is checked with the rest, before any request.
@@ -53,10 +55,18 @@ pub async fn run(args: CoverageArgs, g: &GlobalArgs, now: Timestamp, out: &mut O
         None
     };
     let (aws, regions) = connect(g).await?;
-    let selection = select(&aws, &regions, &ProfileFilter::default(), now, g, out).await?;
+    let selection = select(
+        &mut Fleet::single(&aws),
+        &regions,
+        &ProfileFilter::default(),
+        now,
+        g,
+        out,
+    )
+    .await?;
     let read: Vec<Region> = regions
         .iter()
-        .filter(|r| selection.failures.was_read(r))
+        .filter(|r| selection.failures.was_read(None, r))
         .cloned()
         .collect();
 
@@ -245,6 +255,7 @@ async fn billed_periods(
         metric: CostMetric::Unblended,
         split: None,
         filter_tags: &[],
+        linked_accounts: None,
     };
     let table = shape(&ce.cost_and_usage(&by_tag.query(Some(&services))).await?);
     let by_principal = match &principal {

@@ -25,6 +25,7 @@ use crate::output::Output;
 use crate::output::profiles::{ProfileCard, ProfileList};
 
 pub async fn run(args: CreateArgs, g: &GlobalArgs, now: jiff::Timestamp, out: &mut Output) -> Result<()> {
+    super::shared::session::single_account(g, "create")?;
     let user_tags = user_tags(&args)?;
     if !user_tags
         .iter()

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::shared::select::select;
-use super::shared::session::connect;
+use super::shared::session::{connect, connect_fleet};
 use crate::cli::{DashboardArgs, GlobalArgs};
 use crate::domain::InputError;
 use crate::domain::dashboard::{self, Dashboard, DashboardName, MARKER, Options};
@@ -14,10 +14,14 @@ use crate::domain::filter::ProfileFilter;
 use crate::domain::profile::{Profile, profiles_from_json};
 use crate::domain::usage;
 use crate::error::{Error, Result};
+use crate::output::AccountCols;
 use crate::output::Output;
-use crate::output::dashboard::{DashboardNames, DashboardsPut};
+use crate::output::dashboard::{AccountDashboards, DashboardNames, DashboardsPut};
 
 pub async fn run(args: DashboardArgs, g: &GlobalArgs, now: jiff::Timestamp, out: &mut Output) -> Result<()> {
+    if args.list || args.delete {
+        super::shared::session::single_account(g, "dashboard --list/--delete")?;
+    }
     if args.list {
         return list(g, out).await;
     }
@@ -64,26 +68,70 @@ pub async fn run(args: DashboardArgs, g: &GlobalArgs, now: jiff::Timestamp, out:
         return print(&boards, out);
     }
 
-    let (aws, regions) = connect(g).await?;
+    let (aws, regions, mut fleet) = connect_fleet(g, out).await?;
     let profiles: Vec<Profile> = if let Some(p) = offline {
         p
     } else {
         // A dashboard of some regions would look whole: all or nothing.
-        let selection = select(&aws, &regions, &filter, now, g, out).await?;
+        let selection = select(&mut fleet, &regions, &filter, now, g, out).await?;
         selection.failures.finish()?;
         selection.profiles
     };
-    let dims = dimension_forms(&aws, &profiles).await?;
-    let boards = dashboard::for_profiles(&name, &profiles, &options(dims));
-    if args.print {
-        return print(&boards, out);
+    if !fleet.multi {
+        let dims = dimension_forms(&aws, &profiles).await?;
+        let boards = dashboard::for_profiles(&name, &profiles, &options(dims));
+        if args.print {
+            return print(&boards, out);
+        }
+        let put = put_boards(&aws, &regions[0], &name, &boards, profiles.len(), out).await?;
+        return out.data(&DashboardsPut {
+            dashboards: put,
+            profiles: profiles.len(),
+            accounts: Vec::new(),
+        });
     }
+    // One set of dashboards in each account, of that account's profiles:
+    // CloudWatch charts only the metrics of the account it is in.
+    if args.print {
+        return Err(Error::usage(
+            "`--print` shows one account's dashboards; it does not take `--accounts`",
+        ));
+    }
+    let mut report = DashboardsPut {
+        dashboards: Vec::new(),
+        profiles: profiles.len(),
+        accounts: Vec::new(),
+    };
+    for (m, ps) in fleet.by_member(profiles) {
+        let dims = dimension_forms(&m.aws, &ps).await?;
+        let boards = dashboard::for_profiles(&name, &ps, &options(dims));
+        let home = m.regions(&regions)[0].clone();
+        let put = put_boards(&m.aws, &home, &name, &boards, ps.len(), out).await?;
+        report.dashboards.extend(put.iter().cloned());
+        let account = m.account.as_ref().expect("a multi-account member has an account");
+        report.accounts.push(AccountDashboards {
+            account: AccountCols::of(Some(account)).expect("an account"),
+            dashboards: put,
+            profiles: ps.len(),
+        });
+    }
+    out.data(&report)
+}
 
-    let cw = aws.cloudwatch(&regions[0]);
+/// Puts `boards` in `region` and removes numbered parts an earlier, larger
+/// run left; returns the names put.
+async fn put_boards(
+    aws: &crate::aws::Aws,
+    region: &crate::domain::region::Region,
+    name: &DashboardName,
+    boards: &[Dashboard],
+    profiles: usize,
+    out: &mut Output,
+) -> Result<Vec<String>> {
+    let cw = aws.cloudwatch(region);
     if boards.len() > 1 {
         out.note(&format!(
-            "{} profiles are more than one dashboard holds; putting {} dashboards: {}",
-            profiles.len(),
+            "{profiles} profiles are more than one dashboard holds; putting {} dashboards: {}",
             boards.len(),
             boards
                 .iter()
@@ -93,7 +141,7 @@ pub async fn run(args: DashboardArgs, g: &GlobalArgs, now: jiff::Timestamp, out:
         ));
     }
     let mut put = Vec::new();
-    for b in &boards {
+    for b in boards {
         for message in cw.put_dashboard(&b.name, &b.body_string()).await? {
             out.warn(&format!("CloudWatch on `{}`: {message}", b.name));
         }
@@ -111,10 +159,7 @@ pub async fn run(args: DashboardArgs, g: &GlobalArgs, now: jiff::Timestamp, out:
             stale.join(", ")
         ));
     }
-    out.data(&DashboardsPut {
-        dashboards: put,
-        profiles: profiles.len(),
-    })
+    Ok(put)
 }
 
 /// The `ModelId` form to chart per profile (by ARN), discovered per region.

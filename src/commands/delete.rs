@@ -7,10 +7,11 @@
 //! are never deleted. "Already gone" counts as done. Failures are reported per
 //! profile and make the command exit 1 after the others are done.
 
+use super::shared::accounts::{Failures, Fleet};
 use super::shared::confirm::confirm_in_account;
 use super::shared::removal::{delete_all, outcome};
-use super::shared::select::{RegionFailures, resolve_many, select};
-use super::shared::session::connect;
+use super::shared::select::{resolve_many, select};
+use super::shared::session::{connect, single_account};
 use crate::cli::{DeleteArgs, GlobalArgs};
 use crate::domain::filter::ProfileFilter;
 use crate::domain::outcome::Outcome;
@@ -21,6 +22,7 @@ use crate::output::profiles::{OutcomeRow, OutcomeRows};
 use crate::output::{Output, plural};
 
 pub async fn run(args: DeleteArgs, g: &GlobalArgs, now: jiff::Timestamp, out: &mut Output) -> Result<()> {
+    single_account(g, "delete")?;
     let (aws, regions) = connect(g).await?;
     let by_filter = args.profiles.is_empty();
     let (targets, failures) = if by_filter {
@@ -28,12 +30,12 @@ pub async fn run(args: DeleteArgs, g: &GlobalArgs, now: jiff::Timestamp, out: &m
             tags: args.tags,
             ..ProfileFilter::default()
         };
-        let selection = select(&aws, &regions, &filter, now, g, out).await?;
+        let selection = select(&mut Fleet::single(&aws), &regions, &filter, now, g, out).await?;
         (selection.profiles, selection.failures)
     } else {
         (
             resolve_many(&aws, &regions, &args.profiles).await?,
-            RegionFailures::default(),
+            Failures::default(),
         )
     };
 

@@ -6,8 +6,8 @@ use jiff::Timestamp;
 
 use super::shared::metrics::usage_of;
 use super::shared::prices::price_profiles;
-use super::shared::select::resolve;
-use super::shared::session::connect;
+use super::shared::select::resolve_in_fleet;
+use super::shared::session::connect_fleet;
 use crate::cli::{DescribeArgs, GlobalArgs};
 use crate::domain::window::{Span, Window};
 use crate::error::Result;
@@ -16,16 +16,19 @@ use crate::output::price::RowMoney;
 use crate::output::profiles::ProfileCard;
 
 pub async fn run(args: DescribeArgs, g: &GlobalArgs, now: Timestamp, out: &mut Output) -> Result<()> {
-    let (aws, regions) = connect(g).await?;
-    let profile = resolve(&aws, &regions, &args.profile).await?;
+    let (_, regions, mut fleet) = connect_fleet(g, out).await?;
+    // A member that cannot be entered may hold the profile: say so rather than "not found".
+    fleet.take_failures().finish()?;
+    let profile = resolve_in_fleet(&fleet, &regions, &args.profile).await?;
     let mut money = None;
     let mut price_failure = None;
     let usage = if args.usage {
         let window = Window::since(Span::Days(30), now);
+        let aws = &fleet.member_of(&profile).aws;
         let one = std::slice::from_ref(&profile);
-        let (usages, _) = usage_of(&aws, one, &window).await?;
+        let (usages, _) = usage_of(aws, one, &window).await?;
         if !args.no_prices {
-            match price_profiles(&aws, one, &usages, false, now, out).await {
+            match price_profiles(aws, one, &usages, false, now, out).await {
                 Ok(p) => money = p.estimates.first().map(RowMoney::of_profile),
                 Err(e) => {
                     out.warn(&format!("no estimated cost: {e} (`--no-prices` leaves it out)"));

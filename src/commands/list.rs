@@ -2,8 +2,8 @@
 
 use jiff::Timestamp;
 
-use super::shared::select::list_regions;
-use super::shared::session::connect;
+use super::shared::select::list_fleet;
+use super::shared::session::connect_fleet;
 use crate::aws::listing::Query;
 use crate::cli::{GlobalArgs, ListArgs};
 use crate::domain::filter::ProfileFilter;
@@ -20,13 +20,13 @@ pub const QUOTA_ESTIMATE: usize = 1000;
 
 pub async fn run(args: ListArgs, g: &GlobalArgs, now: Timestamp, out: &mut Output) -> Result<()> {
     let filter = ProfileFilter::from(args.filter);
-    let (aws, regions) = connect(g).await?;
+    let (_, regions, mut fleet) = connect_fleet(g, out).await?;
     let query = Query {
         keep_untagged: |p: &Profile| filter.matches_name(p),
         tags: &filter.tags,
         now: Some(now),
     };
-    let selection = list_regions(&aws, &regions, query, g, out).await?;
+    let selection = list_fleet(&mut fleet, &regions, query, g, out).await?;
     let all = selection.profiles;
     let profiles: Vec<Profile> = all.iter().filter(|p| filter.matches(p)).cloned().collect();
     let columns: Vec<String> = args.columns.iter().map(|k| k.as_str().to_owned()).collect();
@@ -35,7 +35,9 @@ pub async fn run(args: ListArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outpu
         tag_columns: &columns,
         now,
     })?;
-    report_quota(out, &regions, &all, filter.is_empty());
+    if !fleet.multi {
+        report_quota(out, &regions, &all, filter.is_empty());
+    }
     selection.failures.finish()
 }
 

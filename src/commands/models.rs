@@ -13,6 +13,7 @@ use crate::output::Output;
 use crate::output::profiles::ModelsView;
 
 pub async fn run(args: ModelsArgs, g: &GlobalArgs, out: &mut Output) -> Result<()> {
+    super::shared::session::single_account(g, "models")?;
     let (aws, regions) = connect(g).await?;
     out.stage("listing models");
     let provider = args.provider.as_deref();

@@ -15,6 +15,7 @@ use crate::output::plan::{PlanView, summary_line};
 use crate::output::{Output, View};
 
 pub async fn run(args: PlanArgs, g: &GlobalArgs, out: &mut Output) -> Result<()> {
+    super::shared::session::single_account(g, "plan")?;
     let spec = read_spec(&args.file)?;
     let aws = load(g).await?;
     let regions = regions(g, &spec, out);

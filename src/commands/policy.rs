@@ -14,10 +14,12 @@ use std::fmt::Write as _;
 
 use futures::{StreamExt, TryStreamExt, stream};
 
-use super::shared::select::{region_list, resolve, select};
-use super::shared::session::connect;
-use crate::aws::Aws;
+use super::shared::accounts::Fleet;
+use super::shared::select::{region_list, resolve, resolve_in_fleet, select};
+use super::shared::session::{connect, connect_fleet};
+
 use crate::cli::{GlobalArgs, InvokePolicyArgs, PolicyArgs, PolicyCommand, StepFunctionsArgs};
+use crate::domain::account::AccountId;
 use crate::domain::filter::ProfileFilter;
 use crate::domain::iam::{self, CatalogEntry, InvokeTarget, Shipped, Source};
 use crate::domain::profile::{BedrockArn, Profile};
@@ -88,14 +90,14 @@ async fn invoke(
     now: jiff::Timestamp,
     out: &mut Output,
 ) -> Result<()> {
-    let (aws, regions) = connect(g).await?;
+    let (_, regions, mut fleet) = connect_fleet(g, out).await?;
     let profiles = if args.profiles.is_empty() {
         let filter = ProfileFilter {
             tags: args.tags,
             ..ProfileFilter::default()
         };
         // A policy for some regions would look whole: all or nothing.
-        let selection = select(&aws, &regions, &filter, now, g, out).await?;
+        let selection = select(&mut fleet, &regions, &filter, now, g, out).await?;
         selection.failures.finish()?;
         let found: Vec<Profile> = selection.profiles;
         if found.is_empty() {
@@ -118,16 +120,17 @@ async fn invoke(
         }
         found
     } else {
+        fleet.take_failures().finish()?;
         let mut found: Vec<Profile> = Vec::new();
         for r in &args.profiles {
-            let p = resolve(&aws, &regions, r).await?;
+            let p = resolve_in_fleet(&fleet, &regions, r).await?;
             if !found.iter().any(|f| f.arn == p.arn) {
                 found.push(p);
             }
         }
         found
     };
-    let targets = targets(&aws, &profiles, out).await?;
+    let targets = targets(&fleet, &profiles, out).await?;
     let doc = iam::invoke_policy(&targets, iam::INVOKE_ACTIONS);
     warn_if_too_large(&doc, out);
     let names: Vec<&str> = profiles.iter().map(|p| p.name.as_str()).collect();
@@ -152,7 +155,7 @@ async fn stepfunctions(args: StepFunctionsArgs, g: &GlobalArgs, out: &mut Output
     let profile = resolve(&aws, &regions, &args.profile).await?;
     InvokeTarget::new(&profile, None)?;
     let machine = iam::stepfunctions_machine(&profile, args.max_tokens)?;
-    let target = targets(&aws, std::slice::from_ref(&profile), out).await?;
+    let target = targets(&Fleet::single(&aws), std::slice::from_ref(&profile), out).await?;
     // The optimized integration calls InvokeModel only; it never streams.
     let role_policy = iam::invoke_policy(&target, &[iam::INVOKE_MODEL]);
     let account = BedrockArn::parse(&profile.arn)
@@ -175,23 +178,29 @@ async fn stepfunctions(args: StepFunctionsArgs, g: &GlobalArgs, out: &mut Output
 /// Each profile as an invoke target: models checked first (no request for
 /// a profile that cannot be invoked), then the system profile it copies,
 /// looked up once per region for profiles whose source was not recorded.
-async fn targets(aws: &Aws, profiles: &[Profile], out: &mut Output) -> Result<Vec<InvokeTarget>> {
+async fn targets(fleet: &Fleet, profiles: &[Profile], out: &mut Output) -> Result<Vec<InvokeTarget>> {
     for p in profiles {
         InvokeTarget::new(p, None)?;
     }
     let sources: Vec<Source> = profiles.iter().map(iam::source_of).collect();
-    let lookup: BTreeSet<&Region> = profiles
+    // System-defined profiles' ARNs name the account: each account's own catalog.
+    let account_of = |p: &Profile| p.account.as_ref().map(|a| a.id.clone());
+    let lookup: BTreeSet<(Option<AccountId>, &Region)> = profiles
         .iter()
         .zip(&sources)
         .filter(|(_, s)| **s == Source::Unrecorded)
-        .map(|(p, _)| &p.region)
+        .map(|(p, _)| (account_of(p), &p.region))
         .collect();
-    let catalogs: BTreeMap<&Region, Vec<crate::domain::model::SystemProfile>> =
-        stream::iter(lookup.into_iter().map(|r| {
-            let b = aws.bedrock(r);
-            async move { Ok::<_, Error>((r, b.system_profiles().await?)) }
+    let catalogs: BTreeMap<(Option<AccountId>, &Region), Vec<crate::domain::model::SystemProfile>> =
+        stream::iter(lookup.into_iter().map(|(account, r)| {
+            let m = fleet
+                .members
+                .iter()
+                .find(|m| m.account.as_ref().map(|a| a.id.clone()) == account);
+            let b = m.map_or(&fleet.members[0].aws, |m| &m.aws).bedrock(r);
+            async move { Ok::<_, Error>(((account, r), b.system_profiles().await?)) }
         }))
-        .buffer_unordered(aws.concurrency)
+        .buffer_unordered(fleet.members[0].aws.concurrency)
         .try_collect()
         .await?;
     let mut targets = Vec::with_capacity(profiles.len());
@@ -201,7 +210,7 @@ async fn targets(aws: &Aws, profiles: &[Profile], out: &mut Output) -> Result<Ve
             Source::SystemProfile(arn) => Some(arn),
             Source::Unrecorded => {
                 let catalog: Vec<CatalogEntry<'_>> = catalogs
-                    .get(&p.region)
+                    .get(&(account_of(p), &p.region))
                     .map(|c| {
                         c.iter()
                             .map(|s| CatalogEntry {

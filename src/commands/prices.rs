@@ -17,6 +17,7 @@ use crate::output::Output;
 use crate::output::price::PricesView;
 
 pub async fn run(args: PricesArgs, g: &GlobalArgs, now: Timestamp, out: &mut Output) -> Result<()> {
+    super::shared::session::single_account(g, "prices")?;
     let (aws, regions) = connect(g).await?;
     let wanted = match &args.model {
         Some(q @ ModelQuery::Model(_)) => Some(model_name(&aws, &regions, q).await?),

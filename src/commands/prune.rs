@@ -13,14 +13,16 @@ use std::path::Path;
 
 use jiff::Timestamp;
 
-use super::shared::confirm::confirm_in_account;
+use super::shared::accounts::{Failures, Fleet};
+use super::shared::confirm::{confirm, confirm_in_account};
 use super::shared::removal::{delete_all, outcome};
 use super::shared::select::select;
-use super::shared::session::{connect, load};
+use super::shared::session::{connect_fleet, load};
 use crate::aws::Aws;
 use crate::aws::listing::Query;
 use crate::cli::{GlobalArgs, PruneArgs};
 use crate::domain::InputError;
+use crate::domain::account::AccountId;
 use crate::domain::filter::ProfileFilter;
 use crate::domain::outcome::Outcome;
 use crate::domain::profile::Profile;
@@ -42,6 +44,7 @@ fn look_back(idle: Span) -> Span {
 }
 
 pub async fn run(args: PruneArgs, g: &GlobalArgs, now: Timestamp, out: &mut Output) -> Result<()> {
+    check_accounts(&args, g)?;
     if let Some(path) = &args.from_plan {
         let plan = read_plan(path)?;
         return from_plan(plan, args.apply, g, out, now).await;
@@ -53,16 +56,17 @@ pub async fn run(args: PruneArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
         mark: args.mark,
     };
     let filter = ProfileFilter::from(args.filter);
-    let (aws, regions) = connect(g).await?;
+    let (aws, regions, mut fleet) = connect_fleet(g, out).await?;
     let idle_since = prune::idle_since(criteria.idle, now);
     let region_names: Vec<String> = regions.iter().map(Region::to_string).collect();
-    let selection = select(&aws, &regions, &filter, now, g, out).await?;
-    let (profiles, failures) = (selection.profiles, selection.failures);
+    let selection = select(&mut fleet, &regions, &filter, now, g, out).await?;
+    let (profiles, mut failures) = (selection.profiles, selection.failures);
     out.stage(&format!(
         "reading the traffic of {}",
         plural(profiles.len(), "profile")
     ));
-    let (last, calls) = last_traffic(&aws, &profiles, look_back(criteria.idle), now).await?;
+    let (profiles, last, calls) =
+        traffic(&fleet, profiles, look_back(criteria.idle), now, &mut failures).await?;
     out.detail(&format!(
         "{} for {}",
         plural(calls, "GetMetricData request"),
@@ -71,7 +75,12 @@ pub async fn run(args: PruneArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
     let judged: Vec<(&Profile, prune::Assessment)> = profiles
         .iter()
         .zip(last)
-        .map(|(p, l)| (p, prune::assess(p, l, now, &criteria)))
+        .map(|(p, l)| {
+            (
+                p,
+                protect_account(p, prune::assess(p, l, now, &criteria), &args.protect_accounts),
+            )
+        })
         .collect();
     let rows: Vec<PruneRow> = judged
         .iter()
@@ -100,7 +109,7 @@ pub async fn run(args: PruneArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
     }
 
     if args.mark || (args.apply && !to_unmark.is_empty()) {
-        mark(&aws, &to_mark, &to_unmark, now, out).await?;
+        mark(&fleet, &to_mark, &to_unmark, now, out).await?;
     }
     let view = PruneView {
         rows: &rows,
@@ -124,20 +133,128 @@ pub async fn run(args: PruneArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
         return failures.finish();
     }
     out.note_table(&crate::output::View::table(&view));
+    if fleet.multi {
+        delete_across(&fleet, &to_delete, g.yes, out).await?;
+    } else {
+        delete_in_account(&aws, &to_delete, g.yes, out).await?;
+    }
+    failures.finish()
+}
+
+/// Each profile's last traffic, read in every account at once; an account
+/// whose metrics fail is a failure of the run and its profiles are left out.
+async fn traffic(
+    fleet: &Fleet,
+    profiles: Vec<Profile>,
+    span: Span,
+    now: Timestamp,
+    failures: &mut Failures,
+) -> Result<(Vec<Profile>, Vec<Option<jiff::civil::Date>>, usize)> {
+    let read = futures::future::join_all(fleet.by_member(profiles).into_iter().map(|(m, ps)| async move {
+        let r = last_traffic(&m.aws, &ps, span, now).await;
+        (m, ps, r)
+    }))
+    .await;
+    let (mut kept, mut last, mut calls) = (Vec::new(), Vec::new(), 0);
+    for (m, ps, r) in read {
+        match r {
+            Ok((l, n)) => {
+                calls += n;
+                kept.extend(ps);
+                last.extend(l);
+            }
+            Err(e) => failures.member(m, e)?,
+        }
+    }
+    Ok((kept, last, calls))
+}
+
+/// Deletes `to_delete` in the caller's account, after asking.
+async fn delete_in_account(aws: &Aws, to_delete: &[&Profile], yes: bool, out: &mut Output) -> Result<()> {
     let n = to_delete.len();
     confirm_in_account(
-        &aws,
+        aws,
         &to_delete[0].region,
         out,
-        g.yes,
+        yes,
         &format!("Delete {}?", plural(n, "idle profile")),
         &n.to_string(),
         "run without `--apply` to see the plan",
     )
     .await?;
-    let outcomes = delete_all(&aws, to_delete.into_iter().cloned().collect(), out).await;
-    finish(out, &outcomes, n)?;
-    failures.finish()
+    let outcomes = delete_all(aws, to_delete.iter().map(|p| (*p).clone()).collect(), out).await;
+    finish(out, &outcomes, n)
+}
+
+/// Deletes `to_delete` in the accounts they were read in, after one
+/// confirmation naming the accounts.
+async fn delete_across(fleet: &Fleet, to_delete: &[&Profile], yes: bool, out: &mut Output) -> Result<()> {
+    let n = to_delete.len();
+    let groups = fleet.by_member(to_delete.iter().map(|p| (*p).clone()).collect());
+    let names: Vec<String> = groups.iter().map(|(m, _)| m.label()).collect();
+    confirm(
+        out,
+        yes,
+        &format!(
+            "Delete {} in {}: {}?",
+            plural(n, "idle profile"),
+            plural(groups.len(), "account"),
+            names.join(", ")
+        ),
+        &n.to_string(),
+        "run without `--apply` to see the plan",
+    )?;
+    let mut outcomes = Vec::new();
+    for (m, ps) in groups {
+        outcomes.extend(delete_all(&m.aws, ps, out).await);
+    }
+    finish(out, &outcomes, n)
+}
+
+/// Refuses, before any request (exit 2), a change across accounts that were
+/// not named one by one (`--apply` or `--mark` with `all` or an OU), and a
+/// saved plan across accounts (a plan file records one account).
+fn check_accounts(args: &PruneArgs, g: &GlobalArgs) -> Result<()> {
+    if !g.org.is_multi() {
+        return Ok(());
+    }
+    if (args.apply || args.mark) && !Fleet::explicit_only(&g.org) {
+        return Err(Error::Usage {
+            message: format!(
+                "`--{}` across the organization needs the accounts named one by one, not `all` or an OU",
+                if args.apply { "apply" } else { "mark" }
+            ),
+            hint: Some(
+                "run the dry run with `--accounts all`, then `--accounts ID,ID --apply` for the accounts to clean \
+                 (`--protect-accounts` keeps some out)"
+                    .into(),
+            ),
+        });
+    }
+    if args.plan_out.is_some() || args.from_plan.is_some() {
+        return Err(Error::Usage {
+            message: "a saved prune plan records one account; `--plan-out` and `--from-plan` do not take `--accounts`".into(),
+            hint: Some("save one plan per account, with that account's credentials".into()),
+        });
+    }
+    Ok(())
+}
+
+/// A profile of an account in `--protect-accounts` is never deleted or marked.
+fn protect_account(p: &Profile, a: prune::Assessment, protected: &[AccountId]) -> prune::Assessment {
+    let blocked = p
+        .account
+        .as_ref()
+        .is_some_and(|acct| protected.contains(&acct.id));
+    if blocked && matches!(a.action, Action::Delete | Action::Mark) {
+        prune::Assessment {
+            action: Action::Protected,
+            reason: "its account is in `--protect-accounts`".into(),
+            ..a
+        }
+    } else {
+        a
+    }
 }
 
 fn read_plan(path: &Path) -> Result<SavedPrunePlan> {
@@ -149,6 +266,7 @@ fn read_plan(path: &Path) -> Result<SavedPrunePlan> {
 
 fn row(p: &Profile, a: &prune::Assessment, now: Timestamp, idle_since: jiff::civil::Date) -> PruneRow {
     PruneRow {
+        account: crate::output::AccountCols::of(p.account.as_ref()),
         name: p.name.clone(),
         region: p.region.to_string(),
         arn: p.arn.to_string(),
@@ -202,8 +320,10 @@ async fn last_traffic(
     Ok((last, calls))
 }
 
+/// Tags `to_mark` idle since today and untags `to_unmark`, each in the
+/// account it was read in.
 async fn mark(
-    aws: &Aws,
+    fleet: &Fleet,
     to_mark: &[&Profile],
     to_unmark: &[&Profile],
     now: Timestamp,
@@ -213,10 +333,18 @@ async fn mark(
     for p in to_mark {
         let mut tag = Tags::default();
         tag.insert(IDLE_SINCE_TAG, today.as_str());
-        aws.bedrock(&p.region).tag(&p.arn, &tag).await?;
+        fleet
+            .member_of(p)
+            .aws
+            .bedrock(&p.region)
+            .tag(&p.arn, &tag)
+            .await?;
     }
     for p in to_unmark {
-        aws.bedrock(&p.region)
+        fleet
+            .member_of(p)
+            .aws
+            .bedrock(&p.region)
             .untag(&p.arn, &[IDLE_SINCE_TAG.to_owned()])
             .await?;
     }

@@ -11,6 +11,7 @@ use crate::output::Output;
 use crate::output::profiles::TagEdit;
 
 pub async fn run(args: TagArgs, g: &GlobalArgs, out: &mut Output) -> Result<()> {
+    super::shared::session::single_account(g, "tag")?;
     // Repeated keys and misspelt well-known keys are refused before any request;
     // keys that clash with the profile's own only once its tags are known.
     check_given(&args.tags, &Tags::default())?;

@@ -11,6 +11,7 @@ use crate::output::Output;
 use crate::output::profiles::TagEdit;
 
 pub async fn run(args: UntagArgs, g: &GlobalArgs, out: &mut Output) -> Result<()> {
+    super::shared::session::single_account(g, "untag")?;
     let keys: Vec<String> = args
         .keys
         .into_iter()

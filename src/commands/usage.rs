@@ -7,10 +7,10 @@
 
 use jiff::Timestamp;
 
-use super::shared::metrics::{usage_of, window};
+use super::shared::metrics::{usage_of_fleet, window};
 use super::shared::prices::{Priced, price_profiles};
 use super::shared::select::select;
-use super::shared::session::connect;
+use super::shared::session::connect_fleet;
 use crate::cli::{GlobalArgs, UsageArgs};
 use crate::domain::filter::ProfileFilter;
 use crate::domain::price::{Estimate, EstimateSum};
@@ -23,8 +23,9 @@ use crate::output::{Output, plural};
 pub async fn run(args: UsageArgs, g: &GlobalArgs, now: Timestamp, out: &mut Output) -> Result<()> {
     let window = window(&args.window, now)?;
     let filter = ProfileFilter::from(args.filter);
-    let (aws, regions) = connect(g).await?;
-    let selection = select(&aws, &regions, &filter, now, g, out).await?;
+    let (aws, regions, mut fleet) = connect_fleet(g, out).await?;
+    let selection = select(&mut fleet, &regions, &filter, now, g, out).await?;
+    let mut failures = selection.failures;
     let profiles = selection.profiles;
     if let Some(key) = &args.by
         && let Some((spelling, n)) = usage::other_spelling(&profiles, key.as_str())
@@ -41,7 +42,7 @@ pub async fn run(args: UsageArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
         "reading CloudWatch metrics of {}",
         plural(profiles.len(), "profile")
     ));
-    let (usages, calls) = usage_of(&aws, &profiles, &window).await?;
+    let (profiles, usages, calls) = usage_of_fleet(&fleet, profiles, &window, &mut failures).await?;
     out.detail(&format!(
         "{} for {}",
         plural(calls, "GetMetricData request"),
@@ -73,6 +74,7 @@ pub async fn run(args: UsageArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
                     region: p.region.to_string(),
                     arn: p.arn.to_string(),
                     department: p.department().map(str::to_owned),
+                    account: p.account.clone(),
                 },
                 profiles: 1,
                 usage: u.clone(),
@@ -107,7 +109,7 @@ pub async fn run(args: UsageArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outp
         metric_requests: calls,
     };
     out.data(&report)?;
-    selection.failures.finish()?;
+    failures.finish()?;
     price_failure.map_or(Ok(()), Err)
 }
 

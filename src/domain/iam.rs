@@ -592,6 +592,7 @@ mod tests {
             tags: Tags::default(),
             created_at: None,
             updated_at: None,
+            account: None,
         }
     }
 

@@ -1,6 +1,7 @@
 //! Pure values and rules: tags, profiles, regions, IAM policies. No I/O, no clock, no SDK
 //! types; everything here takes values and returns values.
 
+pub mod account;
 pub mod cost;
 pub mod coverage;
 pub mod dashboard;

@@ -599,6 +599,7 @@ mod tests {
             tags: tags.clone(),
             created_at: None,
             updated_at: None,
+            account: None,
         }
     }
 

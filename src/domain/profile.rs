@@ -407,6 +407,9 @@ pub struct Profile {
     pub tags: Tags,
     pub created_at: Option<Timestamp>,
     pub updated_at: Option<Timestamp>,
+    /// The account it was read in, set when a run reads several accounts
+    /// (`--accounts`); `None` in a single-account run, whose output names no account.
+    pub account: Option<crate::domain::account::Account>,
 }
 
 impl Profile {
@@ -504,6 +507,7 @@ pub(crate) fn test_profile(name: &str, id: &str, tags: &[(&str, &str)]) -> Profi
             .collect(),
         created_at: None,
         updated_at: None,
+        account: None,
     }
 }
 
@@ -559,6 +563,7 @@ pub fn profiles_from_json(text: &str) -> Result<Vec<Profile>, InputError> {
                 tags: r.tags.into_iter().collect(),
                 created_at: None,
                 updated_at: None,
+                account: None,
             })
         })
         .collect()

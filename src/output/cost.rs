@@ -60,6 +60,9 @@ pub struct RowView {
     /// The second grouping's value (with `--by`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
+    /// With `--by account`: the account's name, from Organizations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account_name: Option<String>,
     pub amounts: Vec<Amount>,
     pub total: Amount,
     /// The row's share of the total, in percent (one decimal); `null` when the total is zero.
@@ -123,6 +126,8 @@ pub struct ReportMeta {
     pub paid: PaidRequests,
     /// The days the report covers.
     pub range: DateRange,
+    /// With `--by account`: account names by ID.
+    pub account_names: std::collections::BTreeMap<String, String>,
 }
 
 impl CostReport {
@@ -136,6 +141,7 @@ impl CostReport {
             .map(|(i, r)| RowView {
                 value: r.value.clone(),
                 group: r.group.clone(),
+                account_name: r.group.as_ref().and_then(|g| meta.account_names.get(g).cloned()),
                 amounts: r.amounts.iter().copied().map(Amount).collect(),
                 total: Amount(r.total),
                 share_percent: share_percent(r.total, table.total).map(|p| p.to_string()),
@@ -315,7 +321,11 @@ impl View for CostReport {
         for r in &self.rows {
             let mut row = vec![untagged(r.value.as_ref())];
             if self.by_label.is_some() {
-                row.push(r.group.clone().unwrap_or_else(|| "-".into()));
+                row.push(match (&r.group, &r.account_name) {
+                    (Some(id), Some(name)) => format!("{name} ({id})"),
+                    (Some(g), None) => g.clone(),
+                    (None, _) => "-".into(),
+                });
             }
             if fold {
                 let values: Vec<Decimal> = r.amounts.iter().map(|a| a.0).collect();

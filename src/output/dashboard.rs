@@ -10,10 +10,36 @@ use super::{View, new_table};
 pub struct DashboardsPut {
     pub dashboards: Vec<String>,
     pub profiles: usize,
+    /// In a multi-account run: each account's dashboards (one set per account).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub accounts: Vec<AccountDashboards>,
+}
+
+/// The dashboards put in one account of a multi-account run.
+#[derive(Serialize)]
+pub struct AccountDashboards {
+    #[serde(flatten)]
+    pub account: super::AccountCols,
+    pub dashboards: Vec<String>,
+    pub profiles: usize,
 }
 
 impl View for DashboardsPut {
     fn table(&self) -> Table {
+        if !self.accounts.is_empty() {
+            let mut t = new_table(&["account", "dashboard", "profiles"]);
+            for a in &self.accounts {
+                let who = a
+                    .account
+                    .account_name
+                    .clone()
+                    .unwrap_or_else(|| a.account.account.clone());
+                for d in &a.dashboards {
+                    t.add_row(vec![who.clone(), d.clone(), a.profiles.to_string()]);
+                }
+            }
+            return t;
+        }
         let mut t = new_table(&["dashboard", "profiles"]);
         for d in &self.dashboards {
             t.add_row(vec![d.clone(), self.profiles.to_string()]);

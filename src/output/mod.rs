@@ -61,6 +61,33 @@ impl Format {
 }
 
 /// A view that can be printed in every output format.
+/// The account a row was read in, in a multi-account run: `account` and,
+/// when known, `account_name` in JSON; an ACCOUNT column in tables (its
+/// name, else its ID). Single-account output has neither.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccountCols {
+    pub account: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account_name: Option<String>,
+}
+
+impl AccountCols {
+    pub fn of(a: Option<&crate::domain::account::Account>) -> Option<Self> {
+        a.map(|a| Self {
+            account: a.id.to_string(),
+            account_name: a.name.clone(),
+        })
+    }
+
+    /// The ACCOUNT cell of a row: the account's name when known, else its ID.
+    pub fn cell(a: Option<&crate::domain::account::Account>) -> String {
+        a.map_or_else(
+            || "-".to_owned(),
+            |a| a.name.clone().unwrap_or_else(|| a.id.to_string()),
+        )
+    }
+}
+
 pub trait View: Serialize {
     /// The human table.
     fn table(&self) -> Table;

@@ -17,6 +17,9 @@ use crate::domain::usage::Usage;
 /// The JSON shape of one profile (design §2).
 #[derive(Debug, Serialize)]
 pub struct ProfileJson<'a> {
+    /// The account, in a multi-account run (`account`, `account_name`).
+    #[serde(flatten)]
+    pub account: Option<super::AccountCols>,
     pub name: &'a str,
     pub id: &'a str,
     pub arn: &'a str,
@@ -35,6 +38,7 @@ pub struct ProfileJson<'a> {
 impl<'a> From<&'a Profile> for ProfileJson<'a> {
     fn from(p: &'a Profile) -> Self {
         Self {
+            account: super::AccountCols::of(p.account.as_ref()),
             name: &p.name,
             id: &p.id,
             arn: &p.arn,
@@ -95,7 +99,11 @@ impl View for ProfileList<'_> {
 
     fn table(&self) -> Table {
         let tag_cols = self.columns();
+        let multi = self.profiles.iter().any(|p| p.account.is_some());
         let mut header = vec!["name", "region", "model", "routes"];
+        if multi {
+            header.insert(0, "account");
+        }
         header.extend(tag_cols.iter().map(String::as_str));
         header.extend(["status", "age"]);
         let mut t = new_table(&header);
@@ -106,6 +114,9 @@ impl View for ProfileList<'_> {
                 p.model_id().unwrap_or_else(|| "-".into()),
                 p.routed_regions().join(","),
             ];
+            if multi {
+                row.insert(0, super::AccountCols::cell(p.account.as_ref()));
+            }
             row.extend(tag_cols.iter().map(|k| p.tags.get(k).unwrap_or("-").to_owned()));
             row.push(p.status.as_str().to_owned());
             row.push(
@@ -119,9 +130,13 @@ impl View for ProfileList<'_> {
 
     fn csv(&self) -> (Vec<String>, Vec<Vec<String>>) {
         let tag_cols = self.columns();
+        let multi = self.profiles.iter().any(|p| p.account.is_some());
         let mut header: Vec<String> = ["name", "id", "arn", "region", "model", "routed_regions"]
             .map(String::from)
             .to_vec();
+        if multi {
+            header.splice(0..0, ["account".to_owned(), "account_name".to_owned()]);
+        }
         header.extend(tag_cols.iter().cloned());
         header.extend(["status", "created_at"].map(String::from));
         let rows = self
@@ -136,6 +151,16 @@ impl View for ProfileList<'_> {
                     p.model_id().unwrap_or_default(),
                     p.routed_regions().join(";"),
                 ];
+                if multi {
+                    let a = p.account.as_ref();
+                    row.splice(
+                        0..0,
+                        [
+                            a.map(|a| a.id.to_string()).unwrap_or_default(),
+                            a.and_then(|a| a.name.clone()).unwrap_or_default(),
+                        ],
+                    );
+                }
                 row.extend(
                     tag_cols
                         .iter()
@@ -183,6 +208,9 @@ impl View for ProfileCard<'_> {
     fn table(&self) -> Table {
         let p = self.profile;
         let mut t = new_table(&["field", "value"]);
+        if let Some(a) = &p.account {
+            t.add_row(vec!["account".to_owned(), a.label()]);
+        }
         t.add_row(vec!["name", &p.name]);
         t.add_row(vec!["id", &p.id]);
         t.add_row(vec!["arn", &p.arn]);

@@ -8,6 +8,9 @@ use crate::domain::prune::Action;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PruneRow {
+    /// The account, in a multi-account run.
+    #[serde(flatten)]
+    pub account: Option<super::AccountCols>,
     pub name: String,
     pub region: String,
     pub arn: String,
@@ -53,7 +56,8 @@ impl View for PruneView<'_> {
     }
 
     fn table(&self) -> Table {
-        let mut t = new_table(&[
+        let multi = self.rows.iter().any(|r| r.account.is_some());
+        let mut header = vec![
             "profile",
             "region",
             "department",
@@ -61,9 +65,17 @@ impl View for PruneView<'_> {
             "last traffic",
             "action",
             "why",
-        ]);
+        ];
+        if multi {
+            header.insert(0, "account");
+        }
+        let mut t = new_table(&header);
         for r in self.rows {
-            t.add_row(vec![
+            let account = r
+                .account
+                .as_ref()
+                .map(|a| a.account_name.clone().unwrap_or_else(|| a.account.clone()));
+            t.add_row(account.into_iter().chain([
                 r.name.clone(),
                 r.region.clone(),
                 r.department.clone().unwrap_or_else(|| "-".into()),
@@ -71,13 +83,14 @@ impl View for PruneView<'_> {
                 r.last_traffic.clone().unwrap_or_else(|| "none seen".into()),
                 r.action.as_str().to_owned(),
                 r.reason.clone(),
-            ]);
+            ]));
         }
         t
     }
 
     fn csv(&self) -> (Vec<String>, Vec<Vec<String>>) {
-        let header = [
+        let multi = self.rows.iter().any(|r| r.account.is_some());
+        let mut header = [
             "profile",
             "region",
             "arn",
@@ -89,20 +102,32 @@ impl View for PruneView<'_> {
         ]
         .map(String::from)
         .to_vec();
+        if multi {
+            header.splice(0..0, ["account".to_owned(), "account_name".to_owned()]);
+        }
         let rows = self
             .rows
             .iter()
             .map(|r| {
-                vec![
-                    r.name.clone(),
-                    r.region.clone(),
-                    r.arn.clone(),
-                    r.department.clone().unwrap_or_default(),
-                    r.age_days.map(|d| d.to_string()).unwrap_or_default(),
-                    r.last_traffic.clone().unwrap_or_default(),
-                    r.action.as_str().to_owned(),
-                    r.reason.clone(),
-                ]
+                let account = r
+                    .account
+                    .as_ref()
+                    .filter(|_| multi)
+                    .map(|a| [a.account.clone(), a.account_name.clone().unwrap_or_default()]);
+                account
+                    .into_iter()
+                    .flatten()
+                    .chain([
+                        r.name.clone(),
+                        r.region.clone(),
+                        r.arn.clone(),
+                        r.department.clone().unwrap_or_default(),
+                        r.age_days.map(|d| d.to_string()).unwrap_or_default(),
+                        r.last_traffic.clone().unwrap_or_default(),
+                        r.action.as_str().to_owned(),
+                        r.reason.clone(),
+                    ])
+                    .collect()
             })
             .collect();
         (header, rows)

@@ -6,7 +6,69 @@ use serde::Serialize;
 
 use super::price::{MONEY_CSV_COLUMNS, PriceSource, RowMoney};
 use super::{View, new_table};
+use crate::domain::account::Account;
 use crate::domain::usage::Usage;
+
+#[allow(
+    clippy::ref_option,
+    reason = "serde's serialize_with passes the field by reference"
+)]
+fn account_fields<S: serde::Serializer>(a: &Option<Account>, s: S) -> Result<S::Ok, S::Error> {
+    super::AccountCols::of(a.as_ref()).serialize(s)
+}
+
+impl UsageReport {
+    /// The CSV header: the key columns, the figures, and money when priced.
+    fn csv_header(&self) -> Vec<String> {
+        let grouped = self.by.is_some();
+        let mut header: Vec<String> = match &self.by {
+            Some(key) => vec![key.clone(), "profiles".into()],
+            None => ["profile", "region", "arn", "department"]
+                .map(String::from)
+                .to_vec(),
+        };
+        let multi = self.multi();
+        if multi {
+            header.splice(0..0, ["account".to_owned(), "account_name".to_owned()]);
+        }
+        header.extend(
+            [
+                "invocations",
+                "input_tokens",
+                "output_tokens",
+                "cache_read_tokens",
+                "cache_write_tokens",
+                "cache_hit_ratio",
+                "client_errors",
+                "server_errors",
+                "throttles",
+            ]
+            .map(String::from),
+        );
+        if !grouped {
+            header.extend(["latency_p50_ms", "latency_p90_ms"].map(String::from));
+        }
+        if self.priced() {
+            header.extend(MONEY_CSV_COLUMNS.map(String::from));
+            header.push(
+                if grouped {
+                    "unpriced_profiles"
+                } else {
+                    "price_offer"
+                }
+                .into(),
+            );
+        }
+        header
+    }
+
+    /// Rows carry an account: a multi-account run.
+    fn multi(&self) -> bool {
+        self.rows
+            .iter()
+            .any(|r| matches!(&r.key, RowKey::Profile { account: Some(_), .. }))
+    }
+}
 
 /// Which profile, or which tag value, a usage row is for.
 #[derive(Debug, Serialize)]
@@ -17,6 +79,9 @@ pub enum RowKey {
         region: String,
         arn: String,
         department: Option<String>,
+        /// The account, in a multi-account run (`account`, `account_name`).
+        #[serde(flatten, serialize_with = "account_fields")]
+        account: Option<Account>,
     },
     /// With `--by KEY`: the tag value (`None`: profiles without the tag).
     Group { value: Option<String> },
@@ -108,6 +173,7 @@ fn ms(v: Option<f64>) -> String {
 }
 
 impl View for UsageReport {
+    #[allow(clippy::too_many_lines, reason = "one table: header, rows, total, alignment")]
     fn table(&self) -> Table {
         let grouped = self.by.is_some();
         let key = self.by.clone().unwrap_or_default();
@@ -116,6 +182,10 @@ impl View for UsageReport {
         } else {
             vec!["profile", "region", "department"]
         };
+        let multi = self.multi();
+        if multi {
+            header.insert(0, "account");
+        }
         header.extend([
             "invocations",
             "input",
@@ -160,12 +230,19 @@ impl View for UsageReport {
                     name,
                     region,
                     department,
+                    account,
                     ..
-                } => vec![
-                    name.clone(),
-                    region.clone(),
-                    department.clone().unwrap_or_else(|| "-".into()),
-                ],
+                } => {
+                    let mut cells = vec![
+                        name.clone(),
+                        region.clone(),
+                        department.clone().unwrap_or_else(|| "-".into()),
+                    ];
+                    if multi {
+                        cells.insert(0, super::AccountCols::cell(account.as_ref()));
+                    }
+                    cells
+                }
             };
             row.extend(numbers(&r.usage, r.money.as_ref()));
             if !grouped {
@@ -181,7 +258,11 @@ impl View for UsageReport {
                 self.rows.iter().map(|r| r.profiles).sum::<usize>().to_string(),
             ]
         } else {
-            vec!["TOTAL".to_owned(), String::new(), String::new()]
+            let mut v = vec!["TOTAL".to_owned(), String::new(), String::new()];
+            if multi {
+                v.push(String::new());
+            }
+            v
         };
         total.extend(numbers(&self.total, self.total_cost.as_ref()));
         if !grouped {
@@ -189,7 +270,13 @@ impl View for UsageReport {
         }
         total.push(sparkline(&self.total.daily_invocations, 30));
         t.add_row(total);
-        let first_number = if grouped { 1 } else { 3 };
+        let first_number = if grouped {
+            1
+        } else if multi {
+            4
+        } else {
+            3
+        };
         for i in first_number..header.len() - 1 {
             if let Some(c) = t.column_mut(i) {
                 c.set_cell_alignment(CellAlignment::Right);
@@ -200,40 +287,8 @@ impl View for UsageReport {
 
     fn csv(&self) -> (Vec<String>, Vec<Vec<String>>) {
         let grouped = self.by.is_some();
-        let mut header: Vec<String> = match &self.by {
-            Some(key) => vec![key.clone(), "profiles".into()],
-            None => ["profile", "region", "arn", "department"]
-                .map(String::from)
-                .to_vec(),
-        };
-        header.extend(
-            [
-                "invocations",
-                "input_tokens",
-                "output_tokens",
-                "cache_read_tokens",
-                "cache_write_tokens",
-                "cache_hit_ratio",
-                "client_errors",
-                "server_errors",
-                "throttles",
-            ]
-            .map(String::from),
-        );
-        if !grouped {
-            header.extend(["latency_p50_ms", "latency_p90_ms"].map(String::from));
-        }
-        if self.priced() {
-            header.extend(MONEY_CSV_COLUMNS.map(String::from));
-            header.push(
-                if grouped {
-                    "unpriced_profiles"
-                } else {
-                    "price_offer"
-                }
-                .into(),
-            );
-        }
+        let multi = self.multi();
+        let header = self.csv_header();
         let priced = self.priced();
         let rows = self
             .rows
@@ -249,12 +304,26 @@ impl View for UsageReport {
                         region,
                         arn,
                         department,
-                    } => vec![
-                        name.clone(),
-                        region.clone(),
-                        arn.clone(),
-                        department.clone().unwrap_or_default(),
-                    ],
+                        account,
+                    } => {
+                        let mut cells = vec![
+                            name.clone(),
+                            region.clone(),
+                            arn.clone(),
+                            department.clone().unwrap_or_default(),
+                        ];
+                        if multi {
+                            let a = account.as_ref();
+                            cells.splice(
+                                0..0,
+                                [
+                                    a.map(|a| a.id.to_string()).unwrap_or_default(),
+                                    a.and_then(|a| a.name.clone()).unwrap_or_default(),
+                                ],
+                            );
+                        }
+                        cells
+                    }
                 };
                 row.extend([
                     u.invocations.to_string(),

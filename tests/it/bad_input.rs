@@ -36,6 +36,11 @@ fn malformed_invocations_exit_2_name_the_rule_and_make_no_request() {
     );
     let not_a_saved_plan = file("saved.json", "{}");
     let bad_profiles = file("profiles.json", "[{\"name\": 1}]");
+    let bad_accounts = file("accounts.yml", "accounts:\n- account_id: '1234'\n");
+    let foreign_role = file(
+        "foreign-role.yml",
+        "accounts:\n- account_id: '234567890123'\n  role: arn:aws:iam::345678901234:role/Reader\n",
+    );
     let long_name = "n".repeat(65);
     let long_key = format!("{}=v", "k".repeat(129));
     let long_value = format!("k={}", "v".repeat(257));
@@ -353,6 +358,63 @@ fn malformed_invocations_exit_2_name_the_rule_and_make_no_request() {
         ),
         (vec!["describe", "p", "--no-prices"], "--usage"),
         (vec!["usage", "--no-prices", "--no-cache"], "cannot be used with"),
+        // organizations: account and OU IDs, role names, accounts files, changes across accounts
+        (
+            vec!["list", "--accounts", "12345"],
+            "`all`, a 12-digit account ID or an OU ID",
+        ),
+        (vec!["list", "--accounts", "2345678901234"], "12-digit account ID"),
+        (
+            vec!["list", "--accounts", "ou-ab1-cd34ef56"],
+            "4 to 32 lowercase letters or digits",
+        ),
+        (vec!["list", "--accounts", "ou-ab12-CD34EF56"], "8 to 32 more"),
+        (
+            vec!["list", "--accounts", "all", "--exclude-accounts", "abc"],
+            "12 digits",
+        ),
+        (
+            vec!["list", "--accounts", "all", "--role-name", "has space"],
+            "1 to 64 letters",
+        ),
+        (
+            vec![
+                "list",
+                "--accounts",
+                "all",
+                "--role-name",
+                "arn:aws:iam::234567890123:role/x",
+            ],
+            "not an ARN",
+        ),
+        (
+            vec!["list", "--accounts", "all", "--external-id", "x"],
+            "2 to 1224",
+        ),
+        (
+            vec!["list", "--accounts", "all", "--role-session-name", "a b"],
+            "2 to 64",
+        ),
+        (
+            vec!["list", "--accounts-file", &bad_accounts],
+            "entry 1 `account_id`",
+        ),
+        (
+            vec!["list", "--accounts-file", &foreign_role],
+            "the role is in account 345678901234",
+        ),
+        (
+            vec!["prune", "--accounts", "all", "--apply", "--yes"],
+            "named one by one",
+        ),
+        (
+            vec!["prune", "--accounts", "ou-ab12-cd34ef56", "--mark"],
+            "named one by one",
+        ),
+        (
+            vec!["tag", "x", "K=V", "--accounts", "234567890123"],
+            "works in one account",
+        ),
     ];
     assert!(cases.len() >= 40, "the suite promises at least 40 cases");
     for (args, needle) in &cases {

@@ -10,6 +10,7 @@ mod coverage; // `coverage`: who owns Bedrock traffic, by ModelId series; `--bil
 mod faults; // throttling, 5xx, lost responses and timeouts change nothing
 mod interface; // --query, yaml/text, -v, terminal width, prompts, models
 mod lifecycle; // create, list, describe, tag, untag, delete
+mod organizations; // --accounts: discovery, AssumeRole, partial results, cost by linked account
 mod policy; // `aipctl policy`: generated IAM documents, linted
 mod policy_documents; // `policies/` held to the operations aipctl sends
 mod prices; // Price List money: `prices`, usage cost and savings, `cost --reconcile`

@@ -153,6 +153,7 @@ fn service_of(path: &Path, text: &str) -> Option<&'static str> {
         ("aws_sdk_costexplorer::", "ce"),
         ("aws_sdk_pricing::", "pricing"),
         ("aws_sdk_sts::", "sts"),
+        ("aws_sdk_organizations::", "organizations"),
         ("aws_sdk_resourcegroupstagging::", "tag"),
     ]
     .iter()

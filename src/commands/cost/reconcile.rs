@@ -13,6 +13,7 @@ use super::Plan;
 use crate::aws::Aws;
 use crate::aws::costexplorer::CostExplorer;
 use crate::cli::GlobalArgs;
+use crate::commands::shared::accounts::Fleet;
 use crate::commands::shared::metrics::usage_of;
 use crate::commands::shared::prices::price_profiles;
 use crate::commands::shared::select::{region_list, select};
@@ -86,7 +87,15 @@ pub(super) async fn run(
             .map(|r| (r.value.clone(), r.group.clone(), r.total)),
     );
 
-    let selection = select(aws, &regions, &ProfileFilter::default(), now, g, out).await?;
+    let selection = select(
+        &mut Fleet::single(aws),
+        &regions,
+        &ProfileFilter::default(),
+        now,
+        g,
+        out,
+    )
+    .await?;
     let profiles = selection.profiles;
     let window = Window::days(plan.range.start, plan.range.last_day(), now)?;
     out.stage(&format!(

@@ -4,6 +4,7 @@
 
 use jiff::Timestamp;
 
+use super::accounts::{Failures, Fleet};
 use crate::aws::Aws;
 use crate::cli::WindowArgs;
 use crate::domain::profile::Profile;
@@ -42,4 +43,34 @@ pub async fn model_id_usage(
         .map(|region| region.iter().map(|m| usage::fold(m, window)).collect())
         .collect();
     Ok((usages, calls))
+}
+
+/// [`usage_of`] in every account the profiles were read in, at once; an
+/// account whose metrics fail is a failure of the run (its profiles are
+/// left out) in a multi-account run, the error otherwise. Returns the
+/// profiles kept, their usage, and the number of metric requests.
+pub async fn usage_of_fleet(
+    fleet: &Fleet,
+    profiles: Vec<Profile>,
+    window: &Window,
+    failures: &mut Failures,
+) -> Result<(Vec<Profile>, Vec<Usage>, usize)> {
+    let groups = fleet.by_member(profiles);
+    let read = futures::future::join_all(groups.into_iter().map(|(m, ps)| async move {
+        let r = usage_of(&m.aws, &ps, window).await;
+        (m, ps, r)
+    }))
+    .await;
+    let (mut kept, mut usages, mut calls) = (Vec::new(), Vec::new(), 0);
+    for (m, ps, r) in read {
+        match r {
+            Ok((u, n)) => {
+                kept.extend(ps);
+                usages.extend(u);
+                calls += n;
+            }
+            Err(e) => failures.member(m, e)?,
+        }
+    }
+    Ok((kept, usages, calls))
 }

@@ -2,6 +2,7 @@
 //! run's clock and AWS settings, selecting and resolving profiles,
 //! confirmation, provisioning, deletion, metrics, Cost Explorer spend, prices and specs.
 
+pub mod accounts;
 pub mod confirm;
 pub mod metrics;
 pub mod prices;

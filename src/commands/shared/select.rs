@@ -4,6 +4,7 @@
 
 use futures::{StreamExt, TryStreamExt, stream};
 
+use super::accounts::{Failures, Fleet};
 use crate::aws::Aws;
 use crate::aws::listing::Query;
 use crate::cli::{GlobalArgs, ProfileFilterArgs};
@@ -23,44 +24,11 @@ impl From<ProfileFilterArgs> for ProfileFilter {
     }
 }
 
-/// Profiles read from several regions, and the regions that failed.
+/// Profiles read from several regions (of one account or several), and
+/// what failed.
 pub struct Selection {
     pub profiles: Vec<Profile>,
-    pub failures: RegionFailures,
-}
-
-/// Regions that answered with an error other than "not enabled", kept while
-/// the other regions' results are shown.
-#[derive(Default)]
-pub struct RegionFailures {
-    failed: Vec<(Region, Error)>,
-    /// Not enabled for the account (skipped with a warning under `--all-regions`).
-    skipped: Vec<Region>,
-    asked: usize,
-}
-
-impl RegionFailures {
-    /// Whether `region` was read: it neither failed nor was skipped.
-    pub fn was_read(&self, region: &Region) -> bool {
-        !self.skipped.contains(region) && !self.failed.iter().any(|(r, _)| r == region)
-    }
-
-    /// `Ok` when every region answered; else the regions that failed (exit
-    /// 1), for after what did work has been shown.
-    pub fn finish(self) -> Result<()> {
-        if self.failed.is_empty() {
-            return Ok(());
-        }
-        Err(Error::Regions {
-            total: self.asked,
-            hint: self.failed.first().and_then(|(_, e)| e.hint()),
-            failed: self
-                .failed
-                .into_iter()
-                .map(|(r, e)| (r.to_string(), e.to_string()))
-                .collect(),
-        })
-    }
+    pub failures: Failures,
 }
 
 /// Whether an error says the region is not enabled for the account (an
@@ -73,74 +41,117 @@ fn not_enabled(e: &Error) -> bool {
 }
 
 /// Every application profile of `regions` that `keep_untagged` accepts, with
-/// tags, region by region. With `--all-regions`, regions not enabled for the
-/// account are skipped with one warning; any other region's failure is kept
-/// in [`Selection::failures`] while the rest is returned. When every region
-/// failed, the first failure is the error.
-pub async fn list_regions<F: Fn(&Profile) -> bool>(
+/// tags, region by region, in the caller's account. With `--all-regions`,
+/// regions not enabled for the account are skipped with one warning; any
+/// other region's failure is kept in [`Selection::failures`] while the rest
+/// is returned. When every region failed, the first failure is the error.
+pub async fn list_regions<F: Fn(&Profile) -> bool + Copy>(
     aws: &Aws,
     regions: &[Region],
     query: Query<'_, F>,
     g: &GlobalArgs,
     out: &mut Output,
 ) -> Result<Selection> {
+    list_fleet(&mut Fleet::single(aws), regions, query, g, out).await
+}
+
+/// [`list_regions`] in every account of `fleet` at once (each in its own
+/// regions when the accounts file gives them). Profiles carry their account
+/// in a multi-account run; the fleet's failures (accounts not entered) come
+/// along in [`Selection::failures`]. In a single-account run, when every
+/// region failed, the first failure is the error.
+pub async fn list_fleet<F: Fn(&Profile) -> bool + Copy>(
+    fleet: &mut Fleet,
+    regions: &[Region],
+    query: Query<'_, F>,
+    g: &GlobalArgs,
+    out: &mut Output,
+) -> Result<Selection> {
+    let mut failures = fleet.take_failures();
+    let fleet = &*fleet;
     let mut profiles = Vec::new();
-    let mut failed = Vec::new();
-    let mut skipped = Vec::new();
-    out.stage(&format!(
-        "listing profiles in {} region{}",
-        regions.len(),
-        if regions.len() == 1 { "" } else { "s" }
-    ));
-    let listing = aws.profiles_by_region(regions, query).await;
-    if listing.index_denied {
+    let mut skipped: Vec<String> = Vec::new();
+    let asked: usize = fleet.members.iter().map(|m| m.regions(regions).len()).sum();
+    out.stage(&if fleet.multi {
+        format!(
+            "listing profiles in {} of {}",
+            plural(asked, "region"),
+            plural(fleet.members.len(), "account")
+        )
+    } else {
+        format!("listing profiles in {}", plural(regions.len(), "region"))
+    });
+    let listings = fleet
+        .each(|m| async move { Ok(m.aws.profiles_by_region(m.regions(regions), query).await) })
+        .await;
+    let index_denied = listings
+        .iter()
+        .any(|(_, l)| l.as_ref().is_ok_and(|l| l.index_denied));
+    let tag_reads: usize = listings
+        .iter()
+        .map(|(_, l)| l.as_ref().map_or(0, |l| l.tag_reads))
+        .sum();
+    if index_denied {
         out.warn(&format!(
             "`tag:GetResources` is not allowed for these credentials, so each profile's tags took a request of \
-             its own ({} requests); `aipctl policy read-only` prints a policy that allows it",
-            listing.tag_reads
+             its own ({tag_reads} requests); `aipctl policy read-only` prints a policy that allows it"
         ));
-    } else if listing.tag_reads > 0 {
+    } else if tag_reads > 0 {
         out.detail(&format!(
             "{} for profiles the tagging index does not have (new, or never tagged)",
-            plural(listing.tag_reads, "ListTagsForResource request")
+            plural(tag_reads, "ListTagsForResource request")
         ));
     }
-    for (region, listed) in listing.regions {
-        match listed {
-            Ok(p) => profiles.extend(p),
-            Err(e) if g.all_regions && not_enabled(&e) => skipped.push(region),
-            Err(e) => failed.push((region, e)),
+    let mut failed_here = 0;
+    for (m, listing) in listings {
+        let Ok(listing) = listing else { continue };
+        for (region, listed) in listing.regions {
+            match listed {
+                Ok(mut p) => {
+                    m.stamp(&mut p);
+                    profiles.extend(p);
+                }
+                Err(e) if g.all_regions && not_enabled(&e) => {
+                    skipped.push(match &m.account {
+                        Some(a) if fleet.multi => format!("{region} ({})", a.id),
+                        _ => region.to_string(),
+                    });
+                    failures.skip(m, region);
+                }
+                Err(e) => {
+                    failed_here += 1;
+                    failures.region(m, region, e);
+                }
+            }
         }
     }
+    failures.asked_regions(asked);
     if !skipped.is_empty() {
-        let mut names: Vec<&str> = skipped.iter().map(Region::as_str).collect();
-        names.sort_unstable();
+        skipped.sort_unstable();
         out.warn(&format!(
-            "skipped {} region{} not enabled for this account: {}",
+            "skipped {} region{} not enabled for {}: {}",
             skipped.len(),
             if skipped.len() == 1 { "" } else { "s" },
-            names.join(", ")
+            if fleet.multi {
+                "the account"
+            } else {
+                "this account"
+            },
+            skipped.join(", ")
         ));
     }
-    if !failed.is_empty() && failed.len() + skipped.len() == regions.len() && regions.len() > skipped.len() {
-        return Err(failed.remove(0).1);
+    if !fleet.multi && failed_here > 0 && failed_here + skipped.len() == asked && asked > skipped.len() {
+        return Err(failures.into_first().expect("a region failed"));
     }
     crate::aws::bedrock::sort_profiles(&mut profiles);
-    Ok(Selection {
-        profiles,
-        failures: RegionFailures {
-            failed,
-            skipped,
-            asked: regions.len(),
-        },
-    })
+    Ok(Selection { profiles, failures })
 }
 
 /// The profiles of `regions` that `filter` keeps, with tags (see
 /// [`list_regions`]). Names are matched before tags are fetched, saving a
 /// call per excluded profile.
 pub async fn select(
-    aws: &Aws,
+    fleet: &mut Fleet,
     regions: &[Region],
     filter: &ProfileFilter,
     now: jiff::Timestamp,
@@ -152,7 +163,7 @@ pub async fn select(
         tags: &filter.tags,
         now: Some(now),
     };
-    let mut selection = list_regions(aws, regions, query, g, out).await?;
+    let mut selection = list_fleet(fleet, regions, query, g, out).await?;
     selection.profiles.retain(|p| filter.matches(p));
     Ok(selection)
 }
@@ -230,6 +241,52 @@ pub async fn resolve_many(aws: &Aws, regions: &[Region], references: &[ProfileRe
     .try_collect()
     .await?;
     Ok(with_tags)
+}
+
+/// A PROFILE argument in a multi-account run: an ARN in the account it
+/// names (which must be one of the run's), a name in every account (found
+/// in more than one is ambiguous).
+pub async fn resolve_in_fleet(fleet: &Fleet, regions: &[Region], r: &ProfileRef) -> Result<Profile> {
+    if !fleet.multi {
+        return resolve(&fleet.members[0].aws, regions, r).await;
+    }
+    let members: Vec<_> = match r {
+        ProfileRef::Arn(arn) => fleet
+            .members
+            .iter()
+            .filter(|m| m.account.as_ref().is_some_and(|a| a.id.as_str() == arn.account))
+            .collect(),
+        ProfileRef::IdOrName(_) => fleet.members.iter().collect(),
+    };
+    let mut found: Vec<Profile> = Vec::new();
+    let mut last = None;
+    for m in members {
+        match resolve(&m.aws, m.regions(regions), r).await {
+            Ok(mut p) => {
+                m.stamp(std::slice::from_mut(&mut p));
+                found.push(p);
+            }
+            Err(e @ Error::ProfileNotFound { .. }) => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    match found.len() {
+        1 => Ok(found.remove(0)),
+        0 => Err(last.unwrap_or_else(|| Error::ProfileNotFound {
+            reference: r.to_string(),
+            regions: "the accounts of `--accounts`".into(),
+        })),
+        _ => {
+            let arns: Vec<String> = found.into_iter().map(|p| p.arn.to_string()).collect();
+            Err(Error::Usage {
+                message: format!(
+                    "profile name `{r}` exists in more than one account: {}",
+                    arns.join(", ")
+                ),
+                hint: Some(format!("name the profile by its ARN, e.g. `{}`", arns[0])),
+            })
+        }
+    }
 }
 
 pub fn region_list(regions: &[Region]) -> String {

@@ -5,12 +5,13 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
+use super::accounts::Fleet;
 use crate::aws::{Aws, Settings};
 use crate::cli::GlobalArgs;
 use crate::domain::InputError;
 use crate::domain::region::Region;
-use crate::error::Result;
-use crate::output::Format;
+use crate::error::{Error, Result};
+use crate::output::{Format, Output};
 
 /// The environment variable that fixes aipctl's clock (RFC 3339), for tests
 /// and reproducible reports.
@@ -67,6 +68,33 @@ pub async fn connect(g: &GlobalArgs) -> Result<(Aws, Vec<Region>)> {
     let aws = load(g).await?;
     let regions = aws.regions(&g.regions, g.all_regions)?;
     Ok((aws, regions))
+}
+
+/// AWS settings, the chosen regions and the accounts of the run
+/// (`--accounts`; the caller's alone without it), entered.
+pub async fn connect_fleet(g: &GlobalArgs, out: &mut Output) -> Result<(Aws, Vec<Region>, Fleet)> {
+    let (aws, regions) = connect(g).await?;
+    let fleet = super::accounts::open(&aws, g, out).await?;
+    Ok((aws, regions, fleet))
+}
+
+/// Refuses `--accounts` and `--accounts-file` for a command that works in
+/// one account (it changes profiles one account at a time, or does not read
+/// across accounts yet): exit 2, before any request, never ignored.
+pub fn single_account(g: &GlobalArgs, command: &str) -> Result<()> {
+    if g.org.is_multi() {
+        return Err(Error::Usage {
+            message: format!(
+                "`aipctl {command}` works in one account; it does not take `--accounts` or `--accounts-file`"
+            ),
+            hint: Some(
+                "run it with the member's credentials (`--profile NAME`); `list`, `describe`, `usage`, `prune`, \
+                 `dashboard`, `cost` and `policy invoke` read across accounts"
+                    .into(),
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// AWS settings alone, for commands whose regions come from a file.

@@ -34,6 +34,8 @@ pub struct ByTag<'a> {
     pub metric: CostMetric,
     pub split: Option<Split>,
     pub filter_tags: &'a [Tag],
+    /// Only these linked accounts' spend (`--accounts`, from the payer); `None`: every account.
+    pub linked_accounts: Option<&'a [String]>,
 }
 
 impl ByTag<'_> {
@@ -47,7 +49,7 @@ impl ByTag<'_> {
             granularity: self.granularity,
             metric: self.metric,
             group_by,
-            filter: cost::scope_filter(services, self.filter_tags),
+            filter: cost::scope_filter_in(services, self.filter_tags, self.linked_accounts),
         }
     }
 }

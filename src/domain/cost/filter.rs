@@ -83,11 +83,28 @@ pub fn tag_filters(tags: &[Tag]) -> Vec<Filter> {
 /// The report's scope: the Bedrock billing services (`None`: every service)
 /// and the `--filter-tag` parts.
 pub fn scope_filter(services: Option<&[String]>, tags: &[Tag]) -> Option<Filter> {
+    scope_filter_in(services, tags, None)
+}
+
+/// [`scope_filter`] limited to the spend of `accounts` (a `LINKED_ACCOUNT`
+/// filter, as the payer's Cost Explorer sees its members); `None`: every
+/// account the caller's bill covers.
+pub fn scope_filter_in(
+    services: Option<&[String]>,
+    tags: &[Tag],
+    accounts: Option<&[String]>,
+) -> Option<Filter> {
     let mut parts = Vec::new();
     if let Some(services) = services {
         parts.push(Filter::Dimension {
             key: "SERVICE".into(),
             values: services.to_vec(),
+        });
+    }
+    if let Some(accounts) = accounts {
+        parts.push(Filter::Dimension {
+            key: "LINKED_ACCOUNT".into(),
+            values: accounts.to_vec(),
         });
     }
     parts.extend(tag_filters(tags));

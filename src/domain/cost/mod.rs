@@ -30,7 +30,7 @@ use jiff::civil::Date;
 use crate::domain::InputError;
 
 pub use choice::{CostMetric, Granularity, Grouping, Split};
-pub use filter::{Filter, bedrock_services, scope_filter, tag_filters};
+pub use filter::{Filter, bedrock_services, scope_filter, scope_filter_in, tag_filters};
 pub use paid::{PaidRequests, REQUEST_PRICE_USD, requests_cost_usd};
 pub use range::{DateRange, SpanUnit, TimeSpec, earliest_start, rest_of_month};
 pub use shape::{

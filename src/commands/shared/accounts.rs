@@ -1,0 +1,396 @@
+//! The accounts a command reads (`--accounts`, `--accounts-file`,
+//! `--exclude-accounts`), entered once each, and the failures of a run over
+//! accounts × regions.
+//!
+//! Without those flags a run reads the caller's account alone, makes no
+//! extra request and names no account ([`Fleet::multi`] is false). With
+//! them: the caller's account (`GetCallerIdentity`) and the organization's
+//! accounts (`ListAccounts`, or `ListAccountsForParent` down an OU) are read
+//! together, every other account is entered through `AssumeRole` (all at
+//! once, under the one concurrency budget), and one that cannot be entered
+//! is kept as a failure while the others are read. A command fans out with
+//! [`Fleet::each`] and reports with [`Failures`].
+
+use std::future::Future;
+
+use futures::future::join_all;
+
+use crate::aws::Aws;
+use crate::cli::{AccountArgs, GlobalArgs};
+use crate::domain::account::{
+    self, Access, Account, AccountId, AccountSel, FileAccount, RoleArn, SessionName, Target,
+};
+use crate::domain::profile::Profile;
+use crate::domain::region::Region;
+use crate::error::{Error, Result};
+use crate::output::{Output, plural};
+
+/// One account of the run, entered.
+pub struct Member {
+    /// `None` in a single-account run: the caller's account, unnamed.
+    pub account: Option<Account>,
+    pub aws: Aws,
+    /// Regions the accounts file gives for it; `None`: the run's regions.
+    pub regions: Option<Vec<Region>>,
+}
+
+impl Member {
+    /// The regions to read in this account: the accounts file's, else the run's.
+    pub fn regions<'a>(&'a self, run: &'a [Region]) -> &'a [Region] {
+        self.regions.as_deref().unwrap_or(run)
+    }
+
+    /// Stamps the account on profiles read in it (multi-account runs only).
+    pub fn stamp(&self, profiles: &mut [Profile]) {
+        if let Some(a) = &self.account {
+            for p in profiles {
+                p.account = Some(a.clone());
+            }
+        }
+    }
+
+    /// `234567890123 (search-prod)`, or `the account` in a single-account run.
+    pub fn label(&self) -> String {
+        self.account
+            .as_ref()
+            .map_or_else(|| "the account".to_owned(), Account::label)
+    }
+}
+
+/// The accounts a run reads, and those it could not enter.
+pub struct Fleet {
+    pub members: Vec<Member>,
+    /// More than the caller's account was asked for: rows name their account.
+    pub multi: bool,
+    /// The caller's account, when the run asked (multi-account runs).
+    pub caller: Option<AccountId>,
+    pub failures: Failures,
+}
+
+impl Fleet {
+    /// The caller's account alone, as every single-account run reads it.
+    pub fn single(aws: &Aws) -> Self {
+        Self {
+            members: vec![Member {
+                account: None,
+                aws: aws.clone(),
+                regions: None,
+            }],
+            multi: false,
+            caller: None,
+            failures: Failures::default(),
+        }
+    }
+
+    /// The failures so far (accounts not entered), for the command to add to.
+    pub fn take_failures(&mut self) -> Failures {
+        std::mem::take(&mut self.failures)
+    }
+
+    /// The member a profile was read in (the only one in a single-account run).
+    pub fn member_of(&self, p: &Profile) -> &Member {
+        let id = p.account.as_ref().map(|a| &a.id);
+        self.members
+            .iter()
+            .find(|m| m.account.as_ref().map(|a| &a.id) == id)
+            .unwrap_or(&self.members[0])
+    }
+
+    /// `profiles` split by the member they were read in, members in order,
+    /// each profile once; members with none are left out.
+    pub fn by_member(&self, profiles: Vec<Profile>) -> Vec<(&Member, Vec<Profile>)> {
+        let mut groups: Vec<(&Member, Vec<Profile>)> = Vec::new();
+        for p in profiles {
+            let m = self.member_of(&p);
+            match groups.iter_mut().find(|(g, _)| std::ptr::eq(*g, m)) {
+                Some((_, ps)) => ps.push(p),
+                None => groups.push((m, vec![p])),
+            }
+        }
+        groups.sort_by_key(|(m, _)| self.members.iter().position(|x| std::ptr::eq(x, *m)));
+        groups
+    }
+
+    /// Runs `f` for every member at once (the HTTP layer's budget bounds the
+    /// requests), in member order.
+    pub async fn each<'a, T, F, Fut>(&'a self, f: F) -> Vec<(&'a Member, Result<T>)>
+    where
+        F: Fn(&'a Member) -> Fut,
+        Fut: Future<Output = Result<T>>,
+    {
+        join_all(self.members.iter().map(|m| {
+            let fut = f(m);
+            async move { (m, fut.await) }
+        }))
+        .await
+    }
+
+    /// The accounts' IDs named in `--accounts` when none is `all` or an OU;
+    /// what `--apply` and other changes require.
+    pub fn explicit_only(args: &AccountArgs) -> bool {
+        args.accounts_file.is_some() || args.accounts.iter().all(|s| matches!(s, AccountSel::Id(_)))
+    }
+}
+
+/// Opens the run's accounts from the global flags: the caller's alone
+/// without `--accounts`/`--accounts-file`, else every selected account,
+/// entered.
+pub async fn open(aws: &Aws, g: &GlobalArgs, out: &mut Output) -> Result<Fleet> {
+    let args = &g.org;
+    if !args.is_multi() {
+        return Ok(Fleet::single(aws));
+    }
+    let file = match &args.accounts_file {
+        Some(path) => Some(read_accounts_file(path)?),
+        None => None,
+    };
+    let home = aws.home_region();
+    let wants_org = args.accounts.iter().any(|s| !matches!(s, AccountSel::Id(_)));
+    out.stage("reading the organization's accounts");
+    let (caller, listed) = tokio::join!(aws.account_id(&home), async {
+        if wants_org {
+            discover(aws, &args.accounts).await.map(Some)
+        } else {
+            Ok(None)
+        }
+    });
+    let caller: AccountId = caller?.parse()?;
+    let chosen: Vec<(Account, Option<RoleArn>, Option<Vec<Region>>)> = if let Some(file) = file {
+        file.into_iter()
+            .map(
+                |FileAccount {
+                     account,
+                     role,
+                     regions,
+                 }| (account, role, regions),
+            )
+            .collect()
+    } else {
+        let (found, inactive) = listed?.unwrap_or_default();
+        if !inactive.is_empty() {
+            out.note(&format!(
+                "left out {} not ACTIVE: {}",
+                plural(inactive.len(), "account"),
+                inactive.iter().map(Account::label).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        let mut chosen: Vec<Account> = found;
+        for s in &args.accounts {
+            if let AccountSel::Id(id) = s
+                && !chosen.iter().any(|a| &a.id == id)
+            {
+                chosen.push(Account {
+                    id: id.clone(),
+                    name: None,
+                });
+            }
+        }
+        chosen.into_iter().map(|a| (a, None, None)).collect()
+    };
+    let targets = account::targets(chosen, &args.exclude_accounts, &caller, &args.role_name);
+    if targets.is_empty() {
+        return Err(Error::Usage {
+            message: "no account is left to read after `--exclude-accounts`".into(),
+            hint: Some("name fewer accounts in `--exclude-accounts`".into()),
+        });
+    }
+    let session = args.role_session_name.clone().unwrap_or_default();
+    let total = targets.len();
+    let entered = join_all(targets.into_iter().map(|t| enter(aws, t, args, &session))).await;
+    let mut members = Vec::with_capacity(entered.len());
+    let mut failures = Failures {
+        accounts_asked: total,
+        ..Failures::default()
+    };
+    for (account, regions, result) in entered {
+        match result {
+            Ok(aws) => members.push(Member {
+                account: Some(account),
+                aws,
+                regions,
+            }),
+            Err(e) => failures.account(&account, e),
+        }
+    }
+    if members.is_empty() {
+        return Err(failures.finish().expect_err("every account failed"));
+    }
+    Ok(Fleet {
+        members,
+        multi: true,
+        caller: Some(caller),
+        failures,
+    })
+}
+
+/// Reads and checks `--accounts-file`.
+fn read_accounts_file(path: &std::path::Path) -> Result<Vec<FileAccount>> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::Usage {
+        message: format!("cannot read the accounts file `{}`: {e}", path.display()),
+        hint: None,
+    })?;
+    account::parse_accounts_file(&text).map_err(|e| Error::Usage {
+        message: format!("`{}`: {e}", path.display()),
+        hint: Some("the format is c7n-org's `accounts.yml`; see the README, section `Organizations`".into()),
+    })
+}
+
+/// The ACTIVE accounts `--accounts` selects through Organizations (`all`,
+/// or the OUs named), and the others left out.
+async fn discover(aws: &Aws, sels: &[AccountSel]) -> Result<(Vec<Account>, Vec<Account>)> {
+    let org = aws.organizations();
+    let listed = if sels.contains(&AccountSel::All) {
+        org.accounts().await?
+    } else {
+        let ous: Vec<_> = sels
+            .iter()
+            .filter_map(|s| match s {
+                AccountSel::Ou(ou) => Some(ou),
+                _ => None,
+            })
+            .collect();
+        let found = futures::future::try_join_all(ous.iter().map(|ou| org.accounts_under(ou))).await?;
+        found.into_iter().flatten().collect()
+    };
+    Ok(account::active(listed))
+}
+
+/// Enters one account: the caller's as it is, another through its role.
+async fn enter(
+    aws: &Aws,
+    t: Target,
+    args: &AccountArgs,
+    session: &SessionName,
+) -> (Account, Option<Vec<Region>>, Result<Aws>) {
+    let result = match &t.access {
+        Access::Caller => Ok(aws.clone()),
+        Access::Role(role) => aws
+            .assume(role, args.external_id.as_ref(), session)
+            .await
+            .map_err(|e| match e {
+                Error::Aws(f) => Error::Usage {
+                    message: format!(
+                        "cannot assume {role}: {}",
+                        f.code
+                            .as_deref()
+                            .map_or_else(|| f.message.clone(), |c| format!("{c}: {}", f.message),)
+                    ),
+                    hint: None,
+                },
+                other => other,
+            }),
+    };
+    (t.account, t.regions, result)
+}
+
+/// What failed in a run over accounts × regions: accounts that could not be
+/// entered or read, and regions of an account that failed while the rest
+/// answered. Reported after what worked was shown (exit 1).
+#[derive(Default)]
+pub struct Failures {
+    /// (what failed: an account's label, or a region in single-account runs; the error)
+    failed: Vec<(Option<Account>, Option<Region>, Error)>,
+    /// Regions not enabled for an account, skipped with a warning under `--all-regions`.
+    skipped: Vec<(Option<Account>, Region)>,
+    accounts_asked: usize,
+    regions_asked: usize,
+}
+
+impl Failures {
+    /// An account that could not be entered, or failed as a whole.
+    pub fn account(&mut self, account: &Account, e: Error) {
+        self.failed.push((Some(account.clone()), None, e));
+    }
+
+    /// A member's failure: the whole account in a multi-account run, the
+    /// command's error otherwise.
+    pub fn member(&mut self, m: &Member, e: Error) -> Result<()> {
+        match &m.account {
+            Some(a) => {
+                self.account(a, e);
+                Ok(())
+            }
+            None => Err(e),
+        }
+    }
+
+    /// A region of `m` that failed while others answered.
+    pub fn region(&mut self, m: &Member, region: Region, e: Error) {
+        self.failed.push((m.account.clone(), Some(region), e));
+    }
+
+    /// A region of `m` not enabled for its account: skipped, not a failure.
+    pub fn skip(&mut self, m: &Member, region: Region) {
+        self.skipped.push((m.account.clone(), region));
+    }
+
+    /// Whether `region` of `account` (`None`: the caller's own, in a
+    /// single-account run) was read: it neither failed nor was skipped.
+    pub fn was_read(&self, account: Option<&Account>, region: &Region) -> bool {
+        let here = |a: &Option<Account>, r: &Region| a.as_ref() == account && r == region;
+        !self.skipped.iter().any(|(a, r)| here(a, r))
+            && !self
+                .failed
+                .iter()
+                .any(|(a, r, _)| a.as_ref() == account && (r.is_none() || r.as_ref() == Some(region)))
+    }
+
+    /// How many regions were read in a single-account run (for "N of M regions").
+    pub fn asked_regions(&mut self, n: usize) {
+        self.regions_asked += n;
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.failed.is_empty()
+    }
+
+    /// The first failure's error (a single-account run in which every region failed).
+    pub fn into_first(self) -> Option<Error> {
+        self.failed.into_iter().next().map(|(_, _, e)| e)
+    }
+
+    /// `Ok` when nothing failed; else every failure, named (exit 1).
+    pub fn finish(self) -> Result<()> {
+        if self.failed.is_empty() {
+            return Ok(());
+        }
+        let hint = self.failed.first().and_then(|(_, _, e)| e.hint());
+        if self.accounts_asked == 0 {
+            return Err(Error::Regions {
+                total: self.regions_asked,
+                hint,
+                failed: self
+                    .failed
+                    .into_iter()
+                    .map(|(_, r, e)| (r.map(|r| r.to_string()).unwrap_or_default(), e.to_string()))
+                    .collect(),
+            });
+        }
+        let hint = hint.or_else(|| {
+            self.failed
+                .iter()
+                .any(|(_, r, e)| r.is_none() && e.to_string().starts_with("cannot assume"))
+                .then(|| {
+                    "the role must exist in the member and trust the caller's account; \
+                     see the README, section `Organizations`"
+                        .to_owned()
+                })
+        });
+        Err(Error::Accounts {
+            total: self.accounts_asked,
+            hint,
+            failed: self
+                .failed
+                .into_iter()
+                .map(|(a, r, e)| {
+                    let who = a.map_or_else(|| "the caller's account".to_owned(), |a| a.label());
+                    let what = match r {
+                        Some(r) => format!("{who} in {r}"),
+                        None => who,
+                    };
+                    (what, e.to_string())
+                })
+                .collect(),
+        })
+    }
+}
