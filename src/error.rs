@@ -206,6 +206,23 @@ impl Error {
     }
 }
 
+/// Budgets and Cost Anomaly Detection: AWS lets only the payer, or an
+/// account with billing access, use them.
+fn is_billing(f: &AwsFailure) -> bool {
+    f.service == "budgets" || f.operation.contains("Anomaly")
+}
+
+/// The IAM action behind an operation: Budgets authorizes its reads with
+/// `budgets:ViewBudget` and its writes with `budgets:ModifyBudget` (as
+/// `aws::OPERATIONS` records); every other operation is its own action.
+fn iam_action(f: &AwsFailure) -> String {
+    match f.service {
+        "budgets" if f.operation.starts_with("Describe") => "budgets:ViewBudget".to_owned(),
+        "budgets" => "budgets:ModifyBudget".to_owned(),
+        service => format!("{service}:{}", f.operation),
+    }
+}
+
 fn aws_hint(f: &AwsFailure) -> Option<String> {
     match f.code.as_deref()? {
         "UnrecognizedClientException" | "InvalidClientTokenId" => Some(format!(
@@ -213,9 +230,16 @@ fn aws_hint(f: &AwsFailure) -> Option<String> {
              (opt-in regions), or the access key is wrong",
             f.region
         )),
+        "AccessDeniedException" | "AccessDenied" if is_billing(f) => Some(format!(
+            "only the management (payer) account, or an account whose IAM users have been given access to \
+             billing, can use {}: run aipctl there, or ask for billing access; the caller also needs `{}` \
+             (`aipctl policy operator` prints every permission aipctl needs)",
+            if f.service == "budgets" { "AWS Budgets" } else { "Cost Anomaly Detection" },
+            iam_action(f)
+        )),
         "AccessDeniedException" | "AccessDenied" => Some(format!(
-            "the caller lacks `{}:{}`; `aipctl policy operator` prints a policy with every permission aipctl needs",
-            f.service, f.operation
+            "the caller lacks `{}`; `aipctl policy operator` prints a policy with every permission aipctl needs",
+            iam_action(f)
         )),
         _ if f.throttled => Some(
             "AWS kept throttling after every retry: lower `--concurrency` (e.g. `--concurrency 4`) or try again later"

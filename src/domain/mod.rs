@@ -1,12 +1,15 @@
-//! Pure values and rules: tags, profiles, regions, IAM policies. No I/O, no clock, no SDK
+//! Pure values and rules: tags, profiles, regions, IAM policies, budgets and anomaly alerts. No I/O, no clock, no SDK
 //! types; everything here takes values and returns values.
 
+pub mod anomaly;
+pub mod budget;
 pub mod cost;
 pub mod dashboard;
 pub mod filter;
 pub mod iam;
 pub mod input;
 pub mod model;
+pub mod notify;
 pub mod outcome;
 pub mod plan;
 pub mod profile;
