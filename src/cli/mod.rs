@@ -14,7 +14,7 @@ mod policy;
 mod profiles;
 mod provision;
 
-pub use cost::{CostArgs, CostTagsArgs};
+pub use cost::{BudgetsArgs, CostArgs, CostTagsArgs};
 pub use metrics::{DashboardArgs, PruneArgs, UsageArgs, WindowArgs};
 pub use policy::{InvokePolicyArgs, PolicyArgs, PolicyCommand, PolicyFormatArgs, StepFunctionsArgs};
 pub use profiles::{
@@ -42,7 +42,8 @@ Examples:
   aipctl plan -f teams.toml && aipctl apply -f teams.toml
 
 Exit codes: 0 success, 1 AWS or runtime failure, 2 invalid input (no AWS request made), \
-3 refused (a destructive action with no confirmation possible).";
+3 refused (a destructive action with no confirmation possible), 4 `plan --detailed-exitcode` \
+with changes, 6 `budgets --fail-over` with a budget over the line.";
 
 #[derive(Debug, Parser)]
 #[command(name = "aipctl", version, about = ABOUT, long_about = LONG_ABOUT, after_help = AFTER_HELP)]
@@ -160,6 +161,8 @@ pub enum Command {
     Cost(CostArgs),
     /// Cost-allocation tag keys: status and last use; activate or deactivate them
     CostTags(CostTagsArgs),
+    /// The budgets aipctl manages: limit, spend and forecast this month, thresholds crossed
+    Budgets(BudgetsArgs),
     /// Foundation models per region: on demand, or only through the system profiles that serve them
     Models(ModelsArgs),
     /// Print shell completions

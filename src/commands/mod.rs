@@ -3,6 +3,7 @@
 //! share lives in [`shared`]; no verb imports another.
 
 pub mod apply;
+pub mod budgets;
 pub mod completions;
 pub mod cost;
 pub mod cost_tags;
@@ -43,6 +44,7 @@ pub async fn run(cli: Cli, out: &mut Output) -> Result<()> {
         Command::Policy(args) => policy::run(args, g, now, out).await,
         Command::Cost(args) => cost::run(args, g, now, out).await,
         Command::CostTags(args) => cost_tags::run(args, g, now, out).await,
+        Command::Budgets(args) => budgets::run(args, g, now, out).await,
         Command::Models(args) => models::run(args, g, out).await,
         Command::Completions(args) => completions::run(&args, out),
     }

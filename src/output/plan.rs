@@ -233,7 +233,11 @@ fn alert_line(what: &str, s: Option<AlertSummary>) -> Option<String> {
 /// how many profiles of other specs were left alone, when any, and the
 /// budgets' and anomaly alerts' counts, when the spec has any.
 pub fn summary_line(s: &Summary) -> String {
-    let mut lines = vec![profile_line(s)];
+    let mut first = profile_line(s);
+    if s.changes() > 0 && first.starts_with("No changes:") {
+        first = first.replacen("No changes:", "No profile changes:", 1);
+    }
+    let mut lines = vec![first];
     lines.extend(alert_line("Budgets", s.budgets));
     lines.extend(alert_line("Anomaly alerts", s.anomalies));
     lines.join("\n")

@@ -26,6 +26,7 @@ fn help_texts() {
         "policy",
         "cost",
         "cost-tags",
+        "budgets",
         "completions",
     ] {
         snapshot!(format!("help_{cmd}"), help(&[cmd, "--help"]));

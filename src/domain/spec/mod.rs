@@ -914,6 +914,17 @@ description = "{department} team: {model}"
         let ds = spec.entries.iter().find(|e| e.team == "data-science").unwrap();
         assert_eq!(ds.name.as_str(), "ds-haiku");
         assert_eq!(ds.tags.get("Department"), Some("DataScience"));
+        assert_eq!(spec.budgets.len(), 8, "a budget per department");
+        let ds = spec
+            .budgets
+            .iter()
+            .find(|b| b.department == "DataScience")
+            .unwrap();
+        assert_eq!(ds.monthly_usd, rust_decimal::Decimal::from(8000));
+        assert_eq!(ds.thresholds.len(), 4);
+        assert_eq!(ds.notify.len(), 1, "the default's address");
+        assert_eq!(spec.anomalies.len(), 1);
+        assert_eq!(spec.anomalies[0].department, "Search");
     }
 
     #[test]

@@ -9,7 +9,8 @@
 //! `notify`. AWS recommends `FilterExpression` and `Metrics` over the older
 //! `CostFilters` and `CostTypes` ("We recommend using `FilterExpression` and
 //! `Metrics` as they provide more flexible and powerful filtering
-//! capabilities", `CreateBudget` in the `budgets 2016-10-20` model;
+//! capabilities", `CreateBudget` in the `budgets 2016-10-20` model, which
+//! also marks `CostFilters` and `CostTypes` deprecated since 2025-04-18;
 //! <https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_budgets_CreateBudget.html>).
 //!
 //! Ownership needs no tag and no extra call: a budget belongs to spec S when
@@ -17,7 +18,10 @@
 //! (A name alone could not tell spec `a`'s department `b-Search` from spec
 //! `a-b`'s `Search`.) Only such budgets are ever orphaned and deleted; a
 //! budget with a wanted name is adopted when its filter names no other
-//! department. Values in, values out: no AWS, no clock.
+//! department. Values in, values out: no AWS, no clock. [`status`] is where
+//! a budget stands this month (`aipctl budgets`).
+
+pub mod status;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::{self, Write as _};
