@@ -3,7 +3,9 @@
 //! Every failure becomes an [`Error`]; `main` renders it once as
 //! `error: …` / `hint: …` on stderr (see `output::render_error`) and exits
 //! with [`Error::exit_code`]: 2 for input and usage errors (found before any
-//! AWS request), 3 for a refused destructive action, 1 for everything else.
+//! AWS request), 3 for a refused destructive action, 1 for everything else;
+//! a gate that printed its answer exits with its own code ([`Error::Quiet`]:
+//! 4 drift, 6 a budget over its line).
 
 use std::fmt;
 
@@ -278,5 +280,30 @@ mod tests {
             1
         );
         assert_eq!(Error::Aws(Box::default()).exit_code(), 1);
+        assert_eq!(Error::Quiet(EXIT_OVER_BUDGET).exit_code(), 6);
+    }
+
+    #[test]
+    fn a_refused_budget_call_names_who_may_make_it_and_the_iam_action() {
+        let denied = |service, operation| {
+            Error::Aws(Box::new(AwsFailure {
+                service,
+                operation,
+                code: Some("AccessDeniedException".into()),
+                ..AwsFailure::default()
+            }))
+            .hint()
+            .unwrap()
+        };
+        let view = denied("budgets", "DescribeBudgets");
+        assert!(view.starts_with("only the management (payer) account"), "{view}");
+        assert!(
+            view.contains("AWS Budgets") && view.contains("`budgets:ViewBudget`"),
+            "{view}"
+        );
+        assert!(denied("budgets", "CreateSubscriber").contains("`budgets:ModifyBudget`"));
+        let anomaly = denied("ce", "CreateAnomalyMonitor");
+        assert!(anomaly.contains("Cost Anomaly Detection") && anomaly.contains("`ce:CreateAnomalyMonitor`"));
+        assert!(denied("ce", "GetCostAndUsage").starts_with("the caller lacks `ce:GetCostAndUsage`"));
     }
 }

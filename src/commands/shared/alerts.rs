@@ -1,7 +1,8 @@
 //! The spec's budgets and anomaly alerts in `plan` and `apply`: reading what
 //! the account has, planning, checking a saved plan, and executing.
 //!
-//! Budgets are read on every plan (the Budgets API is free), so removing a
+//! Budgets are read on every plan (AWS publishes no per-request price for the
+//! Budgets API, unlike Cost Explorer's USD 0.01), so removing a
 //! spec's last `budget` entry still finds its budgets; when the spec has no
 //! `budget` entry, a refusal (no billing access) only means there is nothing
 //! to manage, and is said with `-v`. Cost Anomaly Detection is read only
