@@ -24,7 +24,7 @@ use rust_decimal::prelude::ToPrimitive;
 
 use super::{Aws, failure};
 use crate::domain::budget::{
-    self, Comparison, Current, Desired, Filter, Notification, NotificationKind, ThresholdType,
+    self, Comparison, Current, Desired, Filter, Notification, NotificationKind, Notified, ThresholdType,
 };
 use crate::domain::notify::Recipient;
 use crate::domain::tag::DEPARTMENT;
@@ -293,10 +293,11 @@ impl Budgets {
         failure(SERVICE, operation, REGION, &self.endpoint, err)
     }
 
-    /// Every budget of the account, by name, with `CalculatedSpend`; its
-    /// notifications, and with `subscribers` who each one goes to.
-    pub async fn list(&self, subscribers: bool) -> Result<Vec<Current>> {
-        let mut raw: Vec<Budget> = Vec::new();
+    /// Every budget of the account, by name, with its filter and
+    /// `CalculatedSpend`, but no notifications yet (see [`Self::detail`]).
+    pub async fn list(&self) -> Result<Vec<Current>> {
+        const OP: &str = "DescribeBudgets";
+        let mut out: Vec<Current> = Vec::new();
         let mut token: Option<String> = None;
         loop {
             let page = self
@@ -308,47 +309,70 @@ impl Budgets {
                 .set_next_token(token.take())
                 .send()
                 .await
-                .map_err(|e| self.fail("DescribeBudgets", &e))?;
-            raw.extend(page.budgets().iter().cloned());
+                .map_err(|e| self.fail(OP, &e))?;
+            for b in page.budgets() {
+                let amount = |s: Option<&Spend>| -> Result<Option<Decimal>> {
+                    s.map(|s| decimal(OP, s.amount())).transpose()
+                };
+                let limit = b.budget_limit();
+                out.push(Current {
+                    name: b.budget_name().to_owned(),
+                    limit: amount(limit)?.unwrap_or_default(),
+                    unit: limit.map_or_else(String::new, |l| l.unit().to_owned()),
+                    time_unit: b.time_unit().as_str().to_owned(),
+                    budget_type: b.budget_type().as_str().to_owned(),
+                    metrics: b.metrics().iter().map(|m| m.as_str().to_owned()).collect(),
+                    filter: filter_of(b),
+                    notifications: Vec::new(),
+                    actual: amount(b.calculated_spend().and_then(|c| c.actual_spend()))?,
+                    forecast: amount(b.calculated_spend().and_then(|c| c.forecasted_spend()))?,
+                });
+            }
             match page.next_token() {
                 Some(t) if !t.is_empty() => token = Some(t.to_owned()),
                 _ => break,
             }
         }
-        let mut out: Vec<Current> = stream::iter(raw.into_iter().map(|b| self.read(b, subscribers)))
-            .buffered(self.concurrency.max(1))
-            .try_collect()
-            .await?;
         out.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(out)
     }
 
-    async fn read(&self, b: Budget, subscribers: bool) -> Result<Current> {
-        const OP: &str = "DescribeBudgets";
-        let amount =
-            |s: Option<&Spend>| -> Result<Option<Decimal>> { s.map(|s| decimal(OP, s.amount())).transpose() };
-        let limit = b.budget_limit();
-        let mut notifications = Vec::new();
-        for n in self.notifications(b.budget_name()).await? {
-            let subs = if subscribers {
-                self.subscribers(b.budget_name(), &n).await?
-            } else {
-                Vec::new()
-            };
-            notifications.push((notification_of("DescribeNotificationsForBudget", &n)?, subs));
+    /// Fills in the notifications of the `wanted` budgets (one
+    /// `DescribeNotificationsForBudget` each) and, with `subscribers`, who
+    /// each notification goes to (one `DescribeSubscribersForNotification`
+    /// per notification). Others are left without, to spare the requests.
+    pub async fn detail(
+        &self,
+        budgets: &mut [Current],
+        wanted: impl Fn(&Current) -> bool,
+        subscribers: bool,
+    ) -> Result<()> {
+        let names: Vec<(usize, String)> = budgets
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| wanted(b))
+            .map(|(i, b)| (i, b.name.clone()))
+            .collect();
+        let found: Vec<(usize, Vec<Notified>)> =
+            stream::iter(names.into_iter().map(|(i, name)| async move {
+                let mut out = Vec::new();
+                for n in self.notifications(&name).await? {
+                    let subs = if subscribers {
+                        self.subscribers(&name, &n).await?
+                    } else {
+                        Vec::new()
+                    };
+                    out.push((notification_of("DescribeNotificationsForBudget", &n)?, subs));
+                }
+                Ok::<_, Error>((i, out))
+            }))
+            .buffer_unordered(self.concurrency.max(1))
+            .try_collect()
+            .await?;
+        for (i, notifications) in found {
+            budgets[i].notifications = notifications;
         }
-        Ok(Current {
-            name: b.budget_name().to_owned(),
-            limit: amount(limit)?.unwrap_or_default(),
-            unit: limit.map_or_else(String::new, |l| l.unit().to_owned()),
-            time_unit: b.time_unit().as_str().to_owned(),
-            budget_type: b.budget_type().as_str().to_owned(),
-            metrics: b.metrics().iter().map(|m| m.as_str().to_owned()).collect(),
-            filter: filter_of(&b),
-            notifications,
-            actual: amount(b.calculated_spend().and_then(|c| c.actual_spend()))?,
-            forecast: amount(b.calculated_spend().and_then(|c| c.forecasted_spend()))?,
-        })
+        Ok(())
     }
 
     async fn notifications(&self, name: &str) -> Result<Vec<SdkNotification>> {

@@ -22,12 +22,11 @@ pub async fn run(args: BudgetsArgs, g: &GlobalArgs, now: Timestamp, out: &mut Ou
     let aws = load(g).await?;
     out.stage("asking AWS Budgets");
     let account = aws.account_id(&aws.home_region()).await?;
-    let budgets = aws.budgets(&account).list(false).await?;
-    let rows: Vec<Status> = budgets
-        .iter()
-        .filter(|b| args.all || b.owner().is_some())
-        .map(Status::of)
-        .collect();
+    let gateway = aws.budgets(&account);
+    let mut budgets = gateway.list().await?;
+    budgets.retain(|b| args.all || b.owner().is_some());
+    gateway.detail(&mut budgets, |_| true, false).await?;
+    let rows: Vec<Status> = budgets.iter().map(Status::of).collect();
     let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
     let period = format!("{}..{:02}", today.first_of_month(), today.day());
     out.data(&BudgetsView {

@@ -680,6 +680,24 @@ fn a_saved_plan_refuses_a_budget_changed_since() {
         .stderr_has("budget `aipctl-platform-Search` was changed");
     assert_eq!(alert_writes(&w), Vec::<String>::new());
 
+    // A fresh plan applies exactly, with no spec at hand.
+    w.run([
+        "plan",
+        "-f",
+        changed.to_str().unwrap(),
+        "--out",
+        saved.to_str().unwrap(),
+    ])
+    .ok();
+    std::fs::remove_file(&changed).unwrap();
+    w.clear_requests();
+    w.run(["apply", "--plan", saved.to_str().unwrap(), "--yes"]).ok();
+    assert_eq!(alert_writes(&w), ["UpdateBudget"]);
+    assert_eq!(
+        budget(&w, "aipctl-platform-Search").unwrap()["BudgetLimit"]["Amount"],
+        "60.0"
+    );
+
     // A plan of the old format says nothing about budgets: refused before any request.
     let old = std::fs::read_to_string(&saved)
         .unwrap()

@@ -49,8 +49,15 @@ pub async fn read(aws: &Aws, spec: &Spec, account: &str, now: Timestamp, out: &m
     let budgets = aws.budgets(account);
     let anomalies = aws.anomalies();
     let read_budgets = async {
-        match budgets.list(true).await {
-            Ok(b) => Ok(Some(b)),
+        match budgets.list().await {
+            Ok(mut b) => {
+                // The spec's own (desired names and possible orphans) in detail.
+                let ours = budget::name(&spec.name, "");
+                budgets
+                    .detail(&mut b, |c| c.name.starts_with(&ours), true)
+                    .await?;
+                Ok(Some(b))
+            }
             Err(e) if !spec.declares_budgets && is_access_denied(&e) => Ok(None),
             Err(e) => Err(e),
         }
@@ -165,7 +172,10 @@ pub fn plan(spec: &Spec, read: &Read, file: &str) -> Result<Alerts> {
 pub async fn changes_since(aws: &Aws, spec: &str, fp: &Fingerprint) -> Result<Vec<String>> {
     let mut out = Vec::new();
     if let Some(states) = &fp.budgets {
-        let actual = aws.budgets(&fp.account).list(true).await?;
+        let b = aws.budgets(&fp.account);
+        let mut actual = b.list().await?;
+        b.detail(&mut actual, |c| states.iter().any(|s| s.name == c.name), true)
+            .await?;
         out.extend(budget::changes_since(states, &actual));
     }
     if let Some(states) = &fp.anomalies {

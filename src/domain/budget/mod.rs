@@ -234,6 +234,9 @@ impl Filter {
     }
 }
 
+/// A notification and who it goes to.
+pub type Notified = (Notification, Vec<Recipient>);
+
 /// A budget as AWS has it, with what aipctl compares and reports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Current {
@@ -244,8 +247,9 @@ pub struct Current {
     pub budget_type: String,
     pub metrics: Vec<String>,
     pub filter: Filter,
-    /// In the order AWS lists them, each with its subscribers.
-    pub notifications: Vec<(Notification, Vec<Recipient>)>,
+    /// In the order AWS lists them, each with its subscribers (filled in
+    /// only for the budgets a command looks at closely).
+    pub notifications: Vec<Notified>,
     /// `CalculatedSpend`: this period's actual and forecast spend.
     pub actual: Option<Decimal>,
     pub forecast: Option<Decimal>,
