@@ -3,7 +3,9 @@
 //! Every failure becomes an [`Error`]; `main` renders it once as
 //! `error: …` / `hint: …` on stderr (see `output::render_error`) and exits
 //! with [`Error::exit_code`]: 2 for input and usage errors (found before any
-//! AWS request), 3 for a refused destructive action, 1 for everything else.
+//! AWS request), 3 for a refused destructive action, 1 for everything else;
+//! a gate that printed its answer exits with its own code ([`Error::Quiet`]:
+//! 4 drift, 6 a budget over its line).
 
 use std::fmt;
 
@@ -216,6 +218,23 @@ impl Error {
     }
 }
 
+/// Budgets and Cost Anomaly Detection: AWS lets only the payer, or an
+/// account with billing access, use them.
+fn is_billing(f: &AwsFailure) -> bool {
+    f.service == "budgets" || f.operation.contains("Anomaly")
+}
+
+/// The IAM action behind an operation: Budgets authorizes its reads with
+/// `budgets:ViewBudget` and its writes with `budgets:ModifyBudget` (as
+/// `aws::OPERATIONS` records); every other operation is its own action.
+fn iam_action(f: &AwsFailure) -> String {
+    match f.service {
+        "budgets" if f.operation.starts_with("Describe") => "budgets:ViewBudget".to_owned(),
+        "budgets" => "budgets:ModifyBudget".to_owned(),
+        service => format!("{service}:{}", f.operation),
+    }
+}
+
 fn aws_hint(f: &AwsFailure) -> Option<String> {
     match f.code.as_deref()? {
         "UnrecognizedClientException" | "InvalidClientTokenId" => Some(format!(
@@ -223,9 +242,16 @@ fn aws_hint(f: &AwsFailure) -> Option<String> {
              (opt-in regions), or the access key is wrong",
             f.region
         )),
+        "AccessDeniedException" | "AccessDenied" if is_billing(f) => Some(format!(
+            "only the management (payer) account, or an account whose IAM users have been given access to \
+             billing, can use {}: run aipctl there, or ask for billing access; the caller also needs `{}` \
+             (`aipctl policy operator` prints every permission aipctl needs)",
+            if f.service == "budgets" { "AWS Budgets" } else { "Cost Anomaly Detection" },
+            iam_action(f)
+        )),
         "AccessDeniedException" | "AccessDenied" => Some(format!(
-            "the caller lacks `{}:{}`; `aipctl policy operator` prints a policy with every permission aipctl needs",
-            f.service, f.operation
+            "the caller lacks `{}`; `aipctl policy operator` prints a policy with every permission aipctl needs",
+            iam_action(f)
         )),
         _ if f.throttled => Some(
             "AWS kept throttling after every retry: lower `--concurrency` (e.g. `--concurrency 4`) or try again later"
@@ -264,5 +290,30 @@ mod tests {
             1
         );
         assert_eq!(Error::Aws(Box::default()).exit_code(), 1);
+        assert_eq!(Error::Quiet(EXIT_OVER_BUDGET).exit_code(), 6);
+    }
+
+    #[test]
+    fn a_refused_budget_call_names_who_may_make_it_and_the_iam_action() {
+        let denied = |service, operation| {
+            Error::Aws(Box::new(AwsFailure {
+                service,
+                operation,
+                code: Some("AccessDeniedException".into()),
+                ..AwsFailure::default()
+            }))
+            .hint()
+            .unwrap()
+        };
+        let view = denied("budgets", "DescribeBudgets");
+        assert!(view.starts_with("only the management (payer) account"), "{view}");
+        assert!(
+            view.contains("AWS Budgets") && view.contains("`budgets:ViewBudget`"),
+            "{view}"
+        );
+        assert!(denied("budgets", "CreateSubscriber").contains("`budgets:ModifyBudget`"));
+        let anomaly = denied("ce", "CreateAnomalyMonitor");
+        assert!(anomaly.contains("Cost Anomaly Detection") && anomaly.contains("`ce:CreateAnomalyMonitor`"));
+        assert!(denied("ce", "GetCostAndUsage").starts_with("the caller lacks `ce:GetCostAndUsage`"));
     }
 }

@@ -3,7 +3,9 @@
 //! policy and the operation timeout, builds per-region clients, and turns SDK
 //! values and errors into domain values and [`crate::error::Error`].
 
+pub mod anomaly;
 pub mod bedrock;
+pub mod budgets;
 pub mod cache;
 pub mod cloudwatch;
 pub mod costexplorer;
@@ -45,43 +47,49 @@ pub enum Access {
 }
 
 /// One AWS operation aipctl sends: the IAM service prefix, the operation
-/// name (which is also the IAM action name for every call in the table) and
-/// whether it writes.
+/// name, the IAM action that authorizes it (the operation's own name, but
+/// for Budgets, whose operations are authorized by `budgets:ViewBudget` and
+/// `budgets:ModifyBudget`) and whether it writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Operation {
     pub service: &'static str,
     pub name: &'static str,
     pub access: Access,
+    /// The IAM action when it is not named after the operation.
+    action: Option<&'static str>,
 }
 
 impl Operation {
-    const fn read(service: &'static str, name: &'static str) -> Self {
+    const fn new(service: &'static str, name: &'static str, access: Access) -> Self {
         Self {
             service,
             name,
-            access: Access::Read,
+            access,
+            action: None,
         }
+    }
+
+    const fn read(service: &'static str, name: &'static str) -> Self {
+        Self::new(service, name, Access::Read)
     }
 
     const fn unrestricted(service: &'static str, name: &'static str) -> Self {
-        Self {
-            service,
-            name,
-            access: Access::Unrestricted,
-        }
+        Self::new(service, name, Access::Unrestricted)
     }
 
     const fn write(service: &'static str, name: &'static str) -> Self {
-        Self {
-            service,
-            name,
-            access: Access::Write,
-        }
+        Self::new(service, name, Access::Write)
     }
 
-    /// `bedrock:ListInferenceProfiles`.
+    /// Authorized by the IAM action `action` of the same service.
+    const fn as_action(mut self, action: &'static str) -> Self {
+        self.action = Some(action);
+        self
+    }
+
+    /// `bedrock:ListInferenceProfiles`, `budgets:ViewBudget`.
     pub fn iam_action(&self) -> String {
-        format!("{}:{}", self.service, self.name)
+        format!("{}:{}", self.service, self.action.unwrap_or(self.name))
     }
 }
 
@@ -94,7 +102,11 @@ impl Operation {
 /// The Cost Explorer calls serve `aipctl cost`, `aipctl cost-tags` and
 /// `aipctl coverage --billed`; the Price List's `GetProducts` serves `prices`,
 /// `usage`, `describe --usage` and `cost --reconcile`; the Organizations calls
-/// and `sts:AssumeRole` serve `--accounts`.
+/// and `sts:AssumeRole` serve `--accounts`; the Budgets and Cost Anomaly
+/// Detection ones `plan`, `apply` and `budgets` (IAM actions per the Service
+/// Authorization Reference, "Actions, resources, and condition keys for AWS
+/// Budget Service":
+/// <https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsbudgetservice.html>).
 pub const OPERATIONS: &[Operation] = &[
     Operation::read("bedrock", "ListInferenceProfiles"),
     Operation::read("bedrock", "GetInferenceProfile"),
@@ -118,6 +130,23 @@ pub const OPERATIONS: &[Operation] = &[
     Operation::read("ce", "ListCostAllocationTags"),
     Operation::write("ce", "UpdateCostAllocationTagsStatus"),
     Operation::read("pricing", "GetProducts"),
+    Operation::read("budgets", "DescribeBudgets").as_action("ViewBudget"),
+    Operation::read("budgets", "DescribeNotificationsForBudget").as_action("ViewBudget"),
+    Operation::read("budgets", "DescribeSubscribersForNotification").as_action("ViewBudget"),
+    Operation::write("budgets", "CreateBudget").as_action("ModifyBudget"),
+    Operation::write("budgets", "UpdateBudget").as_action("ModifyBudget"),
+    Operation::write("budgets", "DeleteBudget").as_action("ModifyBudget"),
+    Operation::write("budgets", "CreateNotification").as_action("ModifyBudget"),
+    Operation::write("budgets", "DeleteNotification").as_action("ModifyBudget"),
+    Operation::write("budgets", "CreateSubscriber").as_action("ModifyBudget"),
+    Operation::write("budgets", "DeleteSubscriber").as_action("ModifyBudget"),
+    Operation::read("ce", "GetAnomalyMonitors"),
+    Operation::read("ce", "GetAnomalySubscriptions"),
+    Operation::write("ce", "CreateAnomalyMonitor"),
+    Operation::write("ce", "DeleteAnomalyMonitor"),
+    Operation::write("ce", "CreateAnomalySubscription"),
+    Operation::write("ce", "UpdateAnomalySubscription"),
+    Operation::write("ce", "DeleteAnomalySubscription"),
     Operation::unrestricted("sts", "GetCallerIdentity"),
     Operation::read("organizations", "ListAccounts"),
     Operation::read("organizations", "ListAccountsForParent"),

@@ -1,8 +1,9 @@
-//! The flags of the money verbs: `cost`, `cost-tags` and `prices`.
+//! The flags of the money verbs: `cost`, `cost-tags`, `prices` and `budgets`.
 
 use clap::Args;
 
 use super::parse;
+use crate::domain::budget::status::Percent;
 use crate::domain::cost::{CostMetric, Granularity, Split, TagStatus, TimeSpec};
 use crate::domain::price::ModelQuery;
 use crate::domain::tag::{Tag, TagKey};
@@ -137,4 +138,25 @@ pub struct PricesArgs {
     /// Read the Price List again even when a cached copy (kept a day) exists
     #[arg(long)]
     pub no_cache: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  aipctl budgets                   # limit, spend, forecast, thresholds crossed
+  aipctl budgets --all -o csv      # every budget of the account
+  aipctl budgets --fail-over 90    # scheduled checks: exit 6 past 90% of a limit
+  aipctl budgets -o json --query '[?used_percent > `80`].name'
+
+The amounts are AWS Budgets' own `CalculatedSpend` for the current period: actual spend so far and \
+AWS's forecast (none until it has a month of history). Budgets are made by `aipctl apply` from the \
+spec's `budget` entries and named `aipctl-<spec>-<department>`. Only the management (payer) \
+account, or an account with billing access, can read them.")]
+pub struct BudgetsArgs {
+    /// Every budget of the account, not only those aipctl manages
+    #[arg(long)]
+    pub all: bool,
+
+    /// Exit 6 when any budget shown has spent more than PCT percent of its limit
+    #[arg(long, value_name = "PCT", value_parser = parse::value::<Percent>)]
+    pub fail_over: Option<Percent>,
 }

@@ -15,7 +15,7 @@ mod policy;
 mod profiles;
 mod provision;
 
-pub use cost::{CostArgs, CostTagsArgs, PricesArgs};
+pub use cost::{BudgetsArgs, CostArgs, CostTagsArgs, PricesArgs};
 pub use metrics::{CoverageArgs, DashboardArgs, PruneArgs, UsageArgs, WindowArgs};
 pub use policy::{
     InvokePolicyArgs, PolicyArgs, PolicyCommand, PolicyFormatArgs, RequireProfileArgs, StepFunctionsArgs,
@@ -47,7 +47,8 @@ Examples:
 
 Exit codes: 0 success, 1 AWS or runtime failure, 2 invalid input (no AWS request made), \
 3 refused (a destructive action with no confirmation possible), 4 changes found by \
-`plan --detailed-exitcode`, 5 attributed share below `coverage --fail-under`.";
+`plan --detailed-exitcode`, 5 attributed share below `coverage --fail-under`, 6 a budget over the \
+line in `budgets --fail-over`.";
 
 #[derive(Debug, Parser)]
 #[command(name = "aipctl", version, about = ABOUT, long_about = LONG_ABOUT, after_help = AFTER_HELP)]
@@ -210,6 +211,8 @@ pub enum Command {
     Cost(CostArgs),
     /// Cost-allocation tag keys: status and last use; activate or deactivate them
     CostTags(CostTagsArgs),
+    /// The budgets aipctl manages: limit, spend and forecast this month, thresholds crossed
+    Budgets(BudgetsArgs),
     /// Foundation models per region: on demand, or only through the system profiles that serve them
     Models(ModelsArgs),
     /// Token prices per model and region from the AWS Price List: input, output, cache read and write

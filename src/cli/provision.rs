@@ -13,7 +13,9 @@ use clap::Args;
 
 Reads the account in the spec's regions (or `--region`/`--all-regions`) and prints creations, \
 tag changes, replacements (AWS cannot change a name, description or model in place: the ARN \
-changes) and orphans (profiles aipctl manages that the spec no longer has). Nothing is changed.")]
+changes) and orphans (profiles aipctl manages that the spec no longer has), then the budgets and \
+anomaly alerts of the spec's `budget` and `anomaly` entries (region `global`): creations, \
+updates with their diff, orphans. Nothing is changed.")]
 pub struct PlanArgs {
     /// The provisioning spec (TOML; the README describes it)
     #[arg(short = 'f', long = "file", value_name = "SPEC")]
@@ -55,7 +57,7 @@ pub struct ApplyArgs {
     #[arg(long)]
     pub allow_replace: bool,
 
-    /// Delete orphans: profiles aipctl manages that the spec no longer has
+    /// Delete orphans: profiles, budgets and anomaly monitors of this spec that it no longer has
     #[arg(long)]
     pub prune: bool,
 }

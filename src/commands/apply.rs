@@ -7,6 +7,9 @@
 //! deleted only with `--prune`, never when protected; a terminal is asked to
 //! type `yes`, and without one aipctl refuses (exit 3) unless `--yes`.
 //!
+//! Budgets and anomaly alerts follow the same rules (their orphans only with
+//! `--prune`) and run after the profiles, through `shared::alerts`.
+//!
 //! Changes run with bounded concurrency. Creation uses a request token
 //! derived from the request, so a retry or a re-run lands on the same
 //! profile; a replacement with the same name deletes first (AWS refuses two
@@ -18,6 +21,7 @@ use std::path::Path;
 
 use futures::{StreamExt, stream};
 
+use super::shared::alerts;
 use super::shared::confirm::confirm;
 use super::shared::provision::create_profile;
 use super::shared::session::load;
@@ -44,7 +48,7 @@ pub async fn run(args: ApplyArgs, g: &GlobalArgs, now: jiff::Timestamp, out: &mu
             let spec = read_spec(path)?;
             let aws = load(g).await?;
             let regions = regions(g, &spec, out);
-            let made = make(&aws, &spec, path, &regions).await?;
+            let made = Box::pin(make(&aws, &spec, path, &regions, now, out)).await?;
             (aws, made)
         }
         (None, Some(path)) => {
@@ -71,14 +75,34 @@ pub async fn run(args: ApplyArgs, g: &GlobalArgs, now: jiff::Timestamp, out: &mu
         }
     };
 
-    if !made.changes.is_empty() {
+    if made.has_changes() {
         out.note_table(&PlanView { file: &made }.table());
     }
     out.note(&summary_line(&made.summary));
 
     let account = made.fingerprint.account.clone();
     let (todo, mut outcomes) = admit(made.changes, &args)?;
-    if todo.is_empty() {
+    let orphan_budget =
+        |c: &&crate::domain::budget::Change| matches!(c, crate::domain::budget::Change::Orphan { .. });
+    let orphan_alert =
+        |c: &&crate::domain::anomaly::Change| matches!(c, crate::domain::anomaly::Change::Orphan { .. });
+    let budgets: Vec<_> = made
+        .budgets
+        .iter()
+        .filter(|c| args.prune || !orphan_budget(c))
+        .cloned()
+        .collect();
+    let anomalies: Vec<_> = made
+        .anomalies
+        .iter()
+        .filter(|c| args.prune || !orphan_alert(c))
+        .cloned()
+        .collect();
+    if !args.prune {
+        outcomes.extend(alerts::kept(&made.budgets, &made.anomalies));
+    }
+    let count = todo.len() + budgets.len() + anomalies.len();
+    if count == 0 {
         if !outcomes.is_empty() || out.format != Format::Table {
             out.data(&OutcomeRows(&outcomes))?;
         }
@@ -91,17 +115,19 @@ pub async fn run(args: ApplyArgs, g: &GlobalArgs, now: jiff::Timestamp, out: &mu
         g.yes,
         &format!(
             "Apply {} of spec `{}` in account {}?",
-            plural(todo.len(), "change"),
+            plural(count, "change"),
             made.spec,
             account
         ),
-        &todo.len().to_string(),
+        &count.to_string(),
         "`aipctl plan` to see the plan without changing anything",
     )?;
 
-    let total = todo.len();
+    let total = count;
     outcomes.extend(execute(&aws, todo, now, out).await);
-    outcomes.sort_by(|a, b| (&a.region, &a.name, &a.arn).cmp(&(&b.region, &b.name, &b.arn)));
+    outcomes.extend(alerts::execute(&aws, &account, &budgets, &anomalies).await);
+    outcomes
+        .sort_by(|a, b| (&a.region, &a.name, &a.arn, &a.error).cmp(&(&b.region, &b.name, &b.arn, &b.error)));
     let failed = outcomes.iter().filter(|o| o.result.is_failure()).count();
     out.data(&OutcomeRows(&outcomes))?;
     if failed > 0 {
@@ -195,7 +221,10 @@ async fn check_unchanged(aws: &Aws, saved: &SavedPlan, path: &Path) -> Result<()
         aws.account_id(first),
         aws.profiles_with_tags(regions, Query::every())
     )?;
-    let changed = saved.fingerprint.changes_since(&account, &actual);
+    let mut changed = saved.fingerprint.changes_since(&account, &actual);
+    if account == saved.fingerprint.account {
+        changed.extend(alerts::changes_since(aws, &saved.spec, &saved.fingerprint).await?);
+    }
     if changed.is_empty() {
         return Ok(());
     }

@@ -3,6 +3,7 @@
 //! share lives in [`shared`]; no verb imports another.
 
 pub mod apply;
+pub mod budgets;
 pub mod completions;
 pub mod cost;
 pub mod cost_tags;
@@ -40,12 +41,13 @@ pub async fn run(cli: Cli, out: &mut Output) -> Result<()> {
         Command::Usage(args) => usage::run(args, g, now, out).await,
         Command::Dashboard(args) => dashboard::run(args, g, now, out).await,
         Command::Coverage(args) => coverage::run(args, g, now, out).await,
-        Command::Plan(args) => plan::run(args, g, out).await,
-        Command::Apply(args) => apply::run(args, g, now, out).await,
+        Command::Plan(args) => Box::pin(plan::run(args, g, now, out)).await,
+        Command::Apply(args) => Box::pin(apply::run(args, g, now, out)).await,
         Command::Prune(args) => prune::run(args, g, now, out).await,
         Command::Policy(args) => policy::run(args, g, now, out).await,
         Command::Cost(args) => cost::run(args, g, now, out).await,
         Command::CostTags(args) => cost_tags::run(args, g, now, out).await,
+        Command::Budgets(args) => budgets::run(args, g, now, out).await,
         Command::Models(args) => models::run(args, g, out).await,
         Command::Prices(args) => prices::run(args, g, now, out).await,
         Command::Completions(args) => completions::run(&args, out),

@@ -3,8 +3,9 @@
 //! The spec is read and checked whole first (every problem exits 2 before
 //! any request). Then, concurrently: the caller's account, every application
 //! profile of the regions with its tags, and each model alias resolved in
-//! each region. `domain::plan::diff` does the rest. `apply` makes its plan
-//! the same way, through `shared::spec::make`.
+//! each region; then the spec's budgets and anomaly alerts. `domain::plan::diff`
+//! (and `domain::budget`, `domain::anomaly`) do the rest. `apply` makes its
+//! plan the same way, through `shared::spec::make`.
 
 use super::shared::session::load;
 use super::shared::spec::{make, read_spec, regions};
@@ -14,12 +15,12 @@ use crate::error::{Error, Result};
 use crate::output::plan::{PlanView, summary_line};
 use crate::output::{Output, View};
 
-pub async fn run(args: PlanArgs, g: &GlobalArgs, out: &mut Output) -> Result<()> {
+pub async fn run(args: PlanArgs, g: &GlobalArgs, now: jiff::Timestamp, out: &mut Output) -> Result<()> {
     super::shared::session::single_account(g, "plan")?;
     let spec = read_spec(&args.file)?;
     let aws = load(g).await?;
     let regions = regions(g, &spec, out);
-    let made = make(&aws, &spec, &args.file, &regions).await?;
+    let made = Box::pin(make(&aws, &spec, &args.file, &regions, now, out)).await?;
     if let Some(path) = &args.out {
         let text = serde_json::to_string_pretty(&made).map_err(std::io::Error::from)?;
         std::fs::write(path, text + "\n")
@@ -44,7 +45,7 @@ pub async fn run(args: PlanArgs, g: &GlobalArgs, out: &mut Output) -> Result<()>
             path.display()
         ));
     }
-    if args.detailed_exitcode && !made.changes.is_empty() {
+    if args.detailed_exitcode && made.has_changes() {
         return Err(Error::Quiet(crate::error::EXIT_CHANGES));
     }
     Ok(())

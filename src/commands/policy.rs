@@ -43,6 +43,9 @@ pub async fn run(args: PolicyArgs, g: &GlobalArgs, now: jiff::Timestamp, out: &m
             hint: Some("choose its form with `--format json|terraform|cloudformation`".into()),
         });
     }
+    if !matches!(args.command, PolicyCommand::Invoke(_)) {
+        super::shared::session::single_account(g, "policy")?;
+    }
     match args.command {
         PolicyCommand::Operator(a) => shipped(Shipped::Operator, a.format, out),
         PolicyCommand::ReadOnly(a) => shipped(Shipped::ReadOnly, a.format, out),

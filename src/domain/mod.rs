@@ -1,7 +1,9 @@
-//! Pure values and rules: tags, profiles, regions, IAM policies. No I/O, no clock, no SDK
+//! Pure values and rules: tags, profiles, regions, IAM policies, budgets and anomaly alerts. No I/O, no clock, no SDK
 //! types; everything here takes values and returns values.
 
 pub mod account;
+pub mod anomaly;
+pub mod budget;
 pub mod cost;
 pub mod coverage;
 pub mod dashboard;
@@ -9,6 +11,7 @@ pub mod filter;
 pub mod iam;
 pub mod input;
 pub mod model;
+pub mod notify;
 pub mod outcome;
 pub mod plan;
 pub mod price;

@@ -9,6 +9,8 @@ use serde::Serialize;
 #[serde(rename_all = "kebab-case")]
 pub enum Outcome {
     Created,
+    /// Changed in place (a budget, an anomaly alert).
+    Updated,
     Retagged,
     Replaced,
     Deleted,
@@ -28,6 +30,7 @@ impl Outcome {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Created => "created",
+            Self::Updated => "updated",
             Self::Retagged => "retagged",
             Self::Replaced => "replaced",
             Self::Deleted => "deleted",

@@ -14,6 +14,10 @@
 //! managed profiles of other specs are counted, never matched, retagged,
 //! replaced or orphaned, and one holding a name this spec wants is a
 //! [`Clash`].
+//!
+//! A saved plan also carries the spec's budget and anomaly-alert changes
+//! ([`crate::domain::budget`], [`crate::domain::anomaly`]), when they were
+//! read, and their state in its fingerprint.
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -22,11 +26,14 @@ use crate::domain::profile::Profile;
 use crate::domain::region::Region;
 use crate::domain::spec::{DEFAULT_SPEC_NAME, Entry};
 use crate::domain::tag::{MANAGED_TAG, SLOT_TAG, SOURCE_TAG, SPEC_TAG, TagChange, Tags};
+use crate::domain::{anomaly, budget};
 
 /// The version of the saved-plan format; `apply --plan` refuses others.
 /// Version 2 is scoped to a spec: a version-1 plan's orphans may belong to
-/// other specs, so it is not executed.
-pub const PLAN_FORMAT: &str = "aipctl-plan/2";
+/// other specs, so it is not executed. Version 3 adds budgets and anomaly
+/// alerts: a version-2 plan says nothing about them, and executing it would
+/// leave them as they are while the spec says otherwise.
+pub const PLAN_FORMAT: &str = "aipctl-plan/3";
 
 /// A profile as the spec wants it, its model resolved in its region.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -163,6 +170,60 @@ pub struct Summary {
     /// Managed profiles of other specs, left alone.
     #[serde(default)]
     pub other_specs: usize,
+    /// The spec's budgets (`null` when Budgets was not read).
+    pub budgets: Option<AlertSummary>,
+    /// The spec's anomaly alerts (`null` when Cost Anomaly Detection was not read).
+    pub anomalies: Option<AlertSummary>,
+}
+
+/// How many budgets (or anomaly alerts) a plan creates, updates, orphans or leaves.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertSummary {
+    pub create: usize,
+    pub update: usize,
+    pub orphan: usize,
+    pub unchanged: usize,
+}
+
+impl AlertSummary {
+    fn count<'a>(actions: impl Iterator<Item = &'a str>, unchanged: usize) -> Self {
+        let mut s = Self {
+            unchanged,
+            ..Self::default()
+        };
+        for a in actions {
+            match a {
+                "create" => s.create += 1,
+                "update" => s.update += 1,
+                _ => s.orphan += 1,
+            }
+        }
+        s
+    }
+
+    pub fn changes(&self) -> usize {
+        self.create + self.update + self.orphan
+    }
+}
+
+impl Summary {
+    /// Changes of every kind: profiles, budgets and anomaly alerts.
+    pub fn changes(&self) -> usize {
+        self.create
+            + self.retag
+            + self.replace
+            + self.orphan
+            + self.budgets.map_or(0, |b| b.changes())
+            + self.anomalies.map_or(0, |a| a.changes())
+    }
+}
+
+/// The spec's budgets and anomaly alerts as read, diffed against the
+/// account: `None` for what was not read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Alerts {
+    pub budgets: Option<(budget::Plan, Vec<budget::State>)>,
+    pub anomalies: Option<(anomaly::Plan, Vec<anomaly::State>)>,
 }
 
 /// The changes, replacements first, then by region and name.
@@ -400,13 +461,17 @@ pub struct Fingerprint {
     pub account: String,
     pub regions: Vec<Region>,
     pub profiles: Vec<ProfileState>,
+    /// The budgets the plan touches (`null`: Budgets was not read).
+    pub budgets: Option<Vec<budget::State>>,
+    /// The anomaly alerts the plan touches (`null`: not read).
+    pub anomalies: Option<Vec<anomaly::State>>,
     /// SHA-256 of the fields above, to compare plans at a glance.
     pub digest: String,
 }
 
 impl Fingerprint {
-    /// The state of everything `plan` touches in `account`.
-    pub fn of(plan: &Plan, account: &str, regions: &[Region]) -> Self {
+    /// The state of everything `plan` (and `alerts`) touches in `account`.
+    pub fn of(plan: &Plan, alerts: &Alerts, account: &str, regions: &[Region]) -> Self {
         let mut profiles = Vec::new();
         let absent = |region: &Region, name: &str| ProfileState {
             region: region.clone(),
@@ -462,13 +527,28 @@ impl Fingerprint {
         profiles.sort_by(|a, b| (&a.region, &a.name, &a.arn).cmp(&(&b.region, &b.name, &b.arn)));
         let mut regions = regions.to_vec();
         regions.sort();
-        let digest = digest(account, &regions, &profiles);
-        Self {
+        let mut made = Self {
             account: account.to_owned(),
             regions,
             profiles,
-            digest,
-        }
+            budgets: alerts.budgets.as_ref().map(|(_, s)| s.clone()),
+            anomalies: alerts.anomalies.as_ref().map(|(_, s)| s.clone()),
+            digest: String::new(),
+        };
+        made.digest = made.compute_digest();
+        made
+    }
+
+    fn compute_digest(&self) -> String {
+        let canonical = serde_json::to_vec(&(
+            &self.account,
+            &self.regions,
+            &self.profiles,
+            &self.budgets,
+            &self.anomalies,
+        ))
+        .expect("plain values serialize");
+        hex::encode(Sha256::digest(&canonical))
     }
 
     /// How the account (`actual`: every application profile, with tags, of
@@ -516,13 +596,8 @@ impl Fingerprint {
     /// Whether the recorded digest matches the recorded fields (a hand-edited
     /// plan does not).
     pub fn is_intact(&self) -> bool {
-        digest(&self.account, &self.regions, &self.profiles) == self.digest
+        self.compute_digest() == self.digest
     }
-}
-
-fn digest(account: &str, regions: &[Region], profiles: &[ProfileState]) -> String {
-    let canonical = serde_json::to_vec(&(account, regions, profiles)).expect("plain values serialize");
-    hex::encode(Sha256::digest(&canonical))
 }
 
 /// A saved plan (`plan --out FILE`, and `plan -o json`): the changes, and
@@ -534,18 +609,46 @@ pub struct SavedPlan {
     pub spec: String,
     pub summary: Summary,
     pub changes: Vec<Change>,
+    /// Budget creations, updates (with the diff) and orphans.
+    pub budgets: Vec<budget::Change>,
+    /// Anomaly monitor and subscription changes.
+    pub anomalies: Vec<anomaly::Change>,
     pub fingerprint: Fingerprint,
 }
 
 impl SavedPlan {
-    pub fn new(spec: &str, plan: &Plan, account: &str, regions: &[Region]) -> Self {
+    pub fn new(spec: &str, plan: &Plan, alerts: &Alerts, account: &str, regions: &[Region]) -> Self {
+        let mut summary = plan.summary();
+        summary.budgets = alerts
+            .budgets
+            .as_ref()
+            .map(|(p, _)| AlertSummary::count(p.changes.iter().map(budget::Change::action), p.unchanged));
+        summary.anomalies = alerts
+            .anomalies
+            .as_ref()
+            .map(|(p, _)| AlertSummary::count(p.changes.iter().map(anomaly::Change::action), p.unchanged));
         Self {
             format: PLAN_FORMAT.to_owned(),
             spec: spec.to_owned(),
-            summary: plan.summary(),
+            summary,
             changes: plan.changes.clone(),
-            fingerprint: Fingerprint::of(plan, account, regions),
+            budgets: alerts
+                .budgets
+                .as_ref()
+                .map(|(p, _)| p.changes.clone())
+                .unwrap_or_default(),
+            anomalies: alerts
+                .anomalies
+                .as_ref()
+                .map(|(p, _)| p.changes.clone())
+                .unwrap_or_default(),
+            fingerprint: Fingerprint::of(plan, alerts, account, regions),
         }
+    }
+
+    /// Whether anything at all would change.
+    pub fn has_changes(&self) -> bool {
+        !self.changes.is_empty() || !self.budgets.is_empty() || !self.anomalies.is_empty()
     }
 
     pub fn plan(&self) -> Plan {
@@ -879,7 +982,7 @@ mod tests {
         )];
         let plan = diff("default", &[a.clone(), b], &actual).unwrap();
         let regions = ["us-east-1".parse().unwrap()];
-        let fp = Fingerprint::of(&plan, "123456789012", &regions);
+        let fp = Fingerprint::of(&plan, &Alerts::default(), "123456789012", &regions);
         assert!(fp.is_intact());
         assert!(fp.changes_since("123456789012", &actual).is_empty());
 
@@ -913,7 +1016,13 @@ mod tests {
     fn a_plan_file_round_trips_through_json() {
         let d = desired("a", "a-nova", &[]);
         let plan = diff("default", &[d], &[]).unwrap();
-        let file = SavedPlan::new("default", &plan, "123456789012", &["us-east-1".parse().unwrap()]);
+        let file = SavedPlan::new(
+            "default",
+            &plan,
+            &Alerts::default(),
+            "123456789012",
+            &["us-east-1".parse().unwrap()],
+        );
         let text = serde_json::to_string(&file).unwrap();
         let back: SavedPlan = serde_json::from_str(&text).unwrap();
         // `routes` is not saved.

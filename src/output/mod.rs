@@ -8,6 +8,7 @@
 //! in pipes. Colour follows each stream (`anstream`: `NO_COLOR`,
 //! `CLICOLOR_FORCE`, a terminal or not). Nothing here calls AWS or reads the clock.
 
+pub mod budgets;
 pub mod cost;
 pub mod coverage;
 pub mod dashboard;

@@ -1,13 +1,15 @@
 //! The plan as people and scripts read it: one row per change, replacements
-//! first and in capitals with the ARN that will change; JSON is the saved-plan
-//! document itself (`plan -o json` and `plan --out` write the same thing).
+//! first and in capitals with the ARN that will change, then the budgets and
+//! anomaly alerts (region `global`); JSON is the saved-plan document itself
+//! (`plan -o json` and `plan --out` write the same thing).
 
 use comfy_table::{Attribute, Cell, Color, Table};
 
 use super::{View, new_table};
-use crate::domain::plan::{Change, SavedPlan, Summary};
+use crate::domain::plan::{AlertSummary, Change, SavedPlan, Summary};
 use crate::domain::profile::BedrockArn;
 use crate::domain::tag::TagChange;
+use crate::domain::{anomaly, budget};
 
 /// `aipctl plan`, and the plan `apply` shows before it asks.
 pub struct PlanView<'a> {
@@ -70,6 +72,66 @@ fn detail(c: &Change) -> Vec<String> {
     }
 }
 
+fn budget_detail(c: &budget::Change) -> Vec<String> {
+    match c {
+        budget::Change::Create { budget } => vec![format!("budget: {}", budget.summary())],
+        budget::Change::Update { changes, .. } => {
+            let mut lines = vec!["budget:".to_owned()];
+            lines.extend(changes.iter().cloned());
+            lines
+        }
+        budget::Change::Orphan {
+            department,
+            limit_usd,
+            ..
+        } => vec![
+            format!("budget of department {department} ({limit_usd} USD a month)"),
+            "not in the spec: deleted only with `apply --prune`".to_owned(),
+        ],
+    }
+}
+
+fn anomaly_detail(c: &anomaly::Change) -> Vec<String> {
+    match c {
+        anomaly::Change::Create { alert } => vec![format!(
+            "anomaly monitor on {}={}: {}",
+            crate::domain::tag::DEPARTMENT,
+            alert.department,
+            alert.summary()
+        )],
+        anomaly::Change::Update { changes, .. } => {
+            let mut lines = vec!["anomaly alert:".to_owned()];
+            lines.extend(changes.iter().cloned());
+            lines
+        }
+        anomaly::Change::Orphan {
+            department,
+            monitor_arn,
+            ..
+        } => vec![
+            format!("anomaly monitor of department {department}: {monitor_arn}"),
+            "not in the spec: deleted only with `apply --prune`".to_owned(),
+        ],
+    }
+}
+
+/// `(action, name, arn, detail lines)` of every budget and alert change.
+fn alert_rows(file: &SavedPlan) -> Vec<(&'static str, &str, &str, Vec<String>)> {
+    let budgets = file
+        .budgets
+        .iter()
+        .map(|c| (c.action(), c.name(), "", budget_detail(c)));
+    let anomalies = file.anomalies.iter().map(|c| {
+        (
+            c.action(),
+            c.name(),
+            c.monitor_arn().unwrap_or(""),
+            anomaly_detail(c),
+        )
+    });
+    budgets.chain(anomalies).collect()
+}
+
 fn arn(c: &Change) -> &str {
     match c {
         Change::Create { .. } => "",
@@ -80,10 +142,7 @@ fn arn(c: &Change) -> &str {
 impl View for PlanView<'_> {
     /// No changes: the summary says so, instead of a bare header.
     fn empty(&self) -> Option<String> {
-        self.file
-            .changes
-            .is_empty()
-            .then(|| summary_line(&self.file.summary))
+        (!self.file.has_changes()).then(|| summary_line(&self.file.summary))
     }
 
     fn table(&self) -> Table {
@@ -102,6 +161,19 @@ impl View for PlanView<'_> {
                 Cell::new(detail(c).join("\n")),
             ]);
         }
+        for (action, name, _, lines) in alert_rows(self.file) {
+            let color = match action {
+                "create" => Color::Green,
+                "update" => Color::Yellow,
+                _ => Color::Magenta,
+            };
+            t.add_row(vec![
+                Cell::new(action).fg(color),
+                Cell::new(GLOBAL),
+                Cell::new(name),
+                Cell::new(lines.join("\n")),
+            ]);
+        }
         t
     }
 
@@ -109,7 +181,7 @@ impl View for PlanView<'_> {
         let header = ["action", "region", "name", "arn", "detail"]
             .map(String::from)
             .to_vec();
-        let rows = self
+        let mut rows: Vec<Vec<String>> = self
             .file
             .changes
             .iter()
@@ -123,13 +195,60 @@ impl View for PlanView<'_> {
                 ]
             })
             .collect();
+        rows.extend(
+            alert_rows(self.file)
+                .into_iter()
+                .map(|(action, name, arn, lines)| {
+                    vec![
+                        action.to_owned(),
+                        GLOBAL.to_owned(),
+                        name.to_owned(),
+                        arn.to_owned(),
+                        lines.join("; "),
+                    ]
+                }),
+        );
         (header, rows)
     }
 }
 
+/// The region column of budgets and anomaly alerts (in plans and in
+/// `apply`'s results): both are global.
+pub const GLOBAL: &str = "global";
+
+/// `Budgets: 1 to create, 0 to update, 0 orphans, 7 unchanged.`
+fn alert_line(what: &str, s: Option<AlertSummary>) -> Option<String> {
+    let s = s?;
+    (s.changes() + s.unchanged > 0).then(|| {
+        if s.changes() == 0 {
+            format!("{what}: {} unchanged.", s.unchanged)
+        } else {
+            format!(
+                "{what}: {} to create, {} to update, {}, {} unchanged.",
+                s.create,
+                s.update,
+                super::plural(s.orphan, "orphan"),
+                s.unchanged
+            )
+        }
+    })
+}
+
 /// `Plan: 3 to create, 1 to retag, 1 to replace, 2 orphans, 40 unchanged.`,
-/// and how many profiles of other specs were left alone, when any.
+/// how many profiles of other specs were left alone, when any, and the
+/// budgets' and anomaly alerts' counts, when the spec has any.
 pub fn summary_line(s: &Summary) -> String {
+    let mut first = profile_line(s);
+    if s.changes() > 0 && first.starts_with("No changes:") {
+        first = first.replacen("No changes:", "No profile changes:", 1);
+    }
+    let mut lines = vec![first];
+    lines.extend(alert_line("Budgets", s.budgets));
+    lines.extend(alert_line("Anomaly alerts", s.anomalies));
+    lines.join("\n")
+}
+
+fn profile_line(s: &Summary) -> String {
     let line = if s.create + s.retag + s.replace + s.orphan == 0 {
         format!(
             "No changes: {} {} the spec.",

@@ -34,6 +34,38 @@ fn malformed_invocations_exit_2_name_the_rule_and_make_no_request() {
         "region.toml",
         &spec_text.replacen("regions = [\"", "regions = [\"mars-north-1\", \"", 1),
     );
+    // Budget entries AWS would refuse, each on line 4 of its spec.
+    let budget_spec = |name: &str, entry: &str| {
+        let text = format!(
+            "[defaults]\nregions = [\"us-east-1\"]\nmodels = [\"nova\"]\n{entry}\n[models.nova]\nsource = \"amazon.nova-pro-v1:0\"\n[teams.search]\ndepartment = \"Search\"\n"
+        );
+        file(name, &text)
+    };
+    let negative_budget = budget_spec("b1.toml", "budget = { monthly = -20 }");
+    let bad_address = budget_spec(
+        "b2.toml",
+        "budget = { monthly = 20, notify = [\"finops@example\"], thresholds = [80] }",
+    );
+    let bad_threshold = budget_spec(
+        "b3.toml",
+        "budget = { monthly = 20, notify = [\"a@example.com\"], thresholds = [80, 1001] }",
+    );
+    let eleven: Vec<String> = (1..=11).map(|t| (t * 10).to_string()).collect();
+    let too_many_notifications = budget_spec(
+        "b4.toml",
+        &format!(
+            "budget = {{ monthly = 20, notify = [\"a@example.com\"], thresholds = [{}] }}",
+            eleven.join(", ")
+        ),
+    );
+    let two_topics = budget_spec(
+        "b5.toml",
+        "budget = { monthly = 20, thresholds = [100], notify = [\"arn:aws:sns:us-east-1:123456789012:a\", \"arn:aws:sns:us-east-1:123456789012:b\"] }",
+    );
+    let negative_anomaly = budget_spec(
+        "b6.toml",
+        "anomaly = { threshold_usd = -1, notify = [\"a@example.com\"] }",
+    );
     let not_a_saved_plan = file("saved.json", "{}");
     let bad_profiles = file("profiles.json", "[{\"name\": 1}]");
     let bad_accounts = file("accounts.yml", "accounts:\n- account_id: '1234'\n");
@@ -254,6 +286,36 @@ fn malformed_invocations_exit_2_name_the_rule_and_make_no_request() {
         (vec!["plan", "-f", &broken_spec], "broken.toml:1"),
         (vec!["plan", "-f", &typo_spec], "unknown field `departmnt`"),
         (vec!["apply", "-f", &bad_region_spec, "--yes"], "mars-north-1"),
+        // budgets and anomaly alerts, refused at their line and field
+        (
+            vec!["plan", "-f", &negative_budget],
+            "b1.toml:4: `defaults.budget.monthly`: the amount -20 must be more than 0 USD",
+        ),
+        (
+            vec!["apply", "-f", &bad_address, "--yes"],
+            "b2.toml:4: `defaults.budget.notify[0]`: invalid address `finops@example`",
+        ),
+        (
+            vec!["plan", "-f", &bad_threshold],
+            "b3.toml:4: `defaults.budget.thresholds[1]`: the threshold 1001% is outside 1-1000%",
+        ),
+        (
+            vec!["plan", "-f", &too_many_notifications],
+            "b4.toml:4: `defaults.budget`: 11 notifications (11 thresholds); AWS allows 10 per budget",
+        ),
+        (
+            vec!["plan", "-f", &two_topics],
+            "b5.toml:4: `defaults.budget`: 0 e-mail addresses and 2 SNS topics; AWS allows 10 and 1 per notification",
+        ),
+        (
+            vec!["plan", "-f", &negative_anomaly],
+            "b6.toml:4: `defaults.anomaly.threshold_usd`: the amount -1 must be 0 or more USD",
+        ),
+        (vec!["budgets", "--fail-over", "0"], "must be more than 0"),
+        (
+            vec!["budgets", "--fail-over", "lots"],
+            "expected a number of percent",
+        ),
         (
             vec!["plan", "-f", "/nonexistent/spec.toml"],
             "cannot read the spec",

@@ -5,6 +5,7 @@
 mod support;
 
 mod bad_input; // malformed invocations of every command: exit 2, no request
+mod budgets; // budgets and anomaly alerts from the spec, and `aipctl budgets`
 mod cost; // `cost` and `cost-tags` against Cost Explorer priced from seeded usage
 mod coverage; // `coverage`: who owns Bedrock traffic, by ModelId series; `--billed`; the gate
 mod faults; // throttling, 5xx, lost responses and timeouts change nothing

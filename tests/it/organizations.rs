@@ -446,6 +446,8 @@ fn changes_one_profile_at_a_time_refuse_accounts() {
         vec!["models", "--accounts", ALPHA],
         vec!["cost-tags", "--accounts", "all"],
         vec!["cost", "--reconcile", "--accounts", ALPHA],
+        vec!["budgets", "--accounts", "all"],
+        vec!["policy", "operator", "--accounts", "all"],
     ] {
         w.run(&args).code(2).stderr_has("works in one account");
     }

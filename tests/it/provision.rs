@@ -85,7 +85,8 @@ fn apply_creates_the_example_org_from_an_empty_account() {
     let w = world();
     let out = apply(&w, &example(), &[]).ok();
     let res = results(&out);
-    assert_eq!(res.len(), 48);
+    // 48 profiles, 8 department budgets and Search's anomaly alert (tests/it/budgets.rs).
+    assert_eq!(res.len(), 48 + 8 + 1);
     assert!(res.iter().all(|r| r.ends_with(" created")), "{res:?}");
     assert_eq!(w.count("CreateInferenceProfile"), 48);
 
@@ -358,7 +359,7 @@ fn an_apply_interrupted_by_faults_converges_on_rerun_without_duplicates() {
     ]));
     apply(&w, &example(), &["--max-attempts", "1"])
         .code(1)
-        .stderr_has("6 of 48 changes failed");
+        .stderr_has("6 of 57 changes failed");
     assert_eq!(w.profiles("us-east-1,eu-west-1").len(), 45);
 
     w.control("DELETE", "/_emu/faults", None);
@@ -432,7 +433,7 @@ fn a_saved_plan_is_applied_exactly_and_refused_when_the_account_changed() {
     .ok()
     .stderr_has("plan saved to");
     let file: Value = serde_json::from_str(&std::fs::read_to_string(&saved).unwrap()).unwrap();
-    assert_eq!(file["format"], "aipctl-plan/2");
+    assert_eq!(file["format"], "aipctl-plan/3");
     assert_eq!(file["spec"], "default");
     assert_eq!(file["fingerprint"]["account"], ACCOUNT);
     assert_eq!(file["fingerprint"]["regions"], json!(["us-east-1"]));

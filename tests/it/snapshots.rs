@@ -27,6 +27,7 @@ fn help_texts() {
         "cost",
         "cost-tags",
         "prices",
+        "budgets",
         "completions",
     ] {
         snapshot!(format!("help_{cmd}"), help(&[cmd, "--help"]));

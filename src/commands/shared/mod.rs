@@ -1,8 +1,10 @@
 //! What several commands do, so that no command file imports another: the
 //! run's clock and AWS settings, selecting and resolving profiles,
-//! confirmation, provisioning, deletion, metrics, Cost Explorer spend, prices and specs.
+//! confirmation, provisioning, deletion, metrics, Cost Explorer spend, prices, specs and
+//! the budgets and anomaly alerts specs manage.
 
 pub mod accounts;
+pub mod alerts;
 pub mod confirm;
 pub mod metrics;
 pub mod prices;

@@ -1,6 +1,7 @@
 //! What `plan` and `apply` share: reading a spec (checked whole, exit 2
 //! with file, line and field), the regions it covers, and the plan made by
-//! reading the account and diffing it against the spec.
+//! reading the account and diffing it against the spec (profiles here,
+//! budgets and anomaly alerts through [`super::alerts`]).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -71,7 +72,14 @@ pub fn regions(g: &GlobalArgs, spec: &Spec, out: &mut Output) -> Vec<Region> {
 }
 
 /// Reads the account and diffs it against the spec.
-pub async fn make(aws: &Aws, spec: &Spec, file: &Path, regions: &[Region]) -> Result<SavedPlan> {
+pub async fn make(
+    aws: &Aws,
+    spec: &Spec,
+    file: &Path,
+    regions: &[Region],
+    now: jiff::Timestamp,
+    out: &mut Output,
+) -> Result<SavedPlan> {
     let entries: Vec<&Entry> = spec
         .entries
         .iter()
@@ -92,7 +100,9 @@ pub async fn make(aws: &Aws, spec: &Spec, file: &Path, regions: &[Region]) -> Re
         .collect();
     let plan = plan::diff(&spec.name, &desired, &actual)
         .map_err(|clashes| clash_error(&spec.name, &entries, &clashes, file))?;
-    Ok(SavedPlan::new(&spec.name, &plan, &account, regions))
+    let read = Box::pin(super::alerts::read(aws, spec, &account, now, out)).await?;
+    let alerts = super::alerts::plan(spec, &read, &file.display().to_string())?;
+    Ok(SavedPlan::new(&spec.name, &plan, &alerts, &account, regions))
 }
 
 /// Names this spec wants that another spec's profiles have: an input error

@@ -31,7 +31,11 @@ What is modelled, with sources
   FilterExpression with CostFilters or CostTypes, or Metrics with CostFilters or CostTypes, is
   InvalidParameterException. FilterExpression *without* Metrics is accepted, as AWS accepts it,
   but such a budget is broken on AWS ("Selected metrics cannot be null", terraform-provider-aws
-  issue 46866): its ActualSpend stays "0" here.
+  issue 46866): its ActualSpend stays "0" here. Which form AWS prefers is confirmed, not guessed:
+  the same CreateBudget / UpdateBudget documentation says "We recommend using FilterExpression and
+  Metrics", and the model marks ``Budget.CostFilters`` and ``Budget.CostTypes`` deprecated since
+  2025-04-18 ("CostFilters lack support for newer dimensions and filtering options"); aipctl writes
+  FilterExpression + Metrics, and serves CostFilters only to read and rewrite older budgets.
 - Tag spelling. In ``CostFilters`` a tag is ``TagKeyValue: ["user:<Key>$<Value>"]`` (AWS CLI
   example ``awscli/examples/budgets/create-budget.rst``; terraform-provider-aws issue 40987 citing
   the "budgets-create-filters" user guide page); ``aws:<key>$<value>`` for AWS-generated tags. A

@@ -10,12 +10,17 @@
 //! all of them are reported at once. Resolving a model reference to a
 //! `copyFrom` ARN needs AWS and happens later, in `commands`.
 
+mod alerts;
+mod syntax;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::domain::anomaly::AnomalyRule;
+use crate::domain::budget::BudgetRule;
 use crate::domain::profile::{Description, ModelRef, ProfileName};
 use crate::domain::region::{BEDROCK_REGIONS, Region};
 use crate::domain::tag::{
@@ -127,6 +132,13 @@ pub struct Spec {
     pub entries: Vec<Entry>,
     /// Every region some team uses, sorted.
     pub regions: Vec<Region>,
+    /// One per department with a `budget`, by department.
+    pub budgets: Vec<BudgetRule>,
+    /// One per department with an `anomaly` alert, by department.
+    pub anomalies: Vec<AnomalyRule>,
+    /// Whether any team (or the defaults) has a `budget` / an `anomaly` entry.
+    pub declares_budgets: bool,
+    pub declares_anomalies: bool,
 }
 
 // ---------------------------------------------------------------------------
@@ -156,6 +168,8 @@ struct RawDefaults {
     description: Option<Spanned<String>>,
     #[serde(default)]
     tags: SpannedMap,
+    budget: Option<Spanned<alerts::RawBudget>>,
+    anomaly: Option<Spanned<alerts::RawAnomaly>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -178,6 +192,8 @@ struct RawTeam {
     regions: Option<SpannedList>,
     name: Option<Spanned<String>>,
     description: Option<Spanned<String>>,
+    budget: Option<Spanned<alerts::RawBudget>>,
+    anomaly: Option<Spanned<alerts::RawAnomaly>>,
 }
 
 /// 1-based line of a byte offset.
@@ -209,7 +225,7 @@ impl Checker<'_> {
 /// Parses, checks and expands a spec. Every problem found is returned,
 /// ordered by line.
 pub fn parse(text: &str) -> Result<Spec, Vec<SpecError>> {
-    let raw: RawSpec = toml::from_str(text).map_err(|e| vec![toml_error(text, &e)])?;
+    let raw: RawSpec = toml::from_str(text).map_err(|e| vec![syntax::toml_error(text, &e)])?;
     let mut c = Checker {
         text,
         errors: Vec::new(),
@@ -222,67 +238,6 @@ pub fn parse(text: &str) -> Result<Spec, Vec<SpecError>> {
         errors.sort_by(|a, b| (a.at.line, &a.at.field).cmp(&(b.at.line, &b.at.field)));
         errors.dedup();
         Err(errors)
-    }
-}
-
-/// A syntax or shape error from the TOML reader, with the line and the
-/// field it is about (the table header above it plus the key on its line).
-fn toml_error(text: &str, e: &toml::de::Error) -> SpecError {
-    let message = e.message().trim().to_owned();
-    let Some(span) = e.span() else {
-        return SpecError {
-            at: Location {
-                line: None,
-                field: "(file)".into(),
-            },
-            message,
-        };
-    };
-    let line = line_of(text, span.start);
-    let mut table = String::new();
-    for l in text.lines().take(line) {
-        let t = l.trim();
-        if t.starts_with('[') {
-            t.trim_start_matches('[')
-                .split(']')
-                .next()
-                .unwrap_or_default()
-                .trim()
-                .clone_into(&mut table);
-        }
-    }
-    let this = text.lines().nth(line - 1).unwrap_or_default().trim();
-    let key = if this.starts_with('[') {
-        None
-    } else {
-        this.split_once('=')
-            .map(|(k, _)| k.trim().trim_matches('"').to_owned())
-    };
-    let mut field = match key {
-        Some(k) if table.is_empty() => k,
-        Some(k) => format!("{table}.{k}"),
-        None if table.is_empty() => "(top level)".to_owned(),
-        None => table,
-    };
-    // serde names the missing or unknown key in the message.
-    for prefix in ["missing field `", "unknown field `"] {
-        if let Some(rest) = message.strip_prefix(prefix)
-            && let Some(name) = rest.split('`').next()
-            && !field.ends_with(name)
-        {
-            field = if field.starts_with('(') {
-                name.to_owned()
-            } else {
-                format!("{field}.{name}")
-            };
-        }
-    }
-    SpecError {
-        at: Location {
-            line: Some(line),
-            field,
-        },
-        message,
     }
 }
 
@@ -560,6 +515,7 @@ fn expand(c: &mut Checker<'_>, raw: &RawSpec) -> Spec {
     }
 
     let mut entries: Vec<Entry> = Vec::new();
+    let mut per_department = alerts::PerDepartment::default();
     // (region, name) -> (team, model, where the team is)
     let mut names: BTreeMap<(Region, String), (String, String, Option<usize>)> = BTreeMap::new();
     // In file order, so a clash is reported at the later team.
@@ -649,6 +605,13 @@ fn expand(c: &mut Checker<'_>, raw: &RawSpec) -> Spec {
         let Some(department) = department else {
             continue;
         };
+        let (budget, anomaly) = (t.budget.as_ref(), t.anomaly.as_ref());
+        if let Some(r) = alerts::budget_rule(c, budget, d.budget.as_ref(), &tf, &name, &department) {
+            per_department.budget(c, team_name, r);
+        }
+        if let Some(r) = alerts::anomaly_rule(c, anomaly, d.anomaly.as_ref(), &tf, &name, &department) {
+            per_department.anomaly(c, team_name, r);
+        }
 
         for alias in &models {
             let (alias_key, model) = raw
@@ -718,10 +681,15 @@ fn expand(c: &mut Checker<'_>, raw: &RawSpec) -> Spec {
     }
     entries.sort_by(|a, b| (&a.region, &a.name).cmp(&(&b.region, &b.name)));
     let regions: BTreeSet<Region> = entries.iter().map(|e| e.region.clone()).collect();
+    let (budgets, anomalies) = per_department.finish();
     Spec {
         name,
         entries,
         regions: regions.into_iter().collect(),
+        budgets,
+        anomalies,
+        declares_budgets: d.budget.is_some() || raw.teams.values().any(|t| t.budget.is_some()),
+        declares_anomalies: d.anomaly.is_some() || raw.teams.values().any(|t| t.anomaly.is_some()),
     }
 }
 
@@ -940,17 +908,28 @@ description = "{department} team: {model}"
 
     #[test]
     fn the_example_org_is_eight_teams_by_three_models_by_two_regions() {
-        let spec = parse(include_str!("../../examples/org.toml")).unwrap();
+        let spec = parse(include_str!("../../../examples/org.toml")).unwrap();
         assert_eq!(spec.entries.len(), 8 * 3 * 2);
         assert_eq!(spec.regions.len(), 2);
         let ds = spec.entries.iter().find(|e| e.team == "data-science").unwrap();
         assert_eq!(ds.name.as_str(), "ds-haiku");
         assert_eq!(ds.tags.get("Department"), Some("DataScience"));
+        assert_eq!(spec.budgets.len(), 8, "a budget per department");
+        let ds = spec
+            .budgets
+            .iter()
+            .find(|b| b.department == "DataScience")
+            .unwrap();
+        assert_eq!(ds.monthly_usd, rust_decimal::Decimal::from(8000));
+        assert_eq!(ds.thresholds.len(), 4);
+        assert_eq!(ds.notify.len(), 1, "the default's address");
+        assert_eq!(spec.anomalies.len(), 1);
+        assert_eq!(spec.anomalies[0].department, "Search");
     }
 
     #[test]
     fn the_readme_example_is_a_valid_spec() {
-        let readme = include_str!("../../README.md");
+        let readme = include_str!("../../../README.md");
         let start = readme.find("```toml\n").expect("the README has a spec example") + 8;
         let end = start + readme[start..].find("```").unwrap();
         let spec = parse(&readme[start..end]).unwrap();
