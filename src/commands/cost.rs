@@ -10,44 +10,17 @@
 //! come from the on-disk cache while fresh. The run ends with a line on
 //! stderr saying how many paid requests were made and what they cost.
 
-use futures::{StreamExt, TryStreamExt, stream};
 use jiff::Timestamp;
 use jiff::civil::Date;
-use rust_decimal::Decimal;
 
-use crate::aws::cache::{self, CacheSettings};
-use crate::aws::costexplorer::CostExplorer;
+use super::shared::{self, cost::CostPlan};
 use crate::cli::{CostArgs, GlobalArgs};
-use crate::domain::cost::{
-    self, Activation, CostMetric, CostQuery, DateRange, Filter, ForecastQuery, Granularity, Grouping,
-    SpanUnit, Split, TimeSpec,
-};
-use crate::domain::tag::{Tag, TagKey};
+use crate::domain::cost::{DateRange, SpanUnit, TimeSpec};
 use crate::error::{Error, Result};
-use crate::output::Format;
 use crate::output::Output;
-use crate::output::cost::{CostReport, MAX_PERIOD_COLUMNS, ReportMeta, paid_summary};
+use crate::output::cost::{CostReport, ReportMeta, paid_summary};
 
-/// Cost Explorer throttles early (`LimitExceededException`), and every
-/// retry is paid: forecasts go at most this many at a time.
-const MAX_CE_CONCURRENCY: usize = 4;
-/// From this many `GetCostAndUsage` pages on, a daily report says what monthly would save.
-const EXPENSIVE_PAGES: usize = 10;
-
-/// A report, checked whole before any request.
-#[derive(Debug)]
-struct Plan {
-    key: TagKey,
-    range: DateRange,
-    granularity: Granularity,
-    metric: CostMetric,
-    split: Option<Split>,
-    all_services: bool,
-    filter_tags: Vec<Tag>,
-    forecast: bool,
-}
-
-fn plan(args: &CostArgs, today: Date) -> Result<Plan> {
+fn plan(args: &CostArgs, today: Date) -> Result<CostPlan> {
     if args.by.len() > 1 {
         return Err(Error::Usage {
             message: format!(
@@ -80,7 +53,7 @@ fn plan(args: &CostArgs, today: Date) -> Result<Plan> {
             hint: Some("run the forecast without `--by`".into()),
         });
     }
-    Ok(Plan {
+    Ok(CostPlan {
         key: args.tag_key.clone(),
         range,
         granularity: args.granularity,
@@ -95,15 +68,10 @@ fn plan(args: &CostArgs, today: Date) -> Result<Plan> {
 pub async fn run(args: CostArgs, g: &GlobalArgs, now: Timestamp, out: &mut Output) -> Result<()> {
     let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
     let plan = plan(&args, today)?;
-    let aws = super::shared::session::load(g).await?;
-    let ce = aws.cost_explorer(CacheSettings {
-        dir: cache::default_dir().map(|d| d.join("cost-explorer")),
-        ttl: args.cache_ttl,
-        reuse: !args.no_cache,
-        now: now.as_second(),
-    });
+    let aws = shared::session::load(g).await?;
+    let ce = shared::cost::explorer(&aws, args.cache_ttl, args.no_cache, now);
     out.stage("asking Cost Explorer");
-    let report = report(&plan, &ce, g, out, now, today).await;
+    let report = shared::cost::table(&plan, &ce, g, out, now, today).await;
     for problem in ce.cache_problems() {
         out.detail(&format!("could not write the cache: {problem}"));
     }
@@ -114,261 +82,21 @@ pub async fn run(args: CostArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outpu
             ..meta
         };
         out.data(&CostReport::new(&table, meta))?;
-        table_notes(out, &table);
+        shared::cost::table_notes(out, &table);
         Ok(())
     });
     out.note(&paid_summary(&paid));
     printed
 }
 
-/// Everything up to the data: the table and what the view needs besides.
-async fn report(
-    plan: &Plan,
-    ce: &CostExplorer,
-    g: &GlobalArgs,
-    out: &mut Output,
-    now: Timestamp,
-    today: Date,
-) -> Result<(cost::CostTable, ReportMeta)> {
-    check_activation(plan, ce, out, now).await?;
-
-    let services = if plan.all_services {
-        None
-    } else {
-        Some(ce.bedrock_services(&plan.range).await?)
-    };
-    let mut split = plan.split;
-    if split == Some(Split::Model) && plan.range.start < cost::PRODUCT_ATTRIBUTES_FROM {
-        out.warn(&format!(
-            "Cost Explorer has model data only from {}; splitting by billing service instead \
-             (third-party models bill under their own service names)",
-            cost::PRODUCT_ATTRIBUTES_FROM
-        ));
-        split = Some(Split::Service);
-    }
-    if split == Some(Split::Model) {
-        out.note(
-            "note: a split by model leaves out costs without a model (credits, refunds, other services), \
-             so its total can be below the report's without `--by`",
-        );
-    }
-    let split_grouping = split.map(Split::grouping);
-    let expected = plan.range.periods(plan.granularity);
-    let default_unit = if plan.metric.is_money() { "USD" } else { "N/A" };
-
-    let results = if services.as_ref().is_some_and(Vec::is_empty) {
-        out.note(&format!(
-            "no Bedrock spend from {} to {}: Cost Explorer lists no Bedrock billing service then",
-            plan.range.start,
-            plan.range.last_day()
-        ));
-        Vec::new()
-    } else {
-        let mut group_by = vec![Grouping::Tag(plan.key.as_str().to_owned())];
-        group_by.extend(split_grouping.clone());
-        let query = CostQuery {
-            range: plan.range,
-            granularity: plan.granularity,
-            metric: plan.metric,
-            group_by,
-            filter: cost::scope_filter(services.as_deref(), &plan.filter_tags),
-        };
-        ce.cost_and_usage(&query).await?
-    };
-    let table = cost::shape(&expected, &results, split_grouping.as_ref(), default_unit, today);
-    let pages = ce
-        .paid_requests()
-        .sent
-        .get("GetCostAndUsage")
-        .copied()
-        .unwrap_or(0);
-    if plan.granularity == Granularity::Daily && pages >= EXPENSIVE_PAGES {
-        out.note(&format!(
-            "note: {} daily periods took {pages} paid pages (Cost Explorer sends about 100 day × value \
-             groups a page); `--granularity monthly` needs about 30 times fewer",
-            expected.len()
-        ));
-    }
-
-    let forecast = if !plan.forecast {
-        None
-    } else if services.as_ref().is_some_and(Vec::is_empty) {
-        out.note(&format!(
-            "forecast: nothing to forecast: no Bedrock spend from {} to {}, so no GetCostForecast request \
-             was made",
-            plan.range.start,
-            plan.range.last_day()
-        ));
-        None
-    } else {
-        Some(forecasts(plan, ce, g, out, services.as_deref(), &table, today).await?)
-    };
-    let by = split.map(|s| {
-        let key = match s.grouping() {
-            Grouping::Tag(k) | Grouping::Dimension(k) | Grouping::ProductAttribute(k) => k,
-        };
-        (key, s.label().to_owned())
-    });
-    Ok((
-        table,
-        ReportMeta {
-            range: plan.range,
-            tag_key: plan.key.as_str().to_owned(),
-            by,
-            metric: plan.metric.api_name().to_owned(),
-            granularity: plan.granularity.api_name().to_owned(),
-            services,
-            forecast,
-            paid: cost::PaidRequests::default(),
-        },
-    ))
-}
-
-/// What the table leaves implicit, said under it.
-fn table_notes(out: &mut Output, table: &cost::CostTable) {
-    if out.format != Format::Table {
-        return;
-    }
-    if table.periods.len() > MAX_PERIOD_COLUMNS {
-        out.note(&format!(
-            "{} periods: the table shows a trend per row; `-o csv` or `-o json` has every period",
-            table.periods.len()
-        ));
-    }
-    if table.periods.iter().any(|p| p.estimated) {
-        out.note("* estimated: billing for the period is not final yet");
-    }
-}
-
-/// Warns when Cost Explorer cannot group (or filter) by the keys asked for.
-async fn check_activation(plan: &Plan, ce: &CostExplorer, out: &mut Output, now: Timestamp) -> Result<()> {
-    let mut keys = vec![plan.key.as_str().to_owned()];
-    for t in &plan.filter_tags {
-        if !keys.iter().any(|k| k == t.key.as_str()) {
-            keys.push(t.key.as_str().to_owned());
-        }
-    }
-    let tags = ce.cost_allocation_tags(Some(&keys), true).await?;
-    for (i, key) in keys.iter().enumerate() {
-        let role = if i == 0 {
-            "so every cost lands in the (untagged) row"
-        } else {
-            "so `--filter-tag` sees every cost as untagged"
-        };
-        match cost::activation(key, &tags, &plan.range, now) {
-            Activation::NeverSeen => {
-                out.warn(&format!("AWS billing has never seen the tag key `{key}`, {role}"));
-                out.note(&format!(
-                    "fix: tag the resources (e.g. `aipctl tag PROFILE {key}=VALUE`); billing sees a new key \
-                     within 24 h; then run `aipctl cost-tags --activate {key}`"
-                ));
-            }
-            Activation::Inactive => {
-                out.warn(&format!("the cost-allocation tag `{key}` is not active, {role}"));
-                out.note(&format!(
-                    "fix: `aipctl cost-tags --activate {key}` (management account); Cost Explorer shows it up \
-                     to 24 h later, for spend from then on (activation is not retroactive)"
-                ));
-            }
-            Activation::Active {
-                untagged_before,
-                settling,
-                ..
-            } => {
-                if let Some(day) = untagged_before {
-                    out.note(&format!(
-                        "note: `{key}` was activated on {day}; spend before that day is in the (untagged) \
-                         row (activation is not retroactive)"
-                    ));
-                }
-                if settling {
-                    out.note(&format!(
-                        "note: `{key}` was activated less than 24 h ago; Cost Explorer may not show it yet"
-                    ));
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-/// One `GetCostForecast` per tag value for the rest of the month, announced
-/// first, a few at a time. A value without enough history gets `None`.
-async fn forecasts(
-    plan: &Plan,
-    ce: &CostExplorer,
-    g: &GlobalArgs,
-    out: &mut Output,
-    services: Option<&[String]>,
-    table: &cost::CostTable,
-    today: Date,
-) -> Result<(DateRange, Vec<Option<Decimal>>)> {
-    let range = cost::rest_of_month(today);
-    let values = table.tag_values();
-    out.note(&format!(
-        "forecast: {n} GetCostForecast request{s}, one per `{key}` value (up to USD {usd}; cached answers are free)",
-        n = values.len(),
-        s = if values.len() == 1 { "" } else { "s" },
-        key = plan.key,
-        usd = crate::output::cost::Amount(cost::requests_cost_usd(values.len())).exact(),
-    ));
-    let metric = plan.metric.forecast_name().unwrap_or_default().to_owned();
-    let queries: Vec<ForecastQuery> = values
-        .iter()
-        .map(|v| {
-            let mut parts: Vec<Filter> = cost::scope_filter(services, &plan.filter_tags)
-                .map(|f| match f {
-                    Filter::And(parts) => parts,
-                    one => vec![one],
-                })
-                .unwrap_or_default();
-            let key = plan.key.as_str().to_owned();
-            parts.push(match v {
-                Some(value) => Filter::Tag {
-                    key,
-                    values: vec![value.clone()],
-                },
-                None => Filter::TagAbsent { key },
-            });
-            ForecastQuery {
-                range,
-                metric: metric.clone(),
-                filter: Filter::all(parts),
-            }
-        })
-        .collect();
-    let by_value: Vec<Option<Decimal>> = stream::iter(queries.iter().map(|q| ce.forecast(q)))
-        .buffered(usize::from(g.concurrency).min(MAX_CE_CONCURRENCY))
-        .try_collect()
-        .await?;
-    let missing = by_value.iter().filter(|f| f.is_none()).count();
-    if missing > 0 {
-        out.note(&format!(
-            "no forecast for {}: Cost Explorer has too little history for {}",
-            crate::output::plural(missing, "value"),
-            if missing == 1 { "it" } else { "them" }
-        ));
-    }
-    let per_row = table
-        .rows
-        .iter()
-        .map(|r| {
-            values
-                .iter()
-                .position(|v| *v == r.value)
-                .and_then(|i| by_value[i])
-        })
-        .collect();
-    Ok((range, per_row))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::cli::{Cli, Command};
+    use crate::domain::cost::{CostMetric, Granularity};
     use clap::Parser;
 
-    fn parse(args: &[&str]) -> Result<Plan> {
+    fn parse(args: &[&str]) -> Result<CostPlan> {
         let cli = Cli::try_parse_from([&["aipctl", "cost"], args].concat()).expect("clap accepts it");
         let Command::Cost(a) = cli.command else {
             panic!("not cost")

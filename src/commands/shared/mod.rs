@@ -3,6 +3,7 @@
 //! confirmation, provisioning, deletion, metrics and specs.
 
 pub mod confirm;
+pub mod cost;
 pub mod metrics;
 pub mod provision;
 pub mod removal;
