@@ -13,6 +13,7 @@ pub mod parse;
 mod policy;
 mod profiles;
 mod provision;
+mod report;
 
 pub use cost::{CostArgs, CostTagsArgs};
 pub use metrics::{DashboardArgs, PruneArgs, UsageArgs, WindowArgs};
@@ -22,6 +23,7 @@ pub use profiles::{
     UntagArgs,
 };
 pub use provision::{ApplyArgs, PlanArgs};
+pub use report::ReportArgs;
 
 const ABOUT: &str = "Manage Amazon Bedrock application inference profiles as the unit of cost attribution.";
 const LONG_ABOUT: &str = "\
@@ -40,6 +42,7 @@ Examples:
   aipctl tag search-sonnet CostCenter=CC-1234
   aipctl delete --tag Department=Legacy --dry-run
   aipctl plan -f teams.toml && aipctl apply -f teams.toml
+  aipctl report --out bedrock.html --all-regions
 
 Exit codes: 0 success, 1 AWS or runtime failure, 2 invalid input (no AWS request made), \
 3 refused (a destructive action with no confirmation possible).";
@@ -162,6 +165,8 @@ pub enum Command {
     CostTags(CostTagsArgs),
     /// Foundation models per region: on demand, or only through the system profiles that serve them
     Models(ModelsArgs),
+    /// One self-contained HTML page for managers: spend, tokens and cache hits by department, idle profiles
+    Report(ReportArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
 }

@@ -15,6 +15,7 @@ pub mod models;
 pub mod plan;
 pub mod policy;
 pub mod prune;
+pub mod report;
 pub mod shared;
 pub mod tag;
 pub mod untag;
@@ -44,6 +45,7 @@ pub async fn run(cli: Cli, out: &mut Output) -> Result<()> {
         Command::Cost(args) => cost::run(args, g, now, out).await,
         Command::CostTags(args) => cost_tags::run(args, g, now, out).await,
         Command::Models(args) => models::run(args, g, out).await,
+        Command::Report(args) => report::run(args, g, now, out).await,
         Command::Completions(args) => completions::run(&args, out),
     }
 }

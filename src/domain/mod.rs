@@ -12,6 +12,7 @@ pub mod plan;
 pub mod profile;
 pub mod prune;
 pub mod region;
+pub mod report;
 pub mod span;
 pub mod spec;
 pub mod tag;

@@ -26,6 +26,7 @@ fn help_texts() {
         "policy",
         "cost",
         "cost-tags",
+        "report",
         "completions",
     ] {
         snapshot!(format!("help_{cmd}"), help(&[cmd, "--help"]));

@@ -38,6 +38,11 @@ pub struct RegionFailures {
 }
 
 impl RegionFailures {
+    /// The regions that failed, by name.
+    pub fn regions(&self) -> Vec<String> {
+        self.failed.iter().map(|(r, _)| r.to_string()).collect()
+    }
+
     /// `Ok` when every region answered; else the regions that failed (exit
     /// 1), for after what did work has been shown.
     pub fn finish(self) -> Result<()> {
