@@ -95,6 +95,8 @@ pub async fn run(args: ReportArgs, g: &GlobalArgs, now: Timestamp, out: &mut Out
         spend: part(spend),
         usage: part(usage),
         idle: part(idle),
+        // No command of this aipctl makes these yet; the page says which will. Each is a
+        // `domain::report` value (`Estimated`, `Coverage`, `Budgets`) wrapped in `Some(part(…))`.
         estimated: None,
         coverage: None,
         budgets: None,

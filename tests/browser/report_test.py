@@ -72,7 +72,7 @@ def write_report(aipctl: str, url: str, out: Path, cache: str) -> None:
         "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
     }
     cmd = [aipctl, "report", "--out", str(out), "--region", REGIONS, "--since", "90d"]
-    run = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
+    run = subprocess.run(cmd, check=False, env=env, capture_output=True, text=True, timeout=600)
     print(run.stdout + run.stderr, end="")
     check(run.returncode == 0, f"`aipctl report` exits 0 (it exited {run.returncode})")
 
@@ -195,8 +195,11 @@ def save(driver, dest: Path, docs: bool) -> None:
         print(f"saved {path.relative_to(ROOT)} ({WIDTH} × {clip_height} px, {path.stat().st_size // 1024} KB)")
 
     shot(dest / "report-full.png", height)
+    # The top of the page: the header and the spend chart with its legend.
+    chart_bottom = driver.execute_script(
+        "return document.getElementById('spend-chart').getBoundingClientRect().bottom + window.scrollY")
     top = dest / "report-top.png"
-    shot(top, min(height, 1180))
+    shot(top, min(height, int(chart_bottom) + 16))
     pdf = base64.b64decode(driver.execute_cdp_cmd("Page.printToPDF", {"printBackground": True})["data"])
     check(pdf.startswith(b"%PDF") and len(pdf) > 10_000, f"the page prints to PDF ({len(pdf) // 1024} KB)")
     (dest / "report.pdf").write_bytes(pdf)

@@ -9,8 +9,8 @@
 //! legend: the page's legend is HTML), so a chart's bars can be counted.
 //! Text reaching plotters is escaped by its SVG backend.
 
-use plotters::coord::ranged1d::{IntoSegmentedCoord, SegmentValue};
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::error::Error;
 
@@ -89,7 +89,16 @@ pub fn nice_ceiling(max: f64) -> f64 {
         .unwrap_or(10.0 * magnitude)
 }
 
+/// The style of every label.
+fn label_style() -> TextStyle<'static> {
+    (FONT, LABEL_SIZE).into_font().color(&TEXT)
+}
+
 /// Stacked columns, one per label, with a value axis formatted by `axis`.
+///
+/// Categories sit on a continuous axis, one unit each, and are labelled
+/// here at their centres: plotters' discrete axes give a range of `n`
+/// values `n + 1` segments, and collapse a single one to nothing.
 pub fn stacked_columns(
     columns: &[Column],
     height: u32,
@@ -100,23 +109,19 @@ pub fn stacked_columns(
     let top = nice_ceiling(columns.iter().map(up).fold(0.0, f64::max));
     let lowest = columns.iter().map(down).fold(0.0, f64::min);
     let bottom = if lowest < 0.0 { -nice_ceiling(-lowest) } else { 0.0 };
-    let labels: Vec<String> = columns.iter().map(|c| short(&c.label)).collect();
     let y_room = label_room([axis(top), axis(bottom)].iter().map(|s| s.chars().count()));
+    #[allow(clippy::cast_precision_loss)] // a handful of columns
+    let n = columns.len().max(1) as f64;
 
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
-        let n = columns.len();
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
             .x_label_area_size(30)
             .y_label_area_size(y_room)
-            .build_cartesian_2d((0..n).into_segmented(), bottom..top)
+            .build_cartesian_2d(0.0..n, bottom..top)
             .map_err(drawing)?;
-        let x_label = |v: &SegmentValue<usize>| match v {
-            SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
-            _ => String::new(),
-        };
         let y_label = |v: &f64| axis(*v);
         chart
             .configure_mesh()
@@ -124,15 +129,16 @@ pub fn stacked_columns(
             .bold_line_style(GRID)
             .light_line_style(TRANSPARENT)
             .axis_style(AXIS)
-            .x_labels(n)
+            .x_labels(0)
             .y_labels(6)
-            .x_label_formatter(&x_label)
             .y_label_formatter(&y_label)
-            .label_style((FONT, LABEL_SIZE).into_font().color(&TEXT))
+            .label_style(label_style())
             .draw()
             .map_err(drawing)?;
         let mut rects = Vec::new();
         for (i, c) in columns.iter().enumerate() {
+            #[allow(clippy::cast_precision_loss)]
+            let x = i as f64;
             let (mut above, mut below) = (0.0, 0.0);
             for &(value, colour) in &c.segments {
                 if value == 0.0 {
@@ -145,15 +151,20 @@ pub fn stacked_columns(
                     below += value;
                     (below - value, below)
                 };
-                let mut bar = Rectangle::new(
-                    [(SegmentValue::Exact(i), from), (SegmentValue::Exact(i + 1), to)],
+                rects.push(Rectangle::new(
+                    [(x + 0.2, from), (x + 0.8, to)],
                     colour.plot().filled(),
-                );
-                bar.set_margin(0, 0, 18, 18);
-                rects.push(bar);
+                ));
             }
         }
         chart.draw_series(rects).map_err(drawing)?;
+        let below_axis = label_style().pos(Pos::new(HPos::Center, VPos::Top));
+        for (i, c) in columns.iter().enumerate() {
+            #[allow(clippy::cast_precision_loss)]
+            let (x, y) = chart.backend_coord(&(i as f64 + 0.5, bottom));
+            root.draw(&Text::new(short(&c.label), (x, y + 8), below_axis.clone()))
+                .map_err(drawing)?;
+        }
         root.present().map_err(drawing)?;
     }
     Ok(svg)
@@ -165,7 +176,8 @@ pub fn bars_height(n: usize) -> u32 {
 }
 
 /// Horizontal bars, the first at the top, on an axis from 0 to `max`
-/// (or a round ceiling of the largest bar), formatted by `axis`.
+/// (or a round ceiling of the largest bar), formatted by `axis`; each bar's
+/// label left of the axis (categories placed as in [`stacked_columns`]).
 pub fn horizontal_bars(
     bars: &[Bar],
     max: Option<f64>,
@@ -174,23 +186,22 @@ pub fn horizontal_bars(
     let top = max.unwrap_or_else(|| nice_ceiling(bars.iter().map(|b| b.value).fold(0.0, f64::max)));
     let labels: Vec<String> = bars.iter().map(|b| short(&b.label)).collect();
     let y_room = label_room(labels.iter().map(|l| l.chars().count()));
-    let n = bars.len();
+    #[allow(clippy::cast_precision_loss)] // bars are counted in tens
+    let n = bars.len().max(1) as f64;
+    // The first bar in the top slot.
+    #[allow(clippy::cast_precision_loss)]
+    let slot = |i: usize| n - 1.0 - i as f64;
 
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, bars_height(n))).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, bars_height(bars.len()))).into_drawing_area();
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
             .margin_right(28)
             .x_label_area_size(28)
             .y_label_area_size(y_room)
-            .build_cartesian_2d(0.0..top, (0..n).into_segmented())
+            .build_cartesian_2d(0.0..top, 0.0..n)
             .map_err(drawing)?;
-        // Segment 0 is at the bottom: the first bar goes in the last segment.
-        let y_label = |v: &SegmentValue<usize>| match v {
-            SegmentValue::CenterOf(i) if *i < n => labels[n - 1 - i].clone(),
-            _ => String::new(),
-        };
         let x_label = |v: &f64| axis(*v);
         chart
             .configure_mesh()
@@ -198,11 +209,10 @@ pub fn horizontal_bars(
             .bold_line_style(GRID)
             .light_line_style(TRANSPARENT)
             .axis_style(AXIS)
-            .y_labels(n)
+            .y_labels(0)
             .x_labels(6)
-            .y_label_formatter(&y_label)
             .x_label_formatter(&x_label)
-            .label_style((FONT, LABEL_SIZE).into_font().color(&TEXT))
+            .label_style(label_style())
             .draw()
             .map_err(drawing)?;
         let rects = bars
@@ -210,18 +220,18 @@ pub fn horizontal_bars(
             .enumerate()
             .filter(|(_, b)| b.value > 0.0)
             .map(|(i, b)| {
-                let slot = n - 1 - i;
-                let mut bar = Rectangle::new(
-                    [
-                        (0.0, SegmentValue::Exact(slot)),
-                        (b.value.min(top), SegmentValue::Exact(slot + 1)),
-                    ],
+                Rectangle::new(
+                    [(0.0, slot(i) + 0.18), (b.value.min(top), slot(i) + 0.82)],
                     b.colour.plot().filled(),
-                );
-                bar.set_margin(4, 4, 0, 0);
-                bar
+                )
             });
         chart.draw_series(rects).map_err(drawing)?;
+        let left_of_axis = label_style().pos(Pos::new(HPos::Right, VPos::Center));
+        for (i, label) in labels.iter().enumerate() {
+            let (x, y) = chart.backend_coord(&(0.0, slot(i) + 0.5));
+            root.draw(&Text::new(label.clone(), (x - 8, y), left_of_axis.clone()))
+                .map_err(drawing)?;
+        }
         root.present().map_err(drawing)?;
     }
     Ok(svg)
@@ -270,6 +280,41 @@ mod tests {
             svg.contains(">\nSearch\n<") && svg.contains(">\nLegal\n<"),
             "{svg}"
         );
+    }
+
+    /// The `width` and `height` of each `<rect>`.
+    fn sizes(svg: &str) -> Vec<(u32, u32)> {
+        let attr = |rect: &str, name: &str| -> u32 {
+            let at = rect.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+            rect[at..at + rect[at..].find('"').unwrap()].parse().unwrap()
+        };
+        svg.split("<rect")
+            .skip(1)
+            .map(|r| (attr(r, "width"), attr(r, "height")))
+            .collect()
+    }
+
+    #[test]
+    fn a_single_column_or_bar_fills_its_slot() {
+        let one = [Column {
+            label: "Nov 2026".into(),
+            segments: vec![(4.0, BLUE)],
+        }];
+        let svg = stacked_columns(&one, 300, &|v| v.to_string()).unwrap();
+        let [(w, h)] = sizes(&svg)[..] else {
+            panic!("{svg}")
+        };
+        assert!(w > 400 && h > 150, "{w} × {h}");
+        let bar = [Bar {
+            label: "Search".into(),
+            value: 4.0,
+            colour: BLUE,
+        }];
+        let svg = horizontal_bars(&bar, None, &|v| v.to_string()).unwrap();
+        let [(w, h)] = sizes(&svg)[..] else {
+            panic!("{svg}")
+        };
+        assert!(w > 600 && h > 10, "{w} × {h}");
     }
 
     #[test]

@@ -243,3 +243,20 @@ fn nothing_idle_is_one_sentence_without_chart_or_table() {
     assert!(page.contains("Nothing is idle: each of the 3 profiles had traffic since 2026-10-23"));
     assert!(!page.contains("idle-chart") && !page.contains("idle-table"));
 }
+
+#[test]
+fn a_forecast_adds_a_column_and_its_total() {
+    let mut r = report();
+    if let Ok(spend) = &mut r.spend {
+        spend.forecast = Some(crate::domain::report::Forecast {
+            range: DateRange {
+                start: "2026-11-22".parse().unwrap(),
+                end_exclusive: "2026-12-01".parse().unwrap(),
+            },
+            per_row: vec![Some(dec("7.5")), None, Some(dec("1"))],
+        });
+    }
+    let page = html(&r).unwrap();
+    assert!(page.contains(">Forecast 2026-11-22 → 2026-11-30<"));
+    assert!(page.contains(">7.50<") && page.contains(">too little history<") && page.contains(">8.50<"));
+}
