@@ -200,8 +200,12 @@ def save(driver, dest: Path, docs: bool) -> None:
         "return document.getElementById('spend-chart').getBoundingClientRect().bottom + window.scrollY")
     top = dest / "report-top.png"
     shot(top, min(height, int(chart_bottom) + 16))
-    pdf = base64.b64decode(driver.execute_cdp_cmd("Page.printToPDF", {"printBackground": True})["data"])
+    printed = driver.execute_cdp_cmd("Page.printToPDF", {"printBackground": True, "preferCSSPageSize": True})
+    pdf = base64.b64decode(printed["data"])
     check(pdf.startswith(b"%PDF") and len(pdf) > 10_000, f"the page prints to PDF ({len(pdf) // 1024} KB)")
+    boxes = {tuple(float(v) for v in m) for m in re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)}
+    check(len(boxes) == 1 and all(abs(w - 842) < 2 and abs(h - 595) < 2 for w, h in boxes),
+          f"every page is A4 landscape, as the page's @page asks ({boxes} pt)")
     (dest / "report.pdf").write_bytes(pdf)
     if docs:
         shutil.copyfile(top, ROOT / "docs" / "report.png")
