@@ -540,6 +540,12 @@ pub fn idle(report: &Report, colours: &Colours) -> Result<SectionView, Error> {
         Err(e) => return Ok(s.failed(e.clone())),
         Ok(i) => i,
     };
+    if idle.considered == 0 {
+        return Ok(s.absent(&format!(
+            "No application inference profile in {}.",
+            report.header.regions.join(", ")
+        )));
+    }
     let mut body = Body::default();
     if idle.rows.is_empty() {
         body.intro(&format!(

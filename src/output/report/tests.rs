@@ -260,3 +260,23 @@ fn a_forecast_adds_a_column_and_its_total() {
     assert!(page.contains(">Forecast 2026-11-22 → 2026-11-30<"));
     assert!(page.contains(">7.50<") && page.contains(">too little history<") && page.contains(">8.50<"));
 }
+
+#[test]
+fn an_account_without_profiles_says_so_instead_of_empty_sections() {
+    let mut r = report();
+    r.usage = Ok(DepartmentUsage {
+        rows: vec![],
+        total: Usage::default(),
+    });
+    if let Ok(idle) = &mut r.idle {
+        idle.rows.clear();
+        idle.considered = 0;
+    }
+    let page = html(&r).unwrap();
+    assert_eq!(
+        page.matches("No application inference profile in us-east-1, eu-west-1.")
+            .count(),
+        2
+    );
+    assert!(!page.contains("usage-table") && !page.contains("Nothing is idle"));
+}
