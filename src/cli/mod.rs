@@ -14,6 +14,7 @@ pub mod parse;
 mod policy;
 mod profiles;
 mod provision;
+mod report;
 
 pub use cost::{BudgetsArgs, CostArgs, CostTagsArgs, PricesArgs};
 pub use metrics::{CoverageArgs, DashboardArgs, PruneArgs, UsageArgs, WindowArgs};
@@ -25,6 +26,7 @@ pub use profiles::{
     UntagArgs,
 };
 pub use provision::{ApplyArgs, PlanArgs};
+pub use report::ReportArgs;
 
 const ABOUT: &str = "Manage Amazon Bedrock application inference profiles as the unit of cost attribution.";
 const LONG_ABOUT: &str = "\
@@ -44,6 +46,7 @@ Examples:
   aipctl delete --tag Department=Legacy --dry-run
   aipctl plan -f teams.toml && aipctl apply -f teams.toml
   aipctl list --accounts all                        # every account of the AWS Organization
+  aipctl report --out bedrock.html --all-regions
 
 Exit codes: 0 success, 1 AWS or runtime failure, 2 invalid input (no AWS request made), \
 3 refused (a destructive action with no confirmation possible), 4 changes found by \
@@ -217,6 +220,8 @@ pub enum Command {
     Models(ModelsArgs),
     /// Token prices per model and region from the AWS Price List: input, output, cache read and write
     Prices(PricesArgs),
+    /// One self-contained HTML page for managers: spend, tokens and cache hits by department, idle profiles
+    Report(ReportArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
 }

@@ -13,51 +13,22 @@
 //! `--reconcile` (in [`reconcile`]) puts the bill beside the estimate of the
 //! profiles' tokens at Price List prices, per tag value.
 
-use futures::{StreamExt, TryStreamExt, stream};
 use jiff::Timestamp;
 use jiff::civil::Date;
-use rust_decimal::Decimal;
 
-use std::collections::BTreeMap;
-
+use super::shared::cost::{CostPlan, linked_accounts, table, table_notes};
 use super::shared::spend;
-use crate::aws::Aws;
-use crate::aws::costexplorer::CostExplorer;
 use crate::cli::{CostArgs, GlobalArgs};
-use crate::domain::account::{AccountSel, OuId};
-use crate::domain::cost::{
-    self, CostMetric, DateRange, Filter, ForecastQuery, Granularity, Grouping, SpanUnit, Split, TimeSpec,
-};
-use crate::domain::tag::{Tag, TagKey};
+use crate::domain::cost::{DateRange, SpanUnit, Split, TimeSpec};
 use crate::error::{Error, Result};
-use crate::output::Format;
 use crate::output::Output;
-use crate::output::cost::{CostReport, MAX_PERIOD_COLUMNS, ReportMeta, paid_summary};
+use crate::output::cost::{CostReport, ReportMeta, paid_summary};
 
 mod reconcile;
 
-/// Cost Explorer throttles early (`LimitExceededException`), and every
-/// retry is paid: forecasts go at most this many at a time.
-const MAX_CE_CONCURRENCY: usize = 4;
-/// From this many `GetCostAndUsage` pages on, a daily report says what monthly would save.
-const EXPENSIVE_PAGES: usize = 10;
-
-/// A report, checked whole before any request.
-#[derive(Debug)]
-struct Plan {
-    key: TagKey,
-    range: DateRange,
-    granularity: Granularity,
-    metric: CostMetric,
-    split: Option<Split>,
-    all_services: bool,
-    filter_tags: Vec<Tag>,
-    forecast: bool,
-    /// `--reconcile`: billed beside estimated ([`reconcile`]).
-    reconcile: bool,
-}
-
-fn plan(args: &CostArgs, today: Date) -> Result<Plan> {
+/// The report `args` ask for, checked whole before any request, and
+/// whether it is `--reconcile` (billed beside estimated, [`reconcile`]).
+fn plan(args: &CostArgs, today: Date) -> Result<(CostPlan, bool)> {
     if args.by.len() > 1 {
         return Err(Error::Usage {
             message: format!(
@@ -100,7 +71,7 @@ fn plan(args: &CostArgs, today: Date) -> Result<Plan> {
             hint: Some("run the forecast without `--by`".into()),
         });
     }
-    Ok(Plan {
+    let plan = CostPlan {
         key: args.tag_key.clone(),
         range,
         granularity: args.granularity,
@@ -109,20 +80,20 @@ fn plan(args: &CostArgs, today: Date) -> Result<Plan> {
         all_services: args.all_services,
         filter_tags: args.filter_tags.clone(),
         forecast: args.forecast,
-        reconcile: args.reconcile,
-    })
+    };
+    Ok((plan, args.reconcile))
 }
 
 pub async fn run(args: CostArgs, g: &GlobalArgs, now: Timestamp, out: &mut Output) -> Result<()> {
     let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
-    let plan = plan(&args, today)?;
-    if plan.reconcile {
+    let (plan, reconciling) = plan(&args, today)?;
+    if reconciling {
         super::shared::session::single_account(g, "cost --reconcile")?;
     }
     let aws = super::shared::session::load(g).await?;
     let linked = linked_accounts(&aws, g, plan.split == Some(Split::Account), out).await?;
     let ce = spend::explorer(&aws, args.cache_ttl, args.no_cache, now);
-    if plan.reconcile {
+    if reconciling {
         let done = reconcile::run(&plan, &ce, &aws, args.no_cache, g, now, out).await;
         for problem in ce.cache_problems() {
             out.detail(&format!("could not write the cache: {problem}"));
@@ -131,7 +102,7 @@ pub async fn run(args: CostArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outpu
         return done;
     }
     out.stage("asking Cost Explorer");
-    let report = report(&plan, &linked, &ce, g, out, now, today).await;
+    let report = table(&plan, &linked, &ce, g, out, now, today).await;
     for problem in ce.cache_problems() {
         out.detail(&format!("could not write the cache: {problem}"));
     }
@@ -149,315 +120,20 @@ pub async fn run(args: CostArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outpu
     printed
 }
 
-/// Everything up to the data: the table and what the view needs besides.
-async fn report(
-    plan: &Plan,
-    linked: &Linked,
-    ce: &CostExplorer,
-    g: &GlobalArgs,
-    out: &mut Output,
-    now: Timestamp,
-    today: Date,
-) -> Result<(cost::CostTable, ReportMeta)> {
-    check_activation(plan, ce, out, now).await?;
-
-    let services = if plan.all_services {
-        None
-    } else {
-        Some(ce.bedrock_services(&plan.range).await?)
-    };
-    let mut split = plan.split;
-    if split == Some(Split::Model) && plan.range.start < cost::PRODUCT_ATTRIBUTES_FROM {
-        out.warn(&format!(
-            "Cost Explorer has model data only from {}; splitting by billing service instead \
-             (third-party models bill under their own service names)",
-            cost::PRODUCT_ATTRIBUTES_FROM
-        ));
-        split = Some(Split::Service);
-    }
-    if split == Some(Split::Model) {
-        out.note(
-            "note: a split by model leaves out costs without a model (credits, refunds, other services), \
-             so its total can be below the report's without `--by`",
-        );
-    }
-    let by_tag = spend::ByTag {
-        key: &plan.key,
-        range: plan.range,
-        granularity: plan.granularity,
-        metric: plan.metric,
-        split,
-        filter_tags: &plan.filter_tags,
-        linked_accounts: linked.ids.as_deref(),
-    };
-    let split_grouping = split.map(Split::grouping);
-    let expected = plan.range.periods(plan.granularity);
-    let default_unit = if plan.metric.is_money() { "USD" } else { "N/A" };
-
-    let results = if services.as_ref().is_some_and(Vec::is_empty) {
-        out.note(&format!(
-            "no Bedrock spend from {} to {}: Cost Explorer lists no Bedrock billing service then",
-            plan.range.start,
-            plan.range.last_day()
-        ));
-        Vec::new()
-    } else {
-        ce.cost_and_usage(&by_tag.query(services.as_deref())).await?
-    };
-    let table = cost::shape(&expected, &results, split_grouping.as_ref(), default_unit, today);
-    let pages = ce
-        .paid_requests()
-        .sent
-        .get("GetCostAndUsage")
-        .copied()
-        .unwrap_or(0);
-    if plan.granularity == Granularity::Daily && pages >= EXPENSIVE_PAGES {
-        out.note(&format!(
-            "note: {} daily periods took {pages} paid pages (Cost Explorer sends about 100 day × value \
-             groups a page); `--granularity monthly` needs about 30 times fewer",
-            expected.len()
-        ));
-    }
-
-    let forecast = if !plan.forecast {
-        None
-    } else if services.as_ref().is_some_and(Vec::is_empty) {
-        out.note(&format!(
-            "forecast: nothing to forecast: no Bedrock spend from {} to {}, so no GetCostForecast request \
-             was made",
-            plan.range.start,
-            plan.range.last_day()
-        ));
-        None
-    } else {
-        Some(forecasts(plan, linked, ce, g, out, services.as_deref(), &table, today).await?)
-    };
-    let by = split.map(|s| {
-        let key = match s.grouping() {
-            Grouping::Tag(k) | Grouping::Dimension(k) | Grouping::ProductAttribute(k) => k,
-        };
-        (key, s.label().to_owned())
-    });
-    Ok((
-        table,
-        ReportMeta {
-            range: plan.range,
-            tag_key: plan.key.as_str().to_owned(),
-            by,
-            metric: plan.metric.api_name().to_owned(),
-            granularity: plan.granularity.api_name().to_owned(),
-            services,
-            forecast,
-            paid: cost::PaidRequests::default(),
-            account_names: if split == Some(Split::Account) {
-                linked.names.clone()
-            } else {
-                BTreeMap::new()
-            },
-        },
-    ))
-}
-
-/// The linked accounts a report covers and their names.
-struct Linked {
-    /// The `LINKED_ACCOUNT` filter's values; `None`: every account the bill covers.
-    ids: Option<Vec<String>>,
-    /// Account names by ID, from Organizations.
-    names: BTreeMap<String, String>,
-}
-
-/// Which accounts' spend the payer's report covers (`--accounts`,
-/// `--accounts-file`, `--exclude-accounts`) and, for them or for `--by
-/// account`, the accounts' names: one `ListAccounts` (a page per 20
-/// accounts), never a request per account. Suspended accounts count: their
-/// spend stays on the bill. Without Organizations access, `--by account`
-/// goes without names.
-async fn linked_accounts(aws: &Aws, g: &GlobalArgs, by_account: bool, out: &mut Output) -> Result<Linked> {
-    let args = &g.org;
-    if !args.is_multi() && !by_account {
-        return Ok(Linked {
-            ids: None,
-            names: BTreeMap::new(),
-        });
-    }
-    let org = aws.organizations();
-    let ous: Vec<&OuId> = args
-        .accounts
-        .iter()
-        .filter_map(|s| match s {
-            AccountSel::Ou(ou) => Some(ou),
-            _ => None,
-        })
-        .collect();
-    let all = args.accounts.contains(&AccountSel::All);
-    let (listed, under) = tokio::join!(org.accounts(), async {
-        futures::future::try_join_all(ous.iter().map(|ou| org.accounts_under(ou))).await
-    });
-    let needs_org = all || !ous.is_empty();
-    let listed = match listed {
-        Ok(l) => l,
-        Err(e) if !needs_org => {
-            out.warn(&format!("account names are not shown: {e}"));
-            Vec::new()
-        }
-        Err(e) => return Err(e),
-    };
-    let names: BTreeMap<String, String> = listed
-        .iter()
-        .map(|a| (a.id.to_string(), a.name.clone()))
-        .collect();
-    let mut ids: Vec<String> = Vec::new();
-    if all {
-        ids.extend(listed.iter().map(|a| a.id.to_string()));
-    }
-    if !ous.is_empty() {
-        ids.extend(under?.into_iter().flatten().map(|a| a.id.to_string()));
-    }
-    for s in &args.accounts {
-        if let AccountSel::Id(id) = s {
-            ids.push(id.to_string());
-        }
-    }
-    if let Some(path) = &args.accounts_file {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::Usage {
-            message: format!("cannot read the accounts file `{}`: {e}", path.display()),
-            hint: None,
-        })?;
-        let file = crate::domain::account::parse_accounts_file(&text).map_err(|e| Error::Usage {
-            message: format!("`{}`: {e}", path.display()),
-            hint: None,
-        })?;
-        ids.extend(file.iter().map(|a| a.account.id.to_string()));
-    }
-    let mut seen = std::collections::BTreeSet::new();
-    ids.retain(|id| seen.insert(id.clone()) && !args.exclude_accounts.iter().any(|x| x.as_str() == id));
-    let ids = if !args.is_multi() || (all && args.exclude_accounts.is_empty()) {
-        None
-    } else if ids.is_empty() {
-        return Err(Error::Usage {
-            message: "no account is left to report on after `--exclude-accounts`".into(),
-            hint: None,
-        });
-    } else {
-        Some(ids)
-    };
-    Ok(Linked { ids, names })
-}
-
-/// What the table leaves implicit, said under it.
-fn table_notes(out: &mut Output, table: &cost::CostTable) {
-    if out.format != Format::Table {
-        return;
-    }
-    if table.periods.len() > MAX_PERIOD_COLUMNS {
-        out.note(&format!(
-            "{} periods: the table shows a trend per row; `-o csv` or `-o json` has every period",
-            table.periods.len()
-        ));
-    }
-    if table.periods.iter().any(|p| p.estimated) {
-        out.note("* estimated: billing for the period is not final yet");
-    }
-}
-
-/// Warns when Cost Explorer cannot group (or filter) by the keys asked for.
-async fn check_activation(plan: &Plan, ce: &CostExplorer, out: &mut Output, now: Timestamp) -> Result<()> {
-    let mut keys = vec![plan.key.as_str().to_owned()];
-    for t in &plan.filter_tags {
-        if !keys.iter().any(|k| k == t.key.as_str()) {
-            keys.push(t.key.as_str().to_owned());
-        }
-    }
-    let tags = ce.cost_allocation_tags(Some(&keys), true).await?;
-    spend::warn_activation(out, &keys, &tags, &plan.range, now);
-    Ok(())
-}
-
-/// One `GetCostForecast` per tag value for the rest of the month, announced
-/// first, a few at a time. A value without enough history gets `None`.
-#[allow(clippy::too_many_arguments, reason = "the report's parts, passed down once")]
-async fn forecasts(
-    plan: &Plan,
-    linked: &Linked,
-    ce: &CostExplorer,
-    g: &GlobalArgs,
-    out: &mut Output,
-    services: Option<&[String]>,
-    table: &cost::CostTable,
-    today: Date,
-) -> Result<(DateRange, Vec<Option<Decimal>>)> {
-    let range = cost::rest_of_month(today);
-    let values = table.tag_values();
-    out.note(&format!(
-        "forecast: {n} GetCostForecast request{s}, one per `{key}` value (up to USD {usd}; cached answers are free)",
-        n = values.len(),
-        s = if values.len() == 1 { "" } else { "s" },
-        key = plan.key,
-        usd = crate::output::cost::Amount(cost::requests_cost_usd(values.len())).exact(),
-    ));
-    let metric = plan.metric.forecast_name().unwrap_or_default().to_owned();
-    let queries: Vec<ForecastQuery> = values
-        .iter()
-        .map(|v| {
-            let mut parts: Vec<Filter> =
-                cost::scope_filter_in(services, &plan.filter_tags, linked.ids.as_deref())
-                    .map(|f| match f {
-                        Filter::And(parts) => parts,
-                        one => vec![one],
-                    })
-                    .unwrap_or_default();
-            let key = plan.key.as_str().to_owned();
-            parts.push(match v {
-                Some(value) => Filter::Tag {
-                    key,
-                    values: vec![value.clone()],
-                },
-                None => Filter::TagAbsent { key },
-            });
-            ForecastQuery {
-                range,
-                metric: metric.clone(),
-                filter: Filter::all(parts),
-            }
-        })
-        .collect();
-    let by_value: Vec<Option<Decimal>> = stream::iter(queries.iter().map(|q| ce.forecast(q)))
-        .buffered(usize::from(g.concurrency).min(MAX_CE_CONCURRENCY))
-        .try_collect()
-        .await?;
-    let missing = by_value.iter().filter(|f| f.is_none()).count();
-    if missing > 0 {
-        out.note(&format!(
-            "no forecast for {}: Cost Explorer has too little history for {}",
-            crate::output::plural(missing, "value"),
-            if missing == 1 { "it" } else { "them" }
-        ));
-    }
-    let per_row = table
-        .rows
-        .iter()
-        .map(|r| {
-            values
-                .iter()
-                .position(|v| *v == r.value)
-                .and_then(|i| by_value[i])
-        })
-        .collect();
-    Ok((range, per_row))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::cli::{Cli, Command};
     use clap::Parser;
 
-    fn parse(args: &[&str]) -> Result<Plan> {
+    use crate::domain::cost::{CostMetric, Granularity};
+
+    fn parse(args: &[&str]) -> Result<CostPlan> {
         let cli = Cli::try_parse_from([&["aipctl", "cost"], args].concat()).expect("clap accepts it");
         let Command::Cost(a) = cli.command else {
             panic!("not cost")
         };
-        plan(&a, "2026-11-22".parse().unwrap())
+        plan(&a, "2026-11-22".parse().unwrap()).map(|(p, _)| p)
     }
 
     #[test]

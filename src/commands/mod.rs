@@ -18,6 +18,7 @@ pub mod plan;
 pub mod policy;
 pub mod prices;
 pub mod prune;
+pub mod report;
 pub mod shared;
 pub mod tag;
 pub mod untag;
@@ -50,6 +51,7 @@ pub async fn run(cli: Cli, out: &mut Output) -> Result<()> {
         Command::Budgets(args) => budgets::run(args, g, now, out).await,
         Command::Models(args) => models::run(args, g, out).await,
         Command::Prices(args) => prices::run(args, g, now, out).await,
+        Command::Report(args) => report::run(args, g, now, out).await,
         Command::Completions(args) => completions::run(&args, out),
     }
 }

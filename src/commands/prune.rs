@@ -15,6 +15,7 @@ use jiff::Timestamp;
 
 use super::shared::accounts::{Failures, Fleet};
 use super::shared::confirm::{confirm, confirm_in_account};
+use super::shared::metrics::{last_traffic, look_back};
 use super::shared::removal::{delete_all, outcome};
 use super::shared::select::select;
 use super::shared::session::{connect_fleet, load};
@@ -29,19 +30,11 @@ use crate::domain::profile::Profile;
 use crate::domain::prune::{self, Action, Criteria, IDLE_SINCE_TAG, SavedPrunePlan};
 use crate::domain::region::Region;
 use crate::domain::tag::Tags;
-use crate::domain::usage::Metric;
-use crate::domain::window::{MAX_DAYS, Span, Window};
+use crate::domain::window::Span;
 use crate::error::{Error, Result};
 use crate::output::profiles::{OutcomeRow, OutcomeRows};
 use crate::output::prune::{PruneRow, PruneView};
 use crate::output::{Output, plural};
-
-/// How far back `prune` looks for the last traffic it reports: at least 90
-/// days and the idle window, within CloudWatch's retention.
-fn look_back(idle: Span) -> Span {
-    let idle_days = u32::try_from(idle.whole_days() + 1).unwrap_or(MAX_DAYS);
-    Span::Days(idle_days.clamp(90, MAX_DAYS))
-}
 
 pub async fn run(args: PruneArgs, g: &GlobalArgs, now: Timestamp, out: &mut Output) -> Result<()> {
     check_accounts(&args, g)?;
@@ -296,32 +289,6 @@ fn summarize(out: &mut Output, profiles: &[Profile], judged: &[(&Profile, prune:
     ));
 }
 
-/// The UTC day of each profile's last traffic (in order), looking back
-/// `span` from `now` in daily buckets that start at midnight, and the number
-/// of `GetMetricData` requests it took.
-async fn last_traffic(
-    aws: &Aws,
-    profiles: &[Profile],
-    span: Span,
-    now: Timestamp,
-) -> Result<(Vec<Option<jiff::civil::Date>>, usize)> {
-    let window = Window::since(span, now);
-    let (metrics, calls) = aws.profile_metrics(profiles, &Metric::TRAFFIC, &window).await?;
-    let last = metrics
-        .iter()
-        .map(|m| {
-            let series: Vec<&[(i64, f64)]> = Metric::TRAFFIC
-                .iter()
-                .filter_map(|k| m.get(k).map(Vec::as_slice))
-                .collect();
-            prune::last_traffic(&series)
-        })
-        .collect();
-    Ok((last, calls))
-}
-
-/// Tags `to_mark` idle since today and untags `to_unmark`, each in the
-/// account it was read in.
 async fn mark(
     fleet: &Fleet,
     to_mark: &[&Profile],

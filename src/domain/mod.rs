@@ -18,6 +18,7 @@ pub mod price;
 pub mod profile;
 pub mod prune;
 pub mod region;
+pub mod report;
 pub mod span;
 pub mod spec;
 pub mod tag;

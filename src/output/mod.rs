@@ -20,6 +20,7 @@ pub mod profiles;
 pub mod progress;
 pub mod prune;
 mod render;
+pub mod report;
 pub mod table;
 mod text;
 pub mod usage;

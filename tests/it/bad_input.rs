@@ -74,6 +74,8 @@ fn malformed_invocations_exit_2_name_the_rule_and_make_no_request() {
         "accounts:\n- account_id: '234567890123'\n  role: arn:aws:iam::345678901234:role/Reader\n",
     );
     let long_name = "n".repeat(65);
+    let home = w.home().to_str().unwrap().to_owned();
+    let report_out = w.home().join("r.html").to_str().unwrap().to_owned();
     let long_key = format!("{}=v", "k".repeat(129));
     let long_value = format!("k={}", "v".repeat(257));
     let cases: Vec<(Vec<&str>, &str)> = vec![
@@ -477,6 +479,36 @@ fn malformed_invocations_exit_2_name_the_rule_and_make_no_request() {
             vec!["tag", "x", "K=V", "--accounts", "234567890123"],
             "works in one account",
         ),
+        // report: the window, the file, the key
+        (vec!["report"], "--out <FILE>"),
+        (vec!["report", "--out", &report_out, "--since", "7x"], "`7d`"),
+        (
+            vec!["report", "--out", &report_out, "--since", "430d"],
+            "invalid --since",
+        ),
+        (
+            vec![
+                "report",
+                "--out",
+                &report_out,
+                "--from",
+                "2026-03-02",
+                "--to",
+                "2026-03-01",
+            ],
+            "is before `--from 2026-03-02`",
+        ),
+        (vec!["report", "--out", &report_out, "--idle", "0d"], "`7d`"),
+        (vec!["report", "--out", &report_out, "--tag-key="], "1 to 128"),
+        (
+            vec!["report", "--out", &report_out, "--cache-ttl", "8d"],
+            "longer than 7 days",
+        ),
+        (
+            vec!["report", "--out", "/nonexistent-dir/r.html"],
+            "invalid --out `/nonexistent-dir/r.html`: cannot be written: the directory `/nonexistent-dir` does not exist",
+        ),
+        (vec!["report", "--out", &home], "is a directory"),
     ];
     assert!(cases.len() >= 40, "the suite promises at least 40 cases");
     for (args, needle) in &cases {

@@ -9,7 +9,7 @@ use jiff::civil::Date;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{Value, json};
 
-use crate::support::{self, NOVA_PRO, SONNET_US, Usage, World, snapshot, usage, usage_in};
+use crate::support::{self, NOVA_PRO, Priced, SONNET_US, World, snapshot, usage};
 
 const NOVA_MICRO_US: &str = "us.amazon.nova-micro-v1:0";
 
@@ -52,42 +52,6 @@ fn dec(v: &Value) -> Decimal {
         .unwrap_or_else(|| panic!("not a decimal string: {v}"))
         .parse()
         .unwrap()
-}
-
-/// One usage record and its cost, priced from `GET /_emu/prices` the way
-/// the price table says: per token kind, tokens × price / 1000, rounded to
-/// 10 places, half up.
-struct Priced {
-    model: String,
-    source: &'static str,
-    region: &'static str,
-    date: String,
-    tokens: [u64; 4],
-}
-
-impl Priced {
-    fn record(&self) -> Usage {
-        usage_in(self.region, &self.model, &self.date)
-            .invocations(3)
-            .tokens(self.tokens)
-    }
-
-    fn cost(&self, w: &World) -> Decimal {
-        let p = w.control(
-            "GET",
-            &format!("/_emu/prices?model_id={}&region={}", self.source, self.region),
-            None,
-        );
-        ["input", "output", "cache_read", "cache_write"]
-            .iter()
-            .zip(self.tokens)
-            .map(|(kind, tokens)| {
-                let price: Decimal = p[kind].as_str().map_or(Decimal::ZERO, |s| s.parse().unwrap());
-                (Decimal::from(tokens) * price / Decimal::from(1000))
-                    .round_dp_with_strategy(10, RoundingStrategy::MidpointAwayFromZero)
-            })
-            .sum()
-    }
 }
 
 /// What the seeded account spent last month, per Department (`None`: untagged).

@@ -17,6 +17,7 @@ mod policy_documents; // `policies/` held to the operations aipctl sends
 mod prices; // Price List money: `prices`, usage cost and savings, `cost --reconcile`
 mod provision; // `plan` and `apply` of a TOML spec
 mod prune; // idle profiles: dry run, apply, plans, marks and grace
+mod report; // `report`: the HTML page, its figures, bars, cache and failures
 mod sdk; // the emulator speaks every protocol the Rust SDK does
 mod snapshots; // `--help`, list and describe views as users see them
 mod tagging; // tags in bulk from tag:GetResources, gaps filled one by one

@@ -28,6 +28,7 @@ fn help_texts() {
         "cost-tags",
         "prices",
         "budgets",
+        "report",
         "completions",
     ] {
         snapshot!(format!("help_{cmd}"), help(&[cmd, "--help"]));

@@ -9,11 +9,11 @@
 use jiff::Timestamp;
 use jiff::civil::Date;
 
-use super::Plan;
 use crate::aws::Aws;
 use crate::aws::costexplorer::CostExplorer;
 use crate::cli::GlobalArgs;
 use crate::commands::shared::accounts::Fleet;
+use crate::commands::shared::cost::CostPlan as Plan;
 use crate::commands::shared::metrics::usage_of;
 use crate::commands::shared::prices::price_profiles;
 use crate::commands::shared::select::{region_list, select};
@@ -63,7 +63,7 @@ pub(super) async fn run(
     let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
     let regions = aws.regions(&g.regions, g.all_regions)?;
     out.stage("asking Cost Explorer");
-    super::check_activation(plan, ce, out, now).await?;
+    crate::commands::shared::cost::check_activation(plan, ce, out, now).await?;
     let services = ce.bedrock_services(&plan.range).await?;
     let usage_type = Grouping::Dimension("USAGE_TYPE".into());
     let results = if services.is_empty() {

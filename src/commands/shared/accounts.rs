@@ -344,6 +344,20 @@ impl Failures {
         self.failed.is_empty()
     }
 
+    /// What failed, by name: a region (`eu-west-1`), an account
+    /// (`234567890123`) or a region of an account (`eu-west-1 (234567890123)`).
+    pub fn regions(&self) -> Vec<String> {
+        self.failed
+            .iter()
+            .map(|(a, r, _)| match (a, r) {
+                (Some(a), Some(r)) => format!("{r} ({})", a.id),
+                (Some(a), None) => a.id.to_string(),
+                (None, Some(r)) => r.to_string(),
+                (None, None) => String::new(),
+            })
+            .collect()
+    }
+
     /// The first failure's error (a single-account run in which every region failed).
     pub fn into_first(self) -> Option<Error> {
         self.failed.into_iter().next().map(|(_, _, e)| e)

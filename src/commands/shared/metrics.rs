@@ -1,6 +1,7 @@
-//! Usage figures from CloudWatch for a set of profiles over a window, the
-//! way `usage` and `describe --usage` both read them, and for any `ModelId`
-//! values (`coverage`).
+//! Figures from CloudWatch: usage over a window for a set of profiles, the
+//! way `usage`, `describe --usage` and `report` read it, and for any
+//! `ModelId` values (`coverage`); and the day of each profile's last traffic,
+//! the way `prune` and `report` judge idleness.
 
 use jiff::Timestamp;
 
@@ -8,9 +9,10 @@ use super::accounts::{Failures, Fleet};
 use crate::aws::Aws;
 use crate::cli::WindowArgs;
 use crate::domain::profile::Profile;
+use crate::domain::prune;
 use crate::domain::region::Region;
 use crate::domain::usage::{self, Metric, Usage};
-use crate::domain::window::Window;
+use crate::domain::window::{MAX_DAYS, Span, Window};
 use crate::error::Result;
 
 /// The window from `--since` or `--from/--to`.
@@ -73,4 +75,35 @@ pub async fn usage_of_fleet(
         }
     }
     Ok((kept, usages, calls))
+}
+
+/// How far back `prune` looks for the last traffic it reports: at least 90
+/// days and the idle window, within CloudWatch's retention.
+pub fn look_back(idle: Span) -> Span {
+    let idle_days = u32::try_from(idle.whole_days() + 1).unwrap_or(MAX_DAYS);
+    Span::Days(idle_days.clamp(90, MAX_DAYS))
+}
+
+/// The UTC day of each profile's last traffic (in order), looking back
+/// `span` from `now` in daily buckets that start at midnight, and the number
+/// of `GetMetricData` requests it took.
+pub async fn last_traffic(
+    aws: &Aws,
+    profiles: &[Profile],
+    span: Span,
+    now: Timestamp,
+) -> Result<(Vec<Option<jiff::civil::Date>>, usize)> {
+    let window = Window::since(span, now);
+    let (metrics, calls) = aws.profile_metrics(profiles, &Metric::TRAFFIC, &window).await?;
+    let last = metrics
+        .iter()
+        .map(|m| {
+            let series: Vec<&[(i64, f64)]> = Metric::TRAFFIC
+                .iter()
+                .filter_map(|k| m.get(k).map(Vec::as_slice))
+                .collect();
+            prune::last_traffic(&series)
+        })
+        .collect();
+    Ok((last, calls))
 }

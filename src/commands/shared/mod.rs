@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod alerts;
 pub mod confirm;
+pub mod cost;
 pub mod metrics;
 pub mod prices;
 pub mod provision;

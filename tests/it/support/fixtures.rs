@@ -3,6 +3,7 @@
 //! cost report's priced month, prune's idle and busy profiles) stays in
 //! its module.
 
+use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{Map, Value, json};
 
 use super::{NOVA_PRO, SONNET_US, World};
@@ -89,5 +90,41 @@ impl World {
             "/_emu/cost-allocation-tags",
             Some(json!({"tags": [{"key": key, "status": "Active", "activated_at": since}]})),
         );
+    }
+}
+
+/// One usage record and its cost, priced from `GET /_emu/prices` the way
+/// the price table says: per token kind, tokens × price / 1000, rounded to
+/// 10 places, half up.
+pub struct Priced {
+    pub model: String,
+    pub source: &'static str,
+    pub region: &'static str,
+    pub date: String,
+    pub tokens: [u64; 4],
+}
+
+impl Priced {
+    pub fn record(&self) -> Usage {
+        usage_in(self.region, &self.model, &self.date)
+            .invocations(3)
+            .tokens(self.tokens)
+    }
+
+    pub fn cost(&self, w: &World) -> Decimal {
+        let p = w.control(
+            "GET",
+            &format!("/_emu/prices?model_id={}&region={}", self.source, self.region),
+            None,
+        );
+        ["input", "output", "cache_read", "cache_write"]
+            .iter()
+            .zip(self.tokens)
+            .map(|(kind, tokens)| {
+                let price: Decimal = p[kind].as_str().map_or(Decimal::ZERO, |s| s.parse().unwrap());
+                (Decimal::from(tokens) * price / Decimal::from(1000))
+                    .round_dp_with_strategy(10, RoundingStrategy::MidpointAwayFromZero)
+            })
+            .sum()
     }
 }

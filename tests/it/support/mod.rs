@@ -20,7 +20,7 @@ pub mod iam;
 mod run;
 pub mod terminal;
 
-pub use fixtures::{Usage, seed_three, usage, usage_in};
+pub use fixtures::{Priced, Usage, seed_three, usage, usage_in};
 pub use run::{Cmd, Run, bare};
 
 pub const ACCOUNT: &str = "123456789012";
