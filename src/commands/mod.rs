@@ -30,6 +30,10 @@ use crate::output::Output;
 
 pub async fn run(cli: Cli, out: &mut Output) -> Result<()> {
     let g = &cli.global;
+    // `plan` and `apply` may take their accounts from the spec, and check there.
+    if !matches!(cli.command, Command::Plan(_) | Command::Apply(_)) {
+        shared::session::entry_flags_need_accounts(g, false)?;
+    }
     let now = shared::session::now()?;
     out.activity("working", crate::aws::calls_done);
     match cli.command {

@@ -479,6 +479,38 @@ fn malformed_invocations_exit_2_name_the_rule_and_make_no_request() {
             vec!["tag", "x", "K=V", "--accounts", "234567890123"],
             "works in one account",
         ),
+        // flags that choose or enter member accounts, without any accounts to read
+        (
+            vec!["list", "--exclude-accounts", "234567890123"],
+            "`--exclude-accounts` only applies with `--accounts` or `--accounts-file`",
+        ),
+        (
+            vec!["usage", "--role-name", "Reader"],
+            "`--role-name` only applies with `--accounts`",
+        ),
+        (
+            vec!["prune", "--external-id", "abc123"],
+            "`--external-id` only applies",
+        ),
+        (
+            vec![
+                "describe",
+                "x",
+                "--role-session-name",
+                "audit",
+                "--role-name",
+                "Reader",
+            ],
+            "`--role-name` and `--role-session-name` only apply",
+        ),
+        (
+            vec!["tag", "x", "K=V", "--role-name", "Reader"],
+            "or leave it out",
+        ),
+        (
+            vec!["cost", "--accounts", "234567890123", "--role-name", "Reader"],
+            "assumes no role, so `--role-name` does not apply",
+        ),
         // report: the window, the file, the key
         (vec!["report"], "--out <FILE>"),
         (vec!["report", "--out", &report_out, "--since", "7x"], "`7d`"),

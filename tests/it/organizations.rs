@@ -428,6 +428,21 @@ fn cost_by_linked_account_equals_the_seeded_billing_with_names_from_one_page() {
         .json();
     let total: Decimal = only["total"].as_str().unwrap().parse().unwrap();
     assert_eq!(total, seeded[ALPHA] + seeded[BETA]);
+    assert_eq!(only["accounts"], json!([ALPHA, BETA]));
+    // The table says which accounts its spend is limited to; unfiltered, it says nothing.
+    let table = w
+        .run(["cost", "--accounts", &format!("{ALPHA},{BETA}"), "--last", "30d"])
+        .ok()
+        .stdout();
+    let footer = table.lines().last().unwrap();
+    assert!(
+        footer.ends_with(&format!("· linked accounts {ALPHA} (alpha), {BETA} (beta)")),
+        "{table}"
+    );
+    let every = w.run(["cost", "--last", "30d"]).ok().stdout();
+    assert!(!every.contains("linked account"), "{every}");
+    let json = w.run(["cost", "--last", "30d", "-o", "json"]).ok().json();
+    assert!(json.get("accounts").is_none(), "{json}");
 }
 
 #[test]
