@@ -12,6 +12,8 @@ use serde_json::{Value, json};
 
 use crate::support::{INSTANTS, NOVA_PRO, World, world};
 
+mod provision;
+
 const MGMT: &str = "123456789012";
 const ALPHA: &str = "234567890123";
 const BETA: &str = "345678901234";
@@ -453,8 +455,6 @@ fn changes_one_profile_at_a_time_refuse_accounts() {
         vec!["untag", "x", "K", "--accounts", ALPHA],
         vec!["delete", "x", "--accounts", ALPHA],
         vec!["create", "x", "--model", NOVA_PRO, "--accounts", "all"],
-        vec!["plan", "-f", "teams.toml", "--accounts", ALPHA],
-        vec!["apply", "-f", "teams.toml", "--accounts-file", "accounts.yml"],
         // Reads that do not cross accounts (yet) refuse rather than ignore the flag.
         vec!["coverage", "--accounts", "all"],
         vec!["prices", "--accounts", ALPHA],

@@ -29,6 +29,7 @@ use crate::error::{Error, Result};
 use crate::output::{Output, plural};
 
 /// One account of the run, entered.
+#[derive(Clone)]
 pub struct Member {
     /// `None` in a single-account run: the caller's account, unnamed.
     pub account: Option<Account>,
@@ -121,6 +122,23 @@ impl Fleet {
         &self.members
     }
 
+    /// The accounts the run reads, entered or not, in order (`None`: the
+    /// caller's, in a single-account run).
+    pub fn chosen(&self) -> Vec<Option<AccountId>> {
+        let mut all: Vec<(usize, Option<AccountId>)> = self
+            .members
+            .iter()
+            .map(|m| (m.order, m.id().cloned()))
+            .chain(
+                self.pending
+                    .iter()
+                    .map(|p| (p.order, Some(p.target.account.id.clone()))),
+            )
+            .collect();
+        all.sort_by_key(|(o, _)| *o);
+        all.into_iter().map(|(_, id)| id).collect()
+    }
+
     /// How many accounts the run asked for, entered or not.
     pub fn asked(&self) -> usize {
         self.members.len() + self.pending.len()
@@ -186,11 +204,22 @@ impl Fleet {
     /// Enters every account not entered yet, all at once; those that cannot
     /// be entered become failures. An error naming them all when none could be.
     pub async fn enter(&mut self) -> Result<()> {
-        self.run_each(|_, _| async {}).await;
+        self.run_each(|_| async {}).await;
         if self.members.is_empty() {
             return Err(self.take_failures().finish().expect_err("every account failed"));
         }
         Ok(())
+    }
+
+    /// Leaves out the members at `indices` of [`Fleet::members`] (entered,
+    /// but whose reading failed: the run goes on without them).
+    pub fn drop_members(&mut self, indices: &[usize]) {
+        let mut i = 0;
+        self.members.retain(|_| {
+            let keep = !indices.contains(&i);
+            i += 1;
+            keep
+        });
     }
 
     /// Whether no account could be entered (after [`Fleet::run_each`]).
@@ -198,14 +227,14 @@ impl Fleet {
         self.members.is_empty()
     }
 
-    /// Runs `f(credentials, regions)` for every account, an account not
-    /// entered yet as soon as its role is assumed, all under the one
-    /// concurrency budget. Returns each member's index in
-    /// [`Fleet::members`] with its answer; an account that cannot be entered
-    /// becomes a failure (see [`Fleet::none_entered`]).
+    /// Runs `f(member)` for every account, an account not entered yet as
+    /// soon as its role is assumed, all under the one concurrency budget.
+    /// Returns each member's index in [`Fleet::members`] with its answer; an
+    /// account that cannot be entered becomes a failure (see
+    /// [`Fleet::none_entered`]).
     pub async fn run_each<T, F, Fut>(&mut self, f: F) -> Vec<(usize, T)>
     where
-        F: Fn(Aws, Option<Vec<Region>>) -> Fut,
+        F: Fn(Member) -> Fut,
         Fut: Future<Output = T>,
     {
         enum Done<T> {
@@ -215,7 +244,7 @@ impl Fleet {
         }
         let pending = std::mem::take(&mut self.pending);
         let ready = self.members.iter().enumerate().map(|(i, m)| {
-            let fut = f(m.aws.clone(), m.regions.clone());
+            let fut = f(m.clone());
             futures::future::Either::Left(async move { Done::Ready(i, fut.await) })
         });
         let entry = self.entry.as_ref();
@@ -232,16 +261,14 @@ impl Fleet {
                 } = p.target;
                 match enter(entry, &access).await {
                     Ok(aws) => {
-                        let t = f(aws.clone(), regions.clone()).await;
-                        Done::Entered(
-                            Box::new(Member {
-                                account: Some(account),
-                                aws,
-                                regions,
-                                order: p.order,
-                            }),
-                            t,
-                        )
+                        let m = Member {
+                            account: Some(account),
+                            aws,
+                            regions,
+                            order: p.order,
+                        };
+                        let t = f(m.clone()).await;
+                        Done::Entered(Box::new(m), t)
                     }
                     Err(e) => Done::Failed(account, e),
                 }
@@ -388,10 +415,24 @@ pub async fn open_named(aws: &Aws, g: &GlobalArgs, named: &[AccountId], out: &mu
     if g.org.is_multi() {
         return open(aws, g, out).await;
     }
-    let args = &g.org;
+    open_ids(aws, &g.org, named, true, &g.org.exclude_accounts).await
+}
+
+/// The accounts `ids` (and the caller's first, with `with_caller`), less
+/// `exclude`, through `--role-name`; none entered yet but the caller's.
+/// Reads the caller's account ID (`GetCallerIdentity`).
+pub async fn open_ids(
+    aws: &Aws,
+    args: &AccountArgs,
+    ids: &[AccountId],
+    with_caller: bool,
+    exclude: &[AccountId],
+) -> Result<Fleet> {
     let caller: AccountId = aws.account_id(&aws.home_region()).await?.parse()?;
-    let chosen = std::iter::once(&caller)
-        .chain(named)
+    let chosen = with_caller
+        .then_some(&caller)
+        .into_iter()
+        .chain(ids)
         .map(|id| {
             (
                 Account {
@@ -403,7 +444,7 @@ pub async fn open_named(aws: &Aws, g: &GlobalArgs, named: &[AccountId], out: &mu
             )
         })
         .collect();
-    let targets = account::targets(chosen, &args.exclude_accounts, &caller, &args.role());
+    let targets = account::targets(chosen, exclude, &caller, &args.role());
     Ok(Fleet::of_targets(aws, targets, caller, args))
 }
 

@@ -82,10 +82,7 @@ pub async fn list_fleet<F: Fn(&Profile) -> bool + Copy>(
     });
     // Each account is listed as soon as it is entered.
     let listings = fleet
-        .run_each(|aws, own| async move {
-            let regions = own.as_deref().unwrap_or(regions);
-            aws.profiles_by_region(regions, query).await
-        })
+        .run_each(|m| async move { m.aws.profiles_by_region(m.regions(regions), query).await })
         .await;
     failures.absorb(fleet.take_failures());
     if fleet.none_entered() {
