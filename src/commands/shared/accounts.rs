@@ -123,20 +123,23 @@ impl Fleet {
     }
 
     /// The accounts the run reads, entered or not, in order (`None`: the
-    /// caller's, in a single-account run).
-    pub fn chosen(&self) -> Vec<Option<AccountId>> {
-        let mut all: Vec<(usize, Option<AccountId>)> = self
+    /// caller's, in a single-account run), each with the regions the
+    /// accounts file gives it (`None`: the run's).
+    pub fn chosen(&self) -> Vec<(Option<AccountId>, Option<Vec<Region>>)> {
+        let mut all: Vec<(usize, Option<AccountId>, Option<Vec<Region>>)> = self
             .members
             .iter()
-            .map(|m| (m.order, m.id().cloned()))
-            .chain(
-                self.pending
-                    .iter()
-                    .map(|p| (p.order, Some(p.target.account.id.clone()))),
-            )
+            .map(|m| (m.order, m.id().cloned(), m.regions.clone()))
+            .chain(self.pending.iter().map(|p| {
+                (
+                    p.order,
+                    Some(p.target.account.id.clone()),
+                    p.target.regions.clone(),
+                )
+            }))
             .collect();
-        all.sort_by_key(|(o, _)| *o);
-        all.into_iter().map(|(_, id)| id).collect()
+        all.sort_by_key(|(o, _, _)| *o);
+        all.into_iter().map(|(_, id, rs)| (id, rs)).collect()
     }
 
     /// How many accounts the run asked for, entered or not.

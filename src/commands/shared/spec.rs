@@ -222,11 +222,12 @@ pub async fn make(
 }
 
 /// Warns, once, of the spec's profiles in accounts this run does not read
-/// (left out by `--accounts` or `--exclude-accounts`).
+/// (left out by `--accounts` or `--exclude-accounts`), or in regions the
+/// accounts file does not give their account.
 fn left_out_accounts(
     spec: &Spec,
     regions: &[Region],
-    chosen: &[Option<AccountId>],
+    chosen: &[(Option<AccountId>, Option<Vec<Region>>)],
     account_of: &dyn Fn(&Entry) -> Option<AccountId>,
     out: &mut Output,
 ) {
@@ -234,18 +235,20 @@ fn left_out_accounts(
     let mut count = 0;
     for e in spec.entries.iter().filter(|e| regions.contains(&e.region)) {
         let id = account_of(e);
-        if chosen.contains(&id) {
-            continue;
-        }
+        let label = match chosen.iter().find(|(a, _)| *a == id) {
+            Some((_, None)) => continue,
+            Some((_, Some(own))) if own.contains(&e.region) => continue,
+            Some((_, Some(_))) => format!("{} of {}", e.region, id.as_ref().map_or("", AccountId::as_str)),
+            None => id.map_or_else(|| "the caller's".to_owned(), |a| a.to_string()),
+        };
         count += 1;
-        let label = id.map_or_else(|| "the caller's".to_owned(), |a| a.to_string());
         if !missing.contains(&label) {
             missing.push(label);
         }
     }
     if count > 0 {
         out.warn(&format!(
-            "{} of the spec {} in accounts not read ({}); left out of this plan",
+            "{} of the spec {} in accounts or regions not read ({}); left out of this plan",
             plural(count, "profile"),
             if count == 1 { "is" } else { "are" },
             missing.join(", ")

@@ -254,7 +254,7 @@ fn accounts_on_the_command_line_narrow_the_spec_to_them() {
     assert_eq!(changes(&run.json()), [change(SEARCH, "create", "search-nova")]);
     let err = run.stderr();
     assert!(
-        err.contains("2 profiles of the spec are in accounts not read"),
+        err.contains("2 profiles of the spec are in accounts or regions not read"),
         "{err}"
     );
     assert!(
@@ -285,6 +285,24 @@ fn accounts_on_the_command_line_narrow_the_spec_to_them() {
         ]
     );
     assert!(!per_account(&w, "ListInferenceProfiles").contains_key(SCIENCE));
+    // An accounts file chooses the accounts, each in its own regions.
+    let file = w.file(
+        "accounts.yml",
+        format!("accounts:\n- account_id: '{SEARCH}'\n  regions: [us-west-2]\n- account_id: '{SCIENCE}'\n"),
+    );
+    let run = w
+        .run([
+            "plan",
+            "-f",
+            spec,
+            "--accounts-file",
+            file.to_str().unwrap(),
+            "-o",
+            "json",
+        ])
+        .ok();
+    assert_eq!(changes(&run.json()), [change(SCIENCE, "create", "search-nova")]);
+    run.stderr_has(&format!("({MGMT}, us-east-1 of {SEARCH})"));
 }
 
 #[test]
