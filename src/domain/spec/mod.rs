@@ -965,7 +965,14 @@ description = "{department} team: {model}"
     #[test]
     fn the_readme_example_is_a_valid_spec() {
         let readme = include_str!("../../../README.md");
-        let start = readme.find("```toml\n").expect("the README has a spec example") + 8;
+        let section = readme
+            .find("## Provisioning from a spec")
+            .expect("the README has a section on specs");
+        let start = section
+            + readme[section..]
+                .find("```toml\n")
+                .expect("the README has a spec example")
+            + 8;
         let end = start + readme[start..].find("```").unwrap();
         let spec = parse(&readme[start..end]).unwrap();
         let legal: Vec<&str> = spec
