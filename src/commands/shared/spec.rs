@@ -181,6 +181,7 @@ pub async fn make(
             }
         };
         let mine = entries_in(m.id(), m.regions(regions));
+        same_name_twice(&mine, file)?;
         let desired: Vec<Desired> = mine
             .iter()
             .map(|e| {
@@ -219,6 +220,34 @@ pub async fn make(
         SavedPlan::new(&spec.name, &plan, &alerts, &caller, regions, &read_accounts),
         failures,
     ))
+}
+
+/// Refuses two entries with one name in one region of an account: the spec
+/// checks names per account it names, but a team that names the caller's
+/// own account by its ID shares it with the teams that name none.
+fn same_name_twice(entries: &[&Entry], file: &Path) -> Result<()> {
+    for (i, e) in entries.iter().enumerate() {
+        if let Some(other) = entries[..i]
+            .iter()
+            .find(|o| o.region == e.region && o.name == e.name)
+        {
+            return Err(Error::Spec {
+                errors: SpecErrors {
+                    file: file.display().to_string(),
+                    errors: vec![SpecError {
+                        at: e.name_at.clone(),
+                        message: format!(
+                            "team `{}` and team `{}` both get the name `{}` in {} of the caller's account (named \
+                             by its ID in one, implied in the other)",
+                            e.team, other.team, e.name, e.region
+                        ),
+                    }],
+                },
+                hint: Some("give one of them another name, or name the account the same way in both".into()),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Warns, once, of the spec's profiles in accounts this run does not read

@@ -372,3 +372,20 @@ fn a_spec_without_accounts_refuses_account_flags_before_any_request() {
         .stderr_has("`--role-name` only applies with `--accounts`");
     assert_eq!(w.requests().len(), 0);
 }
+
+#[test]
+fn a_team_naming_the_callers_account_by_id_cannot_share_a_name_with_one_that_implies_it() {
+    let w = demo();
+    let spec = w.file(
+        "clash.toml",
+        &format!(
+            "[defaults]\nregions = [\"us-east-1\"]\nmodels = [\"nova\"]\n[models.nova]\nsource = \"amazon.nova-pro-v1:0\"\n\
+             [teams.a]\ndepartment = \"A\"\nname = \"shared\"\naccounts = [\"{MGMT}\"]\n\
+             [teams.b]\ndepartment = \"B\"\nname = \"shared\"\n"
+        ),
+    );
+    w.run(["plan", "-f", spec.to_str().unwrap()])
+        .code(2)
+        .stderr_has("team `b` and team `a` both get the name `shared` in us-east-1 of the caller's account");
+    assert!(writes(&w).is_empty(), "nothing is written: {:?}", writes(&w));
+}
