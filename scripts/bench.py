@@ -307,7 +307,7 @@ def org_main(argv: list[str]) -> None:
     wall = statistics.median(walls)
     ideal = calls * args.latency_ms / 1000 / args.concurrency
     result = {
-        "benchmark": "org", "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "benchmark": "org", "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
         "aipctl_build": args.build, "accounts": args.accounts, "regions": REGIONS,
         "profiles_per_region": args.profiles_per_region, "profiles": expected, "latency_ms": args.latency_ms,
