@@ -158,10 +158,19 @@ async fn billed_view(
     }
     let paid = ce.paid_requests();
     match result {
-        Ok((principal, services, periods)) => Ok((
-            BilledView::new(args.tag_key.as_str(), principal, services, &periods, &paid),
-            paid,
-        )),
+        Ok((principal, services, periods)) => {
+            let linked = scope.linked_accounts.map(<[String]>::to_vec);
+            Ok((
+                BilledView::new(
+                    args.tag_key.as_str(),
+                    principal,
+                    (services, linked),
+                    &periods,
+                    &paid,
+                ),
+                paid,
+            ))
+        }
         Err(e) => {
             out.note(&paid_summary(&paid));
             Err(e)

@@ -63,6 +63,9 @@ pub struct BilledView {
     pub principal_key: Option<String>,
     /// The billing services read (Bedrock's).
     pub services: Vec<String>,
+    /// The linked accounts whose spend is read (`--accounts`, from the
+    /// payer); `null`: every account the caller's bill covers.
+    pub linked_accounts: Option<Vec<String>>,
     pub periods: Vec<BilledPeriodView>,
     pub total: Option<BilledPeriodView>,
     pub paid_requests: usize,
@@ -73,7 +76,7 @@ impl BilledView {
     pub fn new(
         tag_key: &str,
         principal_key: Option<String>,
-        services: Vec<String>,
+        (services, linked_accounts): (Vec<String>, Option<Vec<String>>),
         periods: &[BilledPeriod],
         paid: &crate::domain::cost::PaidRequests,
     ) -> Self {
@@ -84,6 +87,7 @@ impl BilledView {
             iam_principal_allocation: principal_key.is_some(),
             principal_key,
             services,
+            linked_accounts,
             periods: periods.iter().map(BilledPeriodView::from).collect(),
             total: crate::domain::coverage::billed::overall(periods)
                 .as_ref()
@@ -139,6 +143,9 @@ impl BilledView {
                 self.metric, self.tag_key
             ),
         });
+        if let Some(ids) = &self.linked_accounts {
+            out.push(format!("billed spend of the linked accounts {}", ids.join(", ")));
+        }
         if self.periods.iter().any(|p| p.estimated) {
             out.push("* estimated: billing for the period is not final yet".to_owned());
         }

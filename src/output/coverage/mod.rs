@@ -437,7 +437,11 @@ impl View for CoverageReport {
         let mut add = |r: Row<'_>| {
             let mut cells = Vec::with_capacity(header.len());
             if multi {
-                cells.push(AccountCols::cell(r.account));
+                cells.push(if r.class == "TOTAL" {
+                    String::new()
+                } else {
+                    AccountCols::cell(r.account)
+                });
             }
             cells.extend([r.class.to_owned(), r.who, r.regions]);
             cells.extend(token_cells(r.tokens));
