@@ -42,6 +42,7 @@ use crate::domain::profile::{
     APPLICATION_PROFILE, BedrockArn, FOUNDATION_MODEL, ModelRef, Profile, SYSTEM_PROFILE,
 };
 use crate::domain::region::Region;
+use crate::domain::report;
 
 /// Tokens of one series, or a sum, by the four kinds Bedrock bills apart.
 pub use crate::domain::price::TokenCounts as Tokens;
@@ -368,6 +369,33 @@ pub struct Bypass {
     pub share: Option<Decimal>,
     /// The `aipctl create` that gives this traffic a profile (one per region).
     pub fix: Option<String>,
+}
+
+impl Coverage {
+    /// The report's coverage section: each class on the share basis, and the
+    /// `top` largest bypass models (per account in a multi-account run).
+    pub fn summary(&self, top: usize) -> report::Coverage {
+        let class = |c: Class| self.weight(|s| s.class() == c);
+        report::Coverage {
+            basis: self.basis,
+            attributed: class(Class::Attributed),
+            untagged: class(Class::Unattributed),
+            bypass: class(Class::Bypass),
+            top_bypass: self
+                .bypass()
+                .into_iter()
+                .take(top)
+                .map(|b| report::Bypass {
+                    amount: match self.basis {
+                        ShareBasis::Tokens => Decimal::from(b.tokens.total()),
+                        ShareBasis::Cost => b.cost.map(|c| c.cost.total()).unwrap_or_default(),
+                    },
+                    model_id: b.id,
+                    regions: b.regions.iter().map(ToString::to_string).collect(),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// `items` the largest first by `weight` (on the share basis, then tokens).

@@ -437,6 +437,20 @@ fn shares_are_by_cost_when_every_series_is_priced_and_the_gate_compares_cost() {
     assert_eq!(b[0].id, regional);
     assert_eq!(b[0].share, Some(dec("46.2")));
     assert_eq!(c.departments()[0].cost.unwrap().cost.input, dec("0.0008"));
+
+    // The report's section: the classes in USD and the largest bypass model.
+    let summary = c.summary(1);
+    assert_eq!(summary.basis, ShareBasis::Cost);
+    assert_eq!(
+        (summary.attributed, summary.untagged, summary.bypass),
+        (dec("0.0008"), Decimal::ZERO, dec("0.0057"))
+    );
+    assert_eq!(summary.top_bypass.len(), 1);
+    assert_eq!(
+        (summary.top_bypass[0].model_id.as_str(), summary.top_bypass[0].amount),
+        (regional.as_str(), dec("0.003"))
+    );
+    assert_eq!(summary.shares()[0], Some(dec("12.3")));
 }
 
 #[test]
@@ -510,6 +524,14 @@ fn one_unpriced_series_puts_shares_back_on_tokens_and_is_named_not_zero() {
     assert!(!plain.priced());
     assert_eq!(plain.class_cost(Class::Attributed), None);
     assert_eq!(plain.basis, ShareBasis::Tokens);
+    let summary = c.summary(5);
+    assert_eq!(summary.basis, ShareBasis::Tokens);
+    assert_eq!(
+        (summary.attributed, summary.untagged, summary.bypass),
+        (dec("1000"), dec("500"), dec("500")),
+        "tokens, since one series is unpriced"
+    );
+    assert_eq!(summary.top_bypass[0].amount, dec("500"));
 }
 
 #[test]
