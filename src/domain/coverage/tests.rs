@@ -447,7 +447,10 @@ fn shares_are_by_cost_when_every_series_is_priced_and_the_gate_compares_cost() {
     );
     assert_eq!(summary.top_bypass.len(), 1);
     assert_eq!(
-        (summary.top_bypass[0].model_id.as_str(), summary.top_bypass[0].amount),
+        (
+            summary.top_bypass[0].model_id.as_str(),
+            summary.top_bypass[0].amount
+        ),
         (regional.as_str(), dec("0.003"))
     );
     assert_eq!(summary.shares()[0], Some(dec("12.3")));

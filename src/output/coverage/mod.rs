@@ -220,6 +220,8 @@ pub struct CoverageReport {
     /// What shares are weighted by: `cost` (estimated USD, every series
     /// priced) or `tokens` (the four kinds added up).
     pub share_basis: &'static str,
+    #[serde(skip)]
+    basis: ShareBasis,
     pub attributed_share_percent: Option<String>,
     pub classes: Vec<ClassView>,
     pub departments: Vec<DepartmentView>,
@@ -361,6 +363,7 @@ impl CoverageReport {
             regions: meta.regions,
             tag_key: c.key.clone(),
             share_basis: c.basis.as_str(),
+            basis: c.basis,
             attributed_share_percent: pct(c.class_share(Class::Attributed)),
             classes,
             departments,
@@ -585,13 +588,9 @@ impl View for CoverageReport {
             .iter()
             .map(|c| format!("{} {}", c.class, share_cell(c.share_percent.as_ref())))
             .collect();
-        let basis = match self.share_basis {
-            "cost" => ShareBasis::Cost,
-            _ => ShareBasis::Tokens,
-        };
         let mut out = vec![format!(
             "shares by {}: {}",
-            basis_label(basis),
+            basis_label(self.basis),
             shares.join(" · ")
         )];
         match (&self.prices, &self.unpriced) {
