@@ -19,7 +19,9 @@ use crate::domain::window::Span;
 One HTML file with its styles and charts inside (no script, nothing fetched): open it offline, \
 mail it, print it. Spend comes from Cost Explorer for the whole calendar months the window \
 touches (each request costs USD 0.01; answers are cached as for `aipctl cost`), tokens and \
-the cache hit ratio from CloudWatch over the window, idle profiles as `aipctl prune` finds them. \
+the cache hit ratio from CloudWatch over the window, idle profiles as `aipctl prune` finds them, \
+attribution coverage as `aipctl coverage` measures it (by estimated cost from the AWS Price List \
+when every series is priced, else by tokens). \
 The file is written whole or not at all: a temporary file beside it, renamed at the end.")]
 pub struct ReportArgs {
     /// The HTML file to write (replaced if it exists); its directory must exist
@@ -37,7 +39,8 @@ pub struct ReportArgs {
     #[arg(long, value_name = "SPAN", default_value = "30d", value_parser = parse::value::<Span>)]
     pub idle: Span,
 
-    /// Ask Cost Explorer even when a cached answer exists (the fresh answer replaces it)
+    /// Ask Cost Explorer and the Price List even when a cached answer exists (the fresh answer
+    /// replaces it)
     #[arg(long)]
     pub no_cache: bool,
 

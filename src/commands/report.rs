@@ -4,10 +4,11 @@
 //! Every figure is made the way the command that owns it makes it, through
 //! the same shared code: spend per tag value and month as `cost` (Cost
 //! Explorer, metered and cached), tokens and cache hits per tag value as
-//! `usage --by` (CloudWatch), idle profiles as `prune`'s dry run. The order:
-//! check every input and open the output file (exit 2 before any request),
-//! ask STS for the account, list the profiles, then read CloudWatch and Cost
-//! Explorer at the same time. A part whose requests fail is named on the
+//! `usage --by` (CloudWatch), idle profiles as `prune`'s dry run, attribution
+//! coverage as `coverage` (CloudWatch by `ModelId`, priced from the Price
+//! List). The order: check every input and open the output file (exit 2
+//! before any request), ask STS for the account, list the profiles, read
+//! CloudWatch and Cost Explorer at the same time, then the coverage. A part whose requests fail is named on the
 //! page and in the exit code (1); the rest is still written. The file is
 //! written whole or not at all.
 
@@ -15,6 +16,7 @@ use jiff::Timestamp;
 
 use super::shared::accounts::Fleet;
 use super::shared::cost::{self as shared_cost, CostPlan, Linked};
+use super::shared::coverage::{Ask, measure};
 use super::shared::metrics::{last_traffic, look_back, usage_of, window};
 use super::shared::select::select;
 use super::shared::session::connect;
@@ -33,7 +35,9 @@ use crate::output::report::file::Destination;
 use crate::output::report::summary::ReportSummary;
 
 /// The parts this aipctl makes from AWS; the others wait for their commands.
-const PARTS_MADE: usize = 3;
+const PARTS_MADE: usize = 4;
+/// The bypass models the coverage section names.
+const TOP_BYPASS: usize = 5;
 
 pub async fn run(args: ReportArgs, g: &GlobalArgs, now: Timestamp, out: &mut Output) -> Result<()> {
     let today = utc_date(now);
@@ -51,15 +55,9 @@ pub async fn run(args: ReportArgs, g: &GlobalArgs, now: Timestamp, out: &mut Out
     let first = regions.first().cloned().unwrap_or_else(|| aws.home_region());
     out.stage("asking STS which account this is");
     let account = aws.account_id(&first).await?;
-    let selection = select(
-        &mut Fleet::single(&aws),
-        &regions,
-        &ProfileFilter::default(),
-        now,
-        g,
-        out,
-    )
-    .await?;
+    let mut fleet = Fleet::single(&aws);
+    let selection = select(&mut fleet, &regions, &ProfileFilter::default(), now, g, out).await?;
+    let mut failures = selection.failures;
     let profiles = selection.profiles;
     let key = args.tag_key.as_str();
 
@@ -85,6 +83,19 @@ pub async fn run(args: ReportArgs, g: &GlobalArgs, now: Timestamp, out: &mut Out
         Ok(Spend::from_table(&table, meta.forecast))
     };
     let (usage, idle, spend) = tokio::join!(usage, idle, spend);
+    let ask = Ask {
+        fleet: &fleet,
+        regions: &regions,
+        profiles: &profiles,
+        window: &window,
+        key,
+        prices: Some(args.no_cache),
+        now,
+    };
+    // A Price List that fails leaves the section by tokens (with a warning), as `coverage` does.
+    let coverage = measure(&aws, ask, &mut failures, out)
+        .await
+        .map(|m| m.coverage.summary(TOP_BYPASS));
     for problem in ce.cache_problems() {
         out.detail(&format!("could not write the cache: {problem}"));
     }
@@ -94,7 +105,7 @@ pub async fn run(args: ReportArgs, g: &GlobalArgs, now: Timestamp, out: &mut Out
         header: Header {
             account,
             regions: regions.iter().map(ToString::to_string).collect(),
-            failed_regions: selection.failures.regions(),
+            failed_regions: failures.regions(),
             tag_key: key.to_owned(),
             window,
             cost_range,
@@ -105,10 +116,10 @@ pub async fn run(args: ReportArgs, g: &GlobalArgs, now: Timestamp, out: &mut Out
         spend: part(spend),
         usage: part(usage),
         idle: part(idle),
+        coverage: Some(part(coverage)),
         // No command of this aipctl makes these yet; the page says which will. Each is a
-        // `domain::report` value (`Estimated`, `Coverage`, `Budgets`) wrapped in `Some(part(…))`.
+        // `domain::report` value (`Estimated`, `Budgets`) wrapped in `Some(part(…))`.
         estimated: None,
-        coverage: None,
         budgets: None,
     };
     let html = crate::output::report::html(&report)?;
@@ -125,7 +136,7 @@ pub async fn run(args: ReportArgs, g: &GlobalArgs, now: Timestamp, out: &mut Out
             what: "report sections",
         });
     }
-    selection.failures.finish()
+    failures.finish()
 }
 
 /// A part for the page: its figures, or the failure said in its place.

@@ -275,13 +275,9 @@ pub struct Estimate {
     pub unpriced_profiles: usize,
 }
 
-/// How a coverage share is measured.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CoverageBasis {
-    /// Estimated USD, when every series is priced.
-    Cost,
-    Tokens,
-}
+/// How a coverage share is measured: estimated USD when every series is
+/// priced, else tokens (as `aipctl coverage` chooses).
+pub use crate::domain::coverage::ShareBasis as CoverageBasis;
 
 /// Bedrock traffic by who owns it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,8 +6,8 @@ otherwise), fetches nothing (no resource entries, no script, no external
 reference in the file), fits 1280 px, that every chart has drawn (a visible
 SVG whose bars, counted as the `<rect>`s the browser lays out, match the
 non-zero figures of the table beneath it), that the tables agree with the
-emulator's own seed (departments, idle profiles), that the sections no
-command fills yet say so, and that the page prints to PDF. Keeps a
+emulator's own seed (departments, idle profiles, the bypass callers of the
+coverage section), that the sections no command fills yet say so, and that the page prints to PDF. Keeps a
 full-page screenshot, the top of the page and the PDF under
 target/browser-test/ for a person to look at; `--docs` also writes the top
 of the page to docs/report.png (the README's screenshot).
@@ -31,7 +31,8 @@ import urllib.request
 from decimal import Decimal
 from pathlib import Path
 
-from awsemu.server import spawn  # PYTHONPATH=tests/emulator (scripts/browser-test sets it)
+from awsemu.demo import UNTAGGED_CALLERS  # PYTHONPATH=tests/emulator (scripts/browser-test sets it)
+from awsemu.server import spawn
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -173,9 +174,19 @@ def check_page(driver, seed: dict) -> None:
     ages = [t for t in cells(driver, "#idle-table tbody td.age") if t.strip().isdigit()]
     check(bars(driver, "idle-chart") == min(len(ages), MAX_IDLE_BARS), "the idle chart has a bar per idle profile")
 
+    # Coverage: a bar per class with a share; the bypass table names the demo's direct callers.
+    shares = [number(t) for t in cells(driver, "#coverage-table tbody td.bar")]
+    check(len(shares) == 3, f"the coverage table has attributed, untagged and bypass rows ({len(shares)})")
+    check(bars(driver, "coverage-chart") == sum(1 for v in shares if v > 0),
+          "the coverage chart has a bar per class with a share")
+    check(abs(sum(shares) - 100) <= Decimal("0.2"), f"the coverage shares add up to 100% ({sum(shares)})")
+    bypass = sorted(t.strip() for t in cells(driver, "#bypass-table tbody td:first-child"))
+    callers = sorted(model_id for _region, model_id, *_ in UNTAGGED_CALLERS)
+    check(bypass == callers, f"the bypass table lists the demo's direct callers: {bypass}")
+
     figures = driver.find_elements(By.CSS_SELECTOR, "figure.chart-figure")
-    check(len(figures) == 4, f"every chart of the demo is there ({len(figures)} figures)")
-    for section in ("estimated", "coverage", "budgets"):
+    check(len(figures) == 5, f"every chart of the demo is there ({len(figures)} figures)")
+    for section in ("estimated", "budgets"):
         text = driver.find_element(By.ID, section).text
         check("Not available yet" in text and "aipctl" in text, f"`{section}` says which command will fill it")
     header = driver.find_element(By.TAG_NAME, "header").text

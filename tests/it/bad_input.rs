@@ -387,7 +387,6 @@ fn malformed_invocations_exit_2_name_the_rule_and_make_no_request() {
         (vec!["coverage", "--since", "3x"], "`7d`"),
         (vec!["coverage", "--from", "2026-01-01"], "--to"),
         (vec!["coverage", "--tag-key", "a!b"], "`!` is not allowed"),
-        (vec!["coverage", "--no-cache"], "--billed"),
         (
             vec!["coverage", "--cache-ttl", "9d", "--billed"],
             "longer than 7 days",

@@ -112,6 +112,9 @@ fn outline(page: &str) -> String {
 struct Seeded {
     spent: BTreeMap<Option<String>, Decimal>,
     tokens: BTreeMap<Option<String>, [u64; 4]>,
+    /// What the traffic costs at the price table's prices: through tagged
+    /// profiles, through the untagged one, straight to the system profile.
+    coverage: [Decimal; 3],
 }
 
 fn seeded(w: &World) -> Seeded {
@@ -172,9 +175,16 @@ fn seeded(w: &World) -> Seeded {
             *sum += n;
         }
     }
-    *spent.entry(None).or_default() += bypass.cost(w);
+    let bypass_cost = bypass.cost(w);
+    let untagged = spent[&None];
+    *spent.entry(None).or_default() += bypass_cost;
     tokens.insert(Some("Legal".into()), [0; 4]);
-    Seeded { spent, tokens }
+    let attributed = spent.iter().filter(|(d, _)| d.is_some()).map(|(_, v)| *v).sum();
+    Seeded {
+        spent,
+        tokens,
+        coverage: [attributed, untagged, bypass_cost],
+    }
 }
 
 fn key(cell: &str) -> Option<String> {
@@ -241,7 +251,30 @@ fn the_page_holds_the_seeded_spend_tokens_and_idle_profiles_and_draws_a_bar_for_
         page.contains(&format!("<dd>{paid} (USD 0.0{paid})</dd>")),
         "{paid} paid requests"
     );
-    for section in ["estimated", "coverage", "budgets"] {
+    // Coverage: every series is priced, so each class is its estimated USD, exactly.
+    let coverage = table(&page, "coverage-table");
+    let amounts: Vec<(String, Decimal)> = coverage.iter().map(|r| (r[0].clone(), number(&r[1]))).collect();
+    assert_eq!(
+        amounts,
+        [
+            ("Attributed".to_owned(), seeded.coverage[0]),
+            ("Untagged profiles".to_owned(), seeded.coverage[1]),
+            ("Bypass".to_owned(), seeded.coverage[2]),
+        ]
+    );
+    assert!(page.contains("Share of Bedrock traffic (estimated USD)"));
+    assert_eq!(bars(&page, "coverage-chart"), 3);
+    let bypass = table(&page, "bypass-table");
+    assert_eq!(bypass.len(), 1);
+    assert_eq!(
+        (
+            bypass[0][0].as_str(),
+            bypass[0][1].as_str(),
+            number(&bypass[0][2])
+        ),
+        (NOVA_MICRO_US, "us-east-1", seeded.coverage[2])
+    );
+    for section in ["estimated", "budgets"] {
         let at = page.find(&format!("<section id=\"{section}\"")).unwrap();
         assert!(
             page[at..]
@@ -315,7 +348,7 @@ fn a_part_aws_refuses_is_named_on_the_page_and_the_rest_is_written() {
             "json",
         ])
         .code(1)
-        .stderr_has("1 of 3 report sections failed");
+        .stderr_has("1 of 4 report sections failed");
     let summary = run.json();
     assert_eq!(summary["sections"][0]["status"], "failed");
     assert_eq!(summary["sections"][2]["status"], "ready");
@@ -326,6 +359,41 @@ fn a_part_aws_refuses_is_named_on_the_page_and_the_rest_is_written() {
     );
     assert!(page.contains("AccessDeniedException: not for you"));
     assert!(!page.contains("spend-table") && page.contains("usage-table") && page.contains("idle-table"));
+}
+
+#[test]
+fn a_coverage_that_cannot_be_read_is_named_in_its_section_and_the_rest_is_written() {
+    let w = world();
+    seeded(&w);
+    // Usage and idle profiles list each region's metrics first (4 requests); coverage lists after them.
+    w.faults(
+        json!([{"service": "cloudwatch", "operation": "ListMetrics", "error": "AccessDenied",
+                     "status": 403, "message": "no ListMetrics", "skip": 4}]),
+    );
+    let out = w.home().join("report.html");
+    let summary = w
+        .run([
+            "report",
+            "--out",
+            out.to_str().unwrap(),
+            "--region",
+            REGIONS,
+            "-o",
+            "json",
+        ])
+        .code(1)
+        .stderr_has("1 of 4 report sections failed")
+        .json();
+    assert_eq!(summary["sections"][3]["section"], "coverage");
+    assert_eq!(summary["sections"][3]["status"], "failed");
+    let page = std::fs::read_to_string(&out).unwrap();
+    let at = page.find("<section id=\"coverage\"").unwrap();
+    let section = page[at..].split("</section>").next().unwrap();
+    assert!(
+        section.contains("Not available: cloudwatch ListMetrics"),
+        "{section}"
+    );
+    assert!(page.contains("spend-table") && page.contains("usage-table") && !page.contains("coverage-table"));
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! Prices for the verbs that show money (`prices`, `usage`, `describe
-//! --usage`, `cost --reconcile`): the Price List catalog of the regions
+//! --usage`, `cost --reconcile`, `coverage`): the Price List catalog of the regions
 //! asked for (each offer × region one cached answer, kept a day), the names
 //! of the profiles' models (`GetFoundationModel`, once per model and region)
 //! and the estimate of their tokens.
@@ -78,7 +78,7 @@ pub async fn catalog(
 
 /// Where to ask `GetFoundationModel` about a profile's model: its own
 /// region, then the regions it routes to.
-fn lookup_regions(p: &Profile) -> Vec<Region> {
+pub fn lookup_regions(p: &Profile) -> Vec<Region> {
     let mut out = vec![p.region.clone()];
     for arn in p.model_arns.iter().filter_map(|a| BedrockArn::parse(a)) {
         if let Ok(r) = arn.region.parse::<Region>()
@@ -96,13 +96,27 @@ pub async fn model_names(aws: &Aws, profiles: &[Profile]) -> Result<BTreeMap<Str
     let mut order: BTreeMap<String, Vec<Region>> = BTreeMap::new();
     for p in profiles {
         let Some(id) = p.model_id() else { continue };
-        let list = order.entry(id).or_default();
-        for r in lookup_regions(p) {
-            if !list.contains(&r) {
-                list.push(r);
-            }
+        add_regions(&mut order, id, lookup_regions(p));
+    }
+    names_of(aws, order).await
+}
+
+/// Adds `regions` to those where `GetFoundationModel` is asked about `id`, in order, each once.
+pub fn add_regions(order: &mut BTreeMap<String, Vec<Region>>, id: String, regions: Vec<Region>) {
+    let list = order.entry(id).or_default();
+    for r in regions {
+        if !list.contains(&r) {
+            list.push(r);
         }
     }
+}
+
+/// The `modelName` of each model ID, asked in its regions in order until
+/// one knows it (`None`: none does), all models at once.
+pub async fn names_of(
+    aws: &Aws,
+    order: BTreeMap<String, Vec<Region>>,
+) -> Result<BTreeMap<String, Option<String>>> {
     let names: Vec<(String, Option<String>)> =
         stream::iter(order.into_iter().map(|(id, regions)| async move {
             for r in regions {
