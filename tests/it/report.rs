@@ -248,11 +248,11 @@ fn the_page_holds_the_seeded_spend_tokens_and_idle_profiles_and_draws_a_bar_for_
     let page = report(&w, &out);
 
     // Spend: each Department's row totals what its priced traffic cost.
-    // Columns: Department, Oct, Nov, Total, Share, Nov (1–22) estimate.
+    // Columns: Department, Oct, Nov, Nov (1–22) estimate, Billed, Share.
     let spend = table(&page, "spend-table");
-    let billed: Vec<&Vec<String>> = spend.iter().filter(|r| r[3] != "–").collect();
+    let billed: Vec<&Vec<String>> = spend.iter().filter(|r| r[4] != "–").collect();
     let totals: BTreeMap<Option<String>, Decimal> =
-        billed.iter().map(|r| (key(&r[0]), number(&r[3]))).collect();
+        billed.iter().map(|r| (key(&r[0]), number(&r[4]))).collect();
     assert_eq!(totals, seeded.spent);
     let non_zero = billed
         .iter()
@@ -265,13 +265,13 @@ fn the_page_holds_the_seeded_spend_tokens_and_idle_profiles_and_draws_a_bar_for_
     );
     // This month's estimate: what November's traffic through each profile was billed.
     let november: BTreeMap<Option<String>, Decimal> =
-        spend.iter().map(|r| (key(&r[0]), number(&r[5]))).collect();
+        spend.iter().map(|r| (key(&r[0]), number(&r[3]))).collect();
     assert_eq!(november.len(), 4, "Legal has a row of its own: {spend:?}");
     for (dept, bill) in &seeded.this_month {
         assert_billed(november[dept], *bill, &format!("{dept:?} this month"));
     }
     assert!(november[&Some("Legal".to_owned())].is_zero());
-    assert!(page.contains(">Nov 2026 (1–22) estimate (USD)<"));
+    assert!(page.contains(">Nov 2026 (1–22) estimate<"));
     assert_eq!(
         bars(&page, "spend-chart"),
         non_zero + 3,
@@ -279,25 +279,25 @@ fn the_page_holds_the_seeded_spend_tokens_and_idle_profiles_and_draws_a_bar_for_
     );
 
     // The window's estimate: each Department's bill (bypass traffic is no profile's).
-    // Columns: Department, Profiles, Input, Output, Cache read, Cache write, Estimated,
-    // Cache savings, Cache hit, Unpriced.
+    // Columns: Department, Profiles, Estimated, Cache savings, Cache hit, Unpriced, Input,
+    // Output, Cache read, Cache write.
     let estimated = table(&page, "estimated-table");
     assert_eq!(estimated.len(), 4);
     for r in &estimated {
         let dept = key(&r[0]);
-        let total = number(&r[6]);
+        let total = number(&r[2]);
         let bill = seeded.through_profiles.get(&dept).copied().unwrap_or_default();
         assert_billed(total, bill, &format!("{dept:?} estimated"));
-        let kinds: Decimal = r[2..6].iter().map(|c| number(c)).sum();
+        let kinds: Decimal = r[6..10].iter().map(|c| number(c)).sum();
         assert_eq!(kinds, total, "the kinds add up: {r:?}");
-        assert_eq!(r[9], "0", "nothing unpriced");
+        assert_eq!(r[5], "0", "nothing unpriced");
     }
     let search = estimated.iter().find(|r| r[0] == "Search").unwrap();
-    assert_eq!(number(&search[7]), seeded.search_savings, "savings by hand");
+    assert_eq!(number(&search[3]), seeded.search_savings, "savings by hand");
     let [input, _, read, write] = seeded.tokens[&Some("Search".to_owned())];
     #[allow(clippy::cast_precision_loss)]
     let hit = read as f64 / (input + read + write) as f64 * 100.0;
-    assert_eq!(search[8], format!("{hit:.1}%"));
+    assert_eq!(search[4], format!("{hit:.1}%"));
     assert_eq!(
         bars(&page, "estimated-chart"),
         3,
@@ -647,10 +647,10 @@ fn tokens_of_a_model_that_cannot_be_priced_are_named_never_counted_as_zero() {
     let estimated = table(&page, "estimated-table");
     let row = |d: &str| estimated.iter().find(|r| r[0] == d).unwrap().clone();
     // Design: the priced part (Sonnet), one profile out; Legal: unpriced, not 0.
-    assert_billed(number(&row("Design")[6]), sonnet.cost(&w), "Design's priced part");
-    assert_eq!(row("Design")[9], "1");
-    assert_eq!(row("Legal")[6], "unpriced");
-    assert_eq!(row("Legal")[7], "unpriced");
+    assert_billed(number(&row("Design")[2]), sonnet.cost(&w), "Design's priced part");
+    assert_eq!(row("Design")[5], "1");
+    assert_eq!(row("Legal")[2], "unpriced");
+    assert_eq!(row("Legal")[3], "unpriced");
     let unpriced = table(&page, "unpriced-table");
     let named: Vec<(&str, &str)> = unpriced.iter().map(|r| (r[0].as_str(), r[2].as_str())).collect();
     assert_eq!(named, [("design-nova", "Design"), ("legal-nova", "Legal")]);
@@ -747,11 +747,11 @@ fn across_accounts_departments_are_summed_and_cost_explorer_is_filtered_to_them(
     assert_eq!(usage[0][1], "2");
     let both = billed[ALPHA] + billed[BETA];
     let estimated = table(&page, "estimated-table");
-    assert_billed(number(&estimated[0][6]), both, "Search across the two accounts");
+    assert_billed(number(&estimated[0][2]), both, "Search across the two accounts");
     let spend = table(&page, "spend-table");
     let search = spend.iter().find(|r| r[0] == "Search").unwrap();
     assert_eq!(
-        number(&search[3]),
+        number(&search[4]),
         both,
         "the payer's bill of those two accounts only"
     );
@@ -796,7 +796,7 @@ fn a_member_that_cannot_be_entered_is_named_and_the_others_are_summed() {
     )));
     let estimated = table(&page, "estimated-table");
     assert_billed(
-        number(&estimated[0][6]),
+        number(&estimated[0][2]),
         billed[support::ACCOUNT] + billed[ALPHA],
         "the accounts entered",
     );

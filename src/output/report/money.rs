@@ -121,7 +121,13 @@ pub fn spend(report: &Report, colours: &Colours) -> Result<SectionView, Error> {
          tag `{key}`. Grey is spend without the tag: {}.",
         "spend before the tag was activated, through untagged profiles, or not through a profile at all"
     ));
-    if report.header.accounts.len() > 1 {
+    if report.header.accounts.is_empty() {
+        body.intro(
+            "From an organization's management account, Cost Explorer's bill covers every linked \
+             account too, while tokens and estimates are this account's profiles: `--accounts all` reads \
+             every account's.",
+        );
+    } else {
         body.intro(
             "The payer's bill for the accounts read (Cost Explorer's linked-account filter), each \
              department summed across them.",
@@ -248,8 +254,8 @@ fn this_month_note(body: &mut Body, m: &ThisMonth, report: &Report) {
     }
 }
 
-/// Departments × months with totals, shares and (with a forecast) the rest
-/// of the month, and this month's estimate.
+/// Departments × months, this month's estimate beside them, then the
+/// billed totals and shares and (with a forecast) the rest of the month.
 fn spend_table(
     spend: &Spend,
     lines: &[Line],
@@ -262,7 +268,15 @@ fn spend_table(
     let forecast = spend.forecast.as_ref();
     let mut head = vec![Cell::text(key)];
     head.extend(months.iter().map(|m| Cell::num(m.clone())));
-    head.push(Cell::num(format!("Total ({cur})")));
+    if let Some(m) = month {
+        head.push(Cell::num(format!(
+            "{} estimate",
+            estimate_label(m).trim_end_matches(" est.")
+        )));
+        head.push(Cell::num(format!("Billed ({cur})")));
+    } else {
+        head.push(Cell::num(format!("Total ({cur})")));
+    }
     head.push(Cell::num("Share"));
     if let Some(f) = forecast {
         head.push(Cell::num(format!(
@@ -271,22 +285,29 @@ fn spend_table(
             f.range.last_day()
         )));
     }
-    if let Some(m) = month {
-        head.push(Cell::num(format!(
-            "{} estimate (USD)",
-            estimate_label(m).trim_end_matches(" est.")
-        )));
-    }
     let rows = lines
         .iter()
         .map(|l| {
             let mut row = vec![key_cell(colours, l.value)];
-            if let Some((amounts, total)) = l.billed {
-                row.extend(amounts.iter().map(|a| Cell::num(exact(*a)).class("num month")));
+            match l.billed {
+                Some((amounts, _)) => {
+                    row.extend(amounts.iter().map(|a| Cell::num(exact(*a)).class("num month")));
+                }
+                None => row.extend(months.iter().map(|_| Cell::num("–"))),
+            }
+            if month.is_some() {
+                row.push(
+                    Cell::num(match l.estimate {
+                        None => "–".to_owned(),
+                        Some(e) => e.estimated_usd().map_or_else(|| "unpriced".to_owned(), exact),
+                    })
+                    .class("num month estimate"),
+                );
+            }
+            if let Some((_, total)) = l.billed {
                 row.push(Cell::num(exact(total)));
                 row.push(Cell::num(format::percent(share_percent(total, spend.total))));
             } else {
-                row.extend(months.iter().map(|_| Cell::num("–")));
                 row.push(Cell::num("–"));
                 row.push(Cell::num("–"));
             }
@@ -302,22 +323,11 @@ fn spend_table(
                     None => "–".to_owned(),
                 }));
             }
-            if month.is_some() {
-                row.push(
-                    Cell::num(match l.estimate {
-                        None => "–".to_owned(),
-                        Some(e) => e.estimated_usd().map_or_else(|| "unpriced".to_owned(), exact),
-                    })
-                    .class("num month estimate"),
-                );
-            }
             row
         })
         .collect();
     let mut total = vec![Cell::text("Total")];
     total.extend(spend.month_totals.iter().map(|a| Cell::num(exact(*a))));
-    total.push(Cell::num(exact(spend.total)));
-    total.push(Cell::num(""));
     let mut share = vec![Cell::text("(untagged) share")];
     share.extend(
         spend
@@ -325,13 +335,6 @@ fn spend_table(
             .into_iter()
             .map(|p| Cell::num(format::percent(p))),
     );
-    share.push(Cell::num(format::percent(spend.untagged_share())));
-    share.push(Cell::num(""));
-    if forecast.is_some() {
-        let sum: Decimal = forecast.iter().flat_map(|f| f.per_row.iter().flatten()).sum();
-        total.push(Cell::num(exact(sum)));
-        share.push(Cell::num(""));
-    }
     if let Some(m) = month {
         total.push(Cell::num(
             m.estimate
@@ -339,6 +342,15 @@ fn spend_table(
                 .estimated_usd()
                 .map_or_else(|| "unpriced".to_owned(), exact),
         ));
+        share.push(Cell::num(""));
+    }
+    total.push(Cell::num(exact(spend.total)));
+    total.push(Cell::num(""));
+    share.push(Cell::num(format::percent(spend.untagged_share())));
+    share.push(Cell::num(""));
+    if forecast.is_some() {
+        let sum: Decimal = forecast.iter().flat_map(|f| f.per_row.iter().flatten()).sum();
+        total.push(Cell::num(exact(sum)));
         share.push(Cell::num(""));
     }
     Table {
@@ -455,24 +467,28 @@ fn estimate_table(id: &str, caption: &str, e: &Estimated, key: &str, colours: &C
             "unpriced".to_owned()
         }
     };
+    // The totals first: the kinds' exact decimals are long, and scroll on narrow screens.
     let figures = |r: &EstimateRow| {
-        let mut cells: Vec<Cell> = TokenKind::ALL
-            .iter()
-            .map(|k| Cell::num(priced(r, r.sum.cost.get(*k))))
-            .collect();
-        cells.push(Cell::num(priced(r, r.sum.cost.total())).class("num bar"));
-        cells.push(Cell::num(priced(r, r.sum.savings)).class("num savings"));
-        cells.push(Cell::num(format::ratio(r.cache_hit_ratio)));
-        cells.push(Cell::num(r.sum.unpriced.to_string()));
+        let mut cells = vec![
+            Cell::num(priced(r, r.sum.cost.total())).class("num bar"),
+            Cell::num(priced(r, r.sum.savings)).class("num savings"),
+            Cell::num(format::ratio(r.cache_hit_ratio)),
+            Cell::num(r.sum.unpriced.to_string()),
+        ];
+        cells.extend(
+            TokenKind::ALL
+                .iter()
+                .map(|k| Cell::num(priced(r, r.sum.cost.get(*k)))),
+        );
         cells
     };
     let mut head = vec![Cell::text(key), Cell::num("Profiles")];
-    head.extend(TokenKind::ALL.iter().map(|k| Cell::num(kind_heading(*k))));
     head.extend(
         ["Estimated", "Cache savings", "Cache hit", "Unpriced"]
             .iter()
             .map(|h| Cell::num(*h)),
     );
+    head.extend(TokenKind::ALL.iter().map(|k| Cell::num(kind_heading(*k))));
     let rows = e
         .rows
         .iter()

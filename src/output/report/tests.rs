@@ -398,8 +398,12 @@ fn this_months_estimate_is_marked_as_one_on_the_chart_and_in_the_table() {
     let spend = section(&page, "spend");
     assert!(spend.contains("Nov 2026 (1–22) est."), "the chart's column label");
     assert!(
-        spend.contains(">Nov 2026 (1–22) estimate (USD)<"),
-        "the table's heading"
+        spend.contains(">Nov 2026 (1–22)*</th><th scope=\"col\" class=\"num\">Nov 2026 (1–22) estimate<"),
+        "the table's heading, beside the months"
+    );
+    assert!(
+        spend.contains(">Billed (USD)<"),
+        "the total says it is what was billed"
     );
     assert!(spend.contains("faded: this month&#39;s estimate (tokens × prices, not billed)"));
     assert!(spend.contains(">This month, estimated<") && spend.contains(">$3.13<"));
@@ -428,8 +432,8 @@ fn the_estimate_shows_each_kind_savings_hit_ratio_and_names_the_unpriced() {
     );
     assert!(e.contains("published 2026-11-01"));
     assert!(
-        !e.contains(">0.00</td><td class=\"num\">0.00</td><td class=\"num bar\">0.00<"),
-        "untagged is not $0"
+        e.contains("(untagged)</td><td class=\"num\">2</td><td class=\"num bar\">unpriced<"),
+        "untagged is unpriced, not $0: {e}"
     );
 }
 
