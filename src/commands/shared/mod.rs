@@ -1,10 +1,11 @@
 //! What several commands do, so that no command file imports another: the
 //! run's clock and AWS settings, selecting and resolving profiles,
 //! confirmation, provisioning, deletion, metrics, attribution coverage, Cost Explorer spend,
-//! prices, specs and the budgets and anomaly alerts specs manage.
+//! prices, specs, the budgets and anomaly alerts specs manage, and where those budgets stand.
 
 pub mod accounts;
 pub mod alerts;
+pub mod budgets;
 pub mod confirm;
 pub mod cost;
 pub mod coverage;

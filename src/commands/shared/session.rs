@@ -89,7 +89,7 @@ pub fn single_account(g: &GlobalArgs, command: &str) -> Result<()> {
             ),
             hint: Some(
                 "run it with the member's credentials (`--profile NAME`); `list`, `describe`, `usage`, `coverage`, \
-                 `prune`, `dashboard`, `cost` and `policy invoke` read across accounts"
+                 `prune`, `dashboard`, `cost`, `report` and `policy invoke` read across accounts"
                     .into(),
             ),
         });
