@@ -157,19 +157,24 @@ pub struct UsageArgs {
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
-  aipctl coverage --all-regions                   # who owns the last 30 days of Bedrock traffic
+  aipctl coverage --all-regions                   # who owns 30 days of Bedrock traffic, in USD
   aipctl coverage --since 7d --fail-under 95      # in CI: exit 5 below 95 % attributed
+  aipctl coverage --accounts all                  # every account of the organization
   aipctl coverage --billed                        # and billed spend under the tag, per month
+  aipctl coverage --no-prices                     # tokens only, no Price List request
   aipctl coverage -o json --query 'bypass[].fix'  # commands that give bypass traffic a profile
   aipctl coverage --from 2026-11-01 --to 2026-11-07 -o csv > series.csv
 
 Every `ModelId` series of CloudWatch's AWS/Bedrock metrics is one of: an application profile with \
 the tag (attributed, per department), one without it (unattributed), or a system profile \
 (`us.`, `eu.`, `global.`…) or bare model called directly (bypass: no profile, no tag on the bill). \
-Shares are by tokens (input, output, cache read and cache write added up). `ListMetrics` lists \
-only values with data in the last two weeks, so bypass traffic that stopped earlier is not seen. \
-Exit codes: 0, or 5 with `--fail-under` when the attributed share is below it (1, 2 and 3 as \
-everywhere).")]
+Each series is priced as `aipctl usage` prices a profile: its tokens × AWS Price List prices of \
+its model in its own region, each token kind at its own price, global traffic at the Global \
+price. Shares are by estimated cost when every series is priced, else by tokens (input, output, \
+cache read and cache write added up), and the output says which and names what is unpriced \
+(never counted as $0). `ListMetrics` lists only values with data in the last two weeks, so \
+bypass traffic that stopped earlier is not seen. Exit codes: 0, or 5 with `--fail-under` when \
+the attributed share is below it (1, 2 and 3 as everywhere).")]
 pub struct CoverageArgs {
     #[command(flatten)]
     pub window: WindowArgs,
@@ -178,17 +183,22 @@ pub struct CoverageArgs {
     #[arg(long, value_name = "KEY", default_value = crate::domain::tag::DEPARTMENT, value_parser = parse::value::<TagKey>)]
     pub tag_key: TagKey,
 
-    /// Exit 5 when the attributed share is below PCT (0 to 100), after printing the report
+    /// Exit 5 when the attributed share (on the basis shown: cost, else tokens) is below PCT (0 to
+    /// 100), after printing the report
     #[arg(long, value_name = "PCT", value_parser = parse::value::<Percent>)]
     pub fail_under: Option<Percent>,
 
     /// Add billed spend under the tag key vs untagged per month, from Cost Explorer (paid requests,
-    /// cached as for `cost`)
+    /// cached as for `cost`; with `--accounts`, only those linked accounts' spend)
     #[arg(long)]
     pub billed: bool,
 
-    /// With `--billed`: ask Cost Explorer even when a cached answer exists
-    #[arg(long, requires = "billed")]
+    /// Leave out estimated cost (no Price List request): shares by tokens
+    #[arg(long)]
+    pub no_prices: bool,
+
+    /// Ask the Price List (and with `--billed`, Cost Explorer) again even when a cached answer exists
+    #[arg(long)]
     pub no_cache: bool,
 
     /// With `--billed`: how long a cached answer is reused: `30m`, `6h`, `1d` (at most 7 days)

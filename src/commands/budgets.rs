@@ -1,19 +1,16 @@
 //! `aipctl budgets [--all] [--fail-over PCT]`: where each budget aipctl
 //! manages stands this month, from AWS Budgets' own `CalculatedSpend`.
 //!
-//! One `sts:GetCallerIdentity` (Budgets calls name the account), one
-//! `DescribeBudgets` followed to its last page, and one
-//! `DescribeNotificationsForBudget` per budget shown. aipctl's budgets are
-//! those named `aipctl-<spec>-<department>` whose filter is that department
-//! (`domain::budget::Current::owner`). `--fail-over PCT` prints the table,
+//! One `sts:GetCallerIdentity` (Budgets calls name the account), then the
+//! reads `shared::budgets` makes (as `report` does). `--fail-over PCT` prints the table,
 //! then exits with `EXIT_OVER_BUDGET` (6) naming every budget that has spent
 //! more than PCT percent of its limit.
 
 use jiff::Timestamp;
 
+use super::shared::budgets::statuses;
 use super::shared::session::load;
 use crate::cli::{BudgetsArgs, GlobalArgs};
-use crate::domain::budget::status::Status;
 use crate::error::{EXIT_OVER_BUDGET, Error, Result};
 use crate::output::budgets::BudgetsView;
 use crate::output::{Output, plural};
@@ -23,11 +20,7 @@ pub async fn run(args: BudgetsArgs, g: &GlobalArgs, now: Timestamp, out: &mut Ou
     let aws = load(g).await?;
     out.stage("asking AWS Budgets");
     let account = aws.account_id(&aws.home_region()).await?;
-    let gateway = aws.budgets(&account);
-    let mut budgets = gateway.list().await?;
-    budgets.retain(|b| args.all || b.owner().is_some());
-    gateway.detail(&mut budgets, |_| true, false).await?;
-    let rows: Vec<Status> = budgets.iter().map(Status::of).collect();
+    let rows = statuses(&aws, &account, args.all).await?;
     let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
     let period = format!("{}..{:02}", today.first_of_month(), today.day());
     out.data(&BudgetsView {

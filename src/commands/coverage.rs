@@ -1,25 +1,25 @@
-//! `aipctl coverage`: how much Bedrock traffic no department owns.
+//! `aipctl coverage`: how much Bedrock traffic no department owns, and what
+//! it costs.
 //!
 //! Reads only. The order: every input checked (exit 2 before any request);
-//! the application profiles of each region with their tags; one
-//! `ListMetrics` per region for the `ModelId` values CloudWatch has (plus
-//! every profile's ID, since `ListMetrics` forgets values idle for two
-//! weeks); `GetMetricData` for all of them, batched as `usage` does. Each
-//! series is classified ([`crate::domain::coverage`]) and the report printed;
-//! with `--billed`, Cost Explorer's split of the same days' spend follows,
-//! through the request, cache and counting `cost` uses. `--fail-under`
+//! the accounts of the run (`--accounts`), the application profiles of each
+//! account and region with their tags; then the coverage as
+//! [`measure`] makes it (CloudWatch in each account with its own
+//! credentials, prices from the Price List unless `--no-prices`). With
+//! `--billed`, Cost Explorer's split of the same days' spend follows, through
+//! the request, cache and counting `cost` uses (from the payer with
+//! `--accounts`: only the accounts read, by `LINKED_ACCOUNT`). `--fail-under`
 //! exits [`EXIT_BELOW_COVERAGE`] after the report when the attributed share
-//! is below the threshold.
+//! (on the basis shown) is below the threshold; a member that failed is
+//! named after the report (exit 1).
 
-use std::collections::{BTreeSet, HashSet};
-
-use futures::{StreamExt, TryStreamExt, stream};
 use jiff::Timestamp;
 
-use super::shared::accounts::Fleet;
-use super::shared::metrics::{model_id_usage, window};
+use super::shared::cost::linked_accounts;
+use super::shared::coverage::{Ask, measure};
+use super::shared::metrics::window;
 use super::shared::select::select;
-use super::shared::session::connect;
+use super::shared::session::connect_fleet;
 use super::shared::spend;
 use crate::aws::Aws;
 use crate::aws::costexplorer::CostExplorer;
@@ -28,18 +28,15 @@ use crate::domain::cost::{
     self, CostMetric, CostQuery, DateRange, Filter, Granularity, Grouping, PaidRequests, TimeSpec,
 };
 use crate::domain::coverage::billed::{self, BilledPeriod};
-use crate::domain::coverage::{self, Coverage, Gate, Series, ShareBasis, Tokens};
+use crate::domain::coverage::{self, Coverage, Gate};
 use crate::domain::filter::ProfileFilter;
-use crate::domain::profile::Profile;
-use crate::domain::region::Region;
 use crate::domain::tag::TagKey;
 use crate::error::{EXIT_BELOW_COVERAGE, Error, Result};
+use crate::output::Output;
 use crate::output::cost::paid_summary;
 use crate::output::coverage::{BilledView, CoverageMeta, CoverageReport};
-use crate::output::{Output, plural};
 
 pub async fn run(args: CoverageArgs, g: &GlobalArgs, now: Timestamp, out: &mut Output) -> Result<()> {
-    super::shared::session::single_account(g, "coverage")?;
     let window = window(&args.window, now)?;
     let today = crate::domain::window::utc_date(now);
     // The billed range is checked with the rest, before any request.
@@ -54,63 +51,34 @@ pub async fn run(args: CoverageArgs, g: &GlobalArgs, now: Timestamp, out: &mut O
     } else {
         None
     };
-    let (aws, regions) = connect(g).await?;
-    let selection = select(
-        &mut Fleet::single(&aws),
-        &regions,
-        &ProfileFilter::default(),
-        now,
-        g,
+    let (aws, regions, mut fleet) = connect_fleet(g, out).await?;
+    let selection = select(&mut fleet, &regions, &ProfileFilter::default(), now, g, out).await?;
+    let mut failures = selection.failures;
+    let measured = measure(
+        &aws,
+        Ask {
+            fleet: &fleet,
+            regions: &regions,
+            profiles: &selection.profiles,
+            window: &window,
+            key: args.tag_key.as_str(),
+            prices: (!args.no_prices).then_some(args.no_cache),
+            now,
+        },
+        &mut failures,
         out,
     )
     .await?;
-    let read: Vec<Region> = regions
-        .iter()
-        .filter(|r| selection.failures.was_read(None, r))
-        .cloned()
-        .collect();
-
-    out.stage("finding the ModelId values CloudWatch has");
-    let seen: Vec<(Region, HashSet<String>)> = stream::iter(read.iter().map(|r| {
-        let cw = aws.cloudwatch(r);
-        async move { Ok::<_, Error>((r.clone(), cw.model_ids().await?)) }
-    }))
-    .buffered(aws.concurrency)
-    .try_collect()
-    .await?;
-    let by_region: Vec<(Region, Vec<String>)> = seen
-        .into_iter()
-        .map(|(region, values)| {
-            let mut all: BTreeSet<String> = values.into_iter().collect();
-            all.extend(
-                selection
-                    .profiles
-                    .iter()
-                    .filter(|p| p.region == region)
-                    .map(|p| p.id.clone()),
-            );
-            (region, all.into_iter().collect())
-        })
-        .collect();
-    let values: usize = by_region.iter().map(|(_, v)| v.len()).sum();
-    out.stage(&format!(
-        "reading CloudWatch metrics of {}",
-        plural(values, "ModelId value")
-    ));
-    let (usages, calls) = model_id_usage(&aws, &by_region, &window).await?;
-    out.detail(&format!(
-        "{} for {}",
-        plural(calls, "GetMetricData request"),
-        plural(values, "ModelId value")
-    ));
-
-    let key = args.tag_key.as_str();
-    let series = classified(&by_region, &usages, &selection.profiles, key);
-    let coverage = Coverage::new(key, ShareBasis::Tokens, series);
+    let coverage = measured.coverage;
 
     let (billed, paid) = match billed_range {
         Some(range) => {
-            let (view, paid) = billed_view(&args, range, &aws, now, today, out).await?;
+            let linked = linked_accounts(&aws, g, false, out).await?;
+            let scope = Scope {
+                range,
+                linked_accounts: linked.ids.as_deref(),
+            };
+            let (view, paid) = billed_view(&args, scope, &aws, now, today, out).await?;
             (Some(view), Some(paid))
         }
         None => (None, None),
@@ -122,50 +90,19 @@ pub async fn run(args: CoverageArgs, g: &GlobalArgs, now: Timestamp, out: &mut O
             regions: regions.iter().map(ToString::to_string).collect(),
             fail_under: args.fail_under,
             billed,
-            metric_requests: calls,
+            prices: measured.prices,
+            metric_requests: measured.metric_requests,
         },
     );
     out.data(&report)?;
     if let Some(paid) = &paid {
         out.note(&paid_summary(paid));
     }
-    selection.failures.finish()?;
-    gate(&args, &coverage, out)
-}
-
-/// Each `ModelId` value of each region with its figures, classified
-/// against the region's profiles.
-fn classified(
-    by_region: &[(Region, Vec<String>)],
-    usages: &[Vec<crate::domain::usage::Usage>],
-    all_profiles: &[Profile],
-    key: &str,
-) -> Vec<Series> {
-    let mut series = Vec::new();
-    for ((region, ids), usages) in by_region.iter().zip(usages) {
-        let profiles: Vec<&Profile> = all_profiles.iter().filter(|p| p.region == *region).collect();
-        for (model_id, u) in ids.iter().zip(usages) {
-            let source = coverage::classify(model_id, &profiles, key);
-            let profile = profiles
-                .iter()
-                .find(|p| p.id == *model_id || p.arn.as_str() == model_id)
-                .copied();
-            series.push(Series {
-                region: region.clone(),
-                model_id: model_id.clone(),
-                foundation_model: coverage::foundation_model(&source, profile),
-                source,
-                invocations: u.invocations,
-                tokens: Tokens {
-                    input: u.input_tokens,
-                    output: u.output_tokens,
-                    cache_read: u.cache_read_tokens,
-                    cache_write: u.cache_write_tokens,
-                },
-            });
-        }
+    failures.finish()?;
+    if let Some(e) = measured.price_failure {
+        return Err(e);
     }
-    series
+    gate(&args, &coverage, out)
 }
 
 /// `--fail-under`: after the report, exit 5 when the attributed share is below it.
@@ -186,19 +123,28 @@ fn gate(args: &CoverageArgs, coverage: &Coverage, out: &mut Output) -> Result<()
         }
         Gate::Below => {
             out.warn(&format!(
-                "{share} of the traffic is attributed by `{}`, below `--fail-under {threshold}`",
-                coverage.key
+                "{share} of the traffic is attributed by `{}` (by {}), below `--fail-under {threshold}`",
+                coverage.key,
+                crate::output::coverage::basis_label(coverage.basis)
             ));
             Err(Error::Quiet(EXIT_BELOW_COVERAGE))
         }
     }
 }
 
+/// The days and accounts `--billed` reads.
+#[derive(Clone, Copy)]
+struct Scope<'a> {
+    range: DateRange,
+    /// From the payer with `--accounts`: only these linked accounts' spend.
+    linked_accounts: Option<&'a [String]>,
+}
+
 /// `--billed`: Cost Explorer's split of the window's days, per month. Every
 /// request goes through the cache and is counted, as for `cost`.
 async fn billed_view(
     args: &CoverageArgs,
-    range: DateRange,
+    scope: Scope<'_>,
     aws: &Aws,
     now: Timestamp,
     today: jiff::civil::Date,
@@ -206,16 +152,25 @@ async fn billed_view(
 ) -> Result<(BilledView, PaidRequests)> {
     out.stage("asking Cost Explorer");
     let ce = spend::explorer(aws, args.cache_ttl, args.no_cache, now);
-    let result = billed_periods(&ce, &args.tag_key, range, now, today, out).await;
+    let result = billed_periods(&ce, &args.tag_key, scope, now, today, out).await;
     for problem in ce.cache_problems() {
         out.detail(&format!("could not write the cache: {problem}"));
     }
     let paid = ce.paid_requests();
     match result {
-        Ok((principal, services, periods)) => Ok((
-            BilledView::new(args.tag_key.as_str(), principal, services, &periods, &paid),
-            paid,
-        )),
+        Ok((principal, services, periods)) => {
+            let linked = scope.linked_accounts.map(<[String]>::to_vec);
+            Ok((
+                BilledView::new(
+                    args.tag_key.as_str(),
+                    principal,
+                    (services, linked),
+                    &periods,
+                    &paid,
+                ),
+                paid,
+            ))
+        }
         Err(e) => {
             out.note(&paid_summary(&paid));
             Err(e)
@@ -228,7 +183,10 @@ type Billed = (Option<String>, Vec<String>, Vec<BilledPeriod>);
 async fn billed_periods(
     ce: &CostExplorer,
     key: &TagKey,
-    range: DateRange,
+    Scope {
+        range,
+        linked_accounts,
+    }: Scope<'_>,
     now: Timestamp,
     today: jiff::civil::Date,
     out: &mut Output,
@@ -255,7 +213,7 @@ async fn billed_periods(
         metric: CostMetric::Unblended,
         split: None,
         filter_tags: &[],
-        linked_accounts: None,
+        linked_accounts,
     };
     let table = shape(&ce.cost_and_usage(&by_tag.query(Some(&services))).await?);
     let by_principal = match &principal {
@@ -266,15 +224,21 @@ async fn billed_periods(
                 granularity: Granularity::Monthly,
                 metric: CostMetric::Unblended,
                 group_by: vec![Grouping::Tag(principal_key.clone())],
-                filter: Filter::all(vec![
-                    Filter::Dimension {
+                filter: Filter::all(
+                    [Filter::Dimension {
                         key: "SERVICE".into(),
                         values: services.clone(),
-                    },
-                    Filter::TagAbsent {
+                    }]
+                    .into_iter()
+                    .chain(linked_accounts.map(|ids| Filter::Dimension {
+                        key: "LINKED_ACCOUNT".into(),
+                        values: ids.to_vec(),
+                    }))
+                    .chain([Filter::TagAbsent {
                         key: key.as_str().to_owned(),
-                    },
-                ]),
+                    }])
+                    .collect(),
+                ),
             };
             Some(shape(&ce.cost_and_usage(&query).await?))
         }

@@ -46,21 +46,7 @@ impl SystemProfile {
 
     /// The regions it routes to (`global` for region-less model ARNs).
     pub fn routes(&self) -> Vec<String> {
-        let mut out: Vec<String> = self
-            .model_arns
-            .iter()
-            .filter_map(|a| BedrockArn::parse(a))
-            .map(|a| {
-                if a.region.is_empty() {
-                    "global".to_owned()
-                } else {
-                    a.region
-                }
-            })
-            .collect();
-        out.sort();
-        out.dedup();
-        out
+        super::profile::routed_regions(&self.model_arns)
     }
 }
 

@@ -412,26 +412,31 @@ pub struct Profile {
     pub account: Option<crate::domain::account::Account>,
 }
 
+/// The regions a list of model ARNs routes to, sorted, each once; a
+/// region-less ARN (a global profile's) shows as `global`.
+pub fn routed_regions(model_arns: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = model_arns
+        .iter()
+        .filter_map(|a| BedrockArn::parse(a))
+        .map(|a| {
+            if a.region.is_empty() {
+                "global".to_owned()
+            } else {
+                a.region
+            }
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 impl Profile {
     /// Regions the profile routes to, from `models[]`. Global profiles carry
     /// region-less model ARNs; they route to every commercial region and show
     /// as `global`.
     pub fn routed_regions(&self) -> Vec<String> {
-        let mut out: Vec<String> = self
-            .model_arns
-            .iter()
-            .filter_map(|a| BedrockArn::parse(a))
-            .map(|a| {
-                if a.region.is_empty() {
-                    "global".to_owned()
-                } else {
-                    a.region
-                }
-            })
-            .collect();
-        out.sort();
-        out.dedup();
-        out
+        routed_regions(&self.model_arns)
     }
 
     /// The model the profile serves: the foundation-model ID shared by its

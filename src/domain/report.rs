@@ -1,21 +1,27 @@
 //! The figures of `aipctl report`, one page for people who do not run CLIs:
-//! spend per department and month, tokens and the prompt-cache hit ratio per
-//! department, idle profiles, and the sections other commands will fill
-//! (estimated spend and savings, attribution coverage, budgets).
+//! spend per department and month with this month's estimate, estimated
+//! spend and prompt-cache savings, tokens and the prompt-cache hit ratio per
+//! department, budgets, idle profiles, and attribution coverage.
 //!
 //! Pure assembly: each part is made from what the command that owns it
 //! already computes (`cost`'s [`CostTable`], `usage --by`'s per-value
-//! [`Usage`], `prune`'s [`Assessment`]s); nothing here asks AWS, reads the
-//! clock or knows HTML. A part the run could not make is an `Err` with the
-//! reason shown in its place; a part no command provides yet is `None`.
-//! Money stays exact ([`Decimal`]); only the view turns it into pixels.
+//! [`Usage`] and [`EstimateSum`]s, `budgets`' [`Status`]es, `prune`'s
+//! [`Assessment`]s); nothing here asks AWS, reads the clock or knows HTML.
+//! A part the run could not make is an `Err` with the reason shown in its
+//! place; a part this run does not make is `None`. Across accounts, a
+//! department's figures are summed over every account read. Money stays
+//! exact ([`Decimal`]); only the view turns it into pixels.
+
+use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 
 use crate::domain::InputError;
+use crate::domain::budget::status::Status;
 use crate::domain::cost::{CostTable, DateRange, PaidRequests, Period, TimeSpec, share_percent};
+use crate::domain::price::{Estimate, EstimateSum, Unpriced};
 use crate::domain::profile::Profile;
 use crate::domain::prune::{Action, Assessment};
 use crate::domain::usage::{self, Usage};
@@ -31,27 +37,37 @@ pub struct Report {
     pub header: Header,
     /// Spend per tag value and month, from Cost Explorer.
     pub spend: Part<Spend>,
+    /// This month so far, estimated from its tokens at Price List prices
+    /// (Cost Explorer is a day behind); `None` when the cost months end
+    /// before this month.
+    pub this_month: Option<Part<ThisMonth>>,
     /// Tokens and the cache hit ratio per tag value, from CloudWatch.
     pub usage: Part<DepartmentUsage>,
     /// The profiles `prune` would delete.
     pub idle: Part<Idle>,
-    /// Estimated spend and prompt-cache savings per department, from the
-    /// price catalog; `None` until a command computes them.
+    /// Estimated spend and prompt-cache savings per department over the
+    /// window, from the price catalog.
     pub estimated: Option<Part<Estimated>>,
     /// Attributed, untagged and bypass traffic; `None` until a command computes it.
     pub coverage: Option<Part<Coverage>>,
-    /// The department budgets and how far they are used; `None` until a command reads them.
+    /// The budgets aipctl manages and how far they are used.
     pub budgets: Option<Part<Budgets>>,
 }
 
 /// What the report covers and what it cost to make.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Header {
-    /// The 12-digit account of the credentials (STS `GetCallerIdentity`).
+    /// The 12-digit account of the credentials (STS `GetCallerIdentity`):
+    /// the one whose Cost Explorer and Budgets are read.
     pub account: String,
+    /// Every account read, labelled (`234567890123 (search-prod)`), in a
+    /// run across accounts; empty in a single-account run.
+    pub accounts: Vec<String>,
     pub regions: Vec<String>,
-    /// Regions whose profiles could not be read; the rest of the page is without them.
-    pub failed_regions: Vec<String>,
+    /// Regions, accounts or regions of an account that could not be read
+    /// (`eu-west-1`, `234567890123`, `eu-west-1 (234567890123)`); the rest
+    /// of the page is without them.
+    pub not_read: Vec<String>,
     /// The tag key whose values are the departments.
     pub tag_key: String,
     /// The metrics window (tokens, cache hits).
@@ -76,6 +92,37 @@ pub fn cost_range(window: &Window, today: Date, field: &str) -> Result<DateRange
         field: field.to_owned(),
         ..e
     })
+}
+
+/// This month's days so far and its tokens' window (the 1st at midnight
+/// to `now`'s minute), when the cost months reach this month and some of it
+/// has passed.
+pub fn this_month(cost_range: &DateRange, now: Timestamp) -> Option<(DateRange, Window)> {
+    let today = crate::domain::window::utc_date(now);
+    let first = today.first_of_month();
+    if cost_range.end_exclusive <= first {
+        return None;
+    }
+    let window = Window::days(first, today, now).ok()?;
+    let range = DateRange {
+        start: first,
+        end_exclusive: today.tomorrow().ok()?,
+    };
+    Some((range, window))
+}
+
+/// `--forecast` asks Cost Explorer for the rest of this month: refused
+/// (naming the window's `field`) when the cost months end before it.
+pub fn check_forecast(cost_range: &DateRange, today: Date, field: &str) -> Result<(), InputError> {
+    if cost_range.end_exclusive > today.first_of_month() {
+        return Ok(());
+    }
+    Err(InputError::new(
+        field,
+        &cost_range.last_day().to_string(),
+        "`--forecast` forecasts the rest of this month, and the window ends before this month; drop \
+         `--forecast` or end the window today",
+    ))
 }
 
 /// Spend per tag value and month, as `cost` shapes it.
@@ -213,6 +260,8 @@ pub struct Idle {
 pub struct IdleProfile {
     pub name: String,
     pub region: String,
+    /// Its account's label, in a run across accounts.
+    pub account: Option<String>,
     pub arn: String,
     pub department: Option<String>,
     /// Whole days since it was created.
@@ -237,6 +286,7 @@ impl Idle {
             .map(|(p, a)| IdleProfile {
                 name: p.name.clone(),
                 region: p.region.to_string(),
+                account: p.account.as_ref().map(crate::domain::account::Account::label),
                 arn: p.arn.to_string(),
                 department: p.tags.get(key).map(str::to_owned),
                 age_days: p.created_at.map(|c| now.duration_since(c).as_secs() / 86_400),
@@ -246,7 +296,7 @@ impl Idle {
         rows.sort_by(|a, b| {
             b.age_days
                 .cmp(&a.age_days)
-                .then_with(|| (&a.region, &a.name).cmp(&(&b.region, &b.name)))
+                .then_with(|| (&a.account, &a.region, &a.name).cmp(&(&b.account, &b.region, &b.name)))
         });
         Self {
             idle_since,
@@ -256,32 +306,140 @@ impl Idle {
     }
 }
 
-/// Estimated spend and prompt-cache savings per department (tokens × the
-/// price catalog's prices over the metrics window).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Estimated spend and prompt-cache savings per department: tokens × the
+/// Price List's on-demand prices, as `usage --by` estimates them.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Estimated {
-    pub rows: Vec<Estimate>,
+    /// Largest estimate first; `value: None` (profiles without the tag) last.
+    pub rows: Vec<EstimateRow>,
+    /// Every profile together (`value` is `None`).
+    pub total: EstimateRow,
+    /// Profiles with tokens the catalog could not price, and why: left out
+    /// of every sum, never counted as $0.
+    pub unpriced: Vec<UnpricedProfile>,
+    /// The Price List's publication date of the prices used.
+    pub publication_date: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Estimate {
+/// One department's estimate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EstimateRow {
     pub value: Option<String>,
-    /// Of the priced profiles; `None` when none is priced (never shown as 0).
-    pub estimated_usd: Option<Decimal>,
-    /// What cache reads saved over plain input, less the cache-write
-    /// premium; negative when writes cost more than reads saved.
-    pub savings_usd: Option<Decimal>,
-    /// Profiles whose model the catalog does not price.
-    pub unpriced_profiles: usize,
+    pub profiles: usize,
+    /// The priced profiles' cost by token kind and savings; `unpriced`
+    /// counts the profiles with tokens left out.
+    pub sum: EstimateSum,
+    /// Cache-read tokens as a share of every input token (as `usage`).
+    pub cache_hit_ratio: Option<f64>,
 }
 
-/// How a coverage share is measured.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CoverageBasis {
-    /// Estimated USD, when every series is priced.
-    Cost,
-    Tokens,
+impl EstimateRow {
+    /// The estimate, `None` when the row has tokens and none could be
+    /// priced (shown as unpriced, never $0). With some profiles unpriced it
+    /// is the priced part ([`EstimateSum::unpriced`] says how many are out).
+    pub fn estimated_usd(&self) -> Option<Decimal> {
+        self.priced().then(|| self.sum.cost.total())
+    }
+
+    /// What the prompt cache saved (negative when writes cost more than
+    /// reads saved), of the priced profiles.
+    pub fn savings_usd(&self) -> Option<Decimal> {
+        self.priced().then_some(self.sum.savings)
+    }
+
+    fn priced(&self) -> bool {
+        self.sum.priced > 0 || self.sum.unpriced == 0
+    }
 }
+
+/// A profile whose tokens the catalog could not price.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnpricedProfile {
+    pub name: String,
+    pub region: String,
+    pub account: Option<String>,
+    pub department: Option<String>,
+    pub reason: Unpriced,
+}
+
+impl Estimated {
+    /// Per-value estimates of `profiles` by tag `key`, each profile with its
+    /// usage and estimate (same order). A profile without tokens costs
+    /// nothing at any price: it is neither priced nor unpriced.
+    pub fn by_tag(
+        profiles: &[Profile],
+        usages: &[Usage],
+        estimates: &[Estimate],
+        key: &str,
+        publication_date: Option<String>,
+    ) -> Self {
+        let mut sums: BTreeMap<Option<String>, EstimateSum> = BTreeMap::new();
+        let mut total = EstimateSum::default();
+        let mut unpriced = Vec::new();
+        for ((p, u), e) in profiles.iter().zip(usages).zip(estimates) {
+            let value = p.tags.get(key).map(str::to_owned);
+            let sum = sums.entry(value.clone()).or_default();
+            if total_tokens(u) == 0 {
+                continue;
+            }
+            sum.add(e);
+            total.add(e);
+            if let Estimate::Unpriced(reason) = e {
+                unpriced.push(UnpricedProfile {
+                    name: p.name.clone(),
+                    region: p.region.to_string(),
+                    account: p.account.as_ref().map(crate::domain::account::Account::label),
+                    department: value,
+                    reason: reason.clone(),
+                });
+            }
+        }
+        let mut rows: Vec<EstimateRow> = usage::by_tag(profiles.iter().zip(usages), key)
+            .into_iter()
+            .map(|(value, (n, u))| EstimateRow {
+                sum: sums.remove(&value).unwrap_or_default(),
+                value,
+                profiles: n,
+                cache_hit_ratio: u.cache_hit_ratio,
+            })
+            .collect();
+        rows.sort_by(|a, b| {
+            let usd = |r: &EstimateRow| std::cmp::Reverse(r.estimated_usd().unwrap_or_default());
+            (a.value.is_none(), usd(a), &a.value).cmp(&(b.value.is_none(), usd(b), &b.value))
+        });
+        Self {
+            rows,
+            total: EstimateRow {
+                value: None,
+                profiles: profiles.len(),
+                sum: total,
+                cache_hit_ratio: usage::total(usages).cache_hit_ratio,
+            },
+            unpriced,
+            publication_date,
+        }
+    }
+
+    /// The row of tag value `value`.
+    pub fn row(&self, value: Option<&str>) -> Option<&EstimateRow> {
+        self.rows.iter().find(|r| r.value.as_deref() == value)
+    }
+}
+
+/// This month so far, estimated: Cost Explorer's figures lag a day (and
+/// more), the tokens CloudWatch has counted up to the run do not.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThisMonth {
+    /// The month's first day through today (UTC days).
+    pub range: DateRange,
+    /// The tokens' window: the 1st at midnight to the run's minute.
+    pub window: Window,
+    pub estimate: Estimated,
+}
+
+/// How a coverage share is measured: estimated USD when every series is
+/// priced, else tokens (as `aipctl coverage` chooses).
+pub use crate::domain::coverage::ShareBasis as CoverageBasis;
 
 /// Bedrock traffic by who owns it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -317,28 +475,14 @@ impl Coverage {
     }
 }
 
-/// The department budgets.
+/// The budgets aipctl manages, as `aipctl budgets` shows them: AWS
+/// Budgets' own actual and forecast spend this month (`CalculatedSpend`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Budgets {
-    pub rows: Vec<Budget>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Budget {
-    pub name: String,
-    pub department: Option<String>,
-    pub limit_usd: Decimal,
-    /// This month so far.
-    pub actual_usd: Decimal,
-    /// AWS Budgets' forecast for the whole month, when it has one.
-    pub forecast_usd: Option<Decimal>,
-}
-
-impl Budget {
-    /// Actual spend as a percentage of the limit (one decimal).
-    pub fn used_percent(&self) -> Option<Decimal> {
-        share_percent(self.actual_usd, self.limit_usd)
-    }
+    /// The account whose budgets these are (the caller's).
+    pub account: String,
+    /// By name.
+    pub rows: Vec<Status>,
 }
 
 impl Report {
@@ -363,6 +507,9 @@ impl Report {
         if let Ok(u) = &self.usage {
             u.rows.iter().for_each(|r| add(r.value.as_ref()));
         }
+        if let Some(Ok(m)) = &self.this_month {
+            m.estimate.rows.iter().for_each(|r| add(r.value.as_ref()));
+        }
         if let Some(Ok(b)) = &self.budgets {
             b.rows.iter().for_each(|r| add(r.department.as_ref()));
         }
@@ -374,6 +521,19 @@ impl Report {
             }
         }
         out
+    }
+
+    /// How many parts this run made (failed ones included).
+    pub fn parts_made(&self) -> usize {
+        3 + [
+            self.this_month.is_some(),
+            self.estimated.is_some(),
+            self.coverage.is_some(),
+            self.budgets.is_some(),
+        ]
+        .iter()
+        .filter(|made| **made)
+        .count()
     }
 
     /// The parts that failed, by name.
@@ -389,6 +549,7 @@ impl Report {
             out.push("idle profiles");
         }
         for (name, failed) in [
+            ("this month's estimate", matches!(self.this_month, Some(Err(_)))),
             ("estimated spend", matches!(self.estimated, Some(Err(_)))),
             ("coverage", matches!(self.coverage, Some(Err(_)))),
             ("budgets", matches!(self.budgets, Some(Err(_)))),
@@ -423,6 +584,40 @@ mod tests {
         let w = Window::days(d("2026-09-15"), d("2026-10-03"), now).unwrap();
         let r = cost_range(&w, d("2026-11-22"), "--from").unwrap();
         assert_eq!((r.start, r.end_exclusive), (d("2026-09-01"), d("2026-10-04")));
+    }
+
+    #[test]
+    fn this_months_estimate_covers_the_1st_to_the_runs_minute_when_the_months_reach_it() {
+        let now: Timestamp = "2026-11-22T13:00:30Z".parse().unwrap();
+        let w = Window::since(crate::domain::window::Span::Days(30), now);
+        let range = cost_range(&w, d("2026-11-22"), "--since").unwrap();
+        let (days, window) = this_month(&range, now).unwrap();
+        assert_eq!(
+            (days.start, days.end_exclusive),
+            (d("2026-11-01"), d("2026-11-23"))
+        );
+        assert_eq!(window.start.to_string(), "2026-11-01T00:00:00Z");
+        assert_eq!(window.end_exclusive.to_string(), "2026-11-22T13:00:00Z");
+        assert!(check_forecast(&range, d("2026-11-22"), "--since").is_ok());
+
+        let past = Window::days(d("2026-09-15"), d("2026-10-03"), now).unwrap();
+        let range = cost_range(&past, d("2026-11-22"), "--from").unwrap();
+        assert_eq!(
+            this_month(&range, now),
+            None,
+            "October's report has no November estimate"
+        );
+        let e = check_forecast(&range, d("2026-11-22"), "--to").unwrap_err();
+        assert_eq!(e.field, "--to");
+
+        let midnight: Timestamp = "2026-12-01T00:00:00Z".parse().unwrap();
+        let w = Window::since(crate::domain::window::Span::Days(30), midnight);
+        let range = cost_range(&w, d("2026-12-01"), "--since").unwrap();
+        assert_eq!(
+            this_month(&range, midnight),
+            None,
+            "nothing of December has passed"
+        );
     }
 
     #[test]
@@ -479,8 +674,9 @@ mod tests {
         let report = Report {
             header: Header {
                 account: "123456789012".into(),
+                accounts: vec![],
                 regions: vec![],
-                failed_regions: vec![],
+                not_read: vec![],
                 tag_key: "Department".into(),
                 window: Window::since(
                     crate::domain::window::Span::Days(1),
@@ -495,6 +691,7 @@ mod tests {
                 paid: PaidRequests::default(),
             },
             spend: Ok(Spend::from_table(&table(), None)),
+            this_month: None,
             usage: Ok(DepartmentUsage {
                 rows: vec![usage(Some("Legal")), usage(Some("Search")), usage(None)],
                 total: Usage::default(),
@@ -506,10 +703,11 @@ mod tests {
         };
         assert_eq!(report.departments(), ["Search", "Legal"]);
         assert_eq!(report.failed_parts(), ["idle profiles", "budgets"]);
+        assert_eq!(report.parts_made(), 4);
     }
 
     #[test]
-    fn coverage_shares_and_budget_use_are_exact() {
+    fn coverage_shares_are_exact() {
         let c = Coverage {
             basis: CoverageBasis::Tokens,
             attributed: dec("750"),
@@ -521,13 +719,102 @@ mod tests {
             c.shares(),
             [Some(dec("75.0")), Some(dec("5.0")), Some(dec("20.0"))]
         );
-        let b = Budget {
-            name: "b".into(),
-            department: None,
-            limit_usd: dec("0"),
-            actual_usd: dec("3"),
-            forecast_usd: None,
+    }
+
+    /// A department's estimate, savings and unpriced profiles.
+    type Row<'a> = (Option<&'a str>, Option<Decimal>, Option<Decimal>, usize);
+
+    fn priced(total: &str, savings: &str) -> Estimate {
+        Estimate::Priced {
+            cost: crate::domain::price::KindAmounts {
+                input: dec(total),
+                ..Default::default()
+            },
+            savings: dec(savings),
+            offer: crate::domain::price::Offer::AmazonBedrock,
+            scope: crate::domain::price::PriceScope::Regional,
+            model: "Nova Pro".into(),
+        }
+    }
+
+    #[test]
+    fn estimates_sum_per_department_and_leave_the_unpriced_out_never_at_zero() {
+        let p = |name: &str, dept: Option<&str>| {
+            let tags: Vec<(&str, &str)> = dept.map(|d| ("Department", d)).into_iter().collect();
+            Profile {
+                name: name.into(),
+                ..crate::domain::profile::test_profile("", &format!("id-{name}"), &tags)
+            }
         };
-        assert_eq!(b.used_percent(), None, "no limit: no percentage");
+        let tokens = |input: u64, read: u64| Usage {
+            input_tokens: input,
+            cache_read_tokens: read,
+            ..Usage::default()
+        };
+        let unpriced = || {
+            Estimate::Unpriced(Unpriced::NotInCatalog {
+                model: "SD 3.5".into(),
+                region: "us-west-2".into(),
+            })
+        };
+        let profiles = [
+            p("search-a", Some("Search")),
+            p("search-b", Some("Search")),
+            p("art", Some("Art")),
+            p("art-idle", Some("Art")),
+            p("legal-mixed", Some("Legal")),
+            p("legal-images", Some("Legal")),
+            p("sandbox", None),
+        ];
+        let usages = [
+            tokens(100, 300),
+            tokens(100, 0),
+            tokens(50, 0),
+            tokens(0, 0),
+            tokens(10, 0),
+            tokens(10, 0),
+            tokens(1, 0),
+        ];
+        let estimates = [
+            priced("1.25", "0.5"),
+            priced("0.75", "-0.125"),
+            unpriced(),
+            unpriced(),
+            priced("3", "0"),
+            unpriced(),
+            priced("0.0001", "0"),
+        ];
+        let e = Estimated::by_tag(&profiles, &usages, &estimates, "Department", None);
+        let rows: Vec<Row> = e
+            .rows
+            .iter()
+            .map(|r| {
+                (
+                    r.value.as_deref(),
+                    r.estimated_usd(),
+                    r.savings_usd(),
+                    r.sum.unpriced,
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (Some("Legal"), Some(dec("3")), Some(dec("0")), 1),
+                (Some("Search"), Some(dec("2.00")), Some(dec("0.375")), 0),
+                (Some("Art"), None, None, 1),
+                (None, Some(dec("0.0001")), Some(dec("0")), 0),
+            ],
+            "largest first, untagged last; Art's tokens are all unpriced"
+        );
+        assert_eq!(e.row(Some("Search")).unwrap().cache_hit_ratio, Some(0.6));
+        let names: Vec<&str> = e.unpriced.iter().map(|u| u.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["art", "legal-images"],
+            "a profile without tokens is not unpriced"
+        );
+        assert_eq!(e.total.estimated_usd(), Some(dec("5.0001")));
+        assert_eq!((e.total.sum.priced, e.total.sum.unpriced), (4, 2));
     }
 }

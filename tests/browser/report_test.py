@@ -1,13 +1,19 @@
 """The report in a real browser: `aipctl report` of the demo account, opened
 offline in headless Chromium at 1280 px.
 
-Checks that the page loads with no console message at all (errors or
-otherwise), fetches nothing (no resource entries, no script, no external
-reference in the file), fits 1280 px, that every chart has drawn (a visible
-SVG whose bars, counted as the `<rect>`s the browser lays out, match the
-non-zero figures of the table beneath it), that the tables agree with the
-emulator's own seed (departments, idle profiles), that the sections no
-command fills yet say so, and that the page prints to PDF. Keeps a
+The demo account as `scripts/demo` leaves it, at a fixed mid-month instant
+(the emulator's clock and `AIPCTL_NOW`): the emulator's demo seed, then
+`aipctl apply -f examples/org.toml` (its profiles, and a budget per
+department), then the report. Checks that the page loads with no console
+message at all (errors or otherwise), fetches nothing (no resource entries,
+no script, no external reference in the file), fits 1280 px, that every
+chart has drawn (a visible SVG whose bars, counted as the `<rect>`s the
+browser lays out, match the non-zero figures of the table beneath it), that
+the tables agree with the emulator's own seed and the spec (departments,
+idle profiles, budgets, the bypass callers of the coverage section), that this month's estimate is marked as one, that
+the sections filled from spend, prices, coverage and budgets say nothing
+is missing,
+and that the page prints to PDF. Keeps a
 full-page screenshot, the top of the page and the PDF under
 target/browser-test/ for a person to look at; `--docs` also writes the top
 of the page to docs/report.png (the README's screenshot).
@@ -27,16 +33,22 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import tomllib
 import urllib.request
 from decimal import Decimal
 from pathlib import Path
 
-from awsemu.server import spawn  # PYTHONPATH=tests/emulator (scripts/browser-test sets it)
+from awsemu.demo import UNTAGGED_CALLERS  # PYTHONPATH=tests/emulator (scripts/browser-test sets it)
+from awsemu.server import spawn
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 REGIONS = "us-east-1,us-west-2,eu-west-1"
+# The emulator's clock and aipctl's, fixed: the demo seed is relative to "today", and mid-month the
+# page shows whole months, this month so far and its estimate the same way on every run.
+NOW = "2026-11-22T13:00:00Z"
+SPEC = ROOT / "examples" / "org.toml"
 WIDTH = 1280
 # Without these Chromium stalls on connections the machine refuses.
 CHROMIUM_FLAGS = [
@@ -64,15 +76,29 @@ def control(url: str, method: str, path: str, body: object | None = None) -> dic
         return json.loads(resp.read() or b"null")
 
 
-def write_report(aipctl: str, url: str, out: Path, cache: str) -> None:
-    env = {
+def aipctl_env(url: str, cache: str) -> dict[str, str]:
+    return {
         "PATH": os.environ["PATH"], "HOME": cache, "XDG_CACHE_HOME": cache, "NO_COLOR": "1",
         "AWS_ENDPOINT_URL": url, "AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "demo",
         "AWS_SECRET_ACCESS_KEY": "demo", "AWS_EC2_METADATA_DISABLED": "true",
-        "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+        "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null", "AIPCTL_NOW": NOW,
     }
+
+
+def apply_spec(aipctl: str, url: str, cache: str) -> None:
+    """What the demo does before its report: the spec's profiles and budgets."""
+    cmd = [aipctl, "apply", "-f", str(SPEC), "--yes"]
+    run = subprocess.run(cmd, check=False, env=aipctl_env(url, cache), capture_output=True, text=True,
+                         timeout=600)
+    if run.returncode != 0:
+        print(run.stdout + run.stderr, end="")
+    check(run.returncode == 0, f"`aipctl apply -f examples/org.toml` exits 0 (it exited {run.returncode})")
+
+
+def write_report(aipctl: str, url: str, out: Path, cache: str) -> None:
     cmd = [aipctl, "report", "--out", str(out), "--region", REGIONS, "--since", "90d"]
-    run = subprocess.run(cmd, check=False, env=env, capture_output=True, text=True, timeout=600)
+    run = subprocess.run(cmd, check=False, env=aipctl_env(url, cache), capture_output=True, text=True,
+                         timeout=600)
     print(run.stdout + run.stderr, end="")
     check(run.returncode == 0, f"`aipctl report` exits 0 (it exited {run.returncode})")
 
@@ -136,7 +162,13 @@ def bars(driver, figure_id: str) -> int:
     return drawn
 
 
-def check_page(driver, seed: dict) -> None:
+def section_text(driver, section: str) -> str:
+    from selenium.webdriver.common.by import By
+
+    return driver.find_element(By.ID, section).text
+
+
+def check_page(driver, seed: dict, spec: dict) -> None:
     from selenium.webdriver.common.by import By
 
     state = driver.execute_script("return document.readyState")
@@ -147,14 +179,36 @@ def check_page(driver, seed: dict) -> None:
     check(fetched == [], f"the page fetched nothing ({fetched})")
     scroll_width = driver.execute_script("return document.documentElement.scrollWidth")
     check(scroll_width <= WIDTH, f"the page fits {WIDTH} px ({scroll_width} px wide)")
+    spec_departments = sorted(t["department"] for t in spec["teams"].values())
+    departments = sorted({*seed["departments"], *spec_departments})
 
-    # Spend: one bar per non-zero department × month cell of the table.
+    # Spend: one bar per non-zero department × month cell of the table, this month's estimate included.
     months = [number(t) for t in cells(driver, "#spend-table tbody td.month")]
     check(len(months) > 0, f"the spend table has month cells ({len(months)})")
     check(bars(driver, "spend-chart") == sum(1 for v in months if v != 0),
-          "the spend chart has a bar segment per non-zero department-month of its table")
-    departments = [t.strip() for t in cells(driver, "#spend-table tbody td:first-child")]
-    check("(untagged)" in departments, "spend without the tag has its own row")
+          "the spend chart has a bar segment per non-zero department-month of its table, estimate included")
+    spend_rows = [t.strip() for t in cells(driver, "#spend-table tbody td:first-child")]
+    check("(untagged)" in spend_rows, "spend without the tag has its own row")
+    heads = cells(driver, "#spend-table thead th")
+    month_heads = len(cells(driver, "#spend-table tbody tr:first-child td.month")) - 1
+    beside = heads[month_heads + 1]
+    check(beside.endswith(" estimate"), f"this month's estimate is beside the months, marked: {beside!r}")
+    estimates = [number(t) for t in cells(driver, "#spend-table tbody td.estimate")]
+    check(len(estimates) == len(spend_rows) and any(v > 0 for v in estimates),
+          f"this month's estimate has a figure per row ({len(estimates)} of {len(spend_rows)})")
+    labels = driver.execute_script(
+        "return Array.from(document.querySelectorAll('#spend-chart svg text')).map(t => t.textContent.trim())")
+    check(any(label.endswith("est.") for label in labels), "the chart labels the estimate's column `est.`")
+    legend = " ".join(cells(driver, "#spend-chart ul.legend li"))
+    check("this month's estimate" in legend and "not billed" in legend, "the legend says what the faded column is")
+
+    # Estimated spend: a bar per department the Price List prices with a non-zero estimate.
+    estimated = [number(t) for t in cells(driver, "#estimated-table tbody td.bar")]
+    check(bars(driver, "estimated-chart") == sum(1 for v in estimated if v > 0),
+          f"the estimate chart has a bar per department with an estimate ({len(estimated)} rows)")
+    estimated_rows = sorted(t.strip() for t in cells(driver, "#estimated-table tbody td:first-child"))
+    check(estimated_rows == sorted([*departments, "(untagged)"]),
+          f"the estimate has every department: {estimated_rows}")
 
     # Tokens and cache hits: one bar per department with tokens / hits.
     tokens = [number(t) for t in cells(driver, "#usage-table tbody td.tokens")]
@@ -164,8 +218,17 @@ def check_page(driver, seed: dict) -> None:
     check(bars(driver, "cache-chart") == sum(1 for v in hits if v > 0),
           "the cache chart has a bar per department with cache hits")
     usage_rows = sorted(t.strip() for t in cells(driver, "#usage-table tbody td:first-child"))
-    seeded = sorted([*seed["departments"], "(untagged)"])
-    check(usage_rows == seeded, f"the usage table has the seeded departments and (untagged): {usage_rows}")
+    check(usage_rows == sorted([*departments, "(untagged)"]),
+          f"the usage table has the seeded and the spec's departments and (untagged): {usage_rows}")
+
+    # Budgets: the spec's, one per department, a bar each for a share used above 0.
+    budget_rows = sorted(t.strip() for t in cells(driver, "#budgets-table tbody td:first-child"))
+    check(budget_rows == sorted(f"aipctl-{spec['name']}-{d}" for d in spec_departments),
+          f"the budgets table has the spec's budget of each department: {budget_rows}")
+    used = [number(t) for t in cells(driver, "#budgets-table tbody td.bar")]
+    check(bars(driver, "budgets-chart") == sum(1 for v in used if v > 0), "the budgets chart has a bar per budget used")
+    actual = [number(t) for t in cells(driver, "#budgets-table tbody td.actual")]
+    check(any(v > 0 for v in actual), "AWS Budgets' actual spend is on the page")
 
     # Idle: the profiles the seed made idle, a bar each (up to the chart's limit).
     idle_rows = sorted(t.strip() for t in cells(driver, "#idle-table tbody td:first-child"))
@@ -173,11 +236,24 @@ def check_page(driver, seed: dict) -> None:
     ages = [t for t in cells(driver, "#idle-table tbody td.age") if t.strip().isdigit()]
     check(bars(driver, "idle-chart") == min(len(ages), MAX_IDLE_BARS), "the idle chart has a bar per idle profile")
 
-    figures = driver.find_elements(By.CSS_SELECTOR, "figure.chart-figure")
-    check(len(figures) == 4, f"every chart of the demo is there ({len(figures)} figures)")
-    for section in ("estimated", "coverage", "budgets"):
-        text = driver.find_element(By.ID, section).text
-        check("Not available yet" in text and "aipctl" in text, f"`{section}` says which command will fill it")
+    # Coverage: a bar per class with a share; the bypass table names the demo's direct callers.
+    shares = [number(t) for t in cells(driver, "#coverage-table tbody td.bar")]
+    check(len(shares) == 3, f"the coverage table has attributed, untagged and bypass rows ({len(shares)})")
+    check(bars(driver, "coverage-chart") == sum(1 for v in shares if v > 0),
+          "the coverage chart has a bar per class with a share")
+    check(abs(sum(shares) - 100) <= Decimal("0.2"), f"the coverage shares add up to 100% ({sum(shares)})")
+    bypass = sorted(t.strip() for t in cells(driver, "#bypass-table tbody td:first-child"))
+    callers = sorted(model_id for _region, model_id, *_ in UNTAGGED_CALLERS)
+    check(bypass == callers, f"the bypass table lists the demo's direct callers: {bypass}")
+
+    figures = [f.get_attribute("id") for f in driver.find_elements(By.CSS_SELECTOR, "figure.chart-figure")]
+    expected = {"spend-chart", "estimated-chart", "tokens-chart", "cache-chart", "coverage-chart", "budgets-chart",
+                "idle-chart"}
+    check(expected <= set(figures), f"every chart of these sections is there ({figures})")
+    for figure in figures:
+        check(bars(driver, figure) > 0, f"{figure} has drawn")
+    for section in ("spend", "estimated", "coverage", "budgets", "usage", "idle"):
+        check("Not available" not in section_text(driver, section), f"`{section}` is filled")
     header = driver.find_element(By.TAG_NAME, "header").text
     check("123456789012" in header and "us-west-2" in header, "the header names the account and the regions")
 
@@ -222,7 +298,10 @@ def main(argv: list[str] | None = None) -> int:
     emu = spawn(["--exit-with-stdin"], stdin=subprocess.PIPE, timeout=120)
     try:
         with tempfile.TemporaryDirectory() as scratch:
+            control(emu.url, "POST", "/_emu/clock", {"now": NOW})
             seed = control(emu.url, "POST", "/_emu/seed", {"scenario": "demo"})
+            spec = tomllib.loads(SPEC.read_text())
+            apply_spec(args.aipctl, emu.url, scratch)
             report = dest / "report.html"
             write_report(args.aipctl, emu.url, report, scratch)
             html = report.read_text()
@@ -230,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
             driver = browser(os.path.join(scratch, "chromium"))
             try:
                 driver.get(report.as_uri())
-                check_page(driver, seed)
+                check_page(driver, seed, spec)
                 save(driver, dest, args.docs)
             finally:
                 driver.quit()

@@ -10,15 +10,25 @@ service models accept.
 from __future__ import annotations
 
 import json
+import os
 import urllib.request
 
 import boto3
 import pytest
+import time_machine
 from botocore.config import Config
 
-from awsemu import server
+from awsemu import clock, server
 
 ACCOUNT = "123456789012"
+
+#: The instant the whole suite runs at, both sides: the emulator's clock is
+#: fixed there (``EMU_NOW``) and this process's clock starts there and ticks
+#: (time-machine), so "today" is the same day whatever the hour and date the
+#: suite happens to run. ``EMU_SUITE_NOW`` chooses another instant;
+#: ``scripts/test`` runs the suite at two of them (mid-month, and just after
+#: midnight on the 1st).
+SUITE_NOW = os.environ.get("EMU_SUITE_NOW", "2026-11-18T13:00:00Z")
 
 
 class Emulator:
@@ -46,9 +56,22 @@ class Emulator:
         return self.control("GET", "/_emu/requests")["requests"]
 
 
+_travel = time_machine.travel(clock.parse_instant(SUITE_NOW), tick=True)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """This process's clock at ``SUITE_NOW`` from before the test modules are
+    collected (some build their parameters from "today"), moving on from there."""
+    _travel.start()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    _travel.stop()
+
+
 @pytest.fixture(scope="session")
 def emulator_server():
-    spawned = server.spawn(timeout=60)
+    spawned = server.spawn(env={**os.environ, "EMU_NOW": SUITE_NOW}, timeout=60)
     yield Emulator(spawned.url)
     spawned.stop()
 

@@ -10,6 +10,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from awsemu import clock
+from conftest import SUITE_NOW
+
 ACCOUNT = "123456789012"
 HAIKU3 = "anthropic.claude-3-haiku-20240307-v1:0"
 
@@ -76,20 +79,43 @@ def test_cloudwatch_rounds_old_start_times_against_the_fixed_clock(emu):
     assert stamps == [now - timedelta(days=1)]
 
 
-def test_reset_frees_the_clock(emu):
-    emu.control("POST", "/_emu/clock", {"now": "2020-01-01T00:00:00Z"})
-    emu.control("POST", "/_emu/reset")
-    state = emu.control("GET", "/_emu/clock")
+@pytest.fixture(scope="module")
+def free_emu():
+    """An emulator on the machine's clock: the suite's own is fixed by
+    ``EMU_NOW`` (conftest), and these tests are about the clock left free."""
+    from awsemu import server
+    from conftest import Emulator
+
+    env = {k: v for k, v in os.environ.items() if k != "EMU_NOW"}
+    spawned = server.spawn(env=env, timeout=60)
+    yield Emulator(spawned.url)
+    spawned.stop()
+
+
+def test_reset_frees_the_clock(free_emu):
+    free_emu.control("POST", "/_emu/clock", {"now": "2020-01-01T00:00:00Z"})
+    free_emu.control("POST", "/_emu/reset")
+    state = free_emu.control("GET", "/_emu/clock")
     assert state["fixed"] is False
     assert state["now"] > "2026-01-01"
 
 
-def test_naive_instants_are_utc_and_bad_bodies_are_refused(emu):
-    assert emu.control("POST", "/_emu/clock", {"now": "2026-11-22T13:00:00"})["now"] == "2026-11-22T13:00:00.000Z"
-    assert emu.control("POST", "/_emu/clock", {"now": None})["fixed"] is False
+def test_reset_returns_to_the_environments_fixed_clock(emu):
+    emu.control("POST", "/_emu/clock", {"now": "2020-01-01T00:00:00Z"})
+    emu.control("POST", "/_emu/reset")
+    state = emu.control("GET", "/_emu/clock")
+    assert state["fixed"] is True
+    assert state["now"] == datetime.fromtimestamp(
+        clock.parse_instant(os.environ.get("EMU_SUITE_NOW", SUITE_NOW)), tz=UTC
+    ).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def test_naive_instants_are_utc_and_bad_bodies_are_refused(free_emu):
+    assert free_emu.control("POST", "/_emu/clock", {"now": "2026-11-22T13:00:00"})["now"] == "2026-11-22T13:00:00.000Z"
+    assert free_emu.control("POST", "/_emu/clock", {"now": None})["fixed"] is False
     for body in ({"later": 1}, {"now": 5}):
         with pytest.raises(urllib.error.HTTPError) as info:
-            emu.control("POST", "/_emu/clock", body)
+            free_emu.control("POST", "/_emu/clock", body)
         assert info.value.code == 400
 
 

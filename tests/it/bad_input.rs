@@ -79,6 +79,8 @@ fn malformed_invocations_exit_2_name_the_rule_and_make_no_request() {
     let long_name = "n".repeat(65);
     let home = w.home().to_str().unwrap().to_owned();
     let report_out = w.home().join("r.html").to_str().unwrap().to_owned();
+    // A window that ends in an earlier month, whatever today is.
+    let before_this_month = (w.date_days_ago(70), w.date_days_ago(40));
     let long_key = format!("{}=v", "k".repeat(129));
     let long_value = format!("k={}", "v".repeat(257));
     let cases: Vec<(Vec<&str>, &str)> = vec![
@@ -390,7 +392,6 @@ fn malformed_invocations_exit_2_name_the_rule_and_make_no_request() {
         (vec!["coverage", "--since", "3x"], "`7d`"),
         (vec!["coverage", "--from", "2026-01-01"], "--to"),
         (vec!["coverage", "--tag-key", "a!b"], "`!` is not allowed"),
-        (vec!["coverage", "--no-cache"], "--billed"),
         (
             vec!["coverage", "--cache-ttl", "9d", "--billed"],
             "longer than 7 days",
@@ -561,6 +562,19 @@ fn malformed_invocations_exit_2_name_the_rule_and_make_no_request() {
             "invalid --out `/nonexistent-dir/r.html`: cannot be written: the directory `/nonexistent-dir` does not exist",
         ),
         (vec!["report", "--out", &home], "is a directory"),
+        (
+            vec![
+                "report",
+                "--out",
+                &report_out,
+                "--from",
+                &before_this_month.0,
+                "--to",
+                &before_this_month.1,
+                "--forecast",
+            ],
+            "`--forecast` forecasts the rest of this month",
+        ),
     ];
     assert!(cases.len() >= 40, "the suite promises at least 40 cases");
     for (args, needle) in &cases {

@@ -104,7 +104,7 @@ fn budgets(w: &World) -> Vec<Value> {
         .clone()
 }
 
-fn budget(w: &World, name: &str) -> Option<Value> {
+pub(crate) fn budget(w: &World, name: &str) -> Option<Value> {
     budgets(w).into_iter().find(|b| b["BudgetName"] == name)
 }
 

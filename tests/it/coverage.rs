@@ -5,7 +5,7 @@
 //! checked against the seeded token counts, amounts against the emulator's
 //! price table, requests against its log.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use aipctl::aws::{Access, OPERATIONS};
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -283,7 +283,7 @@ fn fail_under_exits_5_below_the_threshold_and_0_at_or_above_after_printing() {
     // 8700 / 11100 = 78.378…%: shown as 78.4 %, yet below 78.4.
     assert_eq!((attributed, total), (8700, 11_100));
     let below = coverage(&w, &["--fail-under", "78.4"]).code(5).stderr_has(
-        "warning: 78.4% of the traffic is attributed by `Department`, below `--fail-under 78.4%`",
+        "warning: 78.4% of the traffic is attributed by `Department` (by tokens), below `--fail-under 78.4%`",
     );
     assert!(
         below.stdout().contains("--fail-under 78.4%: below"),
@@ -356,12 +356,289 @@ fn the_report_as_a_table_and_as_csv() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "region,model_id,class,kind,profile,department,foundation_model,invocations,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,total_tokens,share_percent"
+        "region,model_id,class,kind,profile,department,foundation_model,invocations,input_tokens,output_tokens,\
+         cache_read_tokens,cache_write_tokens,total_tokens,estimated_input_usd,estimated_output_usd,\
+         estimated_cache_read_usd,estimated_cache_write_usd,estimated_total_usd,cache_savings_usd,unpriced_reason,\
+         share_percent"
     );
     assert_eq!(lines.count(), 7);
-    assert!(csv.contains(&format!(
-        "us-west-2,{SONNET_US},bypass,system_profile,,,{SONNET},1,150,50,0,0,200,1.8\n"
-    )));
+    let west = estimate(&w, SONNET_US, "us-west-2", SYSTEM_WEST);
+    assert!(
+        csv.contains(&format!(
+            "us-west-2,{SONNET_US},bypass,system_profile,,,{SONNET},1,150,50,0,0,200,0.00045,0.00075,0.00,0.00,{},0.00,,1.8\n",
+            west.normalize()
+        )),
+        "{csv}"
+    );
+    assert!(
+        csv.contains(&format!(
+            "us-east-1,{GONE},unattributed,unknown_application_profile,,,,1,100,0,0,0,100,,,,,,,\"the model is unknown"
+        )),
+        "{csv}"
+    );
+    let plain = coverage(&w, &["--no-prices", "-o", "csv"]).ok().stdout();
+    assert!(
+        plain.starts_with(
+            "region,model_id,class,kind,profile,department,foundation_model,invocations,input_tokens,\
+             output_tokens,cache_read_tokens,cache_write_tokens,total_tokens,share_percent\n"
+        ),
+        "{plain}"
+    );
+}
+
+// ------------------------------------------------------------------ money
+
+/// What `tokens` of `model` (any identifier the emulator resolves) cost at
+/// its price table's prices, exactly: per kind, tokens × price / 1000
+/// (billing rounds each line item to 10 places; an estimate does not).
+fn estimate(w: &World, model: &str, region: &str, tokens: [u64; 4]) -> Decimal {
+    let p = w.control(
+        "GET",
+        &format!("/_emu/prices?model_id={model}&region={region}"),
+        None,
+    );
+    ["input", "output", "cache_read", "cache_write"]
+        .iter()
+        .zip(tokens)
+        .map(|(kind, n)| {
+            let price: Decimal = p[kind].as_str().map_or(Decimal::ZERO, |s| s.parse().unwrap());
+            Decimal::from(n) * price / Decimal::from(1000)
+        })
+        .sum()
+}
+
+/// Tokens of the priced mix: attributed traffic is mostly cheap Nova Pro,
+/// bypass traffic Claude Sonnet 4.5, so shares by cost and by tokens differ.
+const SEARCH_NOVA: [u64; 4] = [600_000, 100_000, 0, 0];
+const LEGAL_SONNET: [u64; 4] = [100_000, 20_000, 200_000, 10_000];
+const ORPHAN_NOVA: [u64; 4] = [50_000, 10_000, 0, 0];
+const SONNET_EAST: [u64; 4] = [100_000, 30_000, 0, 0];
+const SONNET_WEST: [u64; 4] = [50_000, 10_000, 0, 0];
+const SONNET_GLOBAL: [u64; 4] = [80_000, 20_000, 0, 0];
+const NOVA_BARE: [u64; 4] = [40_000, 10_000, 0, 0];
+const SONNET_GLOBAL_ID: &str = "global.anthropic.claude-sonnet-4-5-20250929-v1:0";
+
+/// A seeded series: the `ModelId` to price it by, its region, tokens and class.
+type Seeded = (String, &'static str, [u64; 4], &'static str);
+
+/// Every series of this mix has a Price List price. Returns the seeded
+/// series and the profiles.
+fn seeded_priced(w: &World) -> (Vec<Seeded>, Vec<Value>) {
+    let p = w.seed_profiles(json!([
+        {"region": "us-east-1", "name": "search-nova", "source": NOVA_PRO, "tags": {"Department": "Search"}},
+        {"region": "us-east-1", "name": "legal-sonnet", "source": SONNET_US, "tags": {"Department": "Legal"}},
+        {"region": "us-west-2", "name": "orphan-nova", "source": NOVA_PRO, "tags": {"Owner": "bob"}},
+    ]));
+    let day = w.date_days_ago(2);
+    w.seed_usage([
+        usage(&p[0], &day).invocations(5).tokens(SEARCH_NOVA),
+        usage(&p[1], &day)
+            .invocations(3)
+            .tokens(LEGAL_SONNET)
+            .with("dimension_value", p[1]["arn"].clone()),
+        usage(&p[2], &day).invocations(1).tokens(ORPHAN_NOVA),
+        usage_in("us-east-1", SONNET_US, &day)
+            .invocations(2)
+            .tokens(SONNET_EAST),
+        usage_in("us-west-2", SONNET_US, &day)
+            .invocations(1)
+            .tokens(SONNET_WEST),
+        usage_in("us-east-1", SONNET_GLOBAL_ID, &day)
+            .invocations(1)
+            .tokens(SONNET_GLOBAL),
+        usage_in("us-east-1", NOVA_PRO, &day)
+            .invocations(1)
+            .tokens(NOVA_BARE),
+    ]);
+    let id = |i: usize| p[i]["id"].as_str().unwrap().to_owned();
+    let mix = vec![
+        (id(0), "us-east-1", SEARCH_NOVA, "attributed"),
+        (id(1), "us-east-1", LEGAL_SONNET, "attributed"),
+        (id(2), "us-west-2", ORPHAN_NOVA, "unattributed"),
+        (SONNET_US.to_owned(), "us-east-1", SONNET_EAST, "bypass"),
+        (SONNET_US.to_owned(), "us-west-2", SONNET_WEST, "bypass"),
+        (SONNET_GLOBAL_ID.to_owned(), "us-east-1", SONNET_GLOBAL, "bypass"),
+        (NOVA_PRO.to_owned(), "us-east-1", NOVA_BARE, "bypass"),
+    ];
+    (mix, p)
+}
+
+#[test]
+fn shares_are_by_cost_from_the_price_table_when_every_series_is_priced() {
+    let w = world();
+    let (mix, _) = seeded_priced(&w);
+    w.clear_requests();
+    let v = coverage(&w, &["-o", "json"]).ok().json();
+    assert_eq!(v["share_basis"], "cost");
+    assert_eq!(v["unpriced"], json!([]));
+
+    // By hand: each series' tokens at the emulator's prices (the global one at its Global price).
+    let mut by_class: BTreeMap<&str, Decimal> = BTreeMap::new();
+    let mut tokens_by_class: BTreeMap<&str, u64> = BTreeMap::new();
+    for (model, region, tokens, class) in &mix {
+        *by_class.entry(class).or_default() += estimate(&w, model, region, *tokens);
+        *tokens_by_class.entry(class).or_default() += sum(*tokens);
+    }
+    let total: Decimal = by_class.values().sum();
+    let share = |part: Decimal| {
+        let mut d = (part * Decimal::ONE_HUNDRED / total)
+            .round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero);
+        d.rescale(1);
+        d.to_string()
+    };
+    for c in v["classes"].as_array().unwrap() {
+        let class = c["class"].as_str().unwrap();
+        assert_eq!(dec(&c["estimated_usd"]["total"]), by_class[class], "{class}");
+        assert_eq!(c["share_percent"], share(by_class[class]), "{class}");
+        assert_eq!(c["unpriced_series"], 0);
+    }
+    assert_eq!(dec(&v["total_cost"]["estimated_usd"]["total"]), total);
+    assert_eq!(v["attributed_share_percent"], share(by_class["attributed"]));
+    // By tokens the attributed share would be far higher: the basis matters.
+    let all_tokens: u64 = tokens_by_class.values().sum();
+    assert_eq!(
+        pct(tokens_by_class["attributed"], all_tokens),
+        "72.0",
+        "1,030,000 of 1,430,000 tokens"
+    );
+    assert_eq!(share(by_class["attributed"]), "47.2");
+
+    // The global system profile is priced at the Global price, below the regional one.
+    let series = v["series"].as_array().unwrap();
+    let global = series.iter().find(|s| s["model_id"] == SONNET_GLOBAL_ID).unwrap();
+    assert_eq!(global["price"]["scope"], "global");
+    assert_eq!(
+        dec(&global["estimated_usd"]["total"]),
+        estimate(&w, SONNET_GLOBAL_ID, "us-east-1", SONNET_GLOBAL)
+    );
+    assert!(
+        dec(&global["estimated_usd"]["total"]) < estimate(&w, SONNET_US, "us-east-1", SONNET_GLOBAL),
+        "the Global price is lower"
+    );
+    // Departments and bypass models carry their estimate too, per kind, exactly.
+    let legal = v["departments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["value"] == "Legal")
+        .unwrap();
+    assert_eq!(
+        dec(&legal["estimated_usd"]["total"]),
+        estimate(&w, &mix[1].0, "us-east-1", LEGAL_SONNET)
+    );
+    assert_eq!(legal["estimated_usd"]["cache_write"], "0.0375");
+    let system = v["bypass"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["model_id"] == SONNET_US)
+        .unwrap();
+    assert_eq!(
+        dec(&system["estimated_usd"]["total"]),
+        estimate(&w, SONNET_US, "us-east-1", SONNET_EAST) + estimate(&w, SONNET_US, "us-west-2", SONNET_WEST)
+    );
+    assert!(v["prices"]["requests"].as_u64().unwrap() > 0);
+    assert_only_reads(&w);
+
+    // The gate compares the share on the basis shown: 47.2 % by cost fails 60,
+    // which 72 % by tokens would pass.
+    coverage(&w, &["--fail-under", "60"]).code(5).stderr_has(
+        "warning: 47.2% of the traffic is attributed by `Department` (by estimated cost), below `--fail-under 60%`",
+    );
+    // 47.17…%: shown as 47.2 %, yet below 47.2.
+    coverage(&w, &["--fail-under", "47.2"]).code(5);
+    coverage(&w, &["--fail-under", "47.1"]).ok();
+    coverage(&w, &["--fail-under", "60", "--no-prices"]).ok();
+
+    let table = coverage(&w, &[]).ok().stdout();
+    assert!(
+        table.contains("shares by estimated cost: attributed 47.2%"),
+        "{table}"
+    );
+    snapshot!("coverage_table_by_cost", table);
+}
+
+#[test]
+fn an_unpriced_series_puts_shares_back_on_tokens_and_is_named_never_zero() {
+    let w = world();
+    seeded(&w);
+    let v = coverage(&w, &["-o", "json"]).ok().json();
+    assert_eq!(v["share_basis"], "tokens");
+    assert_eq!(
+        v["unpriced"],
+        json!([{"region": "us-east-1", "model_id": GONE,
+                "reason": "the model is unknown (a profile no longer listed, or a provisioned or custom model)"}])
+    );
+    // The unattributed class: the orphan's cost, and the deleted profile left out, not $0.
+    let un = &v["classes"][1];
+    assert_eq!(un["unpriced_series"], 1);
+    assert_eq!(
+        dec(&un["estimated_usd"]["total"]),
+        estimate(&w, NOVA_PRO, "us-west-2", ORPHAN)
+    );
+    let gone = v["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["model_id"] == GONE)
+        .unwrap();
+    assert_eq!(gone["estimated_usd"], Value::Null);
+    assert_eq!(gone["price"]["status"], "unpriced");
+    let deleted = v["unattributed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["model_id"] == GONE)
+        .unwrap();
+    assert_eq!(
+        (&deleted["estimated_usd"], &deleted["unpriced_series"]),
+        (&Value::Null, &json!(1))
+    );
+    // Priced classes still carry their money.
+    let attributed = estimate(&w, SONNET_US, "us-east-1", SEARCH_DAY_2)
+        + estimate(&w, SONNET_US, "us-east-1", SEARCH_DAY_3)
+        + estimate(&w, NOVA_PRO, "us-east-1", LEGAL_BY_ARN);
+    assert_eq!(dec(&v["classes"][0]["estimated_usd"]["total"]), attributed);
+    let table = coverage(&w, &[]).ok().stdout();
+    assert!(
+        table.contains("shares are by tokens: 1 of 7 series has no price"),
+        "{table}"
+    );
+    assert!(table.contains("unpriced"), "{table}");
+}
+
+#[test]
+fn no_prices_leaves_money_out_and_asks_no_price_list() {
+    let w = world();
+    seeded_priced(&w);
+    w.clear_requests();
+    let v = coverage(&w, &["--no-prices", "-o", "json"]).ok().json();
+    assert_eq!(v["share_basis"], "tokens");
+    for absent in ["total_cost", "prices", "unpriced"] {
+        assert!(v.get(absent).is_none(), "{absent}");
+    }
+    assert!(v["classes"][0].get("estimated_usd").is_none());
+    assert!(v["series"][0].get("estimated_usd").is_none());
+    assert_eq!(w.count("pricing:*"), 0);
+    assert_eq!(w.count("GetFoundationModel"), 0);
+    let table = coverage(&w, &["--no-prices"]).ok().stdout();
+    assert!(!table.contains("EST. COST"), "{table}");
+    assert!(table.contains("shares by tokens"), "{table}");
+}
+
+#[test]
+fn a_price_list_that_fails_leaves_shares_by_tokens_and_exits_1_after_the_report() {
+    let w = world();
+    seeded_priced(&w);
+    w.faults(json!([{
+        "service": "pricing", "operation": "GetProducts", "error": "AccessDeniedException", "status": 400
+    }]));
+    let run = coverage(&w, &["-o", "json"])
+        .code(1)
+        .stderr_has("no estimated cost, so shares are by tokens");
+    let v = run.json();
+    assert_eq!(v["share_basis"], "tokens");
+    assert!(v.get("total_cost").is_none());
 }
 
 // ------------------------------------------------------------------ billed

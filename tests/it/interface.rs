@@ -5,7 +5,7 @@
 
 use serde_json::json;
 
-use crate::support::terminal::on_terminal;
+use crate::support::terminal::{on_a_terminal, on_terminal};
 use crate::support::{INSTANTS, NOVA_PRO, SONNET_US, World, seed_three, snapshot, world};
 
 /// Long names and models that make `list` wider than 80 columns.
@@ -285,4 +285,40 @@ fn a_missing_dashboard_exits_as_a_missing_profile_does() {
         .code(1)
         .stderr_has("no dashboard `nothing-here` made by aipctl was found");
     w.run(["describe", "nothing-here"]).code(1);
+}
+
+#[test]
+fn a_slow_command_shows_its_stage_and_answered_requests_on_a_terminal_and_nothing_when_piped() {
+    let w = world();
+    seed_three(&w);
+    // Slow answers: the spinner (redrawn every 100 ms) has time to show.
+    w.faults(json!([{"service": "cloudwatch", "operation": "*", "delay_ms": 1500}]));
+    let screen = on_a_terminal(
+        &w,
+        "xterm-256color",
+        120,
+        &["usage", "--region", "us-east-1,us-west-2"],
+        None,
+    );
+    assert_eq!(screen.code, 0, "{}", screen.text);
+    assert!(
+        screen.seen.contains("reading CloudWatch metrics of 3 profiles"),
+        "the stage is named:\n{}",
+        screen.seen
+    );
+    assert!(
+        screen.seen.contains("AWS requests answered"),
+        "answered requests are counted:\n{}",
+        screen.seen
+    );
+    assert!(
+        !screen.text.contains("answered"),
+        "the spinner is gone once the table is printed:\n{}",
+        screen.text
+    );
+    let piped = w.run(["usage", "--region", "us-east-1,us-west-2"]).ok().stderr();
+    assert!(
+        !piped.contains("reading CloudWatch") && !piped.contains("answered"),
+        "no progress when stderr is not a terminal:\n{piped}"
+    );
 }

@@ -456,7 +456,6 @@ fn changes_one_profile_at_a_time_refuse_accounts() {
         vec!["delete", "x", "--accounts", ALPHA],
         vec!["create", "x", "--model", NOVA_PRO, "--accounts", "all"],
         // Reads that do not cross accounts (yet) refuse rather than ignore the flag.
-        vec!["coverage", "--accounts", "all"],
         vec!["prices", "--accounts", ALPHA],
         vec!["models", "--accounts", ALPHA],
         vec!["cost-tags", "--accounts", "all"],
@@ -467,6 +466,208 @@ fn changes_one_profile_at_a_time_refuse_accounts() {
         w.run(&args).code(2).stderr_has("works in one account");
     }
     assert_eq!(w.requests().len(), 0);
+}
+
+/// The demo organization's accounts (`awsemu/demo.py`).
+const SEARCH_PROD: &str = "234567890123";
+const DATA_SCIENCE: &str = "345678901234";
+const SHARED_SERVICES: &str = "567890123456";
+const HAIKU_US: &str = "us.anthropic.claude-haiku-4-5-20251001-v1:0";
+const DEMO_REGIONS: &str = "us-east-1,us-west-2,eu-west-1";
+
+/// The demo organization, plus bypass traffic in search-prod: a system
+/// profile called directly yesterday.
+fn demo_org(w: &World) -> [u64; 4] {
+    w.control("POST", "/_emu/seed", Some(json!({"scenario": "demo"})));
+    let tokens = [123_457, 2_345, 0, 0];
+    w.control(
+        "POST",
+        "/_emu/usage",
+        Some(json!({"account_id": SEARCH_PROD, "records": [{
+            "region": "us-east-1", "model_id": HAIKU_US, "date": w.date_days_ago(1), "invocations": 7,
+            "input_tokens": tokens[0], "output_tokens": tokens[1], "cache_read_tokens": 0, "cache_write_tokens": 0,
+        }]})),
+    );
+    w.clear_requests();
+    tokens
+}
+
+#[test]
+fn coverage_reads_every_account_with_its_credentials_and_rows_carry_the_account() {
+    let w = world().at(INSTANTS[2]);
+    let bypass_tokens = demo_org(&w);
+    let args = ["coverage", "--region", DEMO_REGIONS, "--since", "7d"];
+    let v = w
+        .run(args.iter().chain(&["--accounts", "all", "-o", "json"]))
+        .ok()
+        .json();
+
+    // Each ACTIVE account read in each region with its own credentials; the suspended one not at all.
+    assert_eq!(
+        per_account(&w, "ListMetrics"),
+        counts(&[
+            (MGMT, 3),
+            (SEARCH_PROD, 3),
+            (DATA_SCIENCE, 3),
+            (SHARED_SERVICES, 3)
+        ])
+    );
+    assert_eq!(
+        per_account(&w, "GetMetricData")
+            .keys()
+            .cloned()
+            .collect::<BTreeSet<_>>(),
+        BTreeSet::from([MGMT.to_owned(), SEARCH_PROD.to_owned(), DATA_SCIENCE.to_owned()]),
+        "shared-services has no ModelId to read"
+    );
+    let series = v["series"].as_array().unwrap();
+    assert!(
+        series.iter().all(|s| s["account"].is_string()),
+        "every row names its account"
+    );
+    let accounts: BTreeSet<&str> = series.iter().map(|s| s["account"].as_str().unwrap()).collect();
+    assert_eq!(accounts, BTreeSet::from([MGMT, SEARCH_PROD, DATA_SCIENCE]));
+
+    // The member's bypass traffic, in its account, with exactly the seeded tokens.
+    let bypass = v["bypass"].as_array().unwrap();
+    let member = bypass
+        .iter()
+        .find(|b| b["account"] == SEARCH_PROD)
+        .expect("search-prod's bypass");
+    assert_eq!(
+        (&member["model_id"], &member["account_name"], &member["regions"]),
+        (&json!(HAIKU_US), &json!("search-prod"), &json!(["us-east-1"]))
+    );
+    assert_eq!(member["tokens"]["total"], bypass_tokens.iter().sum::<u64>());
+    // The management account's own bypass callers (the demo's untagged spend) stay its own.
+    let mgmt: BTreeSet<&str> = bypass
+        .iter()
+        .filter(|b| b["account"] == MGMT)
+        .map(|b| b["model_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        mgmt,
+        BTreeSet::from([
+            "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+            "amazon.nova-lite-v1:0",
+            "eu.amazon.nova-micro-v1:0"
+        ])
+    );
+    // data-science's profile without a Department, named in its account.
+    assert!(
+        v["unattributed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["profile"] == "ds-scratch-haiku" && u["account"] == DATA_SCIENCE),
+        "{}",
+        v["unattributed"]
+    );
+    let departments: BTreeSet<(&str, &str)> = v["departments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["account"] != MGMT)
+        .map(|d| (d["account"].as_str().unwrap(), d["value"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        departments,
+        BTreeSet::from([(SEARCH_PROD, "Search"), (DATA_SCIENCE, "DataScience")])
+    );
+
+    // The table gains an ACCOUNT column across accounts only.
+    let table = w.run(args.iter().chain(&["--accounts", "all"])).ok().stdout();
+    assert!(table.lines().next().unwrap().contains("ACCOUNT"), "{table}");
+    assert!(table.contains("search-prod"), "{table}");
+    let one = w.run(args).ok();
+    assert!(!one.stdout().lines().next().unwrap().contains("ACCOUNT"));
+    let single = w.run(args.iter().chain(&["-o", "json"])).ok().json();
+    assert!(single["series"][0].get("account").is_none());
+}
+
+#[test]
+fn coverage_names_a_member_that_fails_after_the_report() {
+    let w = world().at(INSTANTS[2]);
+    demo_org(&w);
+    w.control(
+        "DELETE",
+        &format!("/_emu/iam/roles?account_id={DATA_SCIENCE}&role_name={ROLE}"),
+        None,
+    );
+    w.clear_requests();
+    let run = w
+        .run([
+            "coverage",
+            "--accounts",
+            "all",
+            "--region",
+            DEMO_REGIONS,
+            "--since",
+            "7d",
+            "-o",
+            "json",
+        ])
+        .code(1);
+    let err = run.stderr();
+    assert!(err.contains("1 of 4 accounts failed"), "{err}");
+    assert!(err.contains(&format!("{DATA_SCIENCE} (data-science)")), "{err}");
+    let v = run.json();
+    let accounts: BTreeSet<&str> = v["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["account"].as_str().unwrap())
+        .collect();
+    assert_eq!(accounts, BTreeSet::from([MGMT, SEARCH_PROD]), "the rest is shown");
+    assert!(!per_account(&w, "ListMetrics").contains_key(DATA_SCIENCE));
+}
+
+#[test]
+fn coverage_billed_from_the_payer_reads_only_the_accounts_asked_for_as_cost_does() {
+    let w = world().at(INSTANTS[2]);
+    demo_org(&w);
+    // `--since 7d` at 2026-11-22 13:00 covers 2026-11-15 to 2026-11-22.
+    let cost = w
+        .run([
+            "cost",
+            "--accounts",
+            SEARCH_PROD,
+            "--from",
+            "2026-11-15",
+            "--to",
+            "2026-11-22",
+            "-o",
+            "json",
+        ])
+        .ok()
+        .json();
+    w.clear_requests();
+    let base = [
+        "coverage",
+        "--region",
+        DEMO_REGIONS,
+        "--since",
+        "7d",
+        "--billed",
+        "-o",
+        "json",
+    ];
+    let v = w.run(base.iter().chain(&["--accounts", SEARCH_PROD])).ok().json();
+    assert_eq!(
+        w.count("ce:GetCostAndUsage"),
+        0,
+        "the request `cost --accounts` sent, answered from its cache"
+    );
+    let total = |v: &Value| -> Decimal { v["billed"]["total"]["total"].as_str().unwrap().parse().unwrap() };
+    let linked: Decimal = cost["total"].as_str().unwrap().parse().unwrap();
+    assert_eq!(total(&v), linked);
+    assert!(linked > Decimal::ZERO);
+    assert_eq!(v["billed"]["linked_accounts"], json!([SEARCH_PROD]));
+    let whole = w.run(base).ok().json();
+    assert!(
+        total(&whole) > linked,
+        "the payer's whole bill is more than search-prod's"
+    );
 }
 
 #[test]

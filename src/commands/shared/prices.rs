@@ -1,5 +1,5 @@
 //! Prices for the verbs that show money (`prices`, `usage`, `describe
-//! --usage`, `cost --reconcile`): the Price List catalog of the regions
+//! --usage`, `cost --reconcile`, `coverage`, `report`): the Price List catalog of the regions
 //! asked for (each offer × region one cached answer, kept a day), the names
 //! of the profiles' models (`GetFoundationModel`, once per model and region)
 //! and the estimate of their tokens.
@@ -44,6 +44,14 @@ pub async fn catalog(
     out: &mut Output,
 ) -> Result<(PriceCatalog, PriceSource)> {
     out.stage("reading the AWS Price List");
+    let catalog = read_catalog(list, regions).await?;
+    let source = announce(list, &catalog, out);
+    Ok((catalog, source))
+}
+
+/// The catalog of both offers in `regions`, read without a word printed
+/// (so it can be read beside other requests); [`announce`] says the rest.
+async fn read_catalog(list: &PriceList, regions: &[Region]) -> Result<PriceCatalog> {
     let answers: Vec<Vec<price::Product>> = stream::iter(
         Offer::ALL
             .into_iter()
@@ -52,10 +60,15 @@ pub async fn catalog(
     .buffered(2)
     .try_collect()
     .await?;
+    Ok(PriceCatalog::new(answers.into_iter().flatten()))
+}
+
+/// What reading `catalog` through `list` found worth saying (conflicting
+/// prices, cache problems, requests), and where the prices came from.
+fn announce(list: &PriceList, catalog: &PriceCatalog, out: &mut Output) -> PriceSource {
     for problem in list.cache_problems() {
         out.detail(&format!("could not write the cache: {problem}"));
     }
-    let catalog = PriceCatalog::new(answers.into_iter().flatten());
     for conflict in &catalog.conflicts {
         out.warn(&format!(
             "the Price List gives two prices, so neither is used: {conflict}"
@@ -66,19 +79,18 @@ pub async fn catalog(
         "Price List: {} GetProducts pages, {} answers from the cache, {} documents that are not on-demand token prices",
         used.pages, used.from_cache, used.skipped
     ));
-    let source = PriceSource {
+    PriceSource {
         source: PriceSource::SOURCE,
         publication_date: catalog.publication_date.clone(),
         from_cache: used.pages == 0 && used.from_cache > 0,
         cached_seconds_ago: used.oldest_cached_seconds,
         requests: used.pages,
-    };
-    Ok((catalog, source))
+    }
 }
 
 /// Where to ask `GetFoundationModel` about a profile's model: its own
 /// region, then the regions it routes to.
-fn lookup_regions(p: &Profile) -> Vec<Region> {
+pub fn lookup_regions(p: &Profile) -> Vec<Region> {
     let mut out = vec![p.region.clone()];
     for arn in p.model_arns.iter().filter_map(|a| BedrockArn::parse(a)) {
         if let Ok(r) = arn.region.parse::<Region>()
@@ -96,13 +108,27 @@ pub async fn model_names(aws: &Aws, profiles: &[Profile]) -> Result<BTreeMap<Str
     let mut order: BTreeMap<String, Vec<Region>> = BTreeMap::new();
     for p in profiles {
         let Some(id) = p.model_id() else { continue };
-        let list = order.entry(id).or_default();
-        for r in lookup_regions(p) {
-            if !list.contains(&r) {
-                list.push(r);
-            }
+        add_regions(&mut order, id, lookup_regions(p));
+    }
+    names_of(aws, order).await
+}
+
+/// Adds `regions` to those where `GetFoundationModel` is asked about `id`, in order, each once.
+pub fn add_regions(order: &mut BTreeMap<String, Vec<Region>>, id: String, regions: Vec<Region>) {
+    let list = order.entry(id).or_default();
+    for r in regions {
+        if !list.contains(&r) {
+            list.push(r);
         }
     }
+}
+
+/// The `modelName` of each model ID, asked in its regions in order until
+/// one knows it (`None`: none does), all models at once.
+pub async fn names_of(
+    aws: &Aws,
+    order: BTreeMap<String, Vec<Region>>,
+) -> Result<BTreeMap<String, Option<String>>> {
     let names: Vec<(String, Option<String>)> =
         stream::iter(order.into_iter().map(|(id, regions)| async move {
             for r in regions {
@@ -152,17 +178,48 @@ pub async fn price_profiles(
     now: Timestamp,
     out: &mut Output,
 ) -> Result<Priced> {
-    let mut regions: Vec<Region> = profiles.iter().map(|p| p.region.clone()).collect();
-    regions.sort();
-    regions.dedup();
-    let list = price_list(aws, no_cache, now);
-    let (catalog, source) = catalog(&list, &regions, out).await?;
-    out.stage("naming the profiles' models");
-    let names = model_names(aws, profiles).await?;
-    let estimates = profiles
-        .iter()
-        .zip(usages)
-        .map(|(p, u)| price::price_usage(&catalog, &price_key(p, &names), &TokenCounts::from(u)))
-        .collect();
-    Ok(Priced { estimates, source })
+    out.stage("reading the AWS Price List and naming the profiles' models");
+    let prices = Prices::read(aws, profiles, no_cache, now).await?;
+    let source = prices.announce(out);
+    Ok(Priced {
+        estimates: prices.estimate(profiles, usages),
+        source,
+    })
+}
+
+/// The catalog of the profiles' regions and the names of their models:
+/// what prices any usage of those profiles (a window, this month so far).
+pub struct Prices {
+    list: PriceList,
+    catalog: PriceCatalog,
+    names: BTreeMap<String, Option<String>>,
+}
+
+impl Prices {
+    /// Reads the catalog and names the models at once, printing nothing
+    /// (so a command can read it beside other requests; then [`Self::announce`]).
+    pub async fn read(aws: &Aws, profiles: &[Profile], no_cache: bool, now: Timestamp) -> Result<Self> {
+        let mut regions: Vec<Region> = profiles.iter().map(|p| p.region.clone()).collect();
+        regions.sort();
+        regions.dedup();
+        let list = price_list(aws, no_cache, now);
+        let (catalog, names) = tokio::try_join!(read_catalog(&list, &regions), model_names(aws, profiles))?;
+        Ok(Self { list, catalog, names })
+    }
+
+    /// Says what reading the catalog found worth saying; where the prices came from.
+    pub fn announce(&self, out: &mut Output) -> PriceSource {
+        announce(&self.list, &self.catalog, out)
+    }
+
+    /// Each profile's `usages` (same order) at these prices.
+    pub fn estimate(&self, profiles: &[Profile], usages: &[Usage]) -> Vec<Estimate> {
+        profiles
+            .iter()
+            .zip(usages)
+            .map(|(p, u)| {
+                price::price_usage(&self.catalog, &price_key(p, &self.names), &TokenCounts::from(u))
+            })
+            .collect()
+    }
 }

@@ -90,8 +90,8 @@ pub fn single_account(g: &GlobalArgs, command: &str) -> Result<()> {
                 "`aipctl {command}` works in one account; it does not take `--accounts` or `--accounts-file`"
             ),
             hint: Some(
-                "run it with the member's credentials (`--profile NAME`); `list`, `describe`, `usage`, `prune`, \
-                 `dashboard`, `cost` and `policy invoke` read across accounts"
+                "run it with the member's credentials (`--profile NAME`); `list`, `describe`, `usage`, `coverage`, \
+                 `prune`, `dashboard`, `cost`, `report` and `policy invoke` read across accounts"
                     .into(),
             ),
         });

@@ -11,14 +11,20 @@
 //! sums tokens by class and department, computes shares and the
 //! `--fail-under` gate, and says what would give bypass traffic a profile.
 //!
-//! Shares are weighted by [`ShareBasis`]: today by tokens (the four kinds
-//! added up), since no price catalog is at hand here. Every series keeps its
-//! region, its `ModelId`, the foundation model it reaches and its tokens by
-//! kind, so a price per model and region can weight it instead later.
+//! Each series can carry its estimate at Price List prices ([`Series::priced`]:
+//! the model it reaches, in its own region, at its scope). Shares are
+//! weighted by [`ShareBasis`]: by estimated USD when every series with
+//! traffic is priced, else by tokens (the four kinds added up), and the
+//! output says which. Unpriced traffic is named as unpriced, never $0. In a
+//! run over an organization every series carries its account, and
+//! departments, unattributed profiles and bypass models are per account.
 //!
 //! [`billed`] holds the billing side (`coverage --billed`).
 
 pub mod billed;
+mod fix;
+
+pub use fix::{TEAM, create_command, suggested_name};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -27,44 +33,19 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 
 use crate::domain::InputError;
+use crate::domain::account::{Account, AccountId};
 use crate::domain::cost::share_percent;
+use crate::domain::price::{
+    self, Estimate, EstimateSum, KindAmounts, PriceCatalog, PriceKey, PriceScope, Unpriced, routes_globally,
+};
 use crate::domain::profile::{
-    APPLICATION_PROFILE, BedrockArn, FOUNDATION_MODEL, GEOGRAPHY_PREFIXES, ModelRef, Profile, ProfileName,
-    SYSTEM_PROFILE,
+    APPLICATION_PROFILE, BedrockArn, FOUNDATION_MODEL, ModelRef, Profile, SYSTEM_PROFILE,
 };
 use crate::domain::region::Region;
+use crate::domain::report;
 
 /// Tokens of one series, or a sum, by the four kinds Bedrock bills apart.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Tokens {
-    pub input: u64,
-    pub output: u64,
-    pub cache_read: u64,
-    pub cache_write: u64,
-}
-
-impl Tokens {
-    pub fn total(&self) -> u64 {
-        self.input + self.output + self.cache_read + self.cache_write
-    }
-
-    pub fn add(&mut self, other: &Tokens) {
-        self.input += other.input;
-        self.output += other.output;
-        self.cache_read += other.cache_read;
-        self.cache_write += other.cache_write;
-    }
-}
-
-impl<'a> std::iter::Sum<&'a Tokens> for Tokens {
-    fn sum<I: Iterator<Item = &'a Tokens>>(iter: I) -> Self {
-        let mut t = Tokens::default();
-        for x in iter {
-            t.add(x);
-        }
-        t
-    }
-}
+pub use crate::domain::price::TokenCounts as Tokens;
 
 /// What a `ModelId` value names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -178,7 +159,7 @@ pub fn classify(model_id: &str, profiles: &[&Profile], key: &str) -> Source {
 
 /// The foundation model a series reaches, when it can be told: a profile's
 /// model (from its `models[]`), a system profile's ID without its
-/// geography, a model's own ID. What a price catalog would be keyed by.
+/// geography, a model's own ID. What a price catalog is keyed by.
 pub fn foundation_model(source: &Source, profile: Option<&Profile>) -> Option<String> {
     match source {
         Source::Profile { .. } => profile.and_then(Profile::model_id),
@@ -188,17 +169,41 @@ pub fn foundation_model(source: &Source, profile: Option<&Profile>) -> Option<St
     }
 }
 
-/// One `ModelId` series of one region over the window.
+/// Which price of the model applies to a series: the Global one for traffic
+/// that routes globally (a `global.` system profile, or an application
+/// profile copying one: its `models[]` has the Region-less ARN), else the
+/// regional one, as `usage` prices profiles.
+pub fn price_scope(source: &Source, profile: Option<&Profile>) -> PriceScope {
+    let global = match source {
+        Source::Profile { .. } => profile.is_some_and(|p| routes_globally(&p.model_arns)),
+        Source::SystemProfile { id } => id.starts_with("global."),
+        _ => false,
+    };
+    if global {
+        PriceScope::Global
+    } else {
+        PriceScope::Regional
+    }
+}
+
+/// One `ModelId` series of one region (of one account) over the window.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Series {
+    /// The account the series was read in; `None` in a single-account run.
+    pub account: Option<Account>,
     pub region: Region,
     /// The `ModelId` value exactly as CloudWatch has it.
     pub model_id: String,
     pub source: Source,
     /// The foundation model the traffic reached, when known.
     pub foundation_model: Option<String>,
+    /// Which of the model's prices applies.
+    pub scope: PriceScope,
     pub invocations: u64,
     pub tokens: Tokens,
+    /// The tokens at Price List prices, or why they are unpriced; `None`
+    /// when no prices were asked for (`--no-prices`).
+    pub estimate: Option<Estimate>,
 }
 
 impl Series {
@@ -206,31 +211,72 @@ impl Series {
         self.source.class()
     }
 
-    fn has_traffic(&self) -> bool {
+    pub fn has_traffic(&self) -> bool {
         self.invocations > 0 || self.tokens.total() > 0
+    }
+
+    /// The estimated USD of the series, when it is priced.
+    pub fn cost(&self) -> Option<Decimal> {
+        self.estimate.as_ref()?.cost().map(KindAmounts::total)
+    }
+
+    fn account_id(&self) -> Option<&AccountId> {
+        self.account.as_ref().map(|a| &a.id)
+    }
+
+    /// The series' tokens priced from `catalog` in its own region (the
+    /// source region, where AWS prices cross-Region traffic) at its scope;
+    /// `names` holds `GetFoundationModel`'s `modelName` per model ID.
+    pub fn priced(&self, catalog: &PriceCatalog, names: &BTreeMap<String, Option<String>>) -> Estimate {
+        let Some(model) = &self.foundation_model else {
+            return Estimate::Unpriced(Unpriced::UnknownModel);
+        };
+        let key = PriceKey {
+            model_name: names.get(model).cloned().flatten(),
+            model_id: Some(model.clone()),
+            region: self.region.to_string(),
+            scope: self.scope,
+        };
+        price::price_usage(catalog, &key, &self.tokens)
     }
 }
 
-/// What shares are weighted by. Only tokens today; an estimate in USD from
-/// a price catalog (per model, region and token kind) would be a second
-/// variant weighting each [`Series`] by its own price.
+/// What shares are weighted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ShareBasis {
-    /// Every token counts the same, whatever its kind.
+    /// Every token counts the same, whatever its kind: when prices were not
+    /// asked for, or some series with traffic is unpriced (a share of a
+    /// partial sum would overstate the priced classes).
     Tokens,
+    /// Estimated USD (tokens × Price List prices, each kind at its own
+    /// price): every series with traffic is priced.
+    Cost,
 }
 
 impl ShareBasis {
-    /// `tokens`: how the output names the basis.
+    /// `tokens` or `cost`: how the output names the basis.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Tokens => "tokens",
+            Self::Cost => "cost",
+        }
+    }
+
+    /// Cost when every series is priced (and the sum is not zero), else tokens.
+    fn of(series: &[Series]) -> Self {
+        let all_priced = !series.is_empty() && series.iter().all(|s| s.cost().is_some());
+        let total: Decimal = series.iter().filter_map(Series::cost).sum();
+        if all_priced && total > Decimal::ZERO {
+            Self::Cost
+        } else {
+            Self::Tokens
         }
     }
 
     fn weight(self, s: &Series) -> Decimal {
         match self {
             Self::Tokens => Decimal::from(s.tokens.total()),
+            Self::Cost => s.cost().unwrap_or_default(),
         }
     }
 }
@@ -285,28 +331,76 @@ pub enum Gate {
     NoTraffic,
 }
 
-/// A department's attributed traffic.
+/// A department's attributed traffic (in one account, in a multi-account run).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Department {
+    pub account: Option<Account>,
     pub value: String,
     pub profiles: BTreeSet<String>,
     pub regions: BTreeSet<Region>,
     pub tokens: Tokens,
+    /// `None` without prices.
+    pub cost: Option<EstimateSum>,
+    pub share: Option<Decimal>,
+}
+
+/// The traffic of one unattributed profile (its ID and ARN forms together).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unattributed<'a> {
+    /// The profile's first series (largest first).
+    pub series: &'a Series,
+    pub tokens: Tokens,
+    pub cost: Option<EstimateSum>,
     pub share: Option<Decimal>,
 }
 
 /// Bypass traffic to one system profile or model, over every region it was
-/// seen in (the ARN and ID forms of a system profile count as one).
+/// seen in (the ARN and ID forms of a system profile count as one), in one
+/// account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bypass {
+    pub account: Option<Account>,
     /// The system profile or model ID (the `ModelId` value for anything else).
     pub id: String,
     pub source: Source,
     pub regions: BTreeSet<Region>,
     pub tokens: Tokens,
+    pub cost: Option<EstimateSum>,
     pub share: Option<Decimal>,
     /// The `aipctl create` that gives this traffic a profile (one per region).
     pub fix: Option<String>,
+}
+
+impl Coverage {
+    /// The report's coverage section: each class on the share basis, and the
+    /// `top` largest bypass models (per account in a multi-account run).
+    pub fn summary(&self, top: usize) -> report::Coverage {
+        let class = |c: Class| self.weight(|s| s.class() == c);
+        report::Coverage {
+            basis: self.basis,
+            attributed: class(Class::Attributed),
+            untagged: class(Class::Unattributed),
+            bypass: class(Class::Bypass),
+            top_bypass: self
+                .bypass()
+                .into_iter()
+                .take(top)
+                .map(|b| report::Bypass {
+                    amount: match self.basis {
+                        ShareBasis::Tokens => Decimal::from(b.tokens.total()),
+                        ShareBasis::Cost => b.cost.map(|c| c.cost.total()).unwrap_or_default(),
+                    },
+                    model_id: b.id,
+                    regions: b.regions.iter().map(ToString::to_string).collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// `items` the largest first by `weight` (on the share basis, then tokens).
+fn largest_first<T>(items: &mut [T], weight: impl Fn(&T) -> (Decimal, u64)) {
+    items.sort_by_cached_key(|x| std::cmp::Reverse(weight(x)));
 }
 
 /// The coverage of a window: every series with traffic, classified.
@@ -314,28 +408,27 @@ pub struct Bypass {
 pub struct Coverage {
     /// The cost tag key that makes a profile attributed.
     pub key: String,
+    /// Chosen from the series: [`ShareBasis::Cost`] when every one is priced.
     pub basis: ShareBasis,
     /// Series with traffic: by class, then the largest first.
     pub series: Vec<Series>,
 }
 
 impl Coverage {
-    /// Keeps the series with traffic, in report order.
-    pub fn new(key: &str, basis: ShareBasis, mut series: Vec<Series>) -> Self {
+    /// Keeps the series with traffic, chooses the share basis, and puts the
+    /// series in report order.
+    pub fn new(key: &str, mut series: Vec<Series>) -> Self {
         series.retain(Series::has_traffic);
-        series.sort_by(|a, b| {
+        let basis = ShareBasis::of(&series);
+        series.sort_by_cached_key(|s| {
             (
-                a.class(),
-                std::cmp::Reverse(a.tokens.total()),
-                &a.region,
-                &a.model_id,
+                s.class(),
+                std::cmp::Reverse(basis.weight(s)),
+                std::cmp::Reverse(s.tokens.total()),
+                s.account_id().cloned(),
+                s.region.clone(),
+                s.model_id.clone(),
             )
-                .cmp(&(
-                    b.class(),
-                    std::cmp::Reverse(b.tokens.total()),
-                    &b.region,
-                    &b.model_id,
-                ))
         });
         Self {
             key: key.to_owned(),
@@ -344,7 +437,9 @@ impl Coverage {
         }
     }
 
-    fn weight(&self, keep: impl Fn(&Series) -> bool) -> Decimal {
+    /// The weight on the share basis of the series `keep` accepts: tokens,
+    /// or estimated USD.
+    pub fn weight(&self, keep: impl Fn(&Series) -> bool) -> Decimal {
         self.series
             .iter()
             .filter(|s| keep(s))
@@ -362,6 +457,35 @@ impl Coverage {
         self.series.iter().filter(|s| keep(s)).map(|s| &s.tokens).sum()
     }
 
+    /// Whether prices were asked for (some series has an estimate).
+    pub fn priced(&self) -> bool {
+        self.series.iter().any(|s| s.estimate.is_some())
+    }
+
+    /// The estimates of the series `keep` accepts, added up (the priced
+    /// part, and how many are unpriced); `None` without prices.
+    pub fn cost_of(&self, keep: impl Fn(&Series) -> bool) -> Option<EstimateSum> {
+        self.priced().then(|| {
+            EstimateSum::of(
+                self.series
+                    .iter()
+                    .filter(|s| keep(s))
+                    .filter_map(|s| s.estimate.as_ref()),
+            )
+        })
+    }
+
+    /// The series with traffic that no price applies to, with the reason.
+    pub fn unpriced(&self) -> Vec<(&Series, &Unpriced)> {
+        self.series
+            .iter()
+            .filter_map(|s| match &s.estimate {
+                Some(Estimate::Unpriced(why)) => Some((s, why)),
+                _ => None,
+            })
+            .collect()
+    }
+
     pub fn class_tokens(&self, class: Class) -> Tokens {
         self.tokens_of(|s| s.class() == class)
     }
@@ -370,13 +494,17 @@ impl Coverage {
         self.share_of(|s| s.class() == class)
     }
 
+    pub fn class_cost(&self, class: Class) -> Option<EstimateSum> {
+        self.cost_of(|s| s.class() == class)
+    }
+
     /// The regions with traffic.
     pub fn regions_with_traffic(&self) -> BTreeSet<&Region> {
         self.series.iter().map(|s| &s.region).collect()
     }
 
-    /// `--fail-under`: compared exactly (`attributed × 100 < threshold × total`),
-    /// not on the rounded share.
+    /// `--fail-under` on the share basis: compared exactly
+    /// (`attributed × 100 < threshold × total`), not on the rounded share.
     pub fn gate(&self, threshold: Percent) -> Gate {
         let total = self.weight(|_| true);
         if total.is_zero() {
@@ -390,9 +518,9 @@ impl Coverage {
         }
     }
 
-    /// Attributed traffic per value of the cost tag, the largest first.
+    /// Attributed traffic per value of the cost tag (and account), the largest first.
     pub fn departments(&self) -> Vec<Department> {
-        let mut by: BTreeMap<&str, Department> = BTreeMap::new();
+        let mut by: BTreeMap<(Option<&AccountId>, &str), Department> = BTreeMap::new();
         for s in &self.series {
             if let Source::Profile {
                 name,
@@ -400,11 +528,13 @@ impl Coverage {
                 ..
             } = &s.source
             {
-                let d = by.entry(value).or_insert_with(|| Department {
+                let d = by.entry((s.account_id(), value)).or_insert_with(|| Department {
+                    account: s.account.clone(),
                     value: value.clone(),
                     profiles: BTreeSet::new(),
                     regions: BTreeSet::new(),
                     tokens: Tokens::default(),
+                    cost: None,
                     share: None,
                 });
                 d.profiles.insert(name.clone());
@@ -415,132 +545,97 @@ impl Coverage {
         let mut out: Vec<Department> = by
             .into_values()
             .map(|mut d| {
-                let v = d.value.clone();
-                d.share = self
-                    .share_of(|s| matches!(&s.source, Source::Profile { tag_value: Some(x), .. } if *x == v));
+                let (account, value) = (d.account.clone(), d.value.clone());
+                let mine = |s: &Series| {
+                    s.account == account
+                        && matches!(&s.source, Source::Profile { tag_value: Some(x), .. } if *x == value)
+                };
+                d.share = self.share_of(mine);
+                d.cost = self.cost_of(mine);
                 d
             })
             .collect();
-        out.sort_by(|a, b| {
-            b.tokens
-                .total()
-                .cmp(&a.tokens.total())
-                .then_with(|| a.value.cmp(&b.value))
+        largest_first(&mut out, |d| {
+            (
+                self.weight(|s| {
+                    s.account == d.account
+                        && matches!(&s.source, Source::Profile { tag_value: Some(x), .. } if *x == d.value)
+                }),
+                d.tokens.total(),
+            )
         });
         out
     }
 
-    /// Unattributed series, one per profile (ID and ARN forms merged), the largest first.
-    pub fn unattributed(&self) -> Vec<(&Series, Tokens, Option<Decimal>)> {
-        let mut seen: Vec<(&Series, Tokens, Option<Decimal>)> = Vec::new();
+    /// Unattributed traffic, one entry per profile (ID and ARN forms
+    /// merged), the largest first.
+    pub fn unattributed(&self) -> Vec<Unattributed<'_>> {
+        let same = |a: &Series, b: &Series| {
+            a.account_id() == b.account_id()
+                && match (&a.source, &b.source) {
+                    (Source::Profile { arn: x, .. }, Source::Profile { arn: y, .. }) => x == y,
+                    _ => a.region == b.region && a.model_id == b.model_id,
+                }
+        };
+        let mut seen: Vec<Unattributed<'_>> = Vec::new();
         for s in self.series.iter().filter(|s| s.class() == Class::Unattributed) {
-            let same = |a: &Series, b: &Series| match (&a.source, &b.source) {
-                (Source::Profile { arn: x, .. }, Source::Profile { arn: y, .. }) => x == y,
-                _ => a.region == b.region && a.model_id == b.model_id,
-            };
-            if seen.iter().any(|(first, _, _)| same(first, s)) {
+            if seen.iter().any(|u| same(u.series, s)) {
                 continue;
             }
-            let tokens = self.tokens_of(|o| o.class() == Class::Unattributed && same(s, o));
-            let share = self.share_of(|o| o.class() == Class::Unattributed && same(s, o));
-            seen.push((s, tokens, share));
+            let mine = |o: &Series| o.class() == Class::Unattributed && same(s, o);
+            seen.push(Unattributed {
+                series: s,
+                tokens: self.tokens_of(mine),
+                cost: self.cost_of(mine),
+                share: self.share_of(mine),
+            });
         }
-        seen.sort_by_key(|(_, tokens, _)| std::cmp::Reverse(tokens.total()));
+        largest_first(&mut seen, |u| {
+            (
+                self.weight(|o| o.class() == Class::Unattributed && same(u.series, o)),
+                u.tokens.total(),
+            )
+        });
         seen
     }
 
-    /// Bypass traffic per system profile or model, over its regions, the
-    /// largest first, each with the command that would give it a profile.
+    /// Bypass traffic per system profile or model (and account), over its
+    /// regions, the largest first, each with the command that would give it
+    /// a profile.
     pub fn bypass(&self) -> Vec<Bypass> {
         let id_of = |s: &Series| match &s.source {
             Source::SystemProfile { id } | Source::FoundationModel { id } => id.clone(),
             _ => s.model_id.clone(),
         };
-        let mut by: BTreeMap<String, Bypass> = BTreeMap::new();
+        let mut by: BTreeMap<(Option<&AccountId>, String), Bypass> = BTreeMap::new();
         for s in self.series.iter().filter(|s| s.class() == Class::Bypass) {
-            let b = by.entry(id_of(s)).or_insert_with(|| Bypass {
+            let b = by.entry((s.account_id(), id_of(s))).or_insert_with(|| Bypass {
+                account: s.account.clone(),
                 id: id_of(s),
                 source: s.source.clone(),
                 regions: BTreeSet::new(),
                 tokens: Tokens::default(),
+                cost: None,
                 share: None,
                 fix: None,
             });
             b.regions.insert(s.region.clone());
             b.tokens.add(&s.tokens);
         }
+        let mine =
+            |b: &Bypass, s: &Series| s.class() == Class::Bypass && s.account == b.account && id_of(s) == b.id;
         let mut out: Vec<Bypass> = by
             .into_values()
             .map(|mut b| {
-                let id = b.id.clone();
-                b.share = self.share_of(|s| s.class() == Class::Bypass && id_of(s) == id);
+                b.share = self.share_of(|s| mine(&b, s));
+                b.cost = self.cost_of(|s| mine(&b, s));
                 b.fix = create_command(&b.source, &b.regions);
                 b
             })
             .collect();
-        out.sort_by(|a, b| {
-            b.tokens
-                .total()
-                .cmp(&a.tokens.total())
-                .then_with(|| a.id.cmp(&b.id))
-        });
+        largest_first(&mut out, |b| (self.weight(|s| mine(b, s)), b.tokens.total()));
         out
     }
-}
-
-/// The placeholder for the department in suggested commands.
-pub const TEAM: &str = "TEAM";
-
-/// A profile name for `model` (`claude-sonnet-4-5` from
-/// `anthropic.claude-sonnet-4-5-20250929-v1:0`): without the provider, the
-/// date and the version, prefixed with [`TEAM`], within the name rule.
-pub fn suggested_name(model: &str) -> String {
-    let bare = model.split_once('.').map_or(model, |(_, rest)| rest);
-    let bare = bare.split_once(':').map_or(bare, |(head, _)| head);
-    let parts: Vec<&str> = bare
-        .split('-')
-        .filter(|p| !p.is_empty())
-        .filter(|p| !(p.len() == 8 && p.bytes().all(|b| b.is_ascii_digit())))
-        .filter(|p| !(p.len() >= 2 && p.starts_with('v') && p[1..].bytes().all(|b| b.is_ascii_digit())))
-        .collect();
-    let mut name = String::from(TEAM);
-    for c in format!("-{}", parts.join("-")).chars() {
-        let c = if c.is_ascii_alphanumeric() { c } else { '-' };
-        // The name rule allows one separator between two letters or digits.
-        if !(c == '-' && name.ends_with('-')) && name.len() < 64 {
-            name.push(c);
-        }
-    }
-    let name = name.trim_end_matches('-');
-    if name.parse::<ProfileName>().is_ok() {
-        name.to_owned()
-    } else {
-        format!("{TEAM}-profile")
-    }
-}
-
-/// `aipctl create` for bypass traffic to `source` seen in `regions`: one
-/// profile per region (application profiles are regional), copying the
-/// system profile or model the callers name today. `None` when nothing can
-/// be copied.
-pub fn create_command(source: &Source, regions: &BTreeSet<Region>) -> Option<String> {
-    let (Source::SystemProfile { id: model } | Source::FoundationModel { id: model }) = source else {
-        return None;
-    };
-    // A system profile ID keeps its geography in the model flag; the name drops it.
-    let named = match source {
-        Source::SystemProfile { id } => id
-            .split_once('.')
-            .filter(|(geo, _)| GEOGRAPHY_PREFIXES.contains(geo))
-            .map_or(id.as_str(), |(_, m)| m),
-        _ => model,
-    };
-    let regions: Vec<&str> = regions.iter().map(Region::as_str).collect();
-    Some(format!(
-        "aipctl create {} --model {model} --department {TEAM} --region {}",
-        suggested_name(named),
-        regions.join(",")
-    ))
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
 use super::*;
-use crate::domain::profile::test_profile;
+use crate::domain::account::{Account, AccountId};
+use crate::domain::price::{Offer, PriceCatalog, PriceScope, Product, TokenKind, Unpriced};
+use crate::domain::profile::{ProfileName, test_profile};
 
 const SONNET: &str = "anthropic.claude-sonnet-4-5-20250929-v1:0";
 
@@ -13,15 +15,18 @@ fn dec(s: &str) -> Decimal {
 
 fn series(region_name: &str, model_id: &str, source: Source, total_input: u64) -> Series {
     Series {
+        account: None,
         region: region(region_name),
         model_id: model_id.into(),
         foundation_model: None,
+        scope: PriceScope::Regional,
         source,
         invocations: 1,
         tokens: Tokens {
             input: total_input,
             ..Tokens::default()
         },
+        estimate: None,
     }
 }
 
@@ -117,7 +122,6 @@ fn model_ids_are_classified_by_what_they_name() {
 fn shares_sum_by_class_and_department_and_idle_series_are_left_out() {
     let c = Coverage::new(
         "Department",
-        ShareBasis::Tokens,
         vec![
             series("us-east-1", "a", profile_source("search-a", Some("Search")), 600),
             series("us-west-2", "b", profile_source("search-b", Some("Search")), 100),
@@ -169,7 +173,7 @@ fn shares_sum_by_class_and_department_and_idle_series_are_left_out() {
 
     let u = c.unattributed();
     assert_eq!(u.len(), 2);
-    assert_eq!(u[0].2, Some(dec("5.0")));
+    assert_eq!(u[0].share, Some(dec("5.0")));
 
     let b = c.bypass();
     assert_eq!(b.len(), 2);
@@ -192,7 +196,6 @@ fn the_id_and_arn_forms_of_one_profile_count_once_per_profile() {
     let arn = "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/shared";
     let c = Coverage::new(
         "Department",
-        ShareBasis::Tokens,
         vec![
             series("us-east-1", "shared", profile_source("shared", None), 30),
             series("us-east-1", arn, profile_source("shared", None), 70),
@@ -200,8 +203,8 @@ fn the_id_and_arn_forms_of_one_profile_count_once_per_profile() {
     );
     let u = c.unattributed();
     assert_eq!(u.len(), 1);
-    assert_eq!(u[0].1.total(), 100);
-    assert_eq!(u[0].2, Some(dec("100.0")));
+    assert_eq!(u[0].tokens.total(), 100);
+    assert_eq!(u[0].share, Some(dec("100.0")));
 }
 
 #[test]
@@ -209,7 +212,6 @@ fn the_gate_compares_exactly_not_the_rounded_share() {
     let c = |attributed: u64, other: u64| {
         Coverage::new(
             "Department",
-            ShareBasis::Tokens,
             vec![
                 series("us-east-1", "a", profile_source("a", Some("Search")), attributed),
                 series(
@@ -230,7 +232,7 @@ fn the_gate_compares_exactly_not_the_rounded_share() {
     assert_eq!(c(0, 10).gate(pct("0")), Gate::Pass, "0 never fails");
     assert_eq!(c(10, 0).gate(pct("100")), Gate::Pass);
     assert_eq!(c(10, 1).gate(pct("100")), Gate::Below);
-    let none = Coverage::new("Department", ShareBasis::Tokens, vec![]);
+    let none = Coverage::new("Department", vec![]);
     assert_eq!(none.gate(pct("50")), Gate::NoTraffic);
     assert_eq!(none.class_share(Class::Attributed), None);
 }
@@ -304,4 +306,318 @@ fn a_fix_copies_what_the_callers_name_in_every_region_they_call_from() {
     );
     assert_eq!(create_command(&Source::Other, &regions), None);
     assert_eq!(create_command(&Source::UnknownProfile, &regions), None);
+}
+
+const NOVA: &str = "amazon.nova-pro-v1:0";
+
+/// Nova Pro (first party) in us-east-1; Claude Sonnet 4.5 (Marketplace) in
+/// us-east-1 at the regional and the Global price; both by input and output.
+fn catalog() -> PriceCatalog {
+    let product = |offer, model: &str, kind, scope, usd: &str| Product {
+        offer,
+        model: model.into(),
+        region: "us-east-1".into(),
+        kind,
+        scope,
+        usd_per_token: dec(usd),
+        usage_type: "x".into(),
+        publication_date: None,
+    };
+    let (first, market) = (Offer::AmazonBedrock, Offer::AmazonBedrockFoundationModels);
+    PriceCatalog::new([
+        product(
+            first,
+            "Nova Pro",
+            TokenKind::Input,
+            PriceScope::Regional,
+            "0.0000008",
+        ),
+        product(
+            first,
+            "Nova Pro",
+            TokenKind::Output,
+            PriceScope::Regional,
+            "0.0000032",
+        ),
+        product(
+            market,
+            "Claude Sonnet 4.5",
+            TokenKind::Input,
+            PriceScope::Regional,
+            "0.000003",
+        ),
+        product(
+            market,
+            "Claude Sonnet 4.5",
+            TokenKind::Output,
+            PriceScope::Regional,
+            "0.000015",
+        ),
+        product(
+            market,
+            "Claude Sonnet 4.5",
+            TokenKind::Input,
+            PriceScope::Global,
+            "0.0000027",
+        ),
+        product(
+            market,
+            "Claude Sonnet 4.5",
+            TokenKind::Output,
+            PriceScope::Global,
+            "0.0000135",
+        ),
+    ])
+}
+
+fn names() -> BTreeMap<String, Option<String>> {
+    BTreeMap::from([
+        (NOVA.to_owned(), Some("Nova Pro".to_owned())),
+        (SONNET.to_owned(), Some("Claude Sonnet 4.5".to_owned())),
+    ])
+}
+
+/// A series of `source` reaching `model`, priced from [`catalog`].
+fn priced(model_id: &str, source: Source, model: Option<&str>, scope: PriceScope, input: u64) -> Series {
+    let mut s = series("us-east-1", model_id, source, input);
+    s.foundation_model = model.map(str::to_owned);
+    s.scope = scope;
+    s.estimate = Some(s.priced(&catalog(), &names()));
+    s
+}
+
+#[test]
+fn shares_are_by_cost_when_every_series_is_priced_and_the_gate_compares_cost() {
+    let attributed = priced(
+        "a",
+        profile_source("legal", Some("Legal")),
+        Some(NOVA),
+        PriceScope::Regional,
+        1000,
+    );
+    let global = format!("global.{SONNET}");
+    let regional = format!("us.{SONNET}");
+    let c = Coverage::new(
+        "Department",
+        vec![
+            attributed,
+            priced(
+                &global,
+                Source::SystemProfile { id: global.clone() },
+                Some(SONNET),
+                PriceScope::Global,
+                1000,
+            ),
+            priced(
+                &regional,
+                Source::SystemProfile { id: regional.clone() },
+                Some(SONNET),
+                PriceScope::Regional,
+                1000,
+            ),
+        ],
+    );
+    assert_eq!(c.basis, ShareBasis::Cost);
+    // 1,000 input tokens each: $0.0008 (Nova Pro), $0.0027 (Sonnet, Global), $0.003 (Sonnet).
+    assert_eq!(c.series[1].cost(), Some(dec("0.003")), "the larger bypass first");
+    assert_eq!(
+        c.series[2].cost(),
+        Some(dec("0.0027")),
+        "global traffic at the Global price"
+    );
+    assert_eq!(c.weight(|_| true), dec("0.0065"));
+    // 0.0008 of 0.0065 is 12.31 %; by tokens it would be 33.3 %.
+    assert_eq!(c.class_share(Class::Attributed), Some(dec("12.3")));
+    let bypass = c.class_cost(Class::Bypass).unwrap();
+    assert_eq!((bypass.cost.total(), bypass.unpriced), (dec("0.0057"), 0));
+    let pct = |s: &str| s.parse::<Percent>().unwrap();
+    assert_eq!(c.gate(pct("12.3")), Gate::Pass, "0.08 ≥ 0.07995");
+    assert_eq!(c.gate(pct("12.31")), Gate::Below, "0.08 < 0.080015");
+    let b = c.bypass();
+    assert_eq!(b[0].id, regional);
+    assert_eq!(b[0].share, Some(dec("46.2")));
+    assert_eq!(c.departments()[0].cost.unwrap().cost.input, dec("0.0008"));
+
+    // The report's section: the classes in USD and the largest bypass model.
+    let summary = c.summary(1);
+    assert_eq!(summary.basis, ShareBasis::Cost);
+    assert_eq!(
+        (summary.attributed, summary.untagged, summary.bypass),
+        (dec("0.0008"), Decimal::ZERO, dec("0.0057"))
+    );
+    assert_eq!(summary.top_bypass.len(), 1);
+    assert_eq!(
+        (
+            summary.top_bypass[0].model_id.as_str(),
+            summary.top_bypass[0].amount
+        ),
+        (regional.as_str(), dec("0.003"))
+    );
+    assert_eq!(summary.shares()[0], Some(dec("12.3")));
+}
+
+#[test]
+fn one_unpriced_series_puts_shares_back_on_tokens_and_is_named_not_zero() {
+    let legal = priced(
+        "a",
+        profile_source("legal", Some("Legal")),
+        Some(NOVA),
+        PriceScope::Regional,
+        1000,
+    );
+    let gone = priced(
+        "gone12345678",
+        Source::UnknownProfile,
+        None,
+        PriceScope::Regional,
+        500,
+    );
+    let not_sold_here = priced(
+        "meta.llama3-3-70b-instruct-v1:0",
+        Source::FoundationModel {
+            id: "meta.llama3-3-70b-instruct-v1:0".into(),
+        },
+        Some("meta.llama3-3-70b-instruct-v1:0"),
+        PriceScope::Regional,
+        500,
+    );
+    let c = Coverage::new("Department", vec![legal, gone, not_sold_here]);
+    assert_eq!(c.basis, ShareBasis::Tokens);
+    assert_eq!(
+        c.class_share(Class::Attributed),
+        Some(dec("50.0")),
+        "1,000 of 2,000 tokens"
+    );
+    let unpriced: Vec<(&str, &Unpriced)> = c
+        .unpriced()
+        .into_iter()
+        .map(|(s, why)| (s.model_id.as_str(), why))
+        .collect();
+    assert_eq!(
+        unpriced,
+        [
+            ("gone12345678", &Unpriced::UnknownModel),
+            (
+                "meta.llama3-3-70b-instruct-v1:0",
+                &Unpriced::NoModelName {
+                    model_id: Some("meta.llama3-3-70b-instruct-v1:0".into())
+                }
+            ),
+        ]
+    );
+    let un = c.class_cost(Class::Unattributed).unwrap();
+    assert_eq!((un.priced, un.unpriced), (0, 1), "unpriced, not $0");
+    let all = c.cost_of(|_| true).unwrap();
+    assert_eq!(
+        (all.cost.total(), all.priced, all.unpriced),
+        (dec("0.0008"), 1, 2)
+    );
+    assert!(!all.complete());
+
+    // Without prices: no money at all, shares by tokens.
+    let plain = Coverage::new(
+        "Department",
+        vec![series(
+            "us-east-1",
+            "a",
+            profile_source("legal", Some("Legal")),
+            10,
+        )],
+    );
+    assert!(!plain.priced());
+    assert_eq!(plain.class_cost(Class::Attributed), None);
+    assert_eq!(plain.basis, ShareBasis::Tokens);
+    let summary = c.summary(5);
+    assert_eq!(summary.basis, ShareBasis::Tokens);
+    assert_eq!(
+        (summary.attributed, summary.untagged, summary.bypass),
+        (dec("1000"), dec("500"), dec("500")),
+        "tokens, since one series is unpriced"
+    );
+    assert_eq!(summary.top_bypass[0].amount, dec("500"));
+}
+
+#[test]
+fn the_price_scope_follows_global_routing() {
+    let global = format!("global.{SONNET}");
+    assert_eq!(
+        price_scope(&Source::SystemProfile { id: global }, None),
+        PriceScope::Global
+    );
+    assert_eq!(
+        price_scope(
+            &Source::SystemProfile {
+                id: format!("us.{SONNET}")
+            },
+            None
+        ),
+        PriceScope::Regional
+    );
+    let mut copy = test_profile("g", "gggggggggggg", &[("Department", "Search")]);
+    copy.model_arns = vec![
+        format!("arn:aws:bedrock:::foundation-model/{SONNET}"),
+        format!("arn:aws:bedrock:us-east-1::foundation-model/{SONNET}"),
+    ];
+    let source = profile_source("g", Some("Search"));
+    assert_eq!(price_scope(&source, Some(&copy)), PriceScope::Global);
+    copy.model_arns.remove(0);
+    assert_eq!(price_scope(&source, Some(&copy)), PriceScope::Regional);
+    assert_eq!(
+        price_scope(&Source::FoundationModel { id: NOVA.into() }, None),
+        PriceScope::Regional
+    );
+}
+
+#[test]
+fn accounts_keep_their_departments_profiles_and_bypass_apart() {
+    let account = |id: &str, name: &str| {
+        Some(Account {
+            id: id.parse::<AccountId>().unwrap(),
+            name: Some(name.into()),
+        })
+    };
+    let in_account = |a: Option<Account>, s: Series| Series { account: a, ..s };
+    let (alpha, beta) = (account("234567890123", "alpha"), account("345678901234", "beta"));
+    let system = || Source::SystemProfile { id: "us.x.y".into() };
+    let c = Coverage::new(
+        "Department",
+        vec![
+            in_account(
+                alpha.clone(),
+                series("us-east-1", "a", profile_source("chat", Some("Search")), 30),
+            ),
+            in_account(
+                beta.clone(),
+                series("us-east-1", "a", profile_source("chat", Some("Search")), 10),
+            ),
+            in_account(
+                alpha.clone(),
+                series("us-east-1", "b", profile_source("shared", None), 5),
+            ),
+            in_account(
+                beta.clone(),
+                series("us-east-1", "b", profile_source("shared", None), 5),
+            ),
+            in_account(alpha.clone(), series("us-east-1", "us.x.y", system(), 20)),
+            in_account(beta.clone(), series("us-east-1", "us.x.y", system(), 30)),
+        ],
+    );
+    let d = c.departments();
+    assert_eq!(
+        d.iter()
+            .map(|d| (d.account.clone(), d.tokens.total(), d.share))
+            .collect::<Vec<_>>(),
+        [
+            (alpha.clone(), 30, Some(dec("30.0"))),
+            (beta.clone(), 10, Some(dec("10.0")))
+        ]
+    );
+    assert_eq!(c.unattributed().len(), 2, "one profile ARN, two accounts");
+    let b = c.bypass();
+    assert_eq!(
+        b.iter()
+            .map(|b| (b.account.clone(), b.tokens.total()))
+            .collect::<Vec<_>>(),
+        [(beta, 30), (alpha, 20)]
+    );
 }

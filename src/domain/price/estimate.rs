@@ -40,6 +40,28 @@ impl TokenCounts {
             TokenKind::CacheWrite => self.cache_write,
         }
     }
+
+    /// The four kinds added up.
+    pub fn total(&self) -> u64 {
+        self.input + self.output + self.cache_read + self.cache_write
+    }
+
+    pub fn add(&mut self, other: &TokenCounts) {
+        self.input += other.input;
+        self.output += other.output;
+        self.cache_read += other.cache_read;
+        self.cache_write += other.cache_write;
+    }
+}
+
+impl<'a> std::iter::Sum<&'a TokenCounts> for TokenCounts {
+    fn sum<I: Iterator<Item = &'a TokenCounts>>(iter: I) -> Self {
+        let mut t = TokenCounts::default();
+        for x in iter {
+            t.add(x);
+        }
+        t
+    }
 }
 
 impl From<&Usage> for TokenCounts {
@@ -98,6 +120,10 @@ pub enum Unpriced {
     /// The profile's model has no name to look up (no foundation-model ARN,
     /// or `GetFoundationModel` knows no such model in the region).
     NoModelName { model_id: Option<String> },
+    /// Traffic whose model cannot be told at all: a CloudWatch `ModelId`
+    /// naming an application profile no longer listed, or a provisioned or
+    /// custom model.
+    UnknownModel,
     /// The catalog has no price for the model in the region.
     NotInCatalog { model: String, region: String },
     /// The catalog prices the model but not a kind it has tokens of.
@@ -118,6 +144,9 @@ impl fmt::Display for Unpriced {
                 )
             }
             Self::NoModelName { model_id: None } => f.write_str("the profile names no foundation model"),
+            Self::UnknownModel => f.write_str(
+                "the model is unknown (a profile no longer listed, or a provisioned or custom model)",
+            ),
             Self::NotInCatalog { model, region } => {
                 write!(f, "the Price List has no price for {model} in {region}")
             }

@@ -9,6 +9,7 @@
 //! legend: the page's legend is HTML), so a chart's bars can be counted.
 //! Text reaching plotters is escaped by its SVG backend.
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -32,6 +33,13 @@ pub struct Rgb(pub u8, pub u8, pub u8);
 impl Rgb {
     pub fn hex(self) -> String {
         format!("#{:02x}{:02x}{:02x}", self.0, self.1, self.2)
+    }
+
+    /// The colour halfway to white: an estimate beside billed figures.
+    #[must_use]
+    pub fn faded(self) -> Self {
+        let half = |c: u8| c + (255 - c) / 2;
+        Self(half(self.0), half(self.1), half(self.2))
     }
 
     fn plot(self) -> RGBColor {
@@ -135,6 +143,9 @@ pub fn stacked_columns(
             .label_style(label_style())
             .draw()
             .map_err(drawing)?;
+        // A segment too small for a pixel is drawn one pixel high, so that
+        // every figure of the table beneath has its visible bar.
+        let pixel = one_pixel(&chart, (0.0, bottom), (0.0, top), top - bottom);
         let mut rects = Vec::new();
         for (i, c) in columns.iter().enumerate() {
             #[allow(clippy::cast_precision_loss)]
@@ -144,6 +155,11 @@ pub fn stacked_columns(
                 if value == 0.0 {
                     continue;
                 }
+                let value = if value.abs() < pixel {
+                    pixel.copysign(value)
+                } else {
+                    value
+                };
                 let (from, to) = if value > 0.0 {
                     above += value;
                     (above - value, above)
@@ -168,6 +184,19 @@ pub fn stacked_columns(
         root.present().map_err(drawing)?;
     }
     Ok(svg)
+}
+
+/// How much of the value axis one pixel is, from two points `span` apart
+/// on it: the least a non-zero bar is drawn.
+fn one_pixel<DB: DrawingBackend>(
+    chart: &ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    from: (f64, f64),
+    to: (f64, f64),
+    span: f64,
+) -> f64 {
+    let (a, b) = (chart.backend_coord(&from), chart.backend_coord(&to));
+    let pixels = f64::from((a.0 - b.0).abs().max((a.1 - b.1).abs()).max(1));
+    span / pixels
 }
 
 /// The height horizontal bars need for `n` bars.
@@ -215,13 +244,14 @@ pub fn horizontal_bars(
             .label_style(label_style())
             .draw()
             .map_err(drawing)?;
+        let pixel = one_pixel(&chart, (0.0, 0.0), (top, 0.0), top);
         let rects = bars
             .iter()
             .enumerate()
             .filter(|(_, b)| b.value > 0.0)
             .map(|(i, b)| {
                 Rectangle::new(
-                    [(0.0, slot(i) + 0.18), (b.value.min(top), slot(i) + 0.82)],
+                    [(0.0, slot(i) + 0.18), (b.value.clamp(pixel, top), slot(i) + 0.82)],
                     b.colour.plot().filled(),
                 )
             });
@@ -315,6 +345,31 @@ mod tests {
             panic!("{svg}")
         };
         assert!(w > 600 && h > 10, "{w} × {h}");
+    }
+
+    #[test]
+    fn a_figure_too_small_for_a_pixel_still_has_a_visible_bar() {
+        let columns = [Column {
+            label: "Nov 2026".into(),
+            segments: vec![(1000.0, BLUE), (0.001, BLUE), (-0.001, BLUE)],
+        }];
+        let svg = stacked_columns(&columns, 300, &|v| v.to_string()).unwrap();
+        assert!(sizes(&svg).iter().all(|(w, h)| *w > 0 && *h > 0), "{svg}");
+        let bars = [
+            Bar {
+                label: "big".into(),
+                value: 1000.0,
+                colour: BLUE,
+            },
+            Bar {
+                label: "tiny".into(),
+                value: 0.001,
+                colour: BLUE,
+            },
+        ];
+        let svg = horizontal_bars(&bars, None, &|v| v.to_string()).unwrap();
+        assert_eq!(sizes(&svg).len(), 2);
+        assert!(sizes(&svg).iter().all(|(w, h)| *w > 0 && *h > 0), "{svg}");
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod charts;
 mod colour;
 pub mod file;
 mod format;
+mod money;
 mod sections;
 pub mod summary;
 
@@ -27,14 +28,19 @@ use colour::Colours;
 #[template(path = "page.html")]
 struct Page {
     title: String,
+    /// `account 123456789012`, or `4 accounts`.
+    scope: String,
     header: HeaderView,
     sections: Vec<SectionView>,
 }
 
 struct HeaderView {
     account: String,
+    /// Across accounts: how many, and their labels.
+    accounts: Option<(usize, String)>,
     regions: String,
-    failed_regions: Option<String>,
+    /// What could not be read, and what to call it.
+    not_read: Option<(&'static str, String)>,
     tag_key: String,
     window: String,
     cost_range: String,
@@ -197,10 +203,19 @@ fn name(value: Option<&String>) -> String {
 pub fn html(report: &Report) -> Result<String, Error> {
     let colours = Colours::new(report.departments());
     let h = &report.header;
+    let multi = !h.accounts.is_empty();
     let header = HeaderView {
         account: h.account.clone(),
+        accounts: multi.then(|| (h.accounts.len(), h.accounts.join(", "))),
         regions: h.regions.join(", "),
-        failed_regions: (!h.failed_regions.is_empty()).then(|| h.failed_regions.join(", ")),
+        not_read: (!h.not_read.is_empty()).then(|| {
+            let what = if multi {
+                "Accounts or regions not read"
+            } else {
+                "Regions not read"
+            };
+            (what, h.not_read.join(", "))
+        }),
         tag_key: h.tag_key.clone(),
         window: h.window.to_string(),
         cost_range: format!(
@@ -213,15 +228,21 @@ pub fn html(report: &Report) -> Result<String, Error> {
         paid: sections::paid(&h.paid),
     };
     let sections = vec![
-        sections::spend(report, &colours)?,
-        sections::estimated(report, &colours)?,
+        money::spend(report, &colours)?,
+        money::estimated(report, &colours)?,
         sections::usage(report, &colours)?,
         sections::coverage(report)?,
-        sections::budgets(report, &colours)?,
+        money::budgets(report, &colours)?,
         sections::idle(report, &colours)?,
     ];
+    let scope = if multi {
+        crate::output::plural(h.accounts.len(), "account")
+    } else {
+        format!("account {}", h.account)
+    };
     let page = Page {
-        title: format!("Bedrock spend and usage by {} · account {}", h.tag_key, h.account),
+        title: format!("Bedrock spend and usage by {} · {scope}", h.tag_key),
+        scope,
         header,
         sections,
     };

@@ -1,18 +1,18 @@
 //! One builder per section of the page: the chart, its legend, the table
-//! beneath it and the sentences around them, from a part of the report.
+//! beneath it and the sentences around them, from a part of the report
+//! (the money sections are in [`super::money`]).
 
 use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
 
-use super::charts::{self, Bar, Column, Rgb};
+use super::charts::{self, Bar, Rgb};
 use super::colour::{Colours, UNTAGGED};
 use super::format::{self, coordinate, exact};
 use super::{Body, Cell, Figure, LegendItem, SectionView, Table, fact, name};
 use crate::domain::cost::PaidRequests;
-use crate::domain::report::{CoverageBasis, DepartmentUsage, Report, Spend, total_tokens};
+use crate::domain::report::{CoverageBasis, DepartmentUsage, Idle, Report, total_tokens};
 use crate::error::Error;
-use crate::output::cost::money;
 use crate::output::usage::thousands;
 
 /// The idle chart shows at most this many profiles (the table has them all).
@@ -34,7 +34,7 @@ pub fn paid(p: &PaidRequests) -> String {
     text
 }
 
-fn legend(colours: &Colours, values: &[Option<&String>]) -> Vec<LegendItem> {
+pub(super) fn legend(colours: &Colours, values: &[Option<&String>]) -> Vec<LegendItem> {
     values
         .iter()
         .map(|v| LegendItem {
@@ -44,211 +44,8 @@ fn legend(colours: &Colours, values: &[Option<&String>]) -> Vec<LegendItem> {
         .collect()
 }
 
-fn key_cell(colours: &Colours, value: Option<&String>) -> Cell {
+pub(super) fn key_cell(colours: &Colours, value: Option<&String>) -> Cell {
     Cell::text(name(value)).swatch(colours.of(value.map(String::as_str)))
-}
-
-pub fn spend(report: &Report, colours: &Colours) -> Result<SectionView, Error> {
-    let key = &report.header.tag_key;
-    let s = SectionView::new("spend", &format!("Spend by {key} per month"));
-    let spend = match &report.spend {
-        Err(e) => return Ok(s.failed(e.clone())),
-        Ok(spend) => spend,
-    };
-    let cur = spend.currency.as_str();
-    let months: Vec<String> = spend.months.iter().map(format::month).collect();
-    let mut body = Body::default();
-    body.intro(&format!(
-        "Bedrock spend as Cost Explorer bills it (unblended, every region), by the cost-allocation \
-         tag `{key}`. Grey is spend without the tag: {}.",
-        "spend before the tag was activated, through untagged profiles, or not through a profile at all"
-    ));
-    body.facts.push(fact("Total spend", money(spend.total, cur)));
-    if let (Some(last), Some(amount)) = (spend.months.last(), spend.month_totals.last())
-        && last.estimated
-    {
-        body.facts.push(fact("This month so far", money(*amount, cur)));
-    }
-    body.facts
-        .push(fact("(untagged) share", format::percent(spend.untagged_share())));
-
-    let drawn = spend
-        .rows
-        .iter()
-        .filter(|r| r.amounts.iter().any(|a| !a.is_zero()));
-    let drawn: Vec<Option<&String>> = drawn.map(|r| r.value.as_ref()).collect();
-    if drawn.is_empty() {
-        body.note("No Bedrock spend in these months.");
-    } else {
-        let columns: Vec<Column> = months
-            .iter()
-            .enumerate()
-            .map(|(i, label)| Column {
-                label: label.clone(),
-                segments: spend
-                    .rows
-                    .iter()
-                    .map(|r| (coordinate(r.amounts[i]), colours.of(r.value.as_deref())))
-                    .collect(),
-            })
-            .collect();
-        body.figures.push(Figure {
-            id: "spend-chart".into(),
-            caption: format!("Spend per month, stacked by {key} ({cur})"),
-            svg: charts::stacked_columns(&columns, 360, &format::usd_axis)?,
-            legend: legend(colours, &drawn),
-        });
-    }
-
-    body.tables.push(spend_table(spend, key, &months, colours));
-    if spend.months.iter().any(|m| m.estimated) {
-        body.note("* Billing for this month is not final yet: Cost Explorer marks it estimated.");
-    }
-    Ok(s.body(body))
-}
-
-/// Departments × months with totals, shares and (with a forecast) the rest of the month.
-fn spend_table(spend: &Spend, key: &str, months: &[String], colours: &Colours) -> Table {
-    let cur = spend.currency.as_str();
-    let forecast = spend.forecast.as_ref();
-    let mut head = vec![Cell::text(key)];
-    head.extend(months.iter().map(|m| Cell::num(m.clone())));
-    head.push(Cell::num(format!("Total ({cur})")));
-    head.push(Cell::num("Share"));
-    if let Some(f) = forecast {
-        head.push(Cell::num(format!(
-            "Forecast {} → {}",
-            f.range.start,
-            f.range.last_day()
-        )));
-    }
-    let rows = spend
-        .rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let mut row = vec![key_cell(colours, r.value.as_ref())];
-            row.extend(r.amounts.iter().map(|a| Cell::num(exact(*a)).class("num month")));
-            row.push(Cell::num(exact(r.total)));
-            row.push(Cell::num(format::percent(crate::domain::cost::share_percent(
-                r.total,
-                spend.total,
-            ))));
-            if let Some(f) = forecast {
-                row.push(Cell::num(
-                    f.per_row
-                        .get(i)
-                        .copied()
-                        .flatten()
-                        .map_or_else(|| "too little history".to_owned(), exact),
-                ));
-            }
-            row
-        })
-        .collect();
-    let mut total = vec![Cell::text("Total")];
-    total.extend(spend.month_totals.iter().map(|a| Cell::num(exact(*a))));
-    total.push(Cell::num(exact(spend.total)));
-    total.push(Cell::num(""));
-    let mut share = vec![Cell::text("(untagged) share")];
-    share.extend(
-        spend
-            .untagged_share_by_month()
-            .into_iter()
-            .map(|p| Cell::num(format::percent(p))),
-    );
-    share.push(Cell::num(format::percent(spend.untagged_share())));
-    share.push(Cell::num(""));
-    if forecast.is_some() {
-        let sum: Decimal = forecast.iter().flat_map(|f| f.per_row.iter().flatten()).sum();
-        total.push(Cell::num(exact(sum)));
-        share.push(Cell::num(""));
-    }
-    Table {
-        id: "spend-table".into(),
-        caption: format!("Spend by {key} and month ({cur}, exact)"),
-        head,
-        rows,
-        foot: vec![total, share],
-    }
-}
-
-pub fn estimated(report: &Report, colours: &Colours) -> Result<SectionView, Error> {
-    let key = &report.header.tag_key;
-    let s = SectionView::new("estimated", "Estimated spend and prompt-cache savings");
-    let e = match &report.estimated {
-        None => {
-            return Ok(s.absent(
-                "Not available yet: `aipctl usage` will estimate spend and prompt-cache savings from the \
-                 AWS Price List (`aipctl prices`).",
-            ));
-        }
-        Some(Err(e)) => return Ok(s.failed(e.clone())),
-        Some(Ok(e)) => e,
-    };
-    let mut body = Body::default();
-    body.intro(&format!(
-        "Tokens of the window priced with the AWS Price List's on-demand prices, per {key}. Savings: what \
-         cache reads would have cost as plain input, less what they cost, less the cache-write premium \
-         (negative when writes cost more than reads saved)."
-    ));
-    let total: Decimal = e.rows.iter().filter_map(|r| r.estimated_usd).sum();
-    let saved: Decimal = e.rows.iter().filter_map(|r| r.savings_usd).sum();
-    body.facts.push(fact("Estimated spend", money(total, "USD")));
-    body.facts.push(fact("Prompt-cache savings", money(saved, "USD")));
-    let bars: Vec<Bar> = e
-        .rows
-        .iter()
-        .map(|r| Bar {
-            label: name(r.value.as_ref()),
-            value: r.estimated_usd.map_or(0.0, coordinate),
-            colour: colours.of(r.value.as_deref()),
-        })
-        .collect();
-    if bars.iter().any(|b| b.value > 0.0) {
-        body.figures.push(Figure {
-            id: "estimated-chart".into(),
-            caption: format!("Estimated spend per {key} (USD)"),
-            svg: charts::horizontal_bars(&bars, None, &format::usd_axis)?,
-            legend: Vec::new(),
-        });
-    }
-    let unpriced = |r: Option<Decimal>| r.map_or_else(|| "unpriced".to_owned(), exact);
-    body.tables.push(Table {
-        id: "estimated-table".into(),
-        caption: format!("Estimated spend and savings by {key} (USD, exact)"),
-        head: vec![
-            Cell::text(key.clone()),
-            Cell::num("Estimated (USD)"),
-            Cell::num("Cache savings (USD)"),
-            Cell::num("Unpriced profiles"),
-        ],
-        rows: e
-            .rows
-            .iter()
-            .map(|r| {
-                vec![
-                    key_cell(colours, r.value.as_ref()),
-                    Cell::num(unpriced(r.estimated_usd)).class("num bar"),
-                    Cell::num(unpriced(r.savings_usd)),
-                    Cell::num(r.unpriced_profiles.to_string()),
-                ]
-            })
-            .collect(),
-        foot: vec![vec![
-            Cell::text("Total"),
-            Cell::num(exact(total)),
-            Cell::num(exact(saved)),
-            Cell::num(
-                e.rows
-                    .iter()
-                    .map(|r| r.unpriced_profiles)
-                    .sum::<usize>()
-                    .to_string(),
-            ),
-        ]],
-    });
-    Ok(s.body(body))
 }
 
 pub fn usage(report: &Report, colours: &Colours) -> Result<SectionView, Error> {
@@ -470,69 +267,6 @@ pub fn coverage(report: &Report) -> Result<SectionView, Error> {
     Ok(s.body(body))
 }
 
-pub fn budgets(report: &Report, colours: &Colours) -> Result<SectionView, Error> {
-    let s = SectionView::new("budgets", "Budgets");
-    let b = match &report.budgets {
-        None => return Ok(s.absent("Not available yet: `aipctl budgets` will provide it.")),
-        Some(Err(e)) => return Ok(s.failed(e.clone())),
-        Some(Ok(b)) if b.rows.is_empty() => {
-            return Ok(s.absent("No budget is managed by aipctl in this account."));
-        }
-        Some(Ok(b)) => b,
-    };
-    let mut body = Body::default();
-    body.intro(
-        "This month's actual spend against each department budget's monthly limit, with AWS Budgets' \
-         forecast for the month.",
-    );
-    let bars: Vec<Bar> = b
-        .rows
-        .iter()
-        .map(|r| Bar {
-            label: r.name.clone(),
-            value: r.used_percent().map_or(0.0, coordinate),
-            colour: colours.of(r.department.as_deref()),
-        })
-        .collect();
-    let over = bars.iter().map(|b| b.value).fold(100.0, f64::max);
-    if bars.iter().any(|b| b.value > 0.0) {
-        body.figures.push(Figure {
-            id: "budgets-chart".into(),
-            caption: "Share of the monthly limit used".to_owned(),
-            svg: charts::horizontal_bars(&bars, Some(charts::nice_ceiling(over)), &format::percent_axis)?,
-            legend: Vec::new(),
-        });
-    }
-    body.tables.push(Table {
-        id: "budgets-table".into(),
-        caption: "Budgets (USD, exact)".to_owned(),
-        head: vec![
-            Cell::text("Budget"),
-            Cell::text(report.header.tag_key.clone()),
-            Cell::num("Limit"),
-            Cell::num("Actual"),
-            Cell::num("Forecast"),
-            Cell::num("Used"),
-        ],
-        rows: b
-            .rows
-            .iter()
-            .map(|r| {
-                vec![
-                    Cell::text(r.name.clone()),
-                    key_cell(colours, r.department.as_ref()),
-                    Cell::num(exact(r.limit_usd)),
-                    Cell::num(exact(r.actual_usd)),
-                    Cell::num(r.forecast_usd.map_or_else(|| "–".to_owned(), exact)),
-                    Cell::num(format::percent(r.used_percent())).class("num bar"),
-                ]
-            })
-            .collect(),
-        foot: Vec::new(),
-    });
-    Ok(s.body(body))
-}
-
 pub fn idle(report: &Report, colours: &Colours) -> Result<SectionView, Error> {
     let key = &report.header.tag_key;
     let s = SectionView::new("idle", "Idle profiles");
@@ -599,37 +333,49 @@ pub fn idle(report: &Report, colours: &Colours) -> Result<SectionView, Error> {
             idle.rows.len()
         ));
     }
-    body.tables.push(Table {
+    body.tables.push(idle_table(idle, key, colours));
+    body.note(
+        "`aipctl prune` shows why each qualifies; `aipctl prune --apply` deletes them after asking; \
+         `--mark` gives owners a grace period first.",
+    );
+    Ok(s.body(body))
+}
+
+/// The idle profiles, oldest first, with their account in a run across accounts.
+fn idle_table(idle: &Idle, key: &str, colours: &Colours) -> Table {
+    let accounts = idle.rows.iter().any(|r| r.account.is_some());
+    let mut head = vec![Cell::text("Profile"), Cell::text("Region")];
+    if accounts {
+        head.push(Cell::text("Account"));
+    }
+    head.extend([
+        Cell::text(key),
+        Cell::num("Age (days)"),
+        Cell::text("Last traffic"),
+    ]);
+    Table {
         id: "idle-table".into(),
         caption: "Idle profiles, oldest first".to_owned(),
-        head: vec![
-            Cell::text("Profile"),
-            Cell::text("Region"),
-            Cell::text(key.clone()),
-            Cell::num("Age (days)"),
-            Cell::text("Last traffic"),
-        ],
+        head,
         rows: idle
             .rows
             .iter()
             .map(|r| {
-                vec![
-                    Cell::text(r.name.clone()),
-                    Cell::text(r.region.clone()),
+                let mut row = vec![Cell::text(r.name.clone()), Cell::text(r.region.clone())];
+                if accounts {
+                    row.push(Cell::text(r.account.clone().unwrap_or_default()));
+                }
+                row.extend([
                     key_cell(colours, r.department.as_ref()),
                     Cell::num(r.age_days.map_or_else(|| "–".to_owned(), |d| d.to_string())).class("num age"),
                     Cell::text(
                         r.last_traffic
                             .map_or_else(|| "none seen".to_owned(), |d| d.to_string()),
                     ),
-                ]
+                ]);
+                row
             })
             .collect(),
         foot: Vec::new(),
-    });
-    body.note(
-        "`aipctl prune` shows why each qualifies; `aipctl prune --apply` deletes them after asking; \
-         `--mark` gives owners a grace period first.",
-    );
-    Ok(s.body(body))
+    }
 }

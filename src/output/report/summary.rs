@@ -1,6 +1,6 @@
 //! What `aipctl report` prints once the file is written: where it is, how
-//! big, and what each section holds (figures, not available yet, or the
-//! AWS failure that kept it out).
+//! big, and what each section holds (figures, nothing this run makes, or
+//! the AWS failure that kept it out).
 
 use comfy_table::Table;
 use serde::Serialize;
@@ -13,8 +13,9 @@ use crate::output::{View, new_table};
 pub enum SectionStatus {
     /// Figures are on the page.
     Ready,
-    /// No command of this aipctl provides them yet.
-    NotAvailable,
+    /// This run does not make it (this month's estimate of a report whose
+    /// months end before this one).
+    Skipped,
     /// Its AWS requests failed; the page says why.
     Failed,
 }
@@ -32,7 +33,11 @@ pub struct SectionRow {
 pub struct ReportSummary {
     pub path: String,
     pub bytes: u64,
+    /// The caller's account (Cost Explorer's and the budgets').
     pub account: String,
+    /// The accounts read, in a run across accounts.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub accounts: Vec<String>,
     pub regions: Vec<String>,
     pub sections: Vec<SectionRow>,
     /// Cost Explorer requests this report paid for (pages and retries included).
@@ -43,7 +48,7 @@ pub struct ReportSummary {
 
 fn row<T>(section: &'static str, part: Option<&Part<T>>) -> SectionRow {
     let (status, error) = match part {
-        None => (SectionStatus::NotAvailable, None),
+        None => (SectionStatus::Skipped, None),
         Some(Ok(_)) => (SectionStatus::Ready, None),
         Some(Err(e)) => (SectionStatus::Failed, Some(e.clone())),
     };
@@ -60,6 +65,7 @@ impl ReportSummary {
             path,
             bytes,
             account: report.header.account.clone(),
+            accounts: report.header.accounts.clone(),
             regions: report.header.regions.clone(),
             sections: vec![
                 row("spend", Some(&report.spend)),
@@ -68,6 +74,7 @@ impl ReportSummary {
                 row("coverage", report.coverage.as_ref()),
                 row("budgets", report.budgets.as_ref()),
                 row("idle profiles", Some(&report.idle)),
+                row("this month's estimate", report.this_month.as_ref()),
             ],
             paid_requests: report.header.paid.total(),
             cached_requests: report.header.paid.from_cache,
@@ -79,7 +86,7 @@ impl SectionStatus {
     fn as_str(self) -> &'static str {
         match self {
             Self::Ready => "ready",
-            Self::NotAvailable => "not available yet",
+            Self::Skipped => "skipped",
             Self::Failed => "failed",
         }
     }
@@ -115,11 +122,15 @@ impl View for ReportSummary {
     }
 
     fn footer(&self) -> Vec<String> {
+        let accounts = if self.accounts.is_empty() {
+            format!("account {}", self.account)
+        } else {
+            crate::output::plural(self.accounts.len(), "account")
+        };
         vec![format!(
-            "wrote {} ({} KB) · account {} · regions: {}",
+            "wrote {} ({} KB) · {accounts} · regions: {}",
             self.path,
             self.bytes.div_ceil(1024),
-            self.account,
             self.regions.join(", ")
         )]
     }

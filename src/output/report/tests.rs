@@ -1,14 +1,16 @@
-//! The page from hand-made figures: every section filled (including those
-//! no command fills yet), missing and failed sections, and escaping.
+//! The page from hand-made figures: every section filled, missing and
+//! failed sections, estimates marked as such, accounts, and escaping.
 
 use jiff::Timestamp;
 use rust_decimal::Decimal;
 
 use super::html;
+use crate::domain::budget::status::{Status, Threshold};
 use crate::domain::cost::{CostRow, CostTable, DateRange, PaidRequests, Period};
+use crate::domain::price::{EstimateSum, KindAmounts, Unpriced};
 use crate::domain::report::{
-    Budget, Budgets, Bypass, Coverage, CoverageBasis, DepartmentUsage, Estimate, Estimated, Header, Idle,
-    IdleProfile, Report, Spend, UsageRow,
+    Budgets, Bypass, Coverage, CoverageBasis, DepartmentUsage, EstimateRow, Estimated, Header, Idle,
+    IdleProfile, Report, Spend, ThisMonth, UnpricedProfile, UsageRow,
 };
 use crate::domain::usage::Usage;
 use crate::domain::window::{Span, Window};
@@ -79,12 +81,112 @@ fn usage() -> DepartmentUsage {
     }
 }
 
+/// A department's estimate: `[input, output, cache read, cache write]`
+/// USD, savings, profiles priced and unpriced.
+fn estimate_row(
+    value: Option<&str>,
+    kinds: [&str; 4],
+    savings: &str,
+    priced: usize,
+    unpriced: usize,
+) -> EstimateRow {
+    EstimateRow {
+        value: value.map(str::to_owned),
+        profiles: priced + unpriced,
+        sum: EstimateSum {
+            cost: KindAmounts {
+                input: dec(kinds[0]),
+                output: dec(kinds[1]),
+                cache_read: dec(kinds[2]),
+                cache_write: dec(kinds[3]),
+            },
+            savings: dec(savings),
+            priced,
+            unpriced,
+        },
+        cache_hit_ratio: Some(0.5),
+    }
+}
+
+fn estimated() -> Estimated {
+    Estimated {
+        rows: vec![
+            estimate_row(Some("Search"), ["10", "2.3456", "0", "0"], "-0.5", 2, 0),
+            estimate_row(None, ["0", "0", "0", "0"], "0", 0, 2),
+        ],
+        total: estimate_row(None, ["10", "2.3456", "0", "0"], "-0.5", 2, 2),
+        unpriced: vec![UnpricedProfile {
+            name: "images".into(),
+            region: "us-west-2".into(),
+            account: None,
+            department: None,
+            reason: Unpriced::NotInCatalog {
+                model: "SD3.5 Large".into(),
+                region: "us-west-2".into(),
+            },
+        }],
+        publication_date: Some("2026-11-01T00:00:00Z".into()),
+    }
+}
+
+fn this_month() -> ThisMonth {
+    ThisMonth {
+        range: DateRange {
+            start: "2026-11-01".parse().unwrap(),
+            end_exclusive: "2026-11-23".parse().unwrap(),
+        },
+        window: Window::days(
+            "2026-11-01".parse().unwrap(),
+            "2026-11-22".parse().unwrap(),
+            now(),
+        )
+        .unwrap(),
+        estimate: Estimated {
+            rows: vec![
+                estimate_row(Some("Search"), ["2", "0.5", "0", "0"], "0", 2, 0),
+                estimate_row(Some("Legal"), ["0.125", "0", "0", "0"], "0", 1, 0),
+                estimate_row(None, ["0.5", "0", "0", "0"], "0", 1, 0),
+            ],
+            total: estimate_row(None, ["2.625", "0.5", "0", "0"], "0", 4, 0),
+            unpriced: vec![],
+            publication_date: None,
+        },
+    }
+}
+
+fn status(name: &str, department: &str, limit: &str, actual: &str, crossed: &[bool]) -> Status {
+    Status {
+        name: name.into(),
+        spec: Some("org".into()),
+        department: Some(department.into()),
+        limit: dec(limit),
+        unit: "USD".into(),
+        period: "MONTHLY".into(),
+        actual: dec(actual),
+        forecast: Some(dec("1500")),
+        used_percent: Some(
+            (dec(actual) * Decimal::ONE_HUNDRED / dec(limit))
+                .round_dp(1)
+                .normalize(),
+        ),
+        thresholds: crossed
+            .iter()
+            .zip(["actual > 80%", "actual > 100%"])
+            .map(|(c, n)| Threshold {
+                notification: n.into(),
+                crossed: *c,
+            })
+            .collect(),
+    }
+}
+
 fn report() -> Report {
     Report {
         header: Header {
             account: "123456789012".into(),
+            accounts: vec![],
             regions: vec!["us-east-1".into(), "eu-west-1".into()],
-            failed_regions: vec![],
+            not_read: vec![],
             tag_key: "Department".into(),
             window: Window::since(Span::Days(30), now()),
             cost_range: DateRange {
@@ -96,12 +198,14 @@ fn report() -> Report {
             paid: PaidRequests::default(),
         },
         spend: Ok(spend()),
+        this_month: Some(Ok(this_month())),
         usage: Ok(usage()),
         idle: Ok(Idle {
             idle_since: "2026-10-23".parse().unwrap(),
             rows: vec![IdleProfile {
                 name: "old-one".into(),
                 region: "us-east-1".into(),
+                account: None,
                 arn: "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc".into(),
                 department: Some(HOSTILE.into()),
                 age_days: Some(90),
@@ -109,22 +213,7 @@ fn report() -> Report {
             }],
             considered: 3,
         }),
-        estimated: Some(Ok(Estimated {
-            rows: vec![
-                Estimate {
-                    value: Some("Search".into()),
-                    estimated_usd: Some(dec("12.3456")),
-                    savings_usd: Some(dec("-0.5")),
-                    unpriced_profiles: 0,
-                },
-                Estimate {
-                    value: None,
-                    estimated_usd: None,
-                    savings_usd: None,
-                    unpriced_profiles: 2,
-                },
-            ],
-        })),
+        estimated: Some(Ok(estimated())),
         coverage: Some(Ok(Coverage {
             basis: CoverageBasis::Tokens,
             attributed: dec("700"),
@@ -137,13 +226,17 @@ fn report() -> Report {
             }],
         })),
         budgets: Some(Ok(Budgets {
-            rows: vec![Budget {
-                name: "aipctl-org-Search".into(),
-                department: Some("Search".into()),
-                limit_usd: dec("1000"),
-                actual_usd: dec("1234.5678"),
-                forecast_usd: Some(dec("1500")),
-            }],
+            account: "123456789012".into(),
+            rows: vec![
+                status("aipctl-org-Search", "Search", "1000", "1234.5678", &[true, true]),
+                status(
+                    "aipctl-org-Legal",
+                    "Legal",
+                    "2000",
+                    "604.4560000000000172803993336856365203857421875",
+                    &[false, false],
+                ),
+            ],
         })),
     }
 }
@@ -160,14 +253,14 @@ fn bars(page: &str, id: &str) -> usize {
 #[test]
 fn every_section_draws_its_chart_and_table_when_its_figures_exist() {
     let page = html(&report()).unwrap();
-    // One bar per non-zero department-month: 2 + 1 + 2.
-    assert_eq!(bars(&page, "spend-chart"), 5);
+    // One bar per non-zero department-month: 2 + 1 + 2, and 3 for this month's estimate.
+    assert_eq!(bars(&page, "spend-chart"), 8);
     assert_eq!(bars(&page, "tokens-chart"), 2);
     assert_eq!(bars(&page, "cache-chart"), 1, "no bar for a zero hit ratio");
     assert_eq!(bars(&page, "idle-chart"), 1);
     assert_eq!(bars(&page, "estimated-chart"), 1, "an unpriced row has no bar");
     assert_eq!(bars(&page, "coverage-chart"), 3);
-    assert_eq!(bars(&page, "budgets-chart"), 1);
+    assert_eq!(bars(&page, "budgets-chart"), 2);
     for table in [
         "spend-table",
         "usage-table",
@@ -176,10 +269,15 @@ fn every_section_draws_its_chart_and_table_when_its_figures_exist() {
         "coverage-table",
         "bypass-table",
         "budgets-table",
+        "unpriced-table",
     ] {
         assert!(page.contains(&format!("<table id=\"{table}\">")), "{table}");
     }
     assert!(!page.contains("Not available"), "nothing is missing");
+    assert!(
+        !page.contains("this-month-table"),
+        "the estimate is a column of the spend table"
+    );
 }
 
 #[test]
@@ -190,6 +288,10 @@ fn tables_carry_exact_decimals_and_never_price_the_unpriced_at_zero() {
     assert!(page.contains(">12.3456<") && page.contains(">-0.50<"));
     assert!(page.contains(">unpriced<"));
     assert!(page.contains(">123.5%<"), "a budget over its limit");
+    assert!(
+        page.contains(">604.46<") && !page.contains("604.456"),
+        "budgets to the cent, as AWS Budgets means them"
+    );
 }
 
 #[test]
@@ -214,11 +316,12 @@ fn missing_sections_name_their_command_and_failed_ones_their_error() {
     r.estimated = None;
     r.coverage = None;
     r.budgets = None;
+    r.this_month = None;
     r.spend = Err("ce GetCostAndUsage in us-east-1 failed: AccessDeniedException: <no>".into());
     let page = html(&r).unwrap();
-    assert!(page.contains("Not available yet: <code>aipctl usage</code>"));
     assert!(page.contains("Not available yet: <code>aipctl coverage</code> will provide it."));
-    assert!(page.contains("Not available yet: <code>aipctl budgets</code> will provide it."));
+    assert!(page.contains("<p class=\"absent\">Not made in this run.</p>"));
+    assert!(page.contains("<p class=\"absent\">Not read in this run.</p>"));
     assert!(page.contains(
         "Not available: ce GetCostAndUsage in us-east-1 failed: AccessDeniedException: &#60;no&#62;"
     ));
@@ -279,4 +382,106 @@ fn an_account_without_profiles_says_so_instead_of_empty_sections() {
         2
     );
     assert!(!page.contains("usage-table") && !page.contains("Nothing is idle"));
+}
+
+/// The text of `<section id="ID">`.
+fn section<'a>(page: &'a str, id: &str) -> &'a str {
+    let start = page
+        .find(&format!("<section id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no section {id}"));
+    &page[start..start + page[start..].find("</section>").unwrap()]
+}
+
+#[test]
+fn this_months_estimate_is_marked_as_one_on_the_chart_and_in_the_table() {
+    let page = html(&report()).unwrap();
+    let spend = section(&page, "spend");
+    assert!(spend.contains("Nov 2026 (1–22) est."), "the chart's column label");
+    assert!(
+        spend.contains(">Nov 2026 (1–22)*</th><th scope=\"col\" class=\"num\">Nov 2026 (1–22) estimate<"),
+        "the table's heading, beside the months"
+    );
+    assert!(
+        spend.contains(">Billed (USD)<"),
+        "the total says it is what was billed"
+    );
+    assert!(spend.contains("faded: this month&#39;s estimate (tokens × prices, not billed)"));
+    assert!(spend.contains(">This month, estimated<") && spend.contains(">$3.13<"));
+    // Legal has only the estimate: a row of its own, its billed months a dash.
+    assert!(spend.contains("Legal</td><td class=\"num\">–</td>"), "{spend}");
+    assert_eq!(spend.matches("class=\"num month estimate\"").count(), 4);
+    assert!(
+        spend.contains(">2.50<") && spend.contains(">3.125<"),
+        "rows and total, exact"
+    );
+    // The faded colour of Search (#4e79a7 halfway to white).
+    assert!(spend.contains("fill=\"#A6BCD3\""), "faded segments");
+}
+
+#[test]
+fn the_estimate_shows_each_kind_savings_hit_ratio_and_names_the_unpriced() {
+    let page = html(&report()).unwrap();
+    let e = section(&page, "estimated");
+    for cell in [">10.00<", ">2.3456<", ">12.3456<", ">-0.50<", ">50.0%<"] {
+        assert!(e.contains(cell), "{cell}");
+    }
+    assert!(e.contains("Prompt-cache savings (negative: a loss)"));
+    assert!(e.contains("A negative saving"));
+    assert!(
+        e.contains(">images<") && e.contains(">the Price List has no price for SD3.5 Large in us-west-2<")
+    );
+    assert!(e.contains("published 2026-11-01"));
+    assert!(
+        e.contains("(untagged)</td><td class=\"num\">2</td><td class=\"num bar\">unpriced<"),
+        "untagged is unpriced, not $0: {e}"
+    );
+}
+
+#[test]
+fn budgets_show_thresholds_crossed_and_say_when_there_are_none() {
+    let page = html(&report()).unwrap();
+    let b = section(&page, "budgets");
+    assert!(
+        b.contains(">actual &gt; 80%, actual &gt; 100%<")
+            || b.contains(">actual &#62; 80%, actual &#62; 100%<"),
+        "{b}"
+    );
+    assert!(b.contains(">none of 2<"));
+    assert!(b.contains(">1 of 2<"), "one budget over a threshold");
+    let mut r = report();
+    r.budgets = Some(Ok(Budgets {
+        account: "123456789012".into(),
+        rows: vec![],
+    }));
+    let page = html(&r).unwrap();
+    assert!(section(&page, "budgets").contains("No budget managed by aipctl in account 123456789012"));
+    r.budgets = Some(Err("budgets DescribeBudgets failed: AccessDeniedException".into()));
+    let page = html(&r).unwrap();
+    assert!(section(&page, "budgets").contains("Not available: budgets DescribeBudgets failed"));
+}
+
+#[test]
+fn across_accounts_the_header_lists_them_and_says_departments_are_summed() {
+    let mut r = report();
+    r.header.accounts = vec!["123456789012 (mgmt)".into(), "234567890123 (alpha)".into()];
+    r.header.not_read = vec!["345678901234".into()];
+    if let Ok(idle) = &mut r.idle {
+        idle.rows[0].account = Some("234567890123 (alpha)".into());
+    }
+    let page = html(&r).unwrap();
+    assert!(page.contains("<title>Bedrock spend and usage by Department · 2 accounts</title>"));
+    assert!(page.contains("<dt>Accounts</dt><dd>2: 123456789012 (mgmt), 234567890123 (alpha)"));
+    assert!(page.contains("figures are summed across these accounts"));
+    assert!(page.contains("<dt>Accounts or regions not read</dt><dd class=\"failed\">345678901234</dd>"));
+    assert!(section(&page, "idle").contains("<th scope=\"col\">Account</th>"));
+}
+
+#[test]
+fn without_cost_explorer_this_months_estimate_stands_alone() {
+    let mut r = report();
+    r.spend = Err("denied".into());
+    let page = html(&r).unwrap();
+    let spend = section(&page, "spend");
+    assert!(spend.contains("Not available: denied"));
+    assert!(spend.contains("<table id=\"this-month-table\">") && !spend.contains("spend-chart"));
 }

@@ -12,12 +12,28 @@ use super::World;
 /// What a terminal showed, carriage returns removed.
 pub struct Screen {
     pub text: String,
+    /// Everything written, redrawn and erased lines included, escape
+    /// sequences removed: what a person saw go by.
+    pub seen: String,
     pub code: u32,
 }
 
 /// `aipctl ARGS` on a `cols`-column terminal in `w`, typing `input` (if any)
-/// once `wait_for` has appeared.
+/// once `wait_for` has appeared. The terminal is `TERM=dumb`: no escape
+/// sequences in what it shows.
 pub fn on_terminal(w: &World, cols: u16, args: &[&str], answer: Option<(&str, &str)>) -> Screen {
+    on_a_terminal(w, "dumb", cols, args, answer)
+}
+
+/// [`on_terminal`] on a `term` terminal (`xterm-256color` draws a spinner);
+/// what it shows keeps its escape sequences.
+pub fn on_a_terminal(
+    w: &World,
+    term: &str,
+    cols: u16,
+    args: &[&str],
+    answer: Option<(&str, &str)>,
+) -> Screen {
     let pty = native_pty_system()
         .openpty(PtySize {
             rows: 50,
@@ -34,7 +50,7 @@ pub fn on_terminal(w: &World, cols: u16, args: &[&str], answer: Option<(&str, &s
             cmd.env(k, v);
         }
     }
-    cmd.env("TERM", "dumb");
+    cmd.env("TERM", term);
     let mut child = pty
         .slave
         .spawn_command(cmd)
@@ -77,8 +93,10 @@ pub fn on_terminal(w: &World, cols: u16, args: &[&str], answer: Option<(&str, &s
     while let Ok(chunk) = rx.recv_timeout(Duration::from_millis(200)) {
         seen.extend(chunk);
     }
+    let raw = String::from_utf8_lossy(&seen);
     Screen {
-        text: settle(&String::from_utf8_lossy(&seen)),
+        text: settle(&raw),
+        seen: strip_escapes(&raw),
         code,
     }
 }
