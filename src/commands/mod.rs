@@ -55,7 +55,7 @@ pub async fn run(cli: Cli, out: &mut Output) -> Result<()> {
         Command::Budgets(args) => budgets::run(args, g, now, out).await,
         Command::Models(args) => models::run(args, g, out).await,
         Command::Prices(args) => prices::run(args, g, now, out).await,
-        Command::Report(args) => report::run(args, g, now, out).await,
+        Command::Report(args) => Box::pin(report::run(args, g, now, out)).await,
         Command::Completions(args) => completions::run(&args, out),
     }
 }

@@ -378,7 +378,7 @@ fn a_team_naming_the_callers_account_by_id_cannot_share_a_name_with_one_that_imp
     let w = demo();
     let spec = w.file(
         "clash.toml",
-        &format!(
+        format!(
             "[defaults]\nregions = [\"us-east-1\"]\nmodels = [\"nova\"]\n[models.nova]\nsource = \"amazon.nova-pro-v1:0\"\n\
              [teams.a]\ndepartment = \"A\"\nname = \"shared\"\naccounts = [\"{MGMT}\"]\n\
              [teams.b]\ndepartment = \"B\"\nname = \"shared\"\n"
@@ -386,6 +386,6 @@ fn a_team_naming_the_callers_account_by_id_cannot_share_a_name_with_one_that_imp
     );
     w.run(["plan", "-f", spec.to_str().unwrap()])
         .code(2)
-        .stderr_has("team `b` and team `a` both get the name `shared` in us-east-1 of the caller's account");
+        .stderr_has("clash.toml:8: `teams.a.name`: team `a` and team `b` both get the name `shared` in us-east-1 of the caller's account");
     assert!(writes(&w).is_empty(), "nothing is written: {:?}", writes(&w));
 }
