@@ -7,6 +7,7 @@
 //! holds no permit.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use aws_smithy_http_client::proxy::ProxyConfig;
 use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
@@ -39,11 +40,17 @@ pub fn https_client() -> SharedHttpClient {
 pub struct Budgeted {
     inner: SharedHttpClient,
     budget: Arc<Semaphore>,
+    /// The base configuration was checked once and passed.
+    validated: Arc<AtomicBool>,
 }
 
 impl Budgeted {
     pub fn client(inner: SharedHttpClient, budget: Arc<Semaphore>) -> SharedHttpClient {
-        SharedHttpClient::new(Self { inner, budget })
+        SharedHttpClient::new(Self {
+            inner,
+            budget,
+            validated: Arc::default(),
+        })
     }
 }
 
@@ -59,12 +66,22 @@ impl HttpClient for Budgeted {
         })
     }
 
+    /// Once per process: the hyper client's check builds a whole TLS
+    /// connector (parsing the root certificates) only to drop it, and it
+    /// runs for every SDK client built (one per account, service and region
+    /// in a run over an organization), while the connector requests use is
+    /// built once and shared.
     fn validate_base_client_config(
         &self,
         runtime_components: &RuntimeComponentsBuilder,
         cfg: &ConfigBag,
     ) -> Result<(), BoxError> {
-        self.inner.validate_base_client_config(runtime_components, cfg)
+        if self.validated.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        self.inner.validate_base_client_config(runtime_components, cfg)?;
+        self.validated.store(true, Ordering::Relaxed);
+        Ok(())
     }
 
     fn validate_final_config(

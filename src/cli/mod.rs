@@ -4,7 +4,7 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::domain::account::{AccountId, AccountSel, DEFAULT_ROLE, ExternalId, RoleName, SessionName};
+use crate::domain::account::{AccountId, AccountSel, ExternalId, RoleName, SessionName};
 use crate::domain::region::Region;
 use crate::output::Format;
 
@@ -155,9 +155,13 @@ pub struct AccountArgs {
     #[arg(long, global = true, value_name = "ID", value_delimiter = ',', value_parser = parse::value::<AccountId>)]
     pub exclude_accounts: Vec<AccountId>,
 
-    /// The role to assume in each member account
-    #[arg(long, global = true, value_name = "NAME", default_value = DEFAULT_ROLE, value_parser = parse::value::<RoleName>)]
-    pub role_name: RoleName,
+    /// The role to assume in each member account [default: OrganizationAccountAccessRole]
+    #[allow(
+        clippy::doc_markdown,
+        reason = "clap prints it as help, as it prints its own defaults"
+    )]
+    #[arg(long, global = true, value_name = "NAME", value_parser = parse::value::<RoleName>)]
+    pub role_name: Option<RoleName>,
 
     /// The external ID the members' role trust policy asks for
     #[arg(long, global = true, value_name = "ID", value_parser = parse::value::<ExternalId>)]
@@ -172,6 +176,28 @@ impl AccountArgs {
     /// Whether the run reads accounts other than the caller's.
     pub fn is_multi(&self) -> bool {
         !self.accounts.is_empty() || self.accounts_file.is_some()
+    }
+
+    /// The role to assume in members: `--role-name`, else
+    /// [`crate::domain::account::DEFAULT_ROLE`].
+    pub fn role(&self) -> RoleName {
+        self.role_name.clone().unwrap_or_default()
+    }
+
+    /// The flags that say how to choose or enter member accounts
+    /// (`--exclude-accounts`, `--role-name`, `--external-id`,
+    /// `--role-session-name`) given on this command line: they mean nothing
+    /// unless some accounts are read.
+    pub fn entry_flags(&self) -> Vec<&'static str> {
+        [
+            (!self.exclude_accounts.is_empty(), "--exclude-accounts"),
+            (self.role_name.is_some(), "--role-name"),
+            (self.external_id.is_some(), "--external-id"),
+            (self.role_session_name.is_some(), "--role-session-name"),
+        ]
+        .into_iter()
+        .filter_map(|(given, flag)| given.then_some(flag))
+        .collect()
     }
 }
 

@@ -10,12 +10,15 @@ use clap::Args;
   aipctl plan -f teams.toml -o json --out plan.json
   aipctl plan -f teams.toml --region us-east-1     # only this region
   aipctl plan -f teams.toml --detailed-exitcode    # in CI: exit 4 when the account drifted
+  aipctl plan -f teams.toml --accounts 234567890123 # a spec naming accounts: only this one's share
 
 Reads the account in the spec's regions (or `--region`/`--all-regions`) and prints creations, \
 tag changes, replacements (AWS cannot change a name, description or model in place: the ARN \
 changes) and orphans (profiles aipctl manages that the spec no longer has), then the budgets and \
 anomaly alerts of the spec's `budget` and `anomaly` entries (region `global`): creations, \
-updates with their diff, orphans. Nothing is changed.")]
+updates with their diff, orphans. Nothing is changed. Teams that name `accounts = [...]` are \
+planned in each of those accounts (entered through `--role-name`), every change naming its \
+account; budgets and anomaly alerts stay in the caller's account.")]
 pub struct PlanArgs {
     /// The provisioning spec (TOML; the README describes it)
     #[arg(short = 'f', long = "file", value_name = "SPEC")]
@@ -36,8 +39,11 @@ pub struct PlanArgs {
   aipctl apply -f teams.toml                        # shows the plan, asks, applies
   aipctl apply -f teams.toml --yes --prune          # also deletes orphans, no prompt
   aipctl plan -f teams.toml --out plan.json && aipctl apply --plan plan.json
+  aipctl apply -f teams.toml --role-name PlatformDeployer  # members entered through this role
 
-Idempotent: a second run changes nothing. An interrupted run is finished by running it again.")]
+Idempotent: a second run changes nothing. An interrupted run is finished by running it again. \
+Across accounts, each change is made through its account's role; an account that cannot be \
+entered is named (exit 1) after the others are applied.")]
 pub struct ApplyArgs {
     /// The provisioning spec (TOML; the README describes it)
     #[arg(

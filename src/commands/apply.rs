@@ -21,66 +21,49 @@ use std::path::Path;
 
 use futures::{StreamExt, stream};
 
+use super::shared::accounts::{self, Failures, Fleet};
 use super::shared::alerts;
 use super::shared::confirm::confirm;
 use super::shared::provision::create_profile;
-use super::shared::session::load;
-use super::shared::spec::{make, read_spec, regions};
+use super::shared::session::{entry_flags_need_accounts, load};
+use super::shared::spec::{check_account_flags, make, open_accounts, read_spec, regions};
 use crate::aws::Aws;
 use crate::aws::bedrock::{Bedrock, Deleted};
 use crate::aws::listing::Query;
 use crate::cli::{ApplyArgs, GlobalArgs};
+use crate::domain::account::AccountId;
 use crate::domain::outcome::Outcome;
-use crate::domain::plan::{Change, Desired, PLAN_FORMAT, SavedPlan};
+use crate::domain::plan::{Change, Desired, PLAN_FORMAT, PLAN_FORMAT_ONE_ACCOUNT, SavedPlan};
 use crate::domain::profile::Profile;
 use crate::domain::region::Region;
 use crate::domain::tag::{TagChange, Tags};
 use crate::error::{Error, Result};
-use crate::output::Format;
 use crate::output::plan::{PlanView, summary_line};
 use crate::output::profiles::{OutcomeRow, OutcomeRows};
-use crate::output::{Output, View, plural};
+use crate::output::{AccountCols, Format, Output, View, plural};
 
 pub async fn run(args: ApplyArgs, g: &GlobalArgs, now: jiff::Timestamp, out: &mut Output) -> Result<()> {
-    super::shared::session::single_account(g, "apply")?;
-    let (aws, made) = match (&args.file, &args.plan) {
-        (Some(path), _) => {
-            let spec = read_spec(path)?;
-            let aws = load(g).await?;
-            let regions = regions(g, &spec, out);
-            let made = Box::pin(make(&aws, &spec, path, &regions, now, out)).await?;
-            (aws, made)
+    let (aws, fleet, mut made, failures) = obtain(&args, g, now, out).await?;
+    // Only what can be reached runs: the changes of accounts that could not
+    // be entered (or read) are left for the next run, and named at the end.
+    let caller = made.fingerprint.account.clone();
+    if fleet.multi {
+        made.changes.retain(|c| fleet.member(c.account()).is_some());
+        if !fleet
+            .members()
+            .iter()
+            .any(|m| m.id().is_some_and(|a| a.as_str() == caller))
+        {
+            made.budgets.clear();
+            made.anomalies.clear();
         }
-        (None, Some(path)) => {
-            if g.all_regions || !g.regions.is_empty() {
-                return Err(Error::Usage {
-                    message:
-                        "a saved plan names its own regions; `--region` and `--all-regions` do not apply"
-                            .into(),
-                    hint: Some(format!(
-                        "run `aipctl apply --plan {}` without them",
-                        path.display()
-                    )),
-                });
-            }
-            let saved = read_plan(path)?;
-            let aws = load(g).await?;
-            check_unchanged(&aws, &saved, path).await?;
-            (aws, saved)
-        }
-        (None, None) => {
-            return Err(Error::usage(
-                "give a spec with `-f SPEC` or a saved plan with `--plan FILE`",
-            ));
-        }
-    };
+    }
 
     if made.has_changes() {
         out.note_table(&PlanView { file: &made }.table());
     }
     out.note(&summary_line(&made.summary));
 
-    let account = made.fingerprint.account.clone();
     let (todo, mut outcomes) = admit(made.changes, &args)?;
     let orphan_budget =
         |c: &&crate::domain::budget::Change| matches!(c, crate::domain::budget::Change::Orphan { .. });
@@ -103,33 +86,43 @@ pub async fn run(args: ApplyArgs, g: &GlobalArgs, now: jiff::Timestamp, out: &mu
     }
     let count = todo.len() + budgets.len() + anomalies.len();
     if count == 0 {
+        name_accounts(&fleet, &caller, &mut outcomes);
         if !outcomes.is_empty() || out.format != Format::Table {
             out.data(&OutcomeRows(&outcomes))?;
         }
         out.note("nothing to do");
-        return Ok(());
+        return failures.finish();
     }
 
     confirm(
         out,
         g.yes,
         &format!(
-            "Apply {} of spec `{}` in account {}?",
+            "Apply {} of spec `{}` in {}?",
             plural(count, "change"),
             made.spec,
-            account
+            where_(&fleet, &caller)
         ),
         &count.to_string(),
         "`aipctl plan` to see the plan without changing anything",
     )?;
 
     let total = count;
-    outcomes.extend(execute(&aws, todo, now, out).await);
-    outcomes.extend(alerts::execute(&aws, &account, &budgets, &anomalies).await);
-    outcomes
-        .sort_by(|a, b| (&a.region, &a.name, &a.arn, &a.error).cmp(&(&b.region, &b.name, &b.arn, &b.error)));
+    outcomes.extend(execute(&fleet, todo, now, out).await);
+    outcomes.extend(alerts::execute(&aws, &caller, &budgets, &anomalies).await);
+    name_accounts(&fleet, &caller, &mut outcomes);
+    outcomes.sort_by(|a, b| {
+        let key = |o: &OutcomeRow| (o.account.as_ref().map(|a| a.account.clone()), o.region.clone());
+        (key(a), &a.name, &a.arn, &a.error).cmp(&(key(b), &b.name, &b.arn, &b.error))
+    });
     let failed = outcomes.iter().filter(|o| o.result.is_failure()).count();
     out.data(&OutcomeRows(&outcomes))?;
+    if !failures.is_empty() {
+        if failed > 0 {
+            out.warn(&format!("{failed} of {} failed", plural(total, "change")));
+        }
+        return failures.finish();
+    }
     if failed > 0 {
         return Err(Error::Partial {
             failed,
@@ -138,6 +131,104 @@ pub async fn run(args: ApplyArgs, g: &GlobalArgs, now: jiff::Timestamp, out: &mu
         });
     }
     Ok(())
+}
+
+/// The plan to apply: made from the spec (`-f`), or read from a saved plan
+/// (`--plan`) and checked against the accounts; with the accounts it covers
+/// and those that could not be entered or read.
+async fn obtain(
+    args: &ApplyArgs,
+    g: &GlobalArgs,
+    now: jiff::Timestamp,
+    out: &mut Output,
+) -> Result<(Aws, Fleet, SavedPlan, Failures)> {
+    match (&args.file, &args.plan) {
+        (Some(path), _) => {
+            let spec = read_spec(path)?;
+            check_account_flags(g, &spec, path)?;
+            let aws = load(g).await?;
+            let regions = regions(g, &spec, out);
+            let mut fleet = open_accounts(&aws, g, &spec, out).await?;
+            let (made, failures) = Box::pin(make(&aws, &mut fleet, &spec, path, &regions, now, out)).await?;
+            Ok((aws, fleet, made, failures))
+        }
+        (None, Some(path)) => {
+            refuse_choices(g, path)?;
+            let saved = read_plan(path)?;
+            if !saved.is_multi_account() {
+                entry_flags_need_accounts(g, false)?;
+            }
+            let aws = load(g).await?;
+            let (fleet, failures) = check_unchanged(&aws, g, &saved, path).await?;
+            Ok((aws, fleet, saved, failures))
+        }
+        (None, None) => Err(Error::usage(
+            "give a spec with `-f SPEC` or a saved plan with `--plan FILE`",
+        )),
+    }
+}
+
+/// `account 123456789012`, or `3 accounts: 123456789012, …` across several.
+fn where_(fleet: &Fleet, caller: &str) -> String {
+    if !fleet.multi {
+        return format!("account {caller}");
+    }
+    let labels: Vec<String> = fleet.members().iter().map(accounts::Member::label).collect();
+    format!("{}: {}", plural(labels.len(), "account"), labels.join(", "))
+}
+
+/// Names the account of every outcome across accounts (budgets and alerts
+/// are the caller's).
+fn name_accounts(fleet: &Fleet, caller: &str, outcomes: &mut [OutcomeRow]) {
+    if !fleet.multi {
+        return;
+    }
+    for o in outcomes.iter_mut().filter(|o| o.account.is_none()) {
+        o.account = Some(AccountCols {
+            account: caller.to_owned(),
+            account_name: fleet
+                .members()
+                .iter()
+                .find(|m| m.id().is_some_and(|a| a.as_str() == caller))
+                .and_then(|m| m.account.as_ref()?.name.clone()),
+        });
+    }
+}
+
+/// A saved plan names its own regions and accounts: refuses, before any
+/// request, the flags that would choose others.
+fn refuse_choices(g: &GlobalArgs, path: &Path) -> Result<()> {
+    let mut given: Vec<&str> = Vec::new();
+    if g.all_regions {
+        given.push("`--all-regions`");
+    }
+    if !g.regions.is_empty() {
+        given.push("`--region`");
+    }
+    if !g.org.accounts.is_empty() {
+        given.push("`--accounts`");
+    }
+    if g.org.accounts_file.is_some() {
+        given.push("`--accounts-file`");
+    }
+    if !g.org.exclude_accounts.is_empty() {
+        given.push("`--exclude-accounts`");
+    }
+    if given.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Usage {
+        message: format!(
+            "a saved plan names its own regions and accounts; {} {} not apply",
+            given.join(" and "),
+            if given.len() == 1 { "does" } else { "do" }
+        ),
+        hint: Some(format!(
+            "run `aipctl apply --plan {}` without {}",
+            path.display(),
+            if given.len() == 1 { "it" } else { "them" }
+        )),
+    })
 }
 
 /// Splits the plan into what runs and what is held back: replacements are
@@ -196,9 +287,10 @@ fn read_plan(path: &Path) -> Result<SavedPlan> {
     let text = std::fs::read_to_string(path).map_err(|e| bad(format!("cannot be read: {e}")))?;
     let file: SavedPlan = serde_json::from_str(&text)
         .map_err(|e| bad(format!("is not a plan written by `aipctl plan --out`: {e}")))?;
-    if file.format != PLAN_FORMAT {
+    if !file.format_is_known() {
         return Err(bad(format!(
-            "is a plan of format `{}`; this aipctl reads `{PLAN_FORMAT}`",
+            "is a plan of format `{}`; this aipctl reads `{PLAN_FORMAT_ONE_ACCOUNT}` (one account) and \
+             `{PLAN_FORMAT}` (several)",
             file.format
         )));
     }
@@ -210,23 +302,66 @@ fn read_plan(path: &Path) -> Result<SavedPlan> {
     Ok(file)
 }
 
-/// Refuses (exit 1, listing what changed) when the account is not the one
-/// the plan was made against, or a profile it touches changed since.
-async fn check_unchanged(aws: &Aws, saved: &SavedPlan, path: &Path) -> Result<()> {
-    let regions = &saved.fingerprint.regions;
+/// Refuses (exit 1, listing what changed) when the caller's account is not
+/// the one the plan was made by, or a profile it touches changed since.
+/// Across accounts, each is entered again (through `--role-name`) and read;
+/// one that cannot be is returned as a failure, its changes left out.
+async fn check_unchanged(
+    aws: &Aws,
+    g: &GlobalArgs,
+    saved: &SavedPlan,
+    path: &Path,
+) -> Result<(Fleet, Failures)> {
+    let fp = &saved.fingerprint;
+    let regions = &fp.regions;
     let first = regions
         .first()
         .ok_or_else(|| Error::usage(format!("`{}` names no region", path.display())))?;
-    let (account, actual) = tokio::try_join!(
-        aws.account_id(first),
-        aws.profiles_with_tags(regions, Query::every())
-    )?;
-    let mut changed = saved.fingerprint.changes_since(&account, &actual);
-    if account == saved.fingerprint.account {
-        changed.extend(alerts::changes_since(aws, &saved.spec, &saved.fingerprint).await?);
+    let (account, actual, fleet, failures) = if saved.is_multi_account() {
+        let mut fleet = accounts::open_ids(aws, &g.org, &fp.accounts, false, &[]).await?;
+        let read = fleet
+            .run_each(|m| async move {
+                let mut ps = m.aws.profiles_with_tags(regions, Query::every()).await?;
+                m.stamp(&mut ps);
+                Ok::<_, Error>(ps)
+            })
+            .await;
+        let mut failures = fleet.take_failures();
+        let mut actual: Vec<Profile> = Vec::new();
+        let mut unread: Vec<usize> = Vec::new();
+        for (i, r) in read {
+            match r {
+                Ok(ps) => actual.extend(ps),
+                Err(e) => {
+                    failures.member(&fleet.members()[i], e)?;
+                    unread.push(i);
+                }
+            }
+        }
+        fleet.drop_members(&unread);
+        let caller = fleet.caller.as_ref().map(ToString::to_string).unwrap_or_default();
+        (caller, actual, fleet, failures)
+    } else {
+        let (account, actual) = tokio::try_join!(
+            aws.account_id(first),
+            aws.profiles_with_tags(regions, Query::every())
+        )?;
+        (account, actual, Fleet::single(aws), Failures::default())
+    };
+    let read: Vec<&AccountId> = fleet.members().iter().filter_map(|m| m.id()).collect();
+    let unread: Vec<AccountId> = fp
+        .accounts
+        .iter()
+        .filter(|a| !read.contains(a))
+        .cloned()
+        .collect();
+    let mut changed = fp.changes_since(&account, &actual, &unread);
+    let caller_read = !fleet.multi || read.iter().any(|a| a.as_str() == account);
+    if account == fp.account && caller_read {
+        changed.extend(alerts::changes_since(aws, &saved.spec, fp).await?);
     }
     if changed.is_empty() {
-        return Ok(());
+        return Ok((fleet, failures));
     }
     Err(Error::Conflict {
         message: format!(
@@ -244,6 +379,10 @@ fn outcome(c: &Change, result: Outcome, region: &Region, detail: Option<String>)
         Change::Retag { arn, .. } | Change::Replace { arn, .. } | Change::Orphan { arn, .. } => arn.clone(),
     };
     OutcomeRow {
+        account: c.account().map(|a| AccountCols {
+            account: a.to_string(),
+            account_name: None,
+        }),
         name: c.name().to_owned(),
         arn,
         region: region.to_string(),
@@ -252,18 +391,32 @@ fn outcome(c: &Change, result: Outcome, region: &Region, detail: Option<String>)
     }
 }
 
-async fn execute(aws: &Aws, todo: Vec<Change>, now: jiff::Timestamp, out: &mut Output) -> Vec<OutcomeRow> {
+/// Runs the changes, each in its account, with bounded concurrency.
+async fn execute(
+    fleet: &Fleet,
+    todo: Vec<Change>,
+    now: jiff::Timestamp,
+    out: &mut Output,
+) -> Vec<OutcomeRow> {
     let bar = out.progress(todo.len() as u64, "applying");
+    let concurrency = fleet.members()[0].aws.concurrency;
     let results: Vec<OutcomeRow> = stream::iter(todo.into_iter().map(|c| {
-        let b = aws.bedrock(c.region());
+        let m = fleet
+            .member(c.account())
+            .expect("changes of accounts not entered were left out");
+        let b = m.aws.bedrock(c.region());
+        let name = m.account.as_ref().and_then(|a| a.name.clone());
         let bar = bar.clone();
         async move {
-            let o = execute_one(&b, &c, now).await;
+            let mut o = execute_one(&b, &c, now).await;
+            if let Some(a) = &mut o.account {
+                a.account_name = name;
+            }
             bar.inc(1);
             o
         }
     }))
-    .buffer_unordered(aws.concurrency)
+    .buffer_unordered(concurrency)
     .collect()
     .await;
     bar.finish_and_clear();

@@ -90,6 +90,7 @@ pub async fn run(args: CostArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outpu
     if reconciling {
         super::shared::session::single_account(g, "cost --reconcile")?;
     }
+    super::shared::session::enters_no_account(g, "cost")?;
     let aws = super::shared::session::load(g).await?;
     let linked = linked_accounts(&aws, g, plan.split == Some(Split::Account), out).await?;
     let ce = spend::explorer(&aws, args.cache_ttl, args.no_cache, now);

@@ -70,6 +70,7 @@ pub async fn run(args: DashboardArgs, g: &GlobalArgs, now: jiff::Timestamp, out:
 
     let (aws, regions, mut fleet) = connect_fleet(g, out).await?;
     let profiles: Vec<Profile> = if let Some(p) = offline {
+        fleet.enter().await?;
         p
     } else {
         // A dashboard of some regions would look whole: all or nothing.

@@ -18,6 +18,7 @@ use crate::output::profiles::ProfileCard;
 pub async fn run(args: DescribeArgs, g: &GlobalArgs, now: Timestamp, out: &mut Output) -> Result<()> {
     let (_, regions, mut fleet) = connect_fleet(g, out).await?;
     // A member that cannot be entered may hold the profile: say so rather than "not found".
+    fleet.enter().await?;
     fleet.take_failures().finish()?;
     let profile = resolve_in_fleet(&fleet, &regions, &args.profile).await?;
     let mut money = None;

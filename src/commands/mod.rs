@@ -30,6 +30,10 @@ use crate::output::Output;
 
 pub async fn run(cli: Cli, out: &mut Output) -> Result<()> {
     let g = &cli.global;
+    // `plan` and `apply` may take their accounts from the spec, and check there.
+    if !matches!(cli.command, Command::Plan(_) | Command::Apply(_)) {
+        shared::session::entry_flags_need_accounts(g, false)?;
+    }
     let now = shared::session::now()?;
     out.activity("working", crate::aws::calls_done);
     match cli.command {
@@ -51,7 +55,7 @@ pub async fn run(cli: Cli, out: &mut Output) -> Result<()> {
         Command::Budgets(args) => budgets::run(args, g, now, out).await,
         Command::Models(args) => models::run(args, g, out).await,
         Command::Prices(args) => prices::run(args, g, now, out).await,
-        Command::Report(args) => report::run(args, g, now, out).await,
+        Command::Report(args) => Box::pin(report::run(args, g, now, out)).await,
         Command::Completions(args) => completions::run(&args, out),
     }
 }

@@ -123,6 +123,7 @@ async fn invoke(
         }
         found
     } else {
+        fleet.enter().await?;
         fleet.take_failures().finish()?;
         let mut found: Vec<Profile> = Vec::new();
         for r in &args.profiles {
@@ -197,13 +198,13 @@ async fn targets(fleet: &Fleet, profiles: &[Profile], out: &mut Output) -> Resul
     let catalogs: BTreeMap<(Option<AccountId>, &Region), Vec<crate::domain::model::SystemProfile>> =
         stream::iter(lookup.into_iter().map(|(account, r)| {
             let m = fleet
-                .members
+                .members()
                 .iter()
                 .find(|m| m.account.as_ref().map(|a| a.id.clone()) == account);
-            let b = m.map_or(&fleet.members[0].aws, |m| &m.aws).bedrock(r);
+            let b = m.map_or(&fleet.members()[0].aws, |m| &m.aws).bedrock(r);
             async move { Ok::<_, Error>(((account, r), b.system_profiles().await?)) }
         }))
-        .buffer_unordered(fleet.members[0].aws.concurrency)
+        .buffer_unordered(fleet.members()[0].aws.concurrency)
         .try_collect()
         .await?;
     let mut targets = Vec::with_capacity(profiles.len());

@@ -351,6 +351,7 @@ fn recheck(plan: &SavedPrunePlan, found: &[Profile]) -> (Vec<OutcomeRow>, Vec<Pr
     let mut still = Vec::new();
     for planned in &plan.profiles {
         let skip = |result: Outcome, why: String| OutcomeRow {
+            account: None,
             name: planned.name.clone(),
             arn: planned.arn.clone(),
             region: planned.region.clone(),

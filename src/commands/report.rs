@@ -207,7 +207,7 @@ fn read_accounts(fleet: &Fleet, failed: &[AccountId]) -> Vec<String> {
         return Vec::new();
     }
     fleet
-        .members
+        .members()
         .iter()
         .filter_map(|m| m.account.as_ref())
         .filter(|a| !failed.contains(&a.id))

@@ -13,9 +13,22 @@ use super::InputError;
 use super::region::Region;
 
 /// A 12-digit AWS account ID.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(transparent)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
 pub struct AccountId(String);
+
+impl From<AccountId> for String {
+    fn from(id: AccountId) -> Self {
+        id.0
+    }
+}
+
+impl TryFrom<String> for AccountId {
+    type Error = InputError;
+    fn try_from(s: String) -> Result<Self, InputError> {
+        s.parse()
+    }
+}
 
 impl AccountId {
     pub fn as_str(&self) -> &str {

@@ -102,6 +102,10 @@ pub struct CostReport {
     /// What spend is in: Cost Explorer is global, so every region; Bedrock
     /// billing services only, unless `--all-services`.
     pub scope: String,
+    /// The linked accounts the report is limited to (`--accounts`); absent
+    /// when it covers every account on the bill.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accounts: Option<Vec<String>>,
     /// Cost Explorer requests this run made (pages and retries included).
     pub paid_requests: usize,
     /// Whether every answer came from the cache.
@@ -128,6 +132,9 @@ pub struct ReportMeta {
     pub range: DateRange,
     /// With `--by account`: account names by ID.
     pub account_names: std::collections::BTreeMap<String, String>,
+    /// The linked accounts the report is limited to (`--accounts`), each
+    /// with its name when known; `None`: every account the bill covers.
+    pub accounts: Option<Vec<(String, Option<String>)>>,
 }
 
 impl CostReport {
@@ -177,11 +184,22 @@ impl CostReport {
             total: Amount(table.total),
             forecast,
             window: format!("{} → {} (UTC days)", meta.range.start, meta.range.last_day()),
-            scope: if services_scoped {
-                "Bedrock billing services, every region".to_owned()
-            } else {
-                "every service, every region".to_owned()
+            scope: {
+                let mut scope = if services_scoped {
+                    "Bedrock billing services, every region".to_owned()
+                } else {
+                    "every service, every region".to_owned()
+                };
+                if let Some(accounts) = &meta.accounts {
+                    scope.push_str(" · ");
+                    scope.push_str(&accounts_scope(accounts));
+                }
+                scope
             },
+            accounts: meta
+                .accounts
+                .as_ref()
+                .map(|a| a.iter().map(|(id, _)| id.clone()).collect()),
             paid_requests: meta.paid.total(),
             from_cache: meta.paid.total() == 0 && meta.paid.from_cache > 0,
         }
@@ -194,6 +212,35 @@ impl CostReport {
 
     fn money(&self, d: Decimal) -> String {
         money(d, &self.currency)
+    }
+}
+
+/// The linked accounts a report is limited to, for its footer:
+/// `linked accounts 234567890123 (search-prod), 345678901234`; past six,
+/// the first five and how many more.
+fn accounts_scope(accounts: &[(String, Option<String>)]) -> String {
+    const SHOWN: usize = 5;
+    let label = |(id, name): &(String, Option<String>)| match name {
+        Some(n) => format!("{id} ({n})"),
+        None => id.clone(),
+    };
+    let word = if accounts.len() == 1 {
+        "linked account"
+    } else {
+        "linked accounts"
+    };
+    if accounts.len() <= SHOWN + 1 {
+        format!(
+            "{word} {}",
+            accounts.iter().map(label).collect::<Vec<_>>().join(", ")
+        )
+    } else {
+        format!(
+            "{} {word}: {} and {} more (`-o json` lists them)",
+            accounts.len(),
+            accounts[..SHOWN].iter().map(label).collect::<Vec<_>>().join(", "),
+            accounts.len() - SHOWN
+        )
     }
 }
 

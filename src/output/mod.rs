@@ -126,6 +126,10 @@ pub struct Output {
     query: Option<String>,
     pub verbose: bool,
     stdout: Box<dyn Write + Send>,
+    /// stdout as it is, for JSON: `serde_json` escapes every control
+    /// character, so there is no escape sequence to strip, and large
+    /// documents skip the byte-by-byte scan `stdout` makes in a pipe.
+    stdout_plain: Box<dyn Write + Send>,
     stderr: Box<dyn Write + Send>,
     /// Terminal widths; `None` for a pipe or a file (tables keep their full width).
     stdout_width: Option<usize>,
@@ -160,6 +164,7 @@ impl Output {
             query: settings.query.clone(),
             verbose: settings.verbose,
             stdout: Box::new(AutoStream::new(out, choice)),
+            stdout_plain: Box::new(io::stdout()),
             stderr: Box::new(stderr),
             stdout_width,
             stderr_width,
@@ -231,8 +236,13 @@ impl Output {
             self.stdout_width,
             &mut buf,
         )?;
-        self.stdout.write_all(&buf)?;
-        self.stdout.flush()?;
+        let stdout = if self.format == Format::Json {
+            &mut self.stdout_plain
+        } else {
+            &mut self.stdout
+        };
+        stdout.write_all(&buf)?;
+        stdout.flush()?;
         Ok(())
     }
 

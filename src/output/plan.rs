@@ -6,6 +6,7 @@
 use comfy_table::{Attribute, Cell, Color, Table};
 
 use super::{View, new_table};
+use crate::domain::account::AccountId;
 use crate::domain::plan::{AlertSummary, Change, SavedPlan, Summary};
 use crate::domain::profile::BedrockArn;
 use crate::domain::tag::TagChange;
@@ -139,6 +140,20 @@ fn arn(c: &Change) -> &str {
     }
 }
 
+impl PlanView<'_> {
+    /// The ACCOUNT cell of a plan over several accounts; `None` in one.
+    fn account<'a>(&'a self, c: Option<&'a Change>) -> Option<&'a str> {
+        if !self.file.is_multi_account() {
+            return None;
+        }
+        // Budgets and anomaly alerts are the caller's.
+        Some(
+            c.and_then(Change::account)
+                .map_or(self.file.fingerprint.account.as_str(), AccountId::as_str),
+        )
+    }
+}
+
 impl View for PlanView<'_> {
     /// No changes: the summary says so, instead of a bare header.
     fn empty(&self) -> Option<String> {
@@ -146,7 +161,18 @@ impl View for PlanView<'_> {
     }
 
     fn table(&self) -> Table {
-        let mut t = new_table(&["action", "region", "name", "detail"]);
+        let multi = self.file.is_multi_account();
+        let mut header = vec!["action", "region", "name", "detail"];
+        if multi {
+            header.insert(0, "account");
+        }
+        let mut t = new_table(&header);
+        let with_account = |c: Option<&Change>, mut row: Vec<Cell>| {
+            if let Some(a) = self.account(c) {
+                row.insert(0, Cell::new(a));
+            }
+            row
+        };
         for c in &self.file.changes {
             let action = match c {
                 Change::Replace { .. } => Cell::new("REPLACE").fg(Color::Red).add_attribute(Attribute::Bold),
@@ -154,12 +180,15 @@ impl View for PlanView<'_> {
                 Change::Retag { .. } => Cell::new("retag").fg(Color::Yellow),
                 Change::Orphan { .. } => Cell::new("orphan").fg(Color::Magenta),
             };
-            t.add_row(vec![
-                action,
-                Cell::new(c.region().as_str()),
-                Cell::new(c.name()),
-                Cell::new(detail(c).join("\n")),
-            ]);
+            t.add_row(with_account(
+                Some(c),
+                vec![
+                    action,
+                    Cell::new(c.region().as_str()),
+                    Cell::new(c.name()),
+                    Cell::new(detail(c).join("\n")),
+                ],
+            ));
         }
         for (action, name, _, lines) in alert_rows(self.file) {
             let color = match action {
@@ -167,45 +196,63 @@ impl View for PlanView<'_> {
                 "update" => Color::Yellow,
                 _ => Color::Magenta,
             };
-            t.add_row(vec![
-                Cell::new(action).fg(color),
-                Cell::new(GLOBAL),
-                Cell::new(name),
-                Cell::new(lines.join("\n")),
-            ]);
+            t.add_row(with_account(
+                None,
+                vec![
+                    Cell::new(action).fg(color),
+                    Cell::new(GLOBAL),
+                    Cell::new(name),
+                    Cell::new(lines.join("\n")),
+                ],
+            ));
         }
         t
     }
 
     fn csv(&self) -> (Vec<String>, Vec<Vec<String>>) {
-        let header = ["action", "region", "name", "arn", "detail"]
+        let mut header = ["action", "region", "name", "arn", "detail"]
             .map(String::from)
             .to_vec();
+        if self.file.is_multi_account() {
+            header.insert(0, "account".into());
+        }
+        let with_account = |c: Option<&Change>, mut row: Vec<String>| {
+            if let Some(a) = self.account(c) {
+                row.insert(0, a.to_owned());
+            }
+            row
+        };
         let mut rows: Vec<Vec<String>> = self
             .file
             .changes
             .iter()
             .map(|c| {
-                vec![
-                    c.action().to_owned(),
-                    c.region().to_string(),
-                    c.name().to_owned(),
-                    arn(c).to_owned(),
-                    detail(c).join("; "),
-                ]
+                with_account(
+                    Some(c),
+                    vec![
+                        c.action().to_owned(),
+                        c.region().to_string(),
+                        c.name().to_owned(),
+                        arn(c).to_owned(),
+                        detail(c).join("; "),
+                    ],
+                )
             })
             .collect();
         rows.extend(
             alert_rows(self.file)
                 .into_iter()
                 .map(|(action, name, arn, lines)| {
-                    vec![
-                        action.to_owned(),
-                        GLOBAL.to_owned(),
-                        name.to_owned(),
-                        arn.to_owned(),
-                        lines.join("; "),
-                    ]
+                    with_account(
+                        None,
+                        vec![
+                            action.to_owned(),
+                            GLOBAL.to_owned(),
+                            name.to_owned(),
+                            arn.to_owned(),
+                            lines.join("; "),
+                        ],
+                    )
                 }),
         );
         (header, rows)

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::cost::money;
 use super::price::RowMoney;
 use super::usage::{percent, sparkline, thousands};
-use super::{View, age, new_table};
+use super::{AccountCols, View, age, new_table};
 use crate::domain::outcome::Outcome;
 use crate::domain::profile::Profile;
 use crate::domain::tag::{DEPARTMENT, TagChange, Tags};
@@ -357,6 +357,9 @@ impl View for TagEdit<'_> {
 /// What happened to each profile a bulk action touched.
 #[derive(Debug, Clone, Serialize)]
 pub struct OutcomeRow {
+    /// The account, in a run over several accounts.
+    #[serde(flatten)]
+    pub account: Option<AccountCols>,
     pub name: String,
     pub arn: String,
     pub region: String,
@@ -368,39 +371,74 @@ pub struct OutcomeRow {
 #[serde(transparent)]
 pub struct OutcomeRows<'a>(pub &'a [OutcomeRow]);
 
+impl OutcomeRows<'_> {
+    /// Whether some row names its account: then every row gets an ACCOUNT cell.
+    fn across_accounts(&self) -> bool {
+        self.0.iter().any(|o| o.account.is_some())
+    }
+}
+
+/// The ACCOUNT cell of an outcome: the account's name when known, else its ID.
+fn account_cell(a: Option<&AccountCols>) -> String {
+    a.map_or_else(
+        || "-".to_owned(),
+        |a| a.account_name.clone().unwrap_or_else(|| a.account.clone()),
+    )
+}
+
 impl View for OutcomeRows<'_> {
     fn empty(&self) -> Option<String> {
         self.0.is_empty().then(|| "nothing to do".to_owned())
     }
 
     fn table(&self) -> Table {
-        let mut t = new_table(&["name", "region", "result", "detail"]);
+        let across = self.across_accounts();
+        let mut header = vec!["name", "region", "result", "detail"];
+        if across {
+            header.insert(0, "account");
+        }
+        let mut t = new_table(&header);
         for o in self.0 {
-            t.add_row(vec![
-                o.name.as_str(),
-                o.region.as_str(),
-                o.result.as_str(),
-                o.error.as_deref().unwrap_or(""),
-            ]);
+            let mut row = vec![
+                o.name.clone(),
+                o.region.clone(),
+                o.result.as_str().to_owned(),
+                o.error.clone().unwrap_or_default(),
+            ];
+            if across {
+                row.insert(0, account_cell(o.account.as_ref()));
+            }
+            t.add_row(row);
         }
         t
     }
 
     fn csv(&self) -> (Vec<String>, Vec<Vec<String>>) {
-        let header = ["name", "arn", "region", "result", "error"]
+        let across = self.across_accounts();
+        let mut header: Vec<String> = ["name", "arn", "region", "result", "error"]
             .map(String::from)
             .to_vec();
+        if across {
+            header.insert(0, "account".into());
+        }
         let rows = self
             .0
             .iter()
             .map(|o| {
-                vec![
+                let mut row = vec![
                     o.name.clone(),
                     o.arn.clone(),
                     o.region.clone(),
                     o.result.as_str().to_owned(),
                     o.error.clone().unwrap_or_default(),
-                ]
+                ];
+                if across {
+                    row.insert(
+                        0,
+                        o.account.as_ref().map(|a| a.account.clone()).unwrap_or_default(),
+                    );
+                }
+                row
             })
             .collect();
         (header, rows)

@@ -42,6 +42,9 @@ fn malformed_invocations_exit_2_name_the_rule_and_make_no_request() {
         file(name, &text)
     };
     let negative_budget = budget_spec("b1.toml", "budget = { monthly = -20 }");
+    let short_account = budget_spec("a1.toml", "accounts = [\"2345678901\"]");
+    let numeric_account = budget_spec("a2.toml", "accounts = [234567890123]");
+    let no_accounts = budget_spec("a3.toml", "");
     let bad_address = budget_spec(
         "b2.toml",
         "budget = { monthly = 20, notify = [\"finops@example\"], thresholds = [80] }",
@@ -479,6 +482,55 @@ fn malformed_invocations_exit_2_name_the_rule_and_make_no_request() {
         (
             vec!["tag", "x", "K=V", "--accounts", "234567890123"],
             "works in one account",
+        ),
+        // account IDs in a spec, and account flags a spec gives no meaning to
+        (
+            vec!["plan", "-f", &short_account],
+            "a1.toml:4: `defaults.accounts[0]`: invalid account ID `2345678901`",
+        ),
+        (
+            vec!["apply", "-f", &numeric_account, "--yes"],
+            "a2.toml:4: `defaults.accounts[0]`: write the account ID as a string",
+        ),
+        (
+            vec!["plan", "-f", &no_accounts, "--accounts", "234567890123"],
+            "names no accounts",
+        ),
+        (
+            vec!["apply", "-f", &no_accounts, "--external-id", "abc123"],
+            "`--external-id` only applies",
+        ),
+        // flags that choose or enter member accounts, without any accounts to read
+        (
+            vec!["list", "--exclude-accounts", "234567890123"],
+            "`--exclude-accounts` only applies with `--accounts` or `--accounts-file`",
+        ),
+        (
+            vec!["usage", "--role-name", "Reader"],
+            "`--role-name` only applies with `--accounts`",
+        ),
+        (
+            vec!["prune", "--external-id", "abc123"],
+            "`--external-id` only applies",
+        ),
+        (
+            vec![
+                "describe",
+                "x",
+                "--role-session-name",
+                "audit",
+                "--role-name",
+                "Reader",
+            ],
+            "`--role-name` and `--role-session-name` only apply",
+        ),
+        (
+            vec!["tag", "x", "K=V", "--role-name", "Reader"],
+            "or leave it out",
+        ),
+        (
+            vec!["cost", "--accounts", "234567890123", "--role-name", "Reader"],
+            "assumes no role, so `--role-name` does not apply",
         ),
         // report: the window, the file, the key
         (vec!["report"], "--out <FILE>"),

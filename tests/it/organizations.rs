@@ -12,6 +12,8 @@ use serde_json::{Value, json};
 
 use crate::support::{INSTANTS, NOVA_PRO, World, world};
 
+mod provision;
+
 const MGMT: &str = "123456789012";
 const ALPHA: &str = "234567890123";
 const BETA: &str = "345678901234";
@@ -428,6 +430,21 @@ fn cost_by_linked_account_equals_the_seeded_billing_with_names_from_one_page() {
         .json();
     let total: Decimal = only["total"].as_str().unwrap().parse().unwrap();
     assert_eq!(total, seeded[ALPHA] + seeded[BETA]);
+    assert_eq!(only["accounts"], json!([ALPHA, BETA]));
+    // The table says which accounts its spend is limited to; unfiltered, it says nothing.
+    let table = w
+        .run(["cost", "--accounts", &format!("{ALPHA},{BETA}"), "--last", "30d"])
+        .ok()
+        .stdout();
+    let footer = table.lines().last().unwrap();
+    assert!(
+        footer.ends_with(&format!("· linked accounts {ALPHA} (alpha), {BETA} (beta)")),
+        "{table}"
+    );
+    let every = w.run(["cost", "--last", "30d"]).ok().stdout();
+    assert!(!every.contains("linked account"), "{every}");
+    let json = w.run(["cost", "--last", "30d", "-o", "json"]).ok().json();
+    assert!(json.get("accounts").is_none(), "{json}");
 }
 
 #[test]
@@ -438,8 +455,6 @@ fn changes_one_profile_at_a_time_refuse_accounts() {
         vec!["untag", "x", "K", "--accounts", ALPHA],
         vec!["delete", "x", "--accounts", ALPHA],
         vec!["create", "x", "--model", NOVA_PRO, "--accounts", "all"],
-        vec!["plan", "-f", "teams.toml", "--accounts", ALPHA],
-        vec!["apply", "-f", "teams.toml", "--accounts-file", "accounts.yml"],
         // Reads that do not cross accounts (yet) refuse rather than ignore the flag.
         vec!["prices", "--accounts", ALPHA],
         vec!["models", "--accounts", ALPHA],

@@ -1,15 +1,18 @@
 //! The accounts a command reads (`--accounts`, `--accounts-file`,
-//! `--exclude-accounts`), entered once each, and the failures of a run over
-//! accounts × regions.
+//! `--exclude-accounts`, or the accounts a spec names), entered once each,
+//! and the failures of a run over accounts × regions.
 //!
 //! Without those flags a run reads the caller's account alone, makes no
 //! extra request and names no account ([`Fleet::multi`] is false). With
 //! them: the caller's account (`GetCallerIdentity`) and the organization's
 //! accounts (`ListAccounts`, or `ListAccountsForParent` down an OU) are read
-//! together, every other account is entered through `AssumeRole` (all at
-//! once, under the one concurrency budget), and one that cannot be entered
-//! is kept as a failure while the others are read. A command fans out with
-//! [`Fleet::each`] and reports with [`Failures`].
+//! together; every other account is entered through `AssumeRole` under the
+//! one concurrency budget, and one that cannot be entered is kept as a
+//! failure while the others are read. [`Fleet::run_each`] starts an
+//! account's work as soon as its role is assumed (a slow `AssumeRole` holds
+//! up only its own account); [`Fleet::enter`] enters every account first,
+//! for commands that need them all before they start. A command reports
+//! with [`Failures`].
 
 use std::future::Future;
 
@@ -18,7 +21,7 @@ use futures::future::join_all;
 use crate::aws::Aws;
 use crate::cli::{AccountArgs, GlobalArgs};
 use crate::domain::account::{
-    self, Access, Account, AccountId, AccountSel, FileAccount, RoleArn, SessionName, Target,
+    self, Access, Account, AccountId, AccountSel, ExternalId, FileAccount, RoleArn, SessionName, Target,
 };
 use crate::domain::profile::Profile;
 use crate::domain::region::Region;
@@ -26,12 +29,15 @@ use crate::error::{Error, Result};
 use crate::output::{Output, plural};
 
 /// One account of the run, entered.
+#[derive(Clone)]
 pub struct Member {
     /// `None` in a single-account run: the caller's account, unnamed.
     pub account: Option<Account>,
     pub aws: Aws,
     /// Regions the accounts file gives for it; `None`: the run's regions.
     pub regions: Option<Vec<Region>>,
+    /// Its place among the run's accounts (members stay in this order).
+    order: usize,
 }
 
 impl Member {
@@ -55,11 +61,32 @@ impl Member {
             .as_ref()
             .map_or_else(|| "the account".to_owned(), Account::label)
     }
+
+    /// The account's ID; `None` in a single-account run.
+    pub fn id(&self) -> Option<&AccountId> {
+        self.account.as_ref().map(|a| &a.id)
+    }
+}
+
+/// An account chosen for the run, not entered yet.
+struct Pending {
+    target: Target,
+    order: usize,
+}
+
+/// How members are entered: from the caller's configuration, with the
+/// external ID and session name of the run.
+struct Entry {
+    aws: Aws,
+    external_id: Option<ExternalId>,
+    session: SessionName,
 }
 
 /// The accounts a run reads, and those it could not enter.
 pub struct Fleet {
-    pub members: Vec<Member>,
+    members: Vec<Member>,
+    pending: Vec<Pending>,
+    entry: Option<Entry>,
     /// More than the caller's account was asked for: rows name their account.
     pub multi: bool,
     /// The caller's account, when the run asked (multi-account runs).
@@ -75,11 +102,61 @@ impl Fleet {
                 account: None,
                 aws: aws.clone(),
                 regions: None,
+                order: 0,
             }],
+            pending: Vec::new(),
+            entry: None,
             multi: false,
             caller: None,
             failures: Failures::default(),
         }
+    }
+
+    /// The entered members, in the run's order. Accounts still to enter
+    /// are not among them: call [`Fleet::enter`] (or [`Fleet::run_each`]) first.
+    pub fn members(&self) -> &[Member] {
+        debug_assert!(
+            self.pending.is_empty(),
+            "members read before the fleet was entered"
+        );
+        &self.members
+    }
+
+    /// The accounts the run reads, entered or not, in order (`None`: the
+    /// caller's, in a single-account run), each with the regions the
+    /// accounts file gives it (`None`: the run's).
+    pub fn chosen(&self) -> Vec<(Option<AccountId>, Option<Vec<Region>>)> {
+        let mut all: Vec<(usize, Option<AccountId>, Option<Vec<Region>>)> = self
+            .members
+            .iter()
+            .map(|m| (m.order, m.id().cloned(), m.regions.clone()))
+            .chain(self.pending.iter().map(|p| {
+                (
+                    p.order,
+                    Some(p.target.account.id.clone()),
+                    p.target.regions.clone(),
+                )
+            }))
+            .collect();
+        all.sort_by_key(|(o, _, _)| *o);
+        all.into_iter().map(|(_, id, rs)| (id, rs)).collect()
+    }
+
+    /// How many accounts the run asked for, entered or not.
+    pub fn asked(&self) -> usize {
+        self.members.len() + self.pending.len()
+    }
+
+    /// How many regions the run reads over its accounts, entered or not
+    /// (each account in its own regions, else `run`'s).
+    pub fn regions_asked(&self, run: &[Region]) -> usize {
+        let each = |r: &Option<Vec<Region>>| r.as_ref().map_or(run.len(), Vec::len);
+        self.members.iter().map(|m| each(&m.regions)).sum::<usize>()
+            + self
+                .pending
+                .iter()
+                .map(|p| each(&p.target.regions))
+                .sum::<usize>()
     }
 
     /// The failures so far (accounts not entered), for the command to add to.
@@ -87,13 +164,15 @@ impl Fleet {
         std::mem::take(&mut self.failures)
     }
 
+    /// The member of account `id` (`None`: the caller's in a single-account run).
+    pub fn member(&self, id: Option<&AccountId>) -> Option<&Member> {
+        self.members().iter().find(|m| m.id() == id)
+    }
+
     /// The member a profile was read in (the only one in a single-account run).
     pub fn member_of(&self, p: &Profile) -> &Member {
         let id = p.account.as_ref().map(|a| &a.id);
-        self.members
-            .iter()
-            .find(|m| m.account.as_ref().map(|a| &a.id) == id)
-            .unwrap_or(&self.members[0])
+        self.member(id).unwrap_or(&self.members()[0])
     }
 
     /// `profiles` split by the member they were read in, members in order,
@@ -107,22 +186,121 @@ impl Fleet {
                 None => groups.push((m, vec![p])),
             }
         }
-        groups.sort_by_key(|(m, _)| self.members.iter().position(|x| std::ptr::eq(x, *m)));
+        groups.sort_by_key(|(m, _)| m.order);
         groups
     }
 
-    /// Runs `f` for every member at once (the HTTP layer's budget bounds the
-    /// requests), in member order.
+    /// Runs `f` for every entered member at once (the HTTP layer's budget
+    /// bounds the requests), in member order.
     pub async fn each<'a, T, F, Fut>(&'a self, f: F) -> Vec<(&'a Member, Result<T>)>
     where
         F: Fn(&'a Member) -> Fut,
         Fut: Future<Output = Result<T>>,
     {
-        join_all(self.members.iter().map(|m| {
+        join_all(self.members().iter().map(|m| {
             let fut = f(m);
             async move { (m, fut.await) }
         }))
         .await
+    }
+
+    /// Enters every account not entered yet, all at once; those that cannot
+    /// be entered become failures. An error naming them all when none could be.
+    pub async fn enter(&mut self) -> Result<()> {
+        self.run_each(|_| async {}).await;
+        if self.members.is_empty() {
+            return Err(self.take_failures().finish().expect_err("every account failed"));
+        }
+        Ok(())
+    }
+
+    /// Leaves out the members at `indices` of [`Fleet::members`] (entered,
+    /// but whose reading failed: the run goes on without them).
+    pub fn drop_members(&mut self, indices: &[usize]) {
+        let mut i = 0;
+        self.members.retain(|_| {
+            let keep = !indices.contains(&i);
+            i += 1;
+            keep
+        });
+    }
+
+    /// Whether no account could be entered (after [`Fleet::run_each`]).
+    pub fn none_entered(&self) -> bool {
+        self.members.is_empty()
+    }
+
+    /// Runs `f(member)` for every account, an account not entered yet as
+    /// soon as its role is assumed, all under the one concurrency budget.
+    /// Returns each member's index in [`Fleet::members`] with its answer; an
+    /// account that cannot be entered becomes a failure (see
+    /// [`Fleet::none_entered`]).
+    pub async fn run_each<T, F, Fut>(&mut self, f: F) -> Vec<(usize, T)>
+    where
+        F: Fn(Member) -> Fut,
+        Fut: Future<Output = T>,
+    {
+        enum Done<T> {
+            Ready(usize, T),
+            Entered(Box<Member>, T),
+            Failed(Account, Error),
+        }
+        let pending = std::mem::take(&mut self.pending);
+        let ready = self.members.iter().enumerate().map(|(i, m)| {
+            let fut = f(m.clone());
+            futures::future::Either::Left(async move { Done::Ready(i, fut.await) })
+        });
+        let entry = self.entry.as_ref();
+        let f = &f;
+        let entering = pending.into_iter().map(|p| {
+            futures::future::Either::Right(async move {
+                let Some(entry) = entry else {
+                    unreachable!("accounts to enter come with how to enter them")
+                };
+                let Target {
+                    account,
+                    access,
+                    regions,
+                } = p.target;
+                match enter(entry, &access).await {
+                    Ok(aws) => {
+                        let m = Member {
+                            account: Some(account),
+                            aws,
+                            regions,
+                            order: p.order,
+                        };
+                        let t = f(m.clone()).await;
+                        Done::Entered(Box::new(m), t)
+                    }
+                    Err(e) => Done::Failed(account, e),
+                }
+            })
+        });
+        let done = join_all(ready.chain(entering)).await;
+        let mut answers: Vec<(usize, T)> = Vec::with_capacity(done.len());
+        let mut new: Vec<(Box<Member>, T)> = Vec::new();
+        for d in done {
+            match d {
+                Done::Ready(i, t) => answers.push((self.members[i].order, t)),
+                Done::Entered(m, t) => new.push((m, t)),
+                Done::Failed(a, e) => self.failures.account(&a, e),
+            }
+        }
+        for (m, t) in new {
+            answers.push((m.order, t));
+            self.members.push(*m);
+        }
+        self.members.sort_by_key(|m| m.order);
+        let index = |order: usize| {
+            self.members
+                .iter()
+                .position(|m| m.order == order)
+                .expect("an answer comes from a member")
+        };
+        let mut answers: Vec<(usize, T)> = answers.into_iter().map(|(o, t)| (index(o), t)).collect();
+        answers.sort_by_key(|(i, _)| *i);
+        answers
     }
 
     /// The accounts' IDs named in `--accounts` when none is `all` or an OU;
@@ -130,11 +308,45 @@ impl Fleet {
     pub fn explicit_only(args: &AccountArgs) -> bool {
         args.accounts_file.is_some() || args.accounts.iter().all(|s| matches!(s, AccountSel::Id(_)))
     }
+
+    /// A fleet of `targets` (the caller's account among them, if at all, as
+    /// [`Access::Caller`]), none entered yet but the caller's.
+    fn of_targets(aws: &Aws, targets: Vec<Target>, caller: AccountId, args: &AccountArgs) -> Self {
+        let total = targets.len();
+        let mut members = Vec::new();
+        let mut pending = Vec::new();
+        for (order, t) in targets.into_iter().enumerate() {
+            match t.access {
+                Access::Caller => members.push(Member {
+                    account: Some(t.account),
+                    aws: aws.clone(),
+                    regions: t.regions,
+                    order,
+                }),
+                Access::Role(_) => pending.push(Pending { target: t, order }),
+            }
+        }
+        Self {
+            members,
+            pending,
+            entry: Some(Entry {
+                aws: aws.clone(),
+                external_id: args.external_id.clone(),
+                session: args.role_session_name.clone().unwrap_or_default(),
+            }),
+            multi: true,
+            caller: Some(caller),
+            failures: Failures {
+                accounts_asked: total,
+                ..Failures::default()
+            },
+        }
+    }
 }
 
 /// Opens the run's accounts from the global flags: the caller's alone
-/// without `--accounts`/`--accounts-file`, else every selected account,
-/// entered.
+/// without `--accounts`/`--accounts-file`, else every selected account, to
+/// be entered by [`Fleet::enter`] or [`Fleet::run_each`].
 pub async fn open(aws: &Aws, g: &GlobalArgs, out: &mut Output) -> Result<Fleet> {
     let args = &g.org;
     if !args.is_multi() {
@@ -187,40 +399,56 @@ pub async fn open(aws: &Aws, g: &GlobalArgs, out: &mut Output) -> Result<Fleet> 
         }
         chosen.into_iter().map(|a| (a, None, None)).collect()
     };
-    let targets = account::targets(chosen, &args.exclude_accounts, &caller, &args.role_name);
+    let targets = account::targets(chosen, &args.exclude_accounts, &caller, &args.role());
     if targets.is_empty() {
         return Err(Error::Usage {
             message: "no account is left to read after `--exclude-accounts`".into(),
             hint: Some("name fewer accounts in `--exclude-accounts`".into()),
         });
     }
-    let session = args.role_session_name.clone().unwrap_or_default();
-    let total = targets.len();
-    let entered = join_all(targets.into_iter().map(|t| enter(aws, t, args, &session))).await;
-    let mut members = Vec::with_capacity(entered.len());
-    let mut failures = Failures {
-        accounts_asked: total,
-        ..Failures::default()
-    };
-    for (account, regions, result) in entered {
-        match result {
-            Ok(aws) => members.push(Member {
-                account: Some(account),
-                aws,
-                regions,
-            }),
-            Err(e) => failures.account(&account, e),
-        }
+    Ok(Fleet::of_targets(aws, targets, caller, args))
+}
+
+/// The accounts of a spec that names some (`accounts = [...]`): the
+/// caller's own (its teams without `accounts`, and the spec's budgets and
+/// anomaly alerts) and each account named, less `--exclude-accounts`; none
+/// entered yet but the caller's. `--accounts` and `--accounts-file` choose
+/// instead, as for every command ([`open`]).
+pub async fn open_named(aws: &Aws, g: &GlobalArgs, named: &[AccountId], out: &mut Output) -> Result<Fleet> {
+    if g.org.is_multi() {
+        return open(aws, g, out).await;
     }
-    if members.is_empty() {
-        return Err(failures.finish().expect_err("every account failed"));
-    }
-    Ok(Fleet {
-        members,
-        multi: true,
-        caller: Some(caller),
-        failures,
-    })
+    open_ids(aws, &g.org, named, true, &g.org.exclude_accounts).await
+}
+
+/// The accounts `ids` (and the caller's first, with `with_caller`), less
+/// `exclude`, through `--role-name`; none entered yet but the caller's.
+/// Reads the caller's account ID (`GetCallerIdentity`).
+pub async fn open_ids(
+    aws: &Aws,
+    args: &AccountArgs,
+    ids: &[AccountId],
+    with_caller: bool,
+    exclude: &[AccountId],
+) -> Result<Fleet> {
+    let caller: AccountId = aws.account_id(&aws.home_region()).await?.parse()?;
+    let chosen = with_caller
+        .then_some(&caller)
+        .into_iter()
+        .chain(ids)
+        .map(|id| {
+            (
+                Account {
+                    id: id.clone(),
+                    name: None,
+                },
+                None,
+                None,
+            )
+        })
+        .collect();
+    let targets = account::targets(chosen, exclude, &caller, &args.role());
+    Ok(Fleet::of_targets(aws, targets, caller, args))
 }
 
 /// Reads and checks `--accounts-file`.
@@ -256,16 +484,12 @@ async fn discover(aws: &Aws, sels: &[AccountSel]) -> Result<(Vec<Account>, Vec<A
 }
 
 /// Enters one account: the caller's as it is, another through its role.
-async fn enter(
-    aws: &Aws,
-    t: Target,
-    args: &AccountArgs,
-    session: &SessionName,
-) -> (Account, Option<Vec<Region>>, Result<Aws>) {
-    let result = match &t.access {
-        Access::Caller => Ok(aws.clone()),
-        Access::Role(role) => aws
-            .assume(role, args.external_id.as_ref(), session)
+async fn enter(entry: &Entry, access: &Access) -> Result<Aws> {
+    match access {
+        Access::Caller => Ok(entry.aws.clone()),
+        Access::Role(role) => entry
+            .aws
+            .assume(role, entry.external_id.as_ref(), &entry.session)
             .await
             .map_err(|e| match e {
                 Error::Aws(f) => Error::Usage {
@@ -279,8 +503,7 @@ async fn enter(
                 },
                 other => other,
             }),
-    };
-    (t.account, t.regions, result)
+    }
 }
 
 /// What failed in a run over accounts × regions: accounts that could not be
@@ -342,6 +565,14 @@ impl Failures {
 
     pub fn is_empty(&self) -> bool {
         self.failed.is_empty()
+    }
+
+    /// Adds `other`'s failures, skips and counts to these.
+    pub fn absorb(&mut self, other: Self) {
+        self.failed.extend(other.failed);
+        self.skipped.extend(other.skipped);
+        self.accounts_asked += other.accounts_asked;
+        self.regions_asked += other.regions_asked;
     }
 
     /// What failed, by name: a region (`eu-west-1`), an account

@@ -187,6 +187,7 @@ pub async fn changes_since(aws: &Aws, spec: &str, fp: &Fingerprint) -> Result<Ve
 
 fn row(name: &str, result: Outcome, detail: Option<String>) -> OutcomeRow {
     OutcomeRow {
+        account: None,
         name: name.to_owned(),
         arn: String::new(),
         region: GLOBAL.to_owned(),

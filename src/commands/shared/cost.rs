@@ -163,6 +163,7 @@ pub async fn table(
             } else {
                 BTreeMap::new()
             },
+            accounts: linked.named_ids(),
         },
     ))
 }
@@ -173,6 +174,17 @@ pub struct Linked {
     pub ids: Option<Vec<String>>,
     /// Account names by ID, from Organizations.
     pub names: BTreeMap<String, String>,
+}
+
+impl Linked {
+    /// The filter's accounts with their names, when known.
+    pub fn named_ids(&self) -> Option<Vec<(String, Option<String>)>> {
+        self.ids.as_ref().map(|ids| {
+            ids.iter()
+                .map(|id| (id.clone(), self.names.get(id).cloned()))
+                .collect()
+        })
+    }
 }
 
 /// Which accounts' spend the payer's report covers (`--accounts`,

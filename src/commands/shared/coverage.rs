@@ -71,7 +71,7 @@ type Read = (Vec<(Region, Vec<String>)>, Vec<Vec<Usage>>, usize);
 pub async fn measure(aws: &Aws, ask: Ask<'_>, failures: &mut Failures, out: &mut Output) -> Result<Measured> {
     let plans: Vec<(&Member, Vec<Region>)> = ask
         .fleet
-        .members
+        .members()
         .iter()
         .map(|m| {
             let read: Vec<Region> = m

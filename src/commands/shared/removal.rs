@@ -13,6 +13,7 @@ use crate::output::profiles::OutcomeRow;
 
 pub fn outcome(p: &Profile, result: Outcome, error: Option<String>) -> OutcomeRow {
     OutcomeRow {
+        account: crate::output::AccountCols::of(p.account.as_ref()),
         name: p.name.clone(),
         arn: p.arn.to_string(),
         region: p.region.to_string(),

@@ -4,9 +4,9 @@
 
 use futures::{StreamExt, TryStreamExt, stream};
 
-use super::accounts::{Failures, Fleet};
+use super::accounts::{Failures, Fleet, Member};
 use crate::aws::Aws;
-use crate::aws::listing::Query;
+use crate::aws::listing::{Listing, Query};
 use crate::cli::{GlobalArgs, ProfileFilterArgs};
 use crate::domain::filter::ProfileFilter;
 use crate::domain::profile::{Profile, ProfileRef};
@@ -68,29 +68,33 @@ pub async fn list_fleet<F: Fn(&Profile) -> bool + Copy>(
     out: &mut Output,
 ) -> Result<Selection> {
     let mut failures = fleet.take_failures();
-    let fleet = &*fleet;
     let mut profiles = Vec::new();
     let mut skipped: Vec<String> = Vec::new();
-    let asked: usize = fleet.members.iter().map(|m| m.regions(regions).len()).sum();
+    let asked = fleet.regions_asked(regions);
     out.stage(&if fleet.multi {
         format!(
             "listing profiles in {} of {}",
             plural(asked, "region"),
-            plural(fleet.members.len(), "account")
+            plural(fleet.asked(), "account")
         )
     } else {
         format!("listing profiles in {}", plural(regions.len(), "region"))
     });
+    // Each account is listed as soon as it is entered.
     let listings = fleet
-        .each(|m| async move { Ok(m.aws.profiles_by_region(m.regions(regions), query).await) })
+        .run_each(|m| async move { m.aws.profiles_by_region(m.regions(regions), query).await })
         .await;
-    let index_denied = listings
-        .iter()
-        .any(|(_, l)| l.as_ref().is_ok_and(|l| l.index_denied));
-    let tag_reads: usize = listings
-        .iter()
-        .map(|(_, l)| l.as_ref().map_or(0, |l| l.tag_reads))
-        .sum();
+    failures.absorb(fleet.take_failures());
+    if fleet.none_entered() {
+        return Err(failures.finish().expect_err("no account could be entered"));
+    }
+    let fleet = &*fleet;
+    let listings: Vec<(&Member, Listing)> = listings
+        .into_iter()
+        .map(|(i, l)| (&fleet.members()[i], l))
+        .collect();
+    let index_denied = listings.iter().any(|(_, l)| l.index_denied);
+    let tag_reads: usize = listings.iter().map(|(_, l)| l.tag_reads).sum();
     if index_denied {
         out.warn(&format!(
             "`tag:GetResources` is not allowed for these credentials, so each profile's tags took a request of \
@@ -104,7 +108,6 @@ pub async fn list_fleet<F: Fn(&Profile) -> bool + Copy>(
     }
     let mut failed_here = 0;
     for (m, listing) in listings {
-        let Ok(listing) = listing else { continue };
         for (region, listed) in listing.regions {
             match listed {
                 Ok(mut p) => {
@@ -248,15 +251,15 @@ pub async fn resolve_many(aws: &Aws, regions: &[Region], references: &[ProfileRe
 /// in more than one is ambiguous).
 pub async fn resolve_in_fleet(fleet: &Fleet, regions: &[Region], r: &ProfileRef) -> Result<Profile> {
     if !fleet.multi {
-        return resolve(&fleet.members[0].aws, regions, r).await;
+        return resolve(&fleet.members()[0].aws, regions, r).await;
     }
     let members: Vec<_> = match r {
         ProfileRef::Arn(arn) => fleet
-            .members
+            .members()
             .iter()
             .filter(|m| m.account.as_ref().is_some_and(|a| a.id.as_str() == arn.account))
             .collect(),
-        ProfileRef::IdOrName(_) => fleet.members.iter().collect(),
+        ProfileRef::IdOrName(_) => fleet.members().iter().collect(),
     };
     let mut found: Vec<Profile> = Vec::new();
     let mut last = None;

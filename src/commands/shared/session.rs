@@ -71,7 +71,9 @@ pub async fn connect(g: &GlobalArgs) -> Result<(Aws, Vec<Region>)> {
 }
 
 /// AWS settings, the chosen regions and the accounts of the run
-/// (`--accounts`; the caller's alone without it), entered.
+/// (`--accounts`; the caller's alone without it), chosen but not entered:
+/// listing them ([`super::select::select`]) enters each as it goes, and a
+/// command that starts otherwise calls [`Fleet::enter`].
 pub async fn connect_fleet(g: &GlobalArgs, out: &mut Output) -> Result<(Aws, Vec<Region>, Fleet)> {
     let (aws, regions) = connect(g).await?;
     let fleet = super::accounts::open(&aws, g, out).await?;
@@ -95,6 +97,69 @@ pub fn single_account(g: &GlobalArgs, command: &str) -> Result<()> {
         });
     }
     Ok(())
+}
+
+/// Refuses `--exclude-accounts`, `--role-name`, `--external-id` and
+/// `--role-session-name` when no accounts are read (neither `--accounts`
+/// nor `--accounts-file`; `plan` and `apply` also take their accounts from
+/// the spec): exit 2 before any request, rather than ignore them.
+pub fn entry_flags_need_accounts(g: &GlobalArgs, spec_names_accounts: bool) -> Result<()> {
+    let flags = g.org.entry_flags();
+    if flags.is_empty() || g.org.is_multi() || spec_names_accounts {
+        return Ok(());
+    }
+    let named = flags
+        .iter()
+        .map(|f| format!("`{f}`"))
+        .collect::<Vec<_>>()
+        .join(" and ");
+    let (verb, them) = if flags.len() == 1 {
+        ("applies", "it")
+    } else {
+        ("apply", "them")
+    };
+    Err(Error::Usage {
+        message: format!(
+            "{named} only {verb} with `--accounts` or `--accounts-file`; without them aipctl works in the caller's \
+             account alone"
+        ),
+        hint: Some(format!(
+            "name the accounts with `--accounts all|ID,…|ou-…` or `--accounts-file FILE`{}, or leave {them} out",
+            if spec_names_accounts {
+                ""
+            } else {
+                " (`plan` and `apply`: `accounts = [...]` in the spec)"
+            }
+        )),
+    })
+}
+
+/// Refuses `--role-name`, `--external-id` and `--role-session-name` for a
+/// command that reads across accounts without entering them (`cost` reads
+/// the payer's bill by linked account): exit 2, never ignored.
+pub fn enters_no_account(g: &GlobalArgs, command: &str) -> Result<()> {
+    let flags: Vec<&str> = g
+        .org
+        .entry_flags()
+        .into_iter()
+        .filter(|f| *f != "--exclude-accounts")
+        .collect();
+    if flags.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Usage {
+        message: format!(
+            "`aipctl {command}` reads the payer's bill by linked account and assumes no role, so {} does not apply",
+            flags
+                .iter()
+                .map(|f| format!("`{f}`"))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        ),
+        hint: Some(
+            "leave it out; the caller needs Cost Explorer access in the management (payer) account".into(),
+        ),
+    })
 }
 
 /// AWS settings alone, for commands whose regions come from a file.

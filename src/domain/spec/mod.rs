@@ -10,6 +10,7 @@
 //! all of them are reported at once. Resolving a model reference to a
 //! `copyFrom` ARN needs AWS and happens later, in `commands`.
 
+mod accounts;
 mod alerts;
 mod syntax;
 
@@ -19,6 +20,7 @@ use std::fmt;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::domain::account::AccountId;
 use crate::domain::anomaly::AnomalyRule;
 use crate::domain::budget::BudgetRule;
 use crate::domain::profile::{Description, ModelRef, ProfileName};
@@ -93,6 +95,8 @@ impl fmt::Display for SpecError {
 /// One profile the spec asks for, before its model is resolved in AWS.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
+    /// The account it is provisioned in; `None`: the caller's own.
+    pub account: Option<AccountId>,
     pub team: String,
     /// The model alias (a key of `[models]`).
     pub model: String,
@@ -128,10 +132,13 @@ pub struct Spec {
     /// `aipctl:spec` tag of every profile it provisions. Orphans are
     /// scoped to it, so specs sharing an account never touch each other.
     pub name: String,
-    /// Sorted by region, then name.
+    /// Sorted by account (the caller's first), region, then name.
     pub entries: Vec<Entry>,
     /// Every region some team uses, sorted.
     pub regions: Vec<Region>,
+    /// Every account some team names in `accounts`, sorted; empty when the
+    /// spec provisions only in the caller's account.
+    pub accounts: Vec<AccountId>,
     /// One per department with a `budget`, by department.
     pub budgets: Vec<BudgetRule>,
     /// One per department with an `anomaly` alert, by department.
@@ -163,6 +170,7 @@ struct RawSpec {
 #[serde(deny_unknown_fields)]
 struct RawDefaults {
     regions: Option<SpannedList>,
+    accounts: Option<accounts::RawAccounts>,
     models: Option<SpannedList>,
     name: Option<Spanned<String>>,
     description: Option<Spanned<String>>,
@@ -190,6 +198,7 @@ struct RawTeam {
     tags: SpannedMap,
     models: Option<SpannedList>,
     regions: Option<SpannedList>,
+    accounts: Option<accounts::RawAccounts>,
     name: Option<Spanned<String>>,
     description: Option<Spanned<String>>,
     budget: Option<Spanned<alerts::RawBudget>>,
@@ -451,6 +460,9 @@ fn model_source(
     Some((source, at))
 }
 
+/// (account, region, name) -> (team, model, where the team is): names given so far.
+type Names = BTreeMap<(Option<AccountId>, Region, String), (String, String, Option<usize>)>;
+
 #[allow(clippy::too_many_lines)] // one pass over the spec reads best in one place
 fn expand(c: &mut Checker<'_>, raw: &RawSpec) -> Spec {
     let d = &raw.defaults;
@@ -499,6 +511,10 @@ fn expand(c: &mut Checker<'_>, raw: &RawSpec) -> Spec {
         .models
         .as_ref()
         .map(|l| check_aliases(c, l, "defaults.models", &raw.models));
+    let default_accounts = d
+        .accounts
+        .as_ref()
+        .map(|l| accounts::check_accounts(c, l, "defaults.accounts"));
     for (t, field) in [
         (&d.name, "defaults.name"),
         (&d.description, "defaults.description"),
@@ -516,8 +532,7 @@ fn expand(c: &mut Checker<'_>, raw: &RawSpec) -> Spec {
 
     let mut entries: Vec<Entry> = Vec::new();
     let mut per_department = alerts::PerDepartment::default();
-    // (region, name) -> (team, model, where the team is)
-    let mut names: BTreeMap<(Region, String), (String, String, Option<usize>)> = BTreeMap::new();
+    let mut names: Names = BTreeMap::new();
     // In file order, so a clash is reported at the later team.
     let mut teams: Vec<_> = raw.teams.iter().collect();
     teams.sort_by_key(|(k, _)| k.span().start);
@@ -536,6 +551,15 @@ fn expand(c: &mut Checker<'_>, raw: &RawSpec) -> Spec {
                 c.error(at, "no regions: set `regions` here or `defaults.regions`");
                 continue;
             }
+        };
+        // `None`: the caller's own account.
+        let team_accounts: Vec<Option<AccountId>> = match (&t.accounts, &default_accounts) {
+            (Some(l), _) => accounts::check_accounts(c, l, &format!("{tf}.accounts"))
+                .into_iter()
+                .map(Some)
+                .collect(),
+            (None, Some(a)) => a.iter().cloned().map(Some).collect(),
+            (None, None) => vec![None],
         };
         let models = match (&t.models, &default_models) {
             (Some(l), _) => check_aliases(c, l, &format!("{tf}.models"), &raw.models),
@@ -653,39 +677,50 @@ fn expand(c: &mut Checker<'_>, raw: &RawSpec) -> Spec {
                     }
                 };
                 let team_line = c.at(team_key, "").line;
-                let key = (region.clone(), name.as_str().to_owned());
-                if let Some((other_team, other_model, other_line)) = names.get(&key) {
-                    let other_line = other_line.map_or_else(String::new, |l| format!(" (line {l})"));
-                    c.error(
-                        name_at.clone(),
-                        format!(
-                            "team `{team_name}`, model `{alias}` and team `{other_team}`{other_line}, model `{other_model}` both get the name `{name}` in {region}; names must be unique per region"
-                        ),
-                    );
-                    continue;
+                for account in &team_accounts {
+                    let key = (account.clone(), region.clone(), name.as_str().to_owned());
+                    if let Some((other_team, other_model, other_line)) = names.get(&key) {
+                        let other_line = other_line.map_or_else(String::new, |l| format!(" (line {l})"));
+                        let place = match account {
+                            Some(a) => format!(
+                                "{region} of account {a}; names must be unique per account and region"
+                            ),
+                            None => format!("{region}; names must be unique per region"),
+                        };
+                        c.error(
+                            name_at.clone(),
+                            format!(
+                                "team `{team_name}`, model `{alias}` and team `{other_team}`{other_line}, model `{other_model}` both get the name `{name}` in {place}"
+                            ),
+                        );
+                        continue;
+                    }
+                    names.insert(key, (team_name.clone(), alias.clone(), team_line));
+                    entries.push(Entry {
+                        account: account.clone(),
+                        team: team_name.clone(),
+                        model: alias.clone(),
+                        region: region.clone(),
+                        name: name.clone(),
+                        description: description.clone(),
+                        source: source.clone(),
+                        source_at: source_at.clone(),
+                        name_at: name_at.clone(),
+                        tags: tags.clone(),
+                    });
                 }
-                names.insert(key, (team_name.clone(), alias.clone(), team_line));
-                entries.push(Entry {
-                    team: team_name.clone(),
-                    model: alias.clone(),
-                    region: region.clone(),
-                    name,
-                    description,
-                    source,
-                    source_at,
-                    name_at: name_at.clone(),
-                    tags: tags.clone(),
-                });
             }
         }
     }
-    entries.sort_by(|a, b| (&a.region, &a.name).cmp(&(&b.region, &b.name)));
+    entries.sort_by(|a, b| (&a.account, &a.region, &a.name).cmp(&(&b.account, &b.region, &b.name)));
     let regions: BTreeSet<Region> = entries.iter().map(|e| e.region.clone()).collect();
+    let accounts: BTreeSet<AccountId> = entries.iter().filter_map(|e| e.account.clone()).collect();
     let (budgets, anomalies) = per_department.finish();
     Spec {
         name,
         entries,
         regions: regions.into_iter().collect(),
+        accounts: accounts.into_iter().collect(),
         budgets,
         anomalies,
         declares_budgets: d.budget.is_some() || raw.teams.values().any(|t| t.budget.is_some()),
@@ -930,7 +965,14 @@ description = "{department} team: {model}"
     #[test]
     fn the_readme_example_is_a_valid_spec() {
         let readme = include_str!("../../../README.md");
-        let start = readme.find("```toml\n").expect("the README has a spec example") + 8;
+        let section = readme
+            .find("## Provisioning from a spec")
+            .expect("the README has a section on specs");
+        let start = section
+            + readme[section..]
+                .find("```toml\n")
+                .expect("the README has a spec example")
+            + 8;
         let end = start + readme[start..].find("```").unwrap();
         let spec = parse(&readme[start..end]).unwrap();
         let legal: Vec<&str> = spec
@@ -957,6 +999,108 @@ description = "{department} team: {model}"
         );
         let e = errors(&SMALL.replace("Project = ", "\"aipctl:spec\" = "));
         assert!(e[0].contains("aipctl sets `aipctl:spec` itself"), "{e:?}");
+    }
+
+    #[test]
+    fn teams_with_accounts_expand_per_account_and_others_stay_in_the_callers() {
+        let text = SMALL.replace(
+            "[teams.legal]",
+            "accounts = [\"234567890123\", \"345678901234\"]\n\n[teams.legal]",
+        );
+        let spec = parse(&text).unwrap();
+        let got: Vec<String> = spec
+            .entries
+            .iter()
+            .filter(|e| e.region.as_str() == "us-east-1")
+            .map(|e| {
+                format!(
+                    "{} {}",
+                    e.account.as_ref().map_or("caller", AccountId::as_str),
+                    e.name
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "234567890123 search-nova",
+                "234567890123 search-sonnet",
+                "345678901234 search-nova",
+                "345678901234 search-sonnet",
+            ]
+        );
+        assert!(
+            spec.entries
+                .iter()
+                .any(|e| e.team == "legal" && e.account.is_none())
+        );
+        let ids: Vec<&str> = spec.accounts.iter().map(AccountId::as_str).collect();
+        assert_eq!(ids, ["234567890123", "345678901234"]);
+        assert!(parse(SMALL).unwrap().accounts.is_empty());
+
+        // The defaults' accounts serve every team without its own.
+        let text = SMALL.replace(
+            "tags = { ManagedBy",
+            "accounts = [\"234567890123\"]\ntags = { ManagedBy",
+        );
+        let spec = parse(&text).unwrap();
+        assert!(
+            spec.entries
+                .iter()
+                .all(|e| e.account.as_ref().map(AccountId::as_str) == Some("234567890123"))
+        );
+    }
+
+    #[test]
+    fn malformed_duplicate_numeric_and_empty_account_lists_are_refused_at_their_line() {
+        let with = |accounts: &str| SMALL.replace("owner = ", &format!("accounts = {accounts}\nowner = "));
+        let e = errors(&with("[\"12345\", \"234567890123\", \"234567890123\"]"));
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert!(
+            e[0].starts_with(
+                "line 17: `teams.search.accounts[0]`: invalid account ID `12345`: expected the 12 digits"
+            ),
+            "{e:?}"
+        );
+        assert!(
+            e[1].starts_with("line 17: `teams.search.accounts[2]`: account `234567890123` is listed twice"),
+            "{e:?}"
+        );
+        let e = errors(&with("[12345678901]"));
+        assert_eq!(
+            e,
+            [
+                "line 17: `teams.search.accounts[0]`: write the account ID as a string, `\"012345678901\"`: a number loses its leading zeros"
+            ]
+        );
+        let e = errors(&with("[]"));
+        assert!(e[0].contains("`teams.search.accounts`: an empty list"), "{e:?}");
+        let e = errors(&SMALL.replace("[defaults]\n", "[defaults]\naccounts = \"234567890123\"\n"));
+        assert!(e[0].starts_with("line 3: `defaults.accounts`:"), "{e:?}");
+    }
+
+    #[test]
+    fn a_name_is_unique_per_account_and_region() {
+        // Two teams with one name template in the same account clash; in
+        // different accounts they do not.
+        let text = SMALL
+            .replace(
+                "name = \"{team}-{region}-{model}\"",
+                "name = \"x-{model}\"\naccounts = [\"234567890123\"]",
+            )
+            .replace(
+                "owner = ",
+                "name = \"x-{model}\"\naccounts = [\"345678901234\"]\nowner = ",
+            );
+        assert!(parse(&text).is_ok(), "{:?}", parse(&text).err());
+        let clash = text.replace("[\"345678901234\"]", "[\"234567890123\"]");
+        let e = errors(&clash);
+        assert!(
+            e.iter().any(|e| e.contains(
+                "in eu-west-1 of account 234567890123; names must be unique per account and region"
+            )),
+            "{e:?}"
+        );
     }
 
     #[test]

@@ -19,9 +19,13 @@
 //! ([`crate::domain::budget`], [`crate::domain::anomaly`]), when they were
 //! read, and their state in its fingerprint.
 
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+mod fingerprint;
 
+use serde::{Deserialize, Serialize};
+
+pub use fingerprint::{Fingerprint, ProfileState};
+
+use crate::domain::account::AccountId;
 use crate::domain::profile::Profile;
 use crate::domain::region::Region;
 use crate::domain::spec::{DEFAULT_SPEC_NAME, Entry};
@@ -32,12 +36,21 @@ use crate::domain::{anomaly, budget};
 /// Version 2 is scoped to a spec: a version-1 plan's orphans may belong to
 /// other specs, so it is not executed. Version 3 adds budgets and anomaly
 /// alerts: a version-2 plan says nothing about them, and executing it would
-/// leave them as they are while the spec says otherwise.
-pub const PLAN_FORMAT: &str = "aipctl-plan/3";
+/// leave them as they are while the spec says otherwise. Version 4 is a plan
+/// over several accounts: each change names its account, and an aipctl
+/// that reads only version 3 would make them all in the caller's.
+pub const PLAN_FORMAT: &str = "aipctl-plan/4";
+
+/// A plan in the caller's account alone is exactly a version-3 plan, and is
+/// written as one, so an aipctl that predates accounts still applies it.
+pub const PLAN_FORMAT_ONE_ACCOUNT: &str = "aipctl-plan/3";
 
 /// A profile as the spec wants it, its model resolved in its region.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Desired {
+    /// The account it is in, in a plan over several accounts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<AccountId>,
     pub region: Region,
     pub name: String,
     pub team: String,
@@ -65,6 +78,7 @@ impl Desired {
         tags.insert(SLOT_TAG, entry.slot());
         tags.insert(SOURCE_TAG, source.clone());
         Self {
+            account: entry.account.clone(),
             region: entry.region.clone(),
             name: entry.name.as_str().to_owned(),
             team: entry.team.clone(),
@@ -111,6 +125,9 @@ pub enum Change {
     },
     /// A profile aipctl manages that the spec no longer has.
     Orphan {
+        /// The account it is in, in a plan over several accounts.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        account: Option<AccountId>,
         region: Region,
         name: String,
         arn: String,
@@ -136,6 +153,17 @@ impl Change {
                 &desired.region
             }
             Self::Orphan { region, .. } => region,
+        }
+    }
+
+    /// The account the change is made in; `None`: the caller's, in a plan
+    /// of one account.
+    pub fn account(&self) -> Option<&AccountId> {
+        match self {
+            Self::Create { desired } | Self::Retag { desired, .. } | Self::Replace { desired, .. } => {
+                desired.account.as_ref()
+            }
+            Self::Orphan { account, .. } => account.as_ref(),
         }
     }
 
@@ -236,6 +264,36 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// Names `account` on every change: the plan of one account among several.
+    #[must_use]
+    pub fn in_account(mut self, id: &AccountId) -> Self {
+        for c in &mut self.changes {
+            match c {
+                Change::Create { desired }
+                | Change::Retag { desired, .. }
+                | Change::Replace { desired, .. } => {
+                    desired.account = Some(id.clone());
+                }
+                Change::Orphan { account, .. } => *account = Some(id.clone()),
+            }
+        }
+        self
+    }
+
+    /// The plans of several accounts as one, changes by account, then as in one.
+    pub fn merge(plans: impl IntoIterator<Item = Self>) -> Self {
+        let mut out = Self::default();
+        for p in plans {
+            out.changes.extend(p.changes);
+            out.unchanged += p.unchanged;
+            out.other_specs += p.other_specs;
+        }
+        out.changes.sort_by(|a, b| {
+            (a.account(), a.rank(), a.region(), a.name()).cmp(&(b.account(), b.rank(), b.region(), b.name()))
+        });
+        out
+    }
+
     pub fn summary(&self) -> Summary {
         let mut s = Summary {
             unchanged: self.unchanged,
@@ -302,7 +360,7 @@ fn own_tags(tags: &Tags) -> Tags {
         .collect()
 }
 
-fn quoted(v: Option<&str>) -> String {
+pub(crate) fn quoted(v: Option<&str>) -> String {
     v.map_or_else(|| "unset".to_owned(), |s| format!("`{s}`"))
 }
 
@@ -433,6 +491,7 @@ pub fn diff(spec: &str, desired: &[Desired], actual: &[Profile]) -> Result<Plan,
         .filter(|(p, t)| !**t && is_ours(p, spec))
     {
         plan.changes.push(Change::Orphan {
+            account: None,
             region: p.region.clone(),
             name: p.name.clone(),
             arn: p.arn.to_string(),
@@ -443,161 +502,6 @@ pub fn diff(spec: &str, desired: &[Desired], actual: &[Profile]) -> Result<Plan,
     plan.changes
         .sort_by(|a, b| (a.rank(), a.region(), a.name()).cmp(&(b.rank(), b.region(), b.name())));
     Ok(plan)
-}
-
-/// What a saved plan expects of one profile it touches: the ARN and tags it
-/// had, or (`arn: None`) that no profile has the name yet.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProfileState {
-    pub region: Region,
-    pub name: String,
-    pub arn: Option<String>,
-    pub tags: Option<Tags>,
-}
-
-/// The account state a plan was made against.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Fingerprint {
-    pub account: String,
-    pub regions: Vec<Region>,
-    pub profiles: Vec<ProfileState>,
-    /// The budgets the plan touches (`null`: Budgets was not read).
-    pub budgets: Option<Vec<budget::State>>,
-    /// The anomaly alerts the plan touches (`null`: not read).
-    pub anomalies: Option<Vec<anomaly::State>>,
-    /// SHA-256 of the fields above, to compare plans at a glance.
-    pub digest: String,
-}
-
-impl Fingerprint {
-    /// The state of everything `plan` (and `alerts`) touches in `account`.
-    pub fn of(plan: &Plan, alerts: &Alerts, account: &str, regions: &[Region]) -> Self {
-        let mut profiles = Vec::new();
-        let absent = |region: &Region, name: &str| ProfileState {
-            region: region.clone(),
-            name: name.to_owned(),
-            arn: None,
-            tags: None,
-        };
-        for c in &plan.changes {
-            match c {
-                Change::Create { desired } => profiles.push(absent(&desired.region, &desired.name)),
-                Change::Retag {
-                    arn,
-                    current_tags,
-                    desired,
-                    ..
-                } => profiles.push(ProfileState {
-                    region: desired.region.clone(),
-                    name: desired.name.clone(),
-                    arn: Some(arn.clone()),
-                    tags: Some(current_tags.clone()),
-                }),
-                Change::Replace {
-                    arn,
-                    current_name,
-                    current_tags,
-                    desired,
-                    ..
-                } => {
-                    profiles.push(ProfileState {
-                        region: desired.region.clone(),
-                        name: current_name.clone(),
-                        arn: Some(arn.clone()),
-                        tags: Some(current_tags.clone()),
-                    });
-                    if *current_name != desired.name {
-                        profiles.push(absent(&desired.region, &desired.name));
-                    }
-                }
-                Change::Orphan {
-                    region,
-                    name,
-                    arn,
-                    tags,
-                    ..
-                } => profiles.push(ProfileState {
-                    region: region.clone(),
-                    name: name.clone(),
-                    arn: Some(arn.clone()),
-                    tags: Some(tags.clone()),
-                }),
-            }
-        }
-        profiles.sort_by(|a, b| (&a.region, &a.name, &a.arn).cmp(&(&b.region, &b.name, &b.arn)));
-        let mut regions = regions.to_vec();
-        regions.sort();
-        let mut made = Self {
-            account: account.to_owned(),
-            regions,
-            profiles,
-            budgets: alerts.budgets.as_ref().map(|(_, s)| s.clone()),
-            anomalies: alerts.anomalies.as_ref().map(|(_, s)| s.clone()),
-            digest: String::new(),
-        };
-        made.digest = made.compute_digest();
-        made
-    }
-
-    fn compute_digest(&self) -> String {
-        let canonical = serde_json::to_vec(&(
-            &self.account,
-            &self.regions,
-            &self.profiles,
-            &self.budgets,
-            &self.anomalies,
-        ))
-        .expect("plain values serialize");
-        hex::encode(Sha256::digest(&canonical))
-    }
-
-    /// How the account (`actual`: every application profile, with tags, of
-    /// this fingerprint's regions) differs from when the plan was made; empty
-    /// when the plan still applies.
-    pub fn changes_since(&self, account: &str, actual: &[Profile]) -> Vec<String> {
-        if account != self.account {
-            return vec![format!(
-                "the plan was made for account {}, but these credentials are for account {account}",
-                self.account
-            )];
-        }
-        let mut out = Vec::new();
-        for s in &self.profiles {
-            match &s.arn {
-                None => {
-                    for p in actual.iter().filter(|p| p.region == s.region && p.name == s.name) {
-                        out.push(format!(
-                            "`{}` in {} now exists ({}); the plan would create it",
-                            s.name, s.region, p.arn
-                        ));
-                    }
-                }
-                Some(arn) => match actual.iter().find(|p| p.arn == *arn) {
-                    None => out.push(format!("`{}` in {} ({arn}) no longer exists", s.name, s.region)),
-                    Some(p) => {
-                        let before = s.tags.clone().unwrap_or_default();
-                        for c in before.diff(&p.tags) {
-                            out.push(format!(
-                                "`{}` in {}: tag `{}` was {}, is now {}",
-                                s.name,
-                                s.region,
-                                c.key,
-                                quoted(c.before.as_deref()),
-                                quoted(c.after.as_deref())
-                            ));
-                        }
-                    }
-                },
-            }
-        }
-        out
-    }
-
-    /// Whether the recorded digest matches the recorded fields (a hand-edited
-    /// plan does not).
-    pub fn is_intact(&self) -> bool {
-        self.compute_digest() == self.digest
-    }
 }
 
 /// A saved plan (`plan --out FILE`, and `plan -o json`): the changes, and
@@ -617,7 +521,16 @@ pub struct SavedPlan {
 }
 
 impl SavedPlan {
-    pub fn new(spec: &str, plan: &Plan, alerts: &Alerts, account: &str, regions: &[Region]) -> Self {
+    /// The plan of `plan` (and `alerts`, the caller's) made by `account`
+    /// in `regions` of `accounts` (empty: the caller's account alone).
+    pub fn new(
+        spec: &str,
+        plan: &Plan,
+        alerts: &Alerts,
+        account: &str,
+        regions: &[Region],
+        accounts: &[AccountId],
+    ) -> Self {
         let mut summary = plan.summary();
         summary.budgets = alerts
             .budgets
@@ -628,7 +541,12 @@ impl SavedPlan {
             .as_ref()
             .map(|(p, _)| AlertSummary::count(p.changes.iter().map(anomaly::Change::action), p.unchanged));
         Self {
-            format: PLAN_FORMAT.to_owned(),
+            format: if accounts.is_empty() {
+                PLAN_FORMAT_ONE_ACCOUNT
+            } else {
+                PLAN_FORMAT
+            }
+            .to_owned(),
             spec: spec.to_owned(),
             summary,
             changes: plan.changes.clone(),
@@ -642,8 +560,23 @@ impl SavedPlan {
                 .as_ref()
                 .map(|(p, _)| p.changes.clone())
                 .unwrap_or_default(),
-            fingerprint: Fingerprint::of(plan, alerts, account, regions),
+            fingerprint: Fingerprint::of(plan, alerts, account, regions, accounts),
         }
+    }
+
+    /// Whether this aipctl reads the plan's format: version 4 over several
+    /// accounts, version 3 in one.
+    pub fn format_is_known(&self) -> bool {
+        if self.fingerprint.accounts.is_empty() {
+            self.format == PLAN_FORMAT_ONE_ACCOUNT
+        } else {
+            self.format == PLAN_FORMAT
+        }
+    }
+
+    /// Whether the plan spans several accounts (each change names its own).
+    pub fn is_multi_account(&self) -> bool {
+        !self.fingerprint.accounts.is_empty()
     }
 
     /// Whether anything at all would change.
@@ -678,6 +611,7 @@ mod tests {
         t.insert(SLOT_TAG, format!("{team}/nova"));
         t.insert(SOURCE_TAG, FM);
         Desired {
+            account: None,
             region: "us-east-1".parse().unwrap(),
             name: name.into(),
             team: team.into(),
@@ -982,9 +916,9 @@ mod tests {
         )];
         let plan = diff("default", &[a.clone(), b], &actual).unwrap();
         let regions = ["us-east-1".parse().unwrap()];
-        let fp = Fingerprint::of(&plan, &Alerts::default(), "123456789012", &regions);
+        let fp = Fingerprint::of(&plan, &Alerts::default(), "123456789012", &regions, &[]);
         assert!(fp.is_intact());
-        assert!(fp.changes_since("123456789012", &actual).is_empty());
+        assert!(fp.changes_since("123456789012", &actual, &[]).is_empty());
 
         let mut later = actual.clone();
         later[0].tags.insert("CostCenter", "CC-7");
@@ -994,19 +928,19 @@ mod tests {
             &a.tags,
         ));
         assert_eq!(
-            fp.changes_since("123456789012", &later),
+            fp.changes_since("123456789012", &later, &[]),
             [
                 "`a-nova` in us-east-1 now exists (arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/aaaaaaaaaaaa); the plan would create it",
                 "`b-nova` in us-east-1: tag `CostCenter` was `CC-9`, is now `CC-7`",
             ]
         );
         assert_eq!(
-            fp.changes_since("123456789012", &[]),
+            fp.changes_since("123456789012", &[], &[]),
             [
                 "`b-nova` in us-east-1 (arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/bbbbbbbbbbbb) no longer exists"
             ]
         );
-        assert!(fp.changes_since("999999999999", &actual)[0].contains("made for account 123456789012"));
+        assert!(fp.changes_since("999999999999", &actual, &[])[0].contains("made for account 123456789012"));
         let mut edited = fp;
         edited.account = "999999999999".into();
         assert!(!edited.is_intact());
@@ -1022,6 +956,7 @@ mod tests {
             &Alerts::default(),
             "123456789012",
             &["us-east-1".parse().unwrap()],
+            &[],
         );
         let text = serde_json::to_string(&file).unwrap();
         let back: SavedPlan = serde_json::from_str(&text).unwrap();
