@@ -6,7 +6,7 @@ The demo account as `scripts/demo` leaves it, at a fixed mid-month instant
 `aipctl apply -f examples/org.toml` (its profiles, and a budget per
 department), then the report. Checks that the page loads with no console
 message at all (errors or otherwise), fetches nothing (no resource entries,
-no script, no external reference in the file), fits 1280 px, that every
+no script, no external reference in the file), fits 1280 px with every table in view (none scrolls sideways), that every
 chart has drawn (a visible SVG whose bars, counted as the `<rect>`s the
 browser lays out, match the non-zero figures of the table beneath it), that
 the tables agree with the emulator's own seed and the spec (departments,
@@ -140,9 +140,11 @@ def number(text: str) -> Decimal:
 
 
 def cells(driver, selector: str) -> list[str]:
+    """Each matching cell's figure: the exact decimal of an amount shown to the cent
+    (`data-exact`), else its text."""
     from selenium.webdriver.common.by import By
 
-    return [c.text for c in driver.find_elements(By.CSS_SELECTOR, selector)]
+    return [c.get_attribute("data-exact") or c.text for c in driver.find_elements(By.CSS_SELECTOR, selector)]
 
 
 def bars(driver, figure_id: str) -> int:
@@ -179,6 +181,11 @@ def check_page(driver, seed: dict, spec: dict) -> None:
     check(fetched == [], f"the page fetched nothing ({fetched})")
     scroll_width = driver.execute_script("return document.documentElement.scrollWidth")
     check(scroll_width <= WIDTH, f"the page fits {WIDTH} px ({scroll_width} px wide)")
+    wide = driver.execute_script(
+        "return Array.from(document.querySelectorAll('.table-scroll'))"
+        ".filter(d => d.scrollWidth > d.clientWidth)"
+        ".map(d => d.querySelector('table').id + ' ' + d.scrollWidth + '>' + d.clientWidth);")
+    check(not wide, f"every table fits without scrolling sideways ({wide})")
     spec_departments = sorted(t["department"] for t in spec["teams"].values())
     departments = sorted({*seed["departments"], *spec_departments})
 

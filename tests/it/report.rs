@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{Value, json};
 
 use crate::support::{self, NOVA_PRO, Priced, SONNET_US, World, snapshot};
@@ -26,9 +26,19 @@ fn world() -> World {
     support::world().at(NOW)
 }
 
-/// The text of each cell of `<table id="ID">`'s body, row by row, tags
-/// stripped and entities left as they are.
+/// The figure of each cell of `<table id="ID">`'s body, row by row: the
+/// exact decimal of an amount shown to the cent (`data-exact`), else the
+/// text, tags stripped and entities left as they are.
 fn table(page: &str, id: &str) -> Vec<Vec<String>> {
+    cells(page, id, true)
+}
+
+/// The text of each cell of `<table id="ID">`'s body as the page shows it.
+fn shown(page: &str, id: &str) -> Vec<Vec<String>> {
+    cells(page, id, false)
+}
+
+fn cells(page: &str, id: &str, exact: bool) -> Vec<Vec<String>> {
     let start = page
         .find(&format!("<table id=\"{id}\">"))
         .unwrap_or_else(|| panic!("no table {id}"));
@@ -39,7 +49,13 @@ fn table(page: &str, id: &str) -> Vec<Vec<String>> {
         .map(|row| {
             row.split("<td")
                 .skip(1)
-                .map(|cell| strip_tags(&cell[cell.find('>').unwrap() + 1..]).trim().to_owned())
+                .map(|cell| {
+                    let attrs = &cell[..cell.find('>').unwrap()];
+                    match attrs.split_once("data-exact=\"") {
+                        Some((_, rest)) if exact => rest[..rest.find('"').unwrap()].to_owned(),
+                        _ => strip_tags(&cell[cell.find('>').unwrap() + 1..]).trim().to_owned(),
+                    }
+                })
                 .collect()
         })
         .collect()
@@ -75,6 +91,31 @@ fn section<'a>(page: &'a str, id: &str) -> &'a str {
         .find(&format!("<section id=\"{id}\""))
         .unwrap_or_else(|| panic!("no section {id}"));
     &page[start..start + page[start..].find("</section>").unwrap()]
+}
+
+/// Each amount of `<table id="ID">` is shown to the cent of its exact
+/// figure (`data-exact`), and some exact figure has more than cents.
+fn assert_shown_to_the_cent(page: &str, id: &str) {
+    let spend = table(page, id);
+    let cents = shown(page, id);
+    for (exact, shown) in spend.iter().flatten().zip(cents.iter().flatten()) {
+        let shown = shown.replace("&#60;", "<");
+        if let Ok(d) = exact.replace(',', "").parse::<Decimal>() {
+            let to_cent = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+            if shown == "< 0.01" {
+                assert!(to_cent.is_zero() && !d.is_zero(), "{exact} is shown as {shown}");
+            } else {
+                assert_eq!(number(&shown), to_cent, "{exact} is shown as {shown}");
+            }
+        }
+    }
+    assert!(
+        spend
+            .iter()
+            .flatten()
+            .any(|c| c.split_once('.').is_some_and(|(_, f)| f.len() > 2)),
+        "some figure has more than cents, so the check above compares something: {spend:?}"
+    );
 }
 
 fn number(cell: &str) -> Decimal {
@@ -310,6 +351,8 @@ fn the_page_holds_the_seeded_spend_tokens_and_idle_profiles_and_draws_a_bar_for_
     }
     assert!(november[&Some("Legal".to_owned())].is_zero());
     assert!(page.contains(">Nov 2026 (1–22) estimate<"));
+    // Shown to the cent, the exact figure beside it: the estimate's decimals run long.
+    assert_shown_to_the_cent(&page, "spend-table");
     assert_eq!(
         bars(&page, "spend-chart"),
         non_zero + 3,

@@ -1,11 +1,11 @@
-//! How figures read on the page: exact decimals with thousands separators
-//! in tables (no rounding), short round labels on chart axes, months and
-//! instants in UTC.
+//! How figures read on the page: amounts to the cent with thousands
+//! separators in tables (the exact decimal beside each in `data-exact`),
+//! short round labels on chart axes, months and instants in UTC.
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::domain::cost::Period;
 use crate::output::cost::Amount;
@@ -31,6 +31,20 @@ pub fn exact(d: Decimal) -> String {
         out.push_str(frac);
     }
     out
+}
+
+/// An amount to the cent, and its exact decimal when the cents hide digits:
+/// `1234.5678` → (`1,234.57`, `1,234.5678`); `0.004` → (`< 0.01`, `0.004`);
+/// `12.5` → (`12.50`, none).
+pub fn cents(d: Decimal) -> (String, Option<String>) {
+    let rounded = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    let hidden = rounded != d;
+    let text = if rounded.is_zero() && !d.is_zero() {
+        if d.is_sign_negative() { "> -0.01" } else { "< 0.01" }.to_owned()
+    } else {
+        exact(rounded)
+    };
+    (text, hidden.then(|| exact(d)))
 }
 
 /// A percentage that is already rounded (one decimal): `12.3%`.

@@ -18,6 +18,7 @@ mod sections;
 pub mod summary;
 
 use askama::Template;
+use rust_decimal::Decimal;
 
 use crate::domain::report::Report;
 use crate::error::Error;
@@ -158,12 +159,14 @@ pub(crate) struct Table {
     foot: Vec<Vec<Cell>>,
 }
 
-/// A table cell: its text, CSS classes (`num` right-aligns figures) and an
-/// optional colour swatch (the department's).
+/// A table cell: its text, CSS classes (`num` right-aligns figures), an
+/// optional colour swatch (the department's) and, for an amount shown to
+/// the cent, its exact decimal when the cents hide digits.
 pub(crate) struct Cell {
     text: String,
     class: &'static str,
     swatch: Option<String>,
+    exact: Option<String>,
 }
 
 impl Cell {
@@ -172,6 +175,7 @@ impl Cell {
             text: text.into(),
             class: "",
             swatch: None,
+            exact: None,
         }
     }
 
@@ -180,6 +184,19 @@ impl Cell {
             text: text.into(),
             class: "num",
             swatch: None,
+            exact: None,
+        }
+    }
+
+    /// An amount to the cent (`< 0.01` when it is not zero but rounds to
+    /// it), the exact decimal kept in `data-exact` and shown on hover when
+    /// the cents hide digits: exact figures of 10 to 20 decimals, seven to
+    /// a row, do not fit a page.
+    fn money(d: Decimal) -> Self {
+        let (text, exact) = format::cents(d);
+        Self {
+            exact,
+            ..Self::num(text)
         }
     }
 

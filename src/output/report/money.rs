@@ -102,7 +102,9 @@ pub fn spend(report: &Report, colours: &Colours) -> Result<SectionView, Error> {
             body.intro("Cost Explorer could not be read; this month's estimate stands alone:");
             body.tables.push(estimate_table(
                 "this-month-table",
-                &format!("This month so far, estimated, by {key} (USD, exact)"),
+                &format!(
+                    "This month so far, estimated, by {key} (USD, to the cent; the exact figure on hover)"
+                ),
                 &m.estimate,
                 key,
                 colours,
@@ -291,21 +293,23 @@ fn spend_table(
             let mut row = vec![key_cell(colours, l.value)];
             match l.billed {
                 Some((amounts, _)) => {
-                    row.extend(amounts.iter().map(|a| Cell::num(exact(*a)).class("num month")));
+                    row.extend(amounts.iter().map(|a| Cell::money(*a).class("num month")));
                 }
                 None => row.extend(months.iter().map(|_| Cell::num("–"))),
             }
             if month.is_some() {
                 row.push(
-                    Cell::num(match l.estimate {
-                        None => "–".to_owned(),
-                        Some(e) => e.estimated_usd().map_or_else(|| "unpriced".to_owned(), exact),
-                    })
+                    match l.estimate {
+                        None => Cell::num("–"),
+                        Some(e) => e
+                            .estimated_usd()
+                            .map_or_else(|| Cell::num("unpriced"), Cell::money),
+                    }
                     .class("num month estimate"),
                 );
             }
             if let Some((_, total)) = l.billed {
-                row.push(Cell::num(exact(total)));
+                row.push(Cell::money(total));
                 row.push(Cell::num(format::percent(share_percent(total, spend.total))));
             } else {
                 row.push(Cell::num("–"));
@@ -313,21 +317,21 @@ fn spend_table(
             }
             if let Some(f) = forecast {
                 let at = spend.rows.iter().position(|r| r.value.as_ref() == l.value);
-                row.push(Cell::num(match at {
+                row.push(match at {
                     Some(i) => f
                         .per_row
                         .get(i)
                         .copied()
                         .flatten()
-                        .map_or_else(|| "too little history".to_owned(), exact),
-                    None => "–".to_owned(),
-                }));
+                        .map_or_else(|| Cell::num("too little history"), Cell::money),
+                    None => Cell::num("–"),
+                });
             }
             row
         })
         .collect();
     let mut total = vec![Cell::text("Total")];
-    total.extend(spend.month_totals.iter().map(|a| Cell::num(exact(*a))));
+    total.extend(spend.month_totals.iter().map(|a| Cell::money(*a)));
     let mut share = vec![Cell::text("(untagged) share")];
     share.extend(
         spend
@@ -336,26 +340,26 @@ fn spend_table(
             .map(|p| Cell::num(format::percent(p))),
     );
     if let Some(m) = month {
-        total.push(Cell::num(
+        total.push(
             m.estimate
                 .total
                 .estimated_usd()
-                .map_or_else(|| "unpriced".to_owned(), exact),
-        ));
+                .map_or_else(|| Cell::num("unpriced"), Cell::money),
+        );
         share.push(Cell::num(""));
     }
-    total.push(Cell::num(exact(spend.total)));
+    total.push(Cell::money(spend.total));
     total.push(Cell::num(""));
     share.push(Cell::num(format::percent(spend.untagged_share())));
     share.push(Cell::num(""));
     if forecast.is_some() {
         let sum: Decimal = forecast.iter().flat_map(|f| f.per_row.iter().flatten()).sum();
-        total.push(Cell::num(exact(sum)));
+        total.push(Cell::money(sum));
         share.push(Cell::num(""));
     }
     Table {
         id: "spend-table".into(),
-        caption: format!("Spend by {key} and month ({cur}, exact)"),
+        caption: format!("Spend by {key} and month ({cur}, to the cent; the exact figure on hover)"),
         head,
         rows,
         foot: vec![total, share],
@@ -435,7 +439,7 @@ pub fn estimated(report: &Report, colours: &Colours) -> Result<SectionView, Erro
     }
     body.tables.push(estimate_table(
         "estimated-table",
-        &format!("Estimated spend by {key} and token kind, and cache savings (USD, exact)"),
+        &format!("Estimated spend by {key} and token kind, and cache savings (USD, to the cent; the exact figure on hover)"),
         e,
         key,
         colours,
@@ -462,24 +466,20 @@ pub fn estimated(report: &Report, colours: &Colours) -> Result<SectionView, Erro
 fn estimate_table(id: &str, caption: &str, e: &Estimated, key: &str, colours: &Colours) -> Table {
     let priced = |r: &EstimateRow, d: Decimal| {
         if r.estimated_usd().is_some() {
-            exact(d)
+            Cell::money(d)
         } else {
-            "unpriced".to_owned()
+            Cell::num("unpriced")
         }
     };
-    // The totals first: the kinds' exact decimals are long, and scroll on narrow screens.
+    // The totals first, then the token kinds: on a narrow screen the kinds scroll.
     let figures = |r: &EstimateRow| {
         let mut cells = vec![
-            Cell::num(priced(r, r.sum.cost.total())).class("num bar"),
-            Cell::num(priced(r, r.sum.savings)).class("num savings"),
+            priced(r, r.sum.cost.total()).class("num bar"),
+            priced(r, r.sum.savings).class("num savings"),
             Cell::num(format::ratio(r.cache_hit_ratio)),
             Cell::num(r.sum.unpriced.to_string()),
         ];
-        cells.extend(
-            TokenKind::ALL
-                .iter()
-                .map(|k| Cell::num(priced(r, r.sum.cost.get(*k)))),
-        );
+        cells.extend(TokenKind::ALL.iter().map(|k| priced(r, r.sum.cost.get(*k))));
         cells
     };
     let mut head = vec![Cell::text(key), Cell::num("Profiles")];

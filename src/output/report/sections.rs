@@ -177,9 +177,11 @@ pub fn coverage(report: &Report) -> Result<SectionView, Error> {
         Some(Ok(c)) => c,
     };
     let key = &report.header.tag_key;
-    let (unit, show): (&str, fn(Decimal) -> String) = match c.basis {
-        CoverageBasis::Cost => ("estimated USD", exact),
-        CoverageBasis::Tokens => ("tokens", |d| thousands(d.trunc().try_into().unwrap_or(0))),
+    let (unit, show): (&str, fn(Decimal) -> Cell) = match c.basis {
+        CoverageBasis::Cost => ("estimated USD", Cell::money),
+        CoverageBasis::Tokens => ("tokens", |d| {
+            Cell::num(thousands(d.trunc().try_into().unwrap_or(0)))
+        }),
     };
     let mut body = Body::default();
     body.intro(&format!(
@@ -222,16 +224,12 @@ pub fn coverage(report: &Report) -> Result<SectionView, Error> {
             .map(|((label, amount, colour), share)| {
                 vec![
                     Cell::text(*label).swatch(*colour),
-                    Cell::num(show(*amount)),
+                    show(*amount),
                     Cell::num(format::percent(share)).class("num bar"),
                 ]
             })
             .collect(),
-        foot: vec![vec![
-            Cell::text("Total"),
-            Cell::num(show(c.total())),
-            Cell::num(""),
-        ]],
+        foot: vec![vec![Cell::text("Total"), show(c.total()), Cell::num("")]],
     });
     if !c.top_bypass.is_empty() {
         body.tables.push(Table {
@@ -250,7 +248,7 @@ pub fn coverage(report: &Report) -> Result<SectionView, Error> {
                     vec![
                         Cell::text(b.model_id.clone()),
                         Cell::text(b.regions.join(", ")),
-                        Cell::num(show(b.amount)),
+                        show(b.amount),
                         Cell::num(format::percent(crate::domain::cost::share_percent(
                             b.amount,
                             c.total(),

@@ -281,11 +281,20 @@ fn every_section_draws_its_chart_and_table_when_its_figures_exist() {
 }
 
 #[test]
-fn tables_carry_exact_decimals_and_never_price_the_unpriced_at_zero() {
+fn tables_show_cents_keep_the_exact_figure_and_never_price_the_unpriced_at_zero() {
     let page = html(&report()).unwrap();
-    assert!(page.contains(">1,234.5678<"), "exact, grouped");
+    assert!(
+        page.contains(r#" data-exact="1,234.5678" title="exact: 1,234.5678">1,234.57<"#),
+        "to the cent, grouped, the exact figure kept"
+    );
     assert!(page.contains(">-20.00<"), "a credit stays negative");
-    assert!(page.contains(">12.3456<") && page.contains(">-0.50<"));
+    assert!(
+        !page.contains(r#"data-exact="-20.00""#),
+        "no exact figure where the cents hide nothing"
+    );
+    assert!(
+        page.contains(r#" data-exact="12.3456" title="exact: 12.3456">12.35<"#) && page.contains(">-0.50<")
+    );
     assert!(page.contains(">unpriced<"));
     assert!(page.contains(">123.5%<"), "a budget over its limit");
     assert!(
@@ -411,8 +420,8 @@ fn this_months_estimate_is_marked_as_one_on_the_chart_and_in_the_table() {
     assert!(spend.contains("Legal</td><td class=\"num\">–</td>"), "{spend}");
     assert_eq!(spend.matches("class=\"num month estimate\"").count(), 4);
     assert!(
-        spend.contains(">2.50<") && spend.contains(">3.125<"),
-        "rows and total, exact"
+        spend.contains(">2.50<") && spend.contains(r#" data-exact="3.125" title="exact: 3.125">3.13<"#),
+        "rows and total to the cent (half a cent up), the exact figure kept"
     );
     // The faded colour of Search (#4e79a7 halfway to white).
     assert!(spend.contains("fill=\"#A6BCD3\""), "faded segments");
@@ -422,7 +431,14 @@ fn this_months_estimate_is_marked_as_one_on_the_chart_and_in_the_table() {
 fn the_estimate_shows_each_kind_savings_hit_ratio_and_names_the_unpriced() {
     let page = html(&report()).unwrap();
     let e = section(&page, "estimated");
-    for cell in [">10.00<", ">2.3456<", ">12.3456<", ">-0.50<", ">50.0%<"] {
+    for cell in [
+        ">10.00<",
+        ">2.35<",
+        ">12.35<",
+        "\"exact: 12.3456\"",
+        ">-0.50<",
+        ">50.0%<",
+    ] {
         assert!(e.contains(cell), "{cell}");
     }
     assert!(e.contains("Prompt-cache savings (negative: a loss)"));
