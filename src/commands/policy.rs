@@ -35,8 +35,12 @@ use crate::output::policy::{self as render, Names};
 const DESCRIPTION_MAX: usize = 1_000;
 
 pub async fn run(args: PolicyArgs, g: &GlobalArgs, now: jiff::Timestamp, out: &mut Output) -> Result<()> {
-    // A policy is a document, not rows: only its own formats (`--format`) print it.
-    if g.query.is_some() || !matches!(out.format, Format::Table | Format::Json) {
+    // A policy is a document, not rows: only its own formats (`--format`) print it. A default
+    // from `AWS_DEFAULT_OUTPUT` or the profile's `output` is for rows, and does not apply here.
+    if g.query.is_some()
+        || g.output
+            .is_some_and(|f| !matches!(f, Format::Table | Format::Json))
+    {
         return Err(Error::Usage {
             message: "a policy is a document: `-o csv`, `-o text`, `-o yaml` and `--query` do not apply"
                 .into(),

@@ -51,6 +51,30 @@ fn operator_and_read_only_print_the_shipped_files_without_calling_aws() {
     assert_eq!(w.calls(), Vec::<(String, String)>::new(), "no AWS request");
 }
 
+#[test]
+fn a_default_output_format_for_rows_does_not_stop_a_policy_but_an_explicit_one_does() {
+    let w = world();
+    let shipped_file = read("policies/read-only.json");
+    for format in ["text", "yaml"] {
+        // A default from the environment (or the profile's `output`) is meant for rows.
+        let printed = w
+            .cmd()
+            .env("AWS_DEFAULT_OUTPUT", format)
+            .run(["policy", "read-only"])
+            .ok();
+        assert_eq!(
+            printed.stdout_bytes(),
+            shipped_file.as_bytes(),
+            "AWS_DEFAULT_OUTPUT={format}"
+        );
+        // Asked for on the command line, it cannot be honoured: said, not ignored.
+        w.run(["policy", "read-only", "-o", format])
+            .code(2)
+            .stderr_has("a policy is a document");
+    }
+    assert_eq!(w.calls(), Vec::<(String, String)>::new(), "no AWS request");
+}
+
 // ------------------------------------------------------------------ require-profile
 
 #[test]
