@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use super::shared::accounts::{Failures, Fleet};
 use super::shared::select::select;
 use super::shared::session::{connect, connect_fleet};
 use crate::cli::{DashboardArgs, GlobalArgs};
@@ -12,6 +13,7 @@ use crate::domain::InputError;
 use crate::domain::dashboard::{self, Dashboard, DashboardName, MARKER, Options};
 use crate::domain::filter::ProfileFilter;
 use crate::domain::profile::{Profile, profiles_from_json};
+use crate::domain::region::Region;
 use crate::domain::usage;
 use crate::error::{Error, Result};
 use crate::output::AccountCols;
@@ -69,14 +71,21 @@ pub async fn run(args: DashboardArgs, g: &GlobalArgs, now: jiff::Timestamp, out:
     }
 
     let (aws, regions, mut fleet) = connect_fleet(g, out).await?;
-    let profiles: Vec<Profile> = if let Some(p) = offline {
+    let (profiles, failures): (Vec<Profile>, Failures) = if let Some(p) = offline {
         fleet.enter().await?;
-        p
+        (p, fleet.take_failures())
     } else {
-        // A dashboard of some regions would look whole: all or nothing.
         let selection = select(&mut fleet, &regions, &filter, now, g, out).await?;
-        selection.failures.finish()?;
-        selection.profiles
+        (selection.profiles, selection.failures)
+    };
+    // A dashboard of some of an account's regions would look whole: in one
+    // account, all or nothing; across accounts, an account that failed gets
+    // none and is named, while the others get theirs.
+    let mut failures = if fleet.multi {
+        failures
+    } else {
+        failures.finish()?;
+        Failures::default()
     };
     if !fleet.multi {
         let dims = dimension_forms(&aws, &profiles).await?;
@@ -98,16 +107,58 @@ pub async fn run(args: DashboardArgs, g: &GlobalArgs, now: jiff::Timestamp, out:
             "`--print` shows one account's dashboards; it does not take `--accounts`",
         ));
     }
+    let report = put_in_each_account(
+        &fleet,
+        profiles,
+        &regions,
+        &name,
+        &options(BTreeMap::new()),
+        &mut failures,
+        out,
+    )
+    .await?;
+    out.data(&report)?;
+    failures.finish()
+}
+
+/// One set of dashboards in each account of `fleet`, of its own profiles;
+/// an account with a failure (entering it, a region, or the put) gets none
+/// and is added to `failures`.
+async fn put_in_each_account(
+    fleet: &Fleet,
+    profiles: Vec<Profile>,
+    regions: &[Region],
+    name: &DashboardName,
+    base: &Options,
+    failures: &mut Failures,
+    out: &mut Output,
+) -> Result<DashboardsPut> {
     let mut report = DashboardsPut {
         dashboards: Vec::new(),
-        profiles: profiles.len(),
+        profiles: 0,
         accounts: Vec::new(),
     };
     for (m, ps) in fleet.by_member(profiles) {
-        let dims = dimension_forms(&m.aws, &ps).await?;
-        let boards = dashboard::for_profiles(&name, &ps, &options(dims));
-        let home = m.regions(&regions)[0].clone();
-        let put = put_boards(&m.aws, &home, &name, &boards, ps.len(), out).await?;
+        if m.account.as_ref().is_some_and(|a| failures.failed_in(a)) {
+            continue;
+        }
+        let put = async {
+            let dims = dimension_forms(&m.aws, &ps).await?;
+            let options = Options {
+                dimension_values: dims,
+                ..base.clone()
+            };
+            let boards = dashboard::for_profiles(name, &ps, &options);
+            let home = m.regions(regions)[0].clone();
+            put_boards(&m.aws, &home, name, &boards, ps.len(), out).await
+        };
+        let put = match put.await {
+            Ok(put) => put,
+            Err(e) => {
+                failures.member(m, e)?;
+                continue;
+            }
+        };
         report.dashboards.extend(put.iter().cloned());
         let account = m.account.as_ref().expect("a multi-account member has an account");
         report.accounts.push(AccountDashboards {
@@ -116,7 +167,8 @@ pub async fn run(args: DashboardArgs, g: &GlobalArgs, now: jiff::Timestamp, out:
             profiles: ps.len(),
         });
     }
-    out.data(&report)
+    report.profiles = report.accounts.iter().map(|a| a.profiles).sum();
+    Ok(report)
 }
 
 /// Puts `boards` in `region` and removes numbered parts an earlier, larger

@@ -260,6 +260,61 @@ fn a_member_whose_role_cannot_be_assumed_is_named_after_the_others_are_shown() {
 }
 
 #[test]
+fn dashboards_are_put_in_each_account_and_one_that_fails_is_named_while_the_others_get_theirs() {
+    let w = world();
+    org(&w);
+    let v = w
+        .run(["dashboard", "chats", "--accounts", "all", "-o", "json"])
+        .ok()
+        .json();
+    let accounts: Vec<&str> = v["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["account"].as_str().unwrap())
+        .collect();
+    assert_eq!(accounts, [MGMT, ALPHA, BETA, GAMMA], "{v}");
+    assert_eq!(
+        per_account(&w, "PutDashboard")
+            .keys()
+            .cloned()
+            .collect::<Vec<_>>(),
+        [MGMT, ALPHA, BETA, GAMMA],
+        "each account charts its own profiles in its own CloudWatch"
+    );
+
+    // beta's role is gone: beta gets no dashboard and is named; the others are put again.
+    w.control(
+        "DELETE",
+        &format!("/_emu/iam/roles?account_id={BETA}&role_name={ROLE}"),
+        None,
+    );
+    w.clear_requests();
+    let run = w
+        .run(["dashboard", "chats", "--accounts", "all", "-o", "json"])
+        .code(1);
+    let v = run.json();
+    let accounts: Vec<&str> = v["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["account"].as_str().unwrap())
+        .collect();
+    assert_eq!(accounts, [MGMT, ALPHA, GAMMA], "{v}");
+    assert_eq!(v["profiles"], 3, "{v}");
+    let err = run.stderr();
+    assert!(err.contains("1 of 4 accounts failed"), "{err}");
+    assert!(err.contains(&format!("{BETA} (beta)")), "{err}");
+    assert_eq!(
+        per_account(&w, "PutDashboard")
+            .keys()
+            .cloned()
+            .collect::<Vec<_>>(),
+        [MGMT, ALPHA, GAMMA]
+    );
+}
+
+#[test]
 fn usage_by_department_sums_the_accounts() {
     let w = world().at(INSTANTS[2]);
     org(&w);

@@ -558,6 +558,11 @@ impl Failures {
                 .any(|(a, r, _)| a.as_ref() == account && (r.is_none() || r.as_ref() == Some(region)))
     }
 
+    /// Whether anything of `account` failed: entering it, or one of its regions.
+    pub fn failed_in(&self, account: &Account) -> bool {
+        self.failed.iter().any(|(a, _, _)| a.as_ref() == Some(account))
+    }
+
     /// How many regions were read in a single-account run (for "N of M regions").
     pub fn asked_regions(&mut self, n: usize) {
         self.regions_asked += n;
