@@ -34,8 +34,8 @@ fn seed(w: &World) {
 }
 
 /// Runs `args` without faults, then with them; both must succeed with the
-/// same stdout. Standard retry mode: the adaptive rate limiter only adds
-/// waiting here (the delete and create tests below keep the default).
+/// same stdout, with the default retry settings (standard mode, its
+/// attempts and the operation timeout that fits them).
 fn same_under_faults(w: &World, args: &[&str]) {
     calm(w);
     let clean = w.run(args).ok();

@@ -285,6 +285,27 @@ fn the_catalog_is_read_once_then_served_from_the_cache_for_a_day() {
     assert_eq!(w.count("pricing:GetProducts"), first, "--no-cache reads it again");
     w.run(["usage", "--region", "us-east-1", "--no-prices"]).ok();
     assert_eq!(w.count("pricing:GetProducts"), first, "--no-prices asks nothing");
+    // The catalog lasts a day from when it was read (the --no-cache run above, at NOW).
+    let later = |hours: i64| (w.now() + jiff::SignedDuration::from_hours(hours)).to_string();
+    w.clear_requests();
+    w.cmd()
+        .env("AIPCTL_NOW", later(23))
+        .run(["usage", "--region", "us-east-1", "-o", "json"])
+        .ok();
+    assert_eq!(
+        w.count("pricing:GetProducts"),
+        0,
+        "23 hours on, the cached catalog serves"
+    );
+    w.cmd()
+        .env("AIPCTL_NOW", later(25))
+        .run(["usage", "--region", "us-east-1", "-o", "json"])
+        .ok();
+    assert_eq!(
+        w.count("pricing:GetProducts"),
+        first,
+        "25 hours on, it is read again"
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -295,6 +316,28 @@ fn the_catalog_is_read_once_then_served_from_the_cache_for_a_day() {
             assert_eq!(mode(&entry.unwrap().path()), 0o600);
         }
     }
+}
+
+#[test]
+fn the_price_list_is_asked_in_us_east_1_whatever_the_region_read() {
+    let w = world();
+    w.seed_profiles(json!([
+        {"region": "eu-west-1", "name": "legal-nova", "source": "amazon.nova-pro-v1:0", "tags": {"Department": "Legal"}},
+    ]));
+    w.clear_requests();
+    w.run(["usage", "--region", "eu-west-1", "-o", "json"]).ok();
+    let regions: std::collections::BTreeSet<String> = w
+        .requests()
+        .iter()
+        .filter(|r| r["operation"] == "GetProducts")
+        .map(|r| r["region"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        regions.into_iter().collect::<Vec<_>>(),
+        ["us-east-1"],
+        "the Price List API's endpoint is us-east-1 (or ap-south-1, eu-central-1)"
+    );
+    assert!(w.count("bedrock:ListInferenceProfiles") > 0, "{:?}", w.calls());
 }
 
 #[test]

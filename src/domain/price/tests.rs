@@ -440,3 +440,31 @@ fn reconciliation_flags_gaps_over_two_percent_and_names_their_causes() {
     assert_eq!(r.total.estimated_usd, d("192.5"));
     assert_eq!(r.flagged(), 4);
 }
+
+#[test]
+fn the_line_is_two_percent_of_the_bill() {
+    let dept = |s: &str| Some(s.to_owned());
+    let billed = billed_rows([
+        (dept("Under"), Some("USE1-NovaPro-input-tokens".into()), d("100")),
+        (dept("At"), Some("USE1-NovaPro-input-tokens".into()), d("100")),
+        (dept("Over"), Some("USE1-NovaPro-input-tokens".into()), d("100")),
+    ]);
+    let estimates = [
+        (dept("Under"), priced("98.1")),
+        (dept("At"), priced("98")),
+        (dept("Over"), priced("97.9")),
+    ];
+    let r = reconcile(&billed, estimates.iter().map(|(v, e)| (v.clone(), e)));
+    let flagged = |v: &str| {
+        r.rows
+            .iter()
+            .find(|x| x.value.as_deref() == Some(v))
+            .unwrap()
+            .flagged
+    };
+    assert_eq!(
+        (flagged("Under"), flagged("At"), flagged("Over")),
+        (false, false, true),
+        "1.9 % and 2 % are within the line, 2.1 % is beyond it"
+    );
+}
