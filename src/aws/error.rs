@@ -142,7 +142,10 @@ impl Intercept for CallLog {
     }
 }
 
-/// A refused connection or a host that does not resolve is not retried.
+/// A refused connection, a host that does not resolve, an unreachable
+/// network and a connection that timed out are not retried: the endpoint is
+/// wrong or cut off, and eight attempts with backoff would only make the
+/// user wait (a connect timeout alone is 5 s) before the same one line.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct FinalConnectErrors;
 
@@ -154,9 +157,10 @@ impl ClassifyRetry for FinalConnectErrors {
         let Some(connector) = err.as_connector_error() else {
             return RetryAction::NoActionIndicated;
         };
-        match connect_problem(connector) {
-            Some(ConnectProblem::Refused | ConnectProblem::UnknownHost) => RetryAction::RetryForbidden,
-            _ => RetryAction::NoActionIndicated,
+        if is_final(connect_problem(connector), connector.is_timeout()) {
+            RetryAction::RetryForbidden
+        } else {
+            RetryAction::NoActionIndicated
         }
     }
 
@@ -169,10 +173,25 @@ impl ClassifyRetry for FinalConnectErrors {
     }
 }
 
+/// Whether a connection problem ends the call at once (see [`FinalConnectErrors`]).
+fn is_final(problem: Option<ConnectProblem>, timed_out: bool) -> bool {
+    timed_out
+        || matches!(
+            problem,
+            Some(
+                ConnectProblem::Refused
+                    | ConnectProblem::UnknownHost
+                    | ConnectProblem::Unreachable
+                    | ConnectProblem::TimedOut
+            )
+        )
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ConnectProblem {
     Refused,
     UnknownHost,
+    Unreachable,
     TimedOut,
     Other,
 }
@@ -186,6 +205,9 @@ fn connect_problem(err: &(dyn std::error::Error + 'static)) -> Option<ConnectPro
             match io.kind() {
                 std::io::ErrorKind::ConnectionRefused => return Some(ConnectProblem::Refused),
                 std::io::ErrorKind::TimedOut => return Some(ConnectProblem::TimedOut),
+                std::io::ErrorKind::NetworkUnreachable | std::io::ErrorKind::HostUnreachable => {
+                    return Some(ConnectProblem::Unreachable);
+                }
                 _ => {}
             }
         }
@@ -253,6 +275,7 @@ where
                 Some(ConnectProblem::Refused) => "the connection was refused".to_owned(),
                 Some(ConnectProblem::UnknownHost) => "the host name does not resolve".to_owned(),
                 Some(ConnectProblem::TimedOut) => "connecting timed out".to_owned(),
+                Some(ConnectProblem::Unreachable) => "the network or host is unreachable".to_owned(),
                 _ if d.is_timeout() => "connecting timed out".to_owned(),
                 _ => source.map_or_else(|| "the request could not be sent".to_owned(), chain),
             };
@@ -274,4 +297,42 @@ where
         attempts,
         throttled,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ConnectProblem, connect_problem, is_final};
+
+    #[test]
+    fn a_wrong_or_cut_off_endpoint_is_not_retried_other_connect_errors_are() {
+        let io = |kind| std::io::Error::new(kind, "connect");
+        let refused = io(std::io::ErrorKind::ConnectionRefused);
+        assert_eq!(connect_problem(&refused), Some(ConnectProblem::Refused));
+        let unreachable = io(std::io::ErrorKind::NetworkUnreachable);
+        assert_eq!(connect_problem(&unreachable), Some(ConnectProblem::Unreachable));
+        let timed_out = io(std::io::ErrorKind::TimedOut);
+        assert_eq!(connect_problem(&timed_out), Some(ConnectProblem::TimedOut));
+        let dns = std::io::Error::other("dns error: failed to lookup address information");
+        assert_eq!(connect_problem(&dns), Some(ConnectProblem::UnknownHost));
+        let reset = io(std::io::ErrorKind::ConnectionReset);
+        assert_eq!(connect_problem(&reset), Some(ConnectProblem::Other));
+
+        for final_one in [
+            ConnectProblem::Refused,
+            ConnectProblem::UnknownHost,
+            ConnectProblem::Unreachable,
+            ConnectProblem::TimedOut,
+        ] {
+            assert!(is_final(Some(final_one), false), "{final_one:?}");
+        }
+        assert!(
+            is_final(Some(ConnectProblem::Other), true),
+            "the connector's own timeout"
+        );
+        assert!(
+            !is_final(Some(ConnectProblem::Other), false),
+            "a reset connection is retried"
+        );
+        assert!(!is_final(None, false));
+    }
 }
