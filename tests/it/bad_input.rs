@@ -239,6 +239,19 @@ fn malformed_invocations_exit_2_name_the_rule_and_make_no_request() {
         (vec!["prune", "--min-age", "0d"], "`7d`"),
         // dashboards
         (vec!["dashboard", "bad name"], "` ` is not allowed"),
+        (
+            vec!["dashboard", "d", "--print", "-o", "yaml"],
+            "`--print` writes the dashboard bodies",
+        ),
+        (
+            vec!["dashboard", "d", "--print", "--query", "widgets"],
+            "`--query` do not apply",
+        ),
+        (vec!["policy", "operator", "-o", "csv"], "a policy is a document"),
+        (
+            vec!["policy", "read-only", "--query", "Statement"],
+            "a policy is a document",
+        ),
         (vec!["dashboard"], "required"),
         (
             vec!["dashboard", "d", "--from-json", &bad_profiles, "--print"],
