@@ -249,6 +249,10 @@ pub enum Command {
     /// One self-contained HTML page for managers: spend, tokens and cache hits by department, idle profiles
     Report(ReportArgs),
     /// Print shell completions
+    #[command(after_help = "Examples:
+  aipctl completions bash > ~/.local/share/bash-completion/completions/aipctl
+  aipctl completions zsh > \"${fpath[1]}/_aipctl\"
+  aipctl completions fish > ~/.config/fish/completions/aipctl.fish")]
     Completions(CompletionsArgs),
 }
 

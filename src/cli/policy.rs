@@ -27,12 +27,26 @@ pub struct PolicyArgs {
 pub enum PolicyCommand {
     /// Invoke through profiles (the Invoke and Converse APIs, streaming or not): the profiles, the
     /// system profiles they copy, and the model in every routed region
+    #[command(after_help = "Examples:
+  aipctl policy invoke search-sonnet support-nova > invoke.json
+  aipctl policy invoke --tag Department=Search --all-regions --format terraform
+  aipctl policy invoke --tag Department=Search --accounts 234567890123   # a member's profiles")]
     Invoke(InvokePolicyArgs),
     /// Every permission aipctl uses (`policies/operator.json`)
+    #[command(after_help = "Examples:
+  aipctl policy operator > aipctl-operator.json
+  aipctl policy operator --format terraform > aipctl-operator.tf
+  aipctl policy operator --format cloudformation > aipctl-operator.cfn.json")]
     Operator(PolicyFormatArgs),
     /// List, describe, usage and cost; nothing that writes (`policies/read-only.json`)
+    #[command(after_help = "Examples:
+  aipctl policy read-only > aipctl-read-only.json
+  aipctl policy read-only --format terraform > aipctl-read-only.tf")]
     ReadOnly(PolicyFormatArgs),
     /// A Step Functions state machine that invokes through a profile, and the role it needs
+    #[command(after_help = "Examples:
+  aipctl policy stepfunctions search-sonnet > state-machine.json
+  aipctl policy stepfunctions search-sonnet --format cloudformation > state-machine.cfn.json")]
     Stepfunctions(StepFunctionsArgs),
     /// Deny invoking models and system profiles except through an application profile, so no
     /// traffic bypasses attribution (an SCP or identity policy: `policies/require-profile.json`)
