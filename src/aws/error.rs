@@ -142,10 +142,11 @@ impl Intercept for CallLog {
     }
 }
 
-/// A refused connection, a host that does not resolve, an unreachable
-/// network and a connection that timed out are not retried: the endpoint is
-/// wrong or cut off, and eight attempts with backoff would only make the
-/// user wait (a connect timeout alone is 5 s) before the same one line.
+/// A refused connection, a host that does not resolve and an unreachable
+/// network or host are not retried: the endpoint is wrong or cut off, and
+/// eight attempts with backoff would only make the user wait before the same
+/// one line. A connect timeout is retried: a busy endpoint (or a lost SYN)
+/// answers the next attempt.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct FinalConnectErrors;
 
@@ -157,7 +158,7 @@ impl ClassifyRetry for FinalConnectErrors {
         let Some(connector) = err.as_connector_error() else {
             return RetryAction::NoActionIndicated;
         };
-        if is_final(connect_problem(connector), connector.is_timeout()) {
+        if is_final(connect_problem(connector)) {
             RetryAction::RetryForbidden
         } else {
             RetryAction::NoActionIndicated
@@ -174,17 +175,11 @@ impl ClassifyRetry for FinalConnectErrors {
 }
 
 /// Whether a connection problem ends the call at once (see [`FinalConnectErrors`]).
-fn is_final(problem: Option<ConnectProblem>, timed_out: bool) -> bool {
-    timed_out
-        || matches!(
-            problem,
-            Some(
-                ConnectProblem::Refused
-                    | ConnectProblem::UnknownHost
-                    | ConnectProblem::Unreachable
-                    | ConnectProblem::TimedOut
-            )
-        )
+fn is_final(problem: Option<ConnectProblem>) -> bool {
+    matches!(
+        problem,
+        Some(ConnectProblem::Refused | ConnectProblem::UnknownHost | ConnectProblem::Unreachable)
+    )
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -304,7 +299,7 @@ mod tests {
     use super::{ConnectProblem, connect_problem, is_final};
 
     #[test]
-    fn a_wrong_or_cut_off_endpoint_is_not_retried_other_connect_errors_are() {
+    fn a_wrong_or_unreachable_endpoint_is_not_retried_a_timeout_or_reset_is() {
         let io = |kind| std::io::Error::new(kind, "connect");
         let refused = io(std::io::ErrorKind::ConnectionRefused);
         assert_eq!(connect_problem(&refused), Some(ConnectProblem::Refused));
@@ -321,18 +316,17 @@ mod tests {
             ConnectProblem::Refused,
             ConnectProblem::UnknownHost,
             ConnectProblem::Unreachable,
-            ConnectProblem::TimedOut,
         ] {
-            assert!(is_final(Some(final_one), false), "{final_one:?}");
+            assert!(is_final(Some(final_one)), "{final_one:?}");
         }
         assert!(
-            is_final(Some(ConnectProblem::Other), true),
-            "the connector's own timeout"
+            !is_final(Some(ConnectProblem::TimedOut)),
+            "a busy endpoint answers the next attempt"
         );
         assert!(
-            !is_final(Some(ConnectProblem::Other), false),
+            !is_final(Some(ConnectProblem::Other)),
             "a reset connection is retried"
         );
-        assert!(!is_final(None, false));
+        assert!(!is_final(None));
     }
 }
