@@ -228,6 +228,14 @@ impl Output {
             self.note(&sentence);
             return Ok(());
         }
+        if self.format == Format::Json && self.query.is_none() {
+            // Written as it is serialized: a copy of 10,000 profiles' JSON in memory
+            // first was the largest part of `list`'s peak.
+            let mut out = io::BufWriter::new(&mut self.stdout_plain);
+            render(view, Format::Json, None, None, &mut out)?;
+            out.flush()?;
+            return Ok(());
+        }
         let mut buf = Vec::new();
         render(
             view,

@@ -51,6 +51,12 @@ pub fn render(
             let (header, rows) = view.csv();
             write_csv(&header, &rows, w)?;
         }
+        // JSON as it is: written as it is serialized, with no tree of values in between
+        // (10,000 profiles built one, and the peak memory with it).
+        (Format::Json, None) => {
+            serde_json::to_writer_pretty(&mut *w, view).map_err(io::Error::from)?;
+            writeln!(w)?;
+        }
         _ => {
             let mut value = serde_json::to_value(view).map_err(io::Error::from)?;
             if let Some(expr) = expr {
