@@ -259,6 +259,16 @@ fn a_member_whose_role_cannot_be_assumed_is_named_after_the_others_are_shown() {
     assert!(!per_account(&w, "ListInferenceProfiles").contains_key(BETA));
 }
 
+/// The `account` of each entry of a JSON answer's `accounts`.
+fn accounts_of(v: &Value) -> Vec<&str> {
+    v["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["account"].as_str().unwrap())
+        .collect()
+}
+
 #[test]
 fn dashboards_are_put_in_each_account_and_one_that_fails_is_named_while_the_others_get_theirs() {
     let w = world();
@@ -267,12 +277,7 @@ fn dashboards_are_put_in_each_account_and_one_that_fails_is_named_while_the_othe
         .run(["dashboard", "chats", "--accounts", "all", "-o", "json"])
         .ok()
         .json();
-    let accounts: Vec<&str> = v["accounts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["account"].as_str().unwrap())
-        .collect();
+    let accounts = accounts_of(&v);
     assert_eq!(accounts, [MGMT, ALPHA, BETA, GAMMA], "{v}");
     assert_eq!(
         per_account(&w, "PutDashboard")
@@ -294,12 +299,7 @@ fn dashboards_are_put_in_each_account_and_one_that_fails_is_named_while_the_othe
         .run(["dashboard", "chats", "--accounts", "all", "-o", "json"])
         .code(1);
     let v = run.json();
-    let accounts: Vec<&str> = v["accounts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["account"].as_str().unwrap())
-        .collect();
+    let accounts = accounts_of(&v);
     assert_eq!(accounts, [MGMT, ALPHA, GAMMA], "{v}");
     assert_eq!(v["profiles"], 3, "{v}");
     let err = run.stderr();
