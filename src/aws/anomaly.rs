@@ -40,12 +40,7 @@ impl Aws {
     pub fn anomalies(&self) -> Anomalies {
         let region: Region = REGION.parse().expect("a valid region");
         let client = self.client("ce-anomaly", &region, |cfg| {
-            Client::from_conf(
-                aws_sdk_costexplorer::config::Builder::from(cfg)
-                    .interceptor(super::CallLog)
-                    .retry_classifier(super::FinalConnectErrors)
-                    .build(),
-            )
+            sdk_client!(aws_sdk_costexplorer, cfg)
         });
         Anomalies {
             client,

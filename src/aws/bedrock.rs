@@ -77,14 +77,7 @@ pub enum Deleted {
 
 impl Aws {
     pub fn bedrock(&self, region: &Region) -> Bedrock {
-        let client = self.client("bedrock", region, |cfg| {
-            Client::from_conf(
-                aws_sdk_bedrock::config::Builder::from(cfg)
-                    .interceptor(super::CallLog)
-                    .retry_classifier(super::FinalConnectErrors)
-                    .build(),
-            )
-        });
+        let client = self.client("bedrock", region, |cfg| sdk_client!(aws_sdk_bedrock, cfg));
         Bedrock {
             client,
             endpoint: self.endpoint("bedrock", region),

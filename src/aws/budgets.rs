@@ -57,14 +57,7 @@ impl Aws {
     /// The Budgets gateway for `account` (a 12-digit ID, from STS).
     pub fn budgets(&self, account: &str) -> Budgets {
         let region: crate::domain::region::Region = REGION.parse().expect("a valid region");
-        let client = self.client("budgets", &region, |cfg| {
-            Client::from_conf(
-                aws_sdk_budgets::config::Builder::from(cfg)
-                    .interceptor(super::CallLog)
-                    .retry_classifier(super::FinalConnectErrors)
-                    .build(),
-            )
-        });
+        let client = self.client("budgets", &region, |cfg| sdk_client!(aws_sdk_budgets, cfg));
         Budgets {
             client,
             account: account.to_owned(),

@@ -40,14 +40,7 @@ pub struct DashboardEntry {
 
 impl Aws {
     pub fn cloudwatch(&self, region: &Region) -> CloudWatch {
-        let client = self.client("cloudwatch", region, |cfg| {
-            Client::from_conf(
-                aws_sdk_cloudwatch::config::Builder::from(cfg)
-                    .interceptor(super::CallLog)
-                    .retry_classifier(super::FinalConnectErrors)
-                    .build(),
-            )
-        });
+        let client = self.client("cloudwatch", region, |cfg| sdk_client!(aws_sdk_cloudwatch, cfg));
         CloudWatch {
             client,
             endpoint: self.endpoint("monitoring", region),

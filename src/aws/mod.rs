@@ -3,6 +3,20 @@
 //! policy and the operation timeout, builds per-region clients, and turns SDK
 //! values and errors into domain values and [`crate::error::Error`].
 
+/// An SDK client of crate `$sdk` from a region's configuration, with the
+/// call log (`-v`) and the connect errors that end a call at once: every
+/// service's client is made this way (Cost Explorer adds its attempt count).
+macro_rules! sdk_client {
+    ($sdk:ident, $cfg:expr) => {
+        $sdk::Client::from_conf(
+            $sdk::config::Builder::from($cfg)
+                .interceptor($crate::aws::CallLog)
+                .retry_classifier($crate::aws::FinalConnectErrors)
+                .build(),
+        )
+    };
+}
+
 pub mod anomaly;
 pub mod bedrock;
 pub mod budgets;

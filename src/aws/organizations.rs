@@ -30,12 +30,7 @@ impl Aws {
     pub fn organizations(&self) -> Organizations {
         let region: Region = "us-east-1".parse().expect("a valid region");
         let client = self.client("organizations", &region, |cfg| {
-            Client::from_conf(
-                aws_sdk_organizations::config::Builder::from(cfg)
-                    .interceptor(super::CallLog)
-                    .retry_classifier(super::FinalConnectErrors)
-                    .build(),
-            )
+            sdk_client!(aws_sdk_organizations, cfg)
         });
         Organizations {
             client,

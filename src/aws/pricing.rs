@@ -63,14 +63,7 @@ impl Aws {
     /// The Price List gateway; `cache` decides whether answers are reused.
     pub fn price_list(&self, cache: CacheSettings) -> PriceList {
         let region: Region = REGION.parse().expect("a valid region");
-        let client = self.client("pricing", &region, |cfg| {
-            Client::from_conf(
-                aws_sdk_pricing::config::Builder::from(cfg)
-                    .interceptor(super::CallLog)
-                    .retry_classifier(super::FinalConnectErrors)
-                    .build(),
-            )
-        });
+        let client = self.client("pricing", &region, |cfg| sdk_client!(aws_sdk_pricing, cfg));
         PriceList {
             client,
             endpoint: self.endpoint("api.pricing", &region),

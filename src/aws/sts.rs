@@ -30,14 +30,7 @@ const REFRESH_BEFORE: Duration = Duration::from_secs(5 * 60);
 
 impl Aws {
     fn sts(&self, region: &Region) -> Client {
-        self.client("sts", region, |cfg| {
-            Client::from_conf(
-                aws_sdk_sts::config::Builder::from(cfg)
-                    .interceptor(super::CallLog)
-                    .retry_classifier(super::FinalConnectErrors)
-                    .build(),
-            )
-        })
+        self.client("sts", region, |cfg| sdk_client!(aws_sdk_sts, cfg))
     }
 
     /// The 12-digit account ID of the caller (`GetCallerIdentity`, which

@@ -44,12 +44,7 @@ pub enum Indexed {
 impl Aws {
     pub fn tagging(&self, region: &Region) -> Tagging {
         let client = self.client("tagging", region, |cfg| {
-            Client::from_conf(
-                aws_sdk_resourcegroupstagging::config::Builder::from(cfg)
-                    .interceptor(super::CallLog)
-                    .retry_classifier(super::FinalConnectErrors)
-                    .build(),
-            )
+            sdk_client!(aws_sdk_resourcegroupstagging, cfg)
         });
         Tagging {
             client,
