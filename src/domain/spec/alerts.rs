@@ -430,6 +430,7 @@ impl PerDepartment {
 #[cfg(test)]
 mod tests {
     use super::super::parse;
+    use super::super::tests::errors;
     use super::*;
 
     const SPEC: &str = r#"name = "platform"
@@ -450,14 +451,6 @@ anomaly = { threshold_usd = 100, notify = ["finops@example.com"] }
 [teams.legal]
 department = "Legal"
 "#;
-
-    fn errors(text: &str) -> Vec<String> {
-        parse(text)
-            .expect_err("the spec should be refused")
-            .iter()
-            .map(ToString::to_string)
-            .collect()
-    }
 
     #[test]
     fn a_team_overrides_the_default_budget_field_by_field() {

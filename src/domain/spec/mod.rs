@@ -759,7 +759,8 @@ name = "{team}-{region}-{model}"
 description = "{department} team: {model}"
 "#;
 
-    fn errors(text: &str) -> Vec<String> {
+    /// The errors a refused spec gives, as text (the alerts' tests use it too).
+    pub(super) fn errors(text: &str) -> Vec<String> {
         parse(text)
             .expect_err("the spec should be refused")
             .iter()
