@@ -292,6 +292,41 @@ fn report(w: &World, out: &Path) -> String {
     std::fs::read_to_string(out).unwrap()
 }
 
+/// `report -o json` when one section fails: exit 1, the count said on
+/// stderr; the JSON summary and the page written anyway.
+fn report_with_one_failure(w: &World) -> (Value, String) {
+    let out = w.home().join("report.html");
+    let summary = w
+        .run([
+            "report",
+            "--out",
+            out.to_str().unwrap(),
+            "--region",
+            REGIONS,
+            "-o",
+            "json",
+        ])
+        .code(1)
+        .stderr_has("1 of 7 report sections failed")
+        .json();
+    (summary, std::fs::read_to_string(&out).unwrap())
+}
+
+/// Each section's status in a JSON summary, by section name.
+fn statuses(summary: &Value) -> BTreeMap<String, String> {
+    summary["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["section"].as_str().unwrap().to_owned(),
+                s["status"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
 /// Coverage: every series is priced, so each class is its estimated USD,
 /// exactly, and the bypass table names the system profile called directly.
 fn assert_coverage(page: &str, seeded: &Seeded) {
@@ -472,23 +507,9 @@ fn a_part_aws_refuses_is_named_on_the_page_and_the_rest_is_written() {
         json!([{"service": "ce", "operation": "GetCostAndUsage", "error": "AccessDeniedException",
                      "status": 400, "message": "not for you"}]),
     );
-    let out = w.home().join("report.html");
-    let run = w
-        .run([
-            "report",
-            "--out",
-            out.to_str().unwrap(),
-            "--region",
-            REGIONS,
-            "-o",
-            "json",
-        ])
-        .code(1)
-        .stderr_has("1 of 7 report sections failed");
-    let summary = run.json();
+    let (summary, page) = report_with_one_failure(&w);
     assert_eq!(summary["sections"][0]["status"], "failed");
     assert_eq!(summary["sections"][2]["status"], "ready");
-    let page = std::fs::read_to_string(&out).unwrap();
     assert!(
         page.contains("<p class=\"failed\">Not available: ce GetCostAndUsage"),
         "the page says why"
@@ -519,30 +540,9 @@ fn a_coverage_that_cannot_be_read_is_named_in_its_section_and_the_rest_is_writte
         json!([{"service": "cloudwatch", "operation": "ListMetrics", "error": "AccessDenied",
                      "status": 403, "message": "no ListMetrics", "skip": before_coverage}]),
     );
-    let out = w.home().join("report.html");
-    let summary = w
-        .run([
-            "report",
-            "--out",
-            out.to_str().unwrap(),
-            "--region",
-            REGIONS,
-            "-o",
-            "json",
-        ])
-        .code(1)
-        .stderr_has("1 of 7 report sections failed")
-        .json();
-    let coverage = summary["sections"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["section"] == "coverage")
-        .unwrap();
-    assert_eq!(coverage["status"], "failed");
-    let page = std::fs::read_to_string(&out).unwrap();
-    let at = page.find("<section id=\"coverage\"").unwrap();
-    let section = page[at..].split("</section>").next().unwrap();
+    let (summary, page) = report_with_one_failure(&w);
+    assert_eq!(statuses(&summary)["coverage"], "failed");
+    let section = section(&page, "coverage");
     assert!(
         section.contains("Not available: cloudwatch ListMetrics"),
         "{section}"
@@ -712,35 +712,11 @@ fn a_budgets_refusal_is_named_in_its_section_and_the_rest_is_written() {
     seeded(&w);
     w.faults(json!([{"service": "budgets", "operation": "DescribeBudgets", "error": "AccessDeniedException",
         "message": "User: arn:aws:iam::123456789012:user/dev is not authorized to perform: budgets:ViewBudget"}]));
-    let out = w.home().join("report.html");
-    let run = w
-        .run([
-            "report",
-            "--out",
-            out.to_str().unwrap(),
-            "--region",
-            REGIONS,
-            "-o",
-            "json",
-        ])
-        .code(1)
-        .stderr_has("1 of 7 report sections failed");
-    let summary = run.json();
-    let status: BTreeMap<String, String> = summary["sections"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            (
-                s["section"].as_str().unwrap().to_owned(),
-                s["status"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
+    let (summary, page) = report_with_one_failure(&w);
+    let status = statuses(&summary);
     assert_eq!(status["budgets"], "failed");
     assert_eq!(status["spend"], "ready");
     assert_eq!(status["this month's estimate"], "ready");
-    let page = std::fs::read_to_string(&out).unwrap();
     let budgets = section(&page, "budgets");
     assert!(budgets.contains("<p class=\"failed\">Not available: budgets DescribeBudgets"));
     assert!(budgets.contains("AccessDeniedException") && budgets.contains("budgets:ViewBudget"));
