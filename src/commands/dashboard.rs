@@ -17,8 +17,8 @@ use crate::domain::region::Region;
 use crate::domain::usage;
 use crate::error::{Error, Result};
 use crate::output::AccountCols;
+use crate::output::Output;
 use crate::output::dashboard::{AccountDashboards, DashboardNames, DashboardsPut};
-use crate::output::{Format, Output};
 
 pub async fn run(args: DashboardArgs, g: &GlobalArgs, now: jiff::Timestamp, out: &mut Output) -> Result<()> {
     if args.list || args.delete {
@@ -35,7 +35,12 @@ pub async fn run(args: DashboardArgs, g: &GlobalArgs, now: jiff::Timestamp, out:
         return delete(&name, g, out).await;
     }
     if args.print {
-        printable(g)?;
+        // The bodies CloudWatch takes, as they are: not rows to format or query.
+        super::shared::session::document_output(
+            g,
+            "`--print` writes the dashboard bodies as CloudWatch takes them (JSON)",
+            "drop them, or pipe the JSON to `jq`",
+        )?;
     }
     let filter = ProfileFilter::from(args.filter);
     let selection = describe_selection(&filter, g);
@@ -268,23 +273,6 @@ fn describe_selection(filter: &ProfileFilter, g: &GlobalArgs) -> String {
     } else {
         parts.join(", ")
     }
-}
-
-/// `--print` writes the bodies CloudWatch takes, as they are: not rows to
-/// format or query, so `-o csv|text|yaml` and `--query` are refused.
-fn printable(g: &GlobalArgs) -> Result<()> {
-    if g.query.is_some()
-        || g.output
-            .is_some_and(|f| !matches!(f, Format::Table | Format::Json))
-    {
-        return Err(Error::Usage {
-            message: "`--print` writes the dashboard bodies as CloudWatch takes them (JSON): `-o csv`, \
-                      `-o text`, `-o yaml` and `--query` do not apply"
-                .into(),
-            hint: Some("drop them, or pipe the JSON to `jq`".into()),
-        });
-    }
-    Ok(())
 }
 
 fn print(boards: &[Dashboard], out: &mut Output) -> Result<()> {

@@ -26,7 +26,6 @@ use crate::domain::profile::{BedrockArn, Profile};
 use crate::domain::region::Region;
 use crate::domain::tag::TagFilter;
 use crate::error::{Error, Result};
-use crate::output::Format;
 use crate::output::Output;
 use crate::output::policy::DocumentFormat;
 use crate::output::policy::{self as render, Names};
@@ -35,18 +34,12 @@ use crate::output::policy::{self as render, Names};
 const DESCRIPTION_MAX: usize = 1_000;
 
 pub async fn run(args: PolicyArgs, g: &GlobalArgs, now: jiff::Timestamp, out: &mut Output) -> Result<()> {
-    // A policy is a document, not rows: only its own formats (`--format`) print it. A default
-    // from `AWS_DEFAULT_OUTPUT` or the profile's `output` is for rows, and does not apply here.
-    if g.query.is_some()
-        || g.output
-            .is_some_and(|f| !matches!(f, Format::Table | Format::Json))
-    {
-        return Err(Error::Usage {
-            message: "a policy is a document: `-o csv`, `-o text`, `-o yaml` and `--query` do not apply"
-                .into(),
-            hint: Some("choose its form with `--format json|terraform|cloudformation`".into()),
-        });
-    }
+    // A policy is a document, not rows: only its own formats (`--format`) print it.
+    super::shared::session::document_output(
+        g,
+        "a policy is a document",
+        "choose its form with `--format json|terraform|cloudformation`",
+    )?;
     if !matches!(args.command, PolicyCommand::Invoke(_)) {
         super::shared::session::single_account(g, "policy")?;
     }

@@ -80,6 +80,23 @@ pub async fn connect_fleet(g: &GlobalArgs, out: &mut Output) -> Result<(Aws, Vec
     Ok((aws, regions, fleet))
 }
 
+/// Refuses `--query` and an explicit `-o csv|text|yaml` for output that is a
+/// document, not rows (`what` says which, `hint` how to get the form wanted):
+/// exit 2, never ignored. A default from `AWS_DEFAULT_OUTPUT` or the
+/// profile's `output` is meant for rows and does not apply.
+pub fn document_output(g: &GlobalArgs, what: &str, hint: &str) -> Result<()> {
+    if g.query.is_some()
+        || g.output
+            .is_some_and(|f| !matches!(f, Format::Table | Format::Json))
+    {
+        return Err(Error::Usage {
+            message: format!("{what}: `-o csv`, `-o text`, `-o yaml` and `--query` do not apply"),
+            hint: Some(hint.into()),
+        });
+    }
+    Ok(())
+}
+
 /// Refuses `--accounts` and `--accounts-file` for a command that works in
 /// one account (it changes profiles one account at a time, or does not read
 /// across accounts yet): exit 2, before any request, never ignored.
