@@ -88,8 +88,12 @@ impl Aws {
 
 /// The order every view uses: region, then name, then ID.
 pub fn sort_profiles(profiles: &mut [Profile]) {
-    let account = |p: &Profile| p.account.as_ref().map(|a| a.id.clone());
-    profiles.sort_by(|a, b| {
+    // The key is unique (an ID once per account and region), so an unstable sort gives the
+    // same order without a scratch copy of the profiles.
+    fn account(p: &Profile) -> Option<&crate::domain::account::AccountId> {
+        p.account.as_ref().map(|a| &a.id)
+    }
+    profiles.sort_unstable_by(|a, b| {
         (account(a), &a.region, &a.name, &a.id).cmp(&(account(b), &b.region, &b.name, &b.id))
     });
 }
@@ -136,9 +140,24 @@ impl Bedrock {
     }
 
     /// Application profiles of this region, without tags, every page.
+    /// Each page becomes profiles as it arrives, so no more than one page of
+    /// the SDK's summaries is held at a time.
     pub async fn list_profiles(&self) -> Result<Vec<Profile>> {
-        let summaries = self.summaries(InferenceProfileType::Application).await?;
-        summaries.iter().map(|s| Ok(profile!(self, s))).collect()
+        let mut pages = self
+            .client
+            .list_inference_profiles()
+            .type_equals(InferenceProfileType::Application)
+            .into_paginator()
+            .page_size(PAGE_SIZE)
+            .send();
+        let mut out = Vec::new();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| self.fail("ListInferenceProfiles", &e))?;
+            for s in page.inference_profile_summaries() {
+                out.push(profile!(self, s));
+            }
+        }
+        Ok(out)
     }
 
     /// One profile by ID or ARN, without tags; `None` when AWS says it does not exist.

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use futures::{StreamExt, stream};
+use futures::{StreamExt, TryStreamExt, stream};
 use jiff::{SignedDuration, Timestamp};
 
 use super::Aws;
@@ -53,6 +53,12 @@ type RegionRead = (Vec<Profile>, Indexed);
 /// Each region's profiles (or its error), and how their tags were read.
 pub struct Listing {
     pub regions: Vec<(Region, Result<Vec<Profile>>)>,
+    pub tags: TagRead,
+}
+
+/// How a set of profiles got its tags.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct TagRead {
     /// `tag:GetResources` was denied in some region: tags were read one by one.
     pub index_denied: bool,
     /// `ListTagsForResource` calls made for profiles the index did not have.
@@ -60,6 +66,54 @@ pub struct Listing {
 }
 
 impl Aws {
+    /// Sets the tags of `profiles` (of any regions): from the tagging index,
+    /// 100 ARNs a call and region, then `ListTagsForResource` for each
+    /// profile the index does not have (never tagged, or not indexed yet)
+    /// and for every profile of a region where the index is denied.
+    pub async fn fill_tags(&self, profiles: &mut [Profile]) -> Result<TagRead> {
+        let mut regions: Vec<&Region> = profiles.iter().map(|p| &p.region).collect();
+        regions.sort_unstable();
+        regions.dedup();
+        let answers: Vec<(Region, Indexed)> = stream::iter(regions.into_iter().map(|r| {
+            let arns: Vec<&str> = profiles
+                .iter()
+                .filter(|p| &p.region == r)
+                .map(|p| p.arn.as_str())
+                .collect();
+            let tagging = self.tagging(r);
+            async move { Ok::<_, crate::error::Error>((r.clone(), tagging.tags_of(&arns).await?)) }
+        }))
+        .buffer_unordered(self.concurrency)
+        .try_collect()
+        .await?;
+        let mut read = TagRead::default();
+        let mut indexes: HashMap<Region, HashMap<String, Tags>> = HashMap::new();
+        for (region, answer) in answers {
+            match answer {
+                Indexed::Tags(map) => {
+                    indexes.insert(region, map);
+                }
+                Indexed::Denied => read.index_denied = true,
+            }
+        }
+        let mut unknown: Vec<&mut Profile> = Vec::new();
+        for p in profiles.iter_mut() {
+            match indexes.get_mut(&p.region).and_then(|i| i.remove(p.arn.as_str())) {
+                Some(tags) => p.tags = tags,
+                None => unknown.push(p),
+            }
+        }
+        read.tag_reads = unknown.len();
+        stream::iter(unknown.into_iter().map(|p| async move {
+            p.tags = self.bedrock(&p.region).tags(p.arn.as_str()).await?;
+            Ok::<_, crate::error::Error>(())
+        }))
+        .buffer_unordered(self.concurrency)
+        .try_collect::<Vec<()>>()
+        .await?;
+        Ok(read)
+    }
+
     /// Every application profile in `regions` that `query` keeps, with tags,
     /// all or nothing. Sorted by region, name, ID.
     pub async fn profiles_with_tags<F: Fn(&Profile) -> bool>(
@@ -105,18 +159,19 @@ impl Aws {
                     continue;
                 }
             };
-            let index: Option<HashMap<String, Tags>> = match indexed {
+            let mut index: Option<HashMap<String, Tags>> = match indexed {
                 Indexed::Tags(map) => Some(map),
                 Indexed::Denied => {
                     index_denied = true;
                     None
                 }
             };
-            let mut known = Vec::new();
+            let mut known = Vec::with_capacity(listed.len());
             for mut p in listed.into_iter().filter(|p| (query.keep_untagged)(p)) {
-                match index.as_ref().map(|i| i.get(p.arn.as_str())) {
+                // Each ARN is listed once in a region, so its tags move out of the index.
+                match index.as_mut().map(|i| i.remove(p.arn.as_str())) {
                     Some(Some(tags)) => {
-                        p.tags = tags.clone();
+                        p.tags = tags;
                         known.push(p);
                     }
                     // Filtered by AWS: an indexed profile that is absent does not match;
@@ -172,8 +227,10 @@ impl Aws {
         }
         Listing {
             regions: ready,
-            index_denied,
-            tag_reads,
+            tags: TagRead {
+                index_denied,
+                tag_reads,
+            },
         }
     }
 }

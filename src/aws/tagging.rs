@@ -83,12 +83,7 @@ impl Tagging {
                         let Some(arn) = mapping.resource_arn() else {
                             continue;
                         };
-                        let tags: Tags = mapping
-                            .tags()
-                            .iter()
-                            .map(|t| (t.key().to_owned(), t.value().to_owned()))
-                            .collect();
-                        out.insert(arn.to_owned(), tags);
+                        out.insert(arn.to_owned(), tags_of_mapping(mapping));
                     }
                 }
                 Some(Err(e)) if e.code() == Some("AccessDeniedException") => return Ok(Indexed::Denied),
@@ -105,4 +100,47 @@ impl Tagging {
         }
         Ok(Indexed::Tags(out))
     }
+
+    /// The tags of these profiles (ARNs of this region) that the index has,
+    /// 100 a call (`ResourceARNList`, which AWS answers in one page and
+    /// without error for ARNs it does not have: those are left out).
+    pub async fn tags_of(&self, arns: &[&str]) -> Result<Indexed> {
+        let mut out: HashMap<String, Tags> = HashMap::with_capacity(arns.len());
+        for chunk in arns.chunks(usize::try_from(PAGE_SIZE).expect("a small constant")) {
+            let answer = self
+                .client
+                .get_resources()
+                .set_resource_arn_list(Some(chunk.iter().map(|&a| a.to_owned()).collect()))
+                .send()
+                .await;
+            match answer {
+                Ok(page) => {
+                    for mapping in page.resource_tag_mapping_list() {
+                        if let Some(arn) = mapping.resource_arn() {
+                            out.insert(arn.to_owned(), tags_of_mapping(mapping));
+                        }
+                    }
+                }
+                Err(e) if e.code() == Some("AccessDeniedException") => return Ok(Indexed::Denied),
+                Err(e) => {
+                    return Err(failure(
+                        SERVICE,
+                        "GetResources",
+                        self.region.as_str(),
+                        &self.endpoint,
+                        &e,
+                    ));
+                }
+            }
+        }
+        Ok(Indexed::Tags(out))
+    }
+}
+
+fn tags_of_mapping(mapping: &aws_sdk_resourcegroupstagging::types::ResourceTagMapping) -> Tags {
+    mapping
+        .tags()
+        .iter()
+        .map(|t| (t.key().to_owned(), t.value().to_owned()))
+        .collect()
 }

@@ -34,7 +34,7 @@ pub async fn run(args: DeleteArgs, g: &GlobalArgs, now: jiff::Timestamp, out: &m
         (selection.profiles, selection.failures)
     } else {
         (
-            resolve_many(&aws, &regions, &args.profiles).await?,
+            resolve_many(&aws, &regions, &args.profiles, out).await?,
             Failures::default(),
         )
     };

@@ -27,32 +27,37 @@ pub async fn run(args: ListArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outpu
         now: Some(now),
     };
     let selection = list_fleet(&mut fleet, &regions, query, g, out).await?;
-    let all = selection.profiles;
-    let profiles: Vec<Profile> = all.iter().filter(|p| filter.matches(p)).cloned().collect();
+    // Each region's total is counted before filtering, so the profiles move into the list
+    // instead of being copied.
+    let per_region: Vec<usize> = regions
+        .iter()
+        .map(|r| selection.profiles.iter().filter(|p| &p.region == r).count())
+        .collect();
+    let profiles: Vec<Profile> = selection
+        .profiles
+        .into_iter()
+        .filter(|p| filter.matches(p))
+        .collect();
     let columns: Vec<String> = args.columns.iter().map(|k| k.as_str().to_owned()).collect();
     out.data(&ProfileList {
         profiles: &profiles,
         tag_columns: &columns,
         now,
     })?;
-    if !fleet.multi {
-        report_quota(out, &regions, &all, filter.is_empty());
+    if !fleet.multi && filter.is_empty() {
+        report_quota(out, &regions, &per_region);
     }
     selection.failures.finish()
 }
 
-/// One line on stderr: each region's profile count against the usual quota,
-/// shown with the table (and under `-v` for JSON and CSV), as a warning when
-/// a region passes 80%. Only when nothing was filtered out, so the counts are
-/// the regions' totals.
-fn report_quota(out: &mut Output, regions: &[Region], profiles: &[Profile], complete: bool) {
-    if !complete {
-        return;
-    }
+/// One line on stderr: each region's profile count (`per_region`, in the
+/// order of `regions`) against the usual quota, shown with the table (and
+/// under `-v` for JSON and CSV), as a warning when a region passes 80%. Only
+/// when nothing was filtered out, so the counts are the regions' totals.
+fn report_quota(out: &mut Output, regions: &[Region], per_region: &[usize]) {
     let mut parts = Vec::new();
     let mut near = Vec::new();
-    for r in regions {
-        let n = profiles.iter().filter(|p| &p.region == r).count();
+    for (r, &n) in regions.iter().zip(per_region) {
         // Skip empty regions unless asked about exactly one.
         if n == 0 && regions.len() > 1 {
             continue;

@@ -102,8 +102,17 @@ pub struct BedrockArn {
     pub resource_id: String,
 }
 
-impl BedrockArn {
-    pub fn parse(s: &str) -> Option<Self> {
+/// The parts of a Bedrock ARN, borrowed from its text.
+struct ArnParts<'a> {
+    partition: &'a str,
+    region: &'a str,
+    account: &'a str,
+    resource_type: &'a str,
+    resource_id: &'a str,
+}
+
+impl<'a> ArnParts<'a> {
+    fn split(s: &'a str) -> Option<Self> {
         let mut parts = s.splitn(6, ':');
         let (arn, partition, service, region, account, resource) = (
             parts.next()?,
@@ -123,12 +132,25 @@ impl BedrockArn {
                 .all(|c| c.is_ascii_alphanumeric() || "-:.".contains(c));
         let account_ok =
             account.is_empty() || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()));
-        (id_ok && account_ok).then(|| Self {
-            partition: partition.to_owned(),
-            region: region.to_owned(),
-            account: account.to_owned(),
-            resource_type: resource_type.to_owned(),
-            resource_id: resource_id.to_owned(),
+        (id_ok && account_ok).then_some(Self {
+            partition,
+            region,
+            account,
+            resource_type,
+            resource_id,
+        })
+    }
+}
+
+impl BedrockArn {
+    pub fn parse(s: &str) -> Option<Self> {
+        let p = ArnParts::split(s)?;
+        Some(Self {
+            partition: p.partition.to_owned(),
+            region: p.region.to_owned(),
+            account: p.account.to_owned(),
+            resource_type: p.resource_type.to_owned(),
+            resource_id: p.resource_id.to_owned(),
         })
     }
 }
@@ -262,23 +284,36 @@ impl fmt::Display for ModelRef {
     }
 }
 
-/// An inference profile's ARN, parsed once: the text as AWS gives it and the
-/// parts aipctl reads (region, account, ID). Application and system profiles
-/// both have one.
+/// An inference profile's ARN, parsed once: the text as AWS gives it and
+/// where in it the parts aipctl reads (region, account, ID) are, so a
+/// profile's ARN is one allocation however many profiles are listed.
+/// Application and system profiles both have one.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ProfileArn {
     text: String,
-    arn: BedrockArn,
+    /// Byte ranges in `text`, as `(start, end)`.
+    region: (usize, usize),
+    account: (usize, usize),
+    id: (usize, usize),
+    application: bool,
 }
 
 impl ProfileArn {
     /// `None` unless `s` is an `application-inference-profile` or
     /// `inference-profile` ARN.
     pub fn parse(s: &str) -> Option<Self> {
-        let arn = BedrockArn::parse(s)?;
-        matches!(arn.resource_type.as_str(), APPLICATION_PROFILE | SYSTEM_PROFILE).then(|| Self {
+        let p = ArnParts::split(s)?;
+        // Each part is a slice of `s`: its place is its distance from the start.
+        let range = |part: &str| {
+            let start = part.as_ptr() as usize - s.as_ptr() as usize;
+            (start, start + part.len())
+        };
+        matches!(p.resource_type, APPLICATION_PROFILE | SYSTEM_PROFILE).then(|| Self {
             text: s.to_owned(),
-            arn,
+            region: range(p.region),
+            account: range(p.account),
+            id: range(p.resource_id),
+            application: p.resource_type == APPLICATION_PROFILE,
         })
     }
 
@@ -287,20 +322,20 @@ impl ProfileArn {
     }
 
     pub fn region(&self) -> &str {
-        &self.arn.region
+        &self.text[self.region.0..self.region.1]
     }
 
     /// The 12-digit account (empty only in ARNs AWS writes without one).
     pub fn account(&self) -> &str {
-        &self.arn.account
+        &self.text[self.account.0..self.account.1]
     }
 
     pub fn id(&self) -> &str {
-        &self.arn.resource_id
+        &self.text[self.id.0..self.id.1]
     }
 
     pub fn is_application(&self) -> bool {
-        self.arn.resource_type == APPLICATION_PROFILE
+        self.application
     }
 }
 
@@ -634,6 +669,25 @@ mod tests {
         assert!(
             BedrockArn::parse("arn:aws:bedrock:us-east-1:12345:application-inference-profile/x").is_none()
         );
+    }
+
+    #[test]
+    fn profile_arns_give_their_parts_from_the_text_they_keep() {
+        let text = "arn:aws:bedrock:eu-west-1:123456789012:application-inference-profile/ab12cd34";
+        let a = ProfileArn::parse(text).unwrap();
+        assert_eq!(
+            (a.as_str(), a.region(), a.account(), a.id(), a.is_application()),
+            (text, "eu-west-1", "123456789012", "ab12cd34", true)
+        );
+        let s =
+            ProfileArn::parse("arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.m-v1:0").unwrap();
+        assert_eq!(
+            (s.region(), s.id(), s.is_application()),
+            ("us-east-1", "us.m-v1:0", false)
+        );
+        let global = ProfileArn::parse("arn:aws:bedrock:us-east-1::inference-profile/global.m").unwrap();
+        assert_eq!(global.account(), "");
+        assert!(ProfileArn::parse("arn:aws:bedrock:us-east-1::foundation-model/m").is_none());
     }
 
     #[test]

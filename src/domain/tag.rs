@@ -223,22 +223,33 @@ impl FromStr for TagFilter {
     }
 }
 
-/// A resource's tags, ordered by key so every view is stable.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Tags(BTreeMap<String, String>);
+/// A resource's tags, ordered by key so every view is stable. A sorted list
+/// rather than a map: a profile has a handful of tags, and a map's node
+/// holds room for eleven, which is most of the memory of listing
+/// thousands of profiles. Serialized as a JSON object.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tags(Vec<(String, String)>);
 
 impl Tags {
-    pub fn get(&self, key: &str) -> Option<&str> {
-        self.0.get(key).map(String::as_str)
+    fn position(&self, key: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
     }
 
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.position(key).ok().map(|i| self.0[i].1.as_str())
+    }
+
+    /// Sets `key` to `value`, replacing the value it had.
     pub fn insert(&mut self, key: impl Into<String>, value: impl Into<String>) {
-        self.0.insert(key.into(), value.into());
+        let (key, value) = (key.into(), value.into());
+        match self.position(&key) {
+            Ok(i) => self.0[i].1 = value,
+            Err(i) => self.0.insert(i, (key, value)),
+        }
     }
 
     pub fn remove(&mut self, key: &str) -> Option<String> {
-        self.0.remove(key)
+        self.position(key).ok().map(|i| self.0.remove(i).1)
     }
 
     pub fn len(&self) -> usize {
@@ -249,8 +260,13 @@ impl Tags {
         self.0.is_empty()
     }
 
+    /// Key and value, by key.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(k, _)| k.as_str())
     }
 
     /// Whether `aipctl:protect=true` is set (case-insensitive value).
@@ -281,7 +297,7 @@ impl Tags {
 
     /// What changes between `self` (before) and `after`, key by key.
     pub fn diff(&self, after: &Self) -> Vec<TagChange> {
-        let mut keys: Vec<&str> = self.0.keys().chain(after.0.keys()).map(String::as_str).collect();
+        let mut keys: Vec<&str> = self.keys().chain(after.keys()).collect();
         keys.sort_unstable();
         keys.dedup();
         keys.into_iter()
@@ -297,9 +313,27 @@ impl Tags {
     }
 }
 
+/// Like a map's: a key given twice keeps its last value.
 impl FromIterator<(String, String)> for Tags {
     fn from_iter<I: IntoIterator<Item = (String, String)>>(iter: I) -> Self {
-        Self(iter.into_iter().collect())
+        let mut tags = Self::default();
+        for (k, v) in iter {
+            tags.insert(k, v);
+        }
+        tags.0.shrink_to_fit();
+        tags
+    }
+}
+
+impl Serialize for Tags {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Tags {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(BTreeMap::<String, String>::deserialize(d)?.into_iter().collect())
     }
 }
 
@@ -350,6 +384,30 @@ mod tests {
                 .rule
                 .contains("use `team`")
         );
+    }
+
+    #[test]
+    fn tags_keep_one_value_per_key_in_key_order_and_read_and_write_as_an_object() {
+        let pair = |k: &str, v: &str| (k.to_owned(), v.to_owned());
+        let mut tags: Tags = [pair("Team", "a"), pair("Department", "Search"), pair("Team", "b")]
+            .into_iter()
+            .collect();
+        assert_eq!(
+            tags.iter().collect::<Vec<_>>(),
+            [("Department", "Search"), ("Team", "b")]
+        );
+        tags.insert("Env", "prod");
+        tags.insert("Team", "c");
+        assert_eq!(
+            (tags.get("Team"), tags.get("Env"), tags.get("team")),
+            (Some("c"), Some("prod"), None)
+        );
+        assert_eq!(tags.remove("Env"), Some("prod".to_owned()));
+        assert_eq!(tags.remove("Env"), None);
+        let json = serde_json::to_string(&tags).unwrap();
+        assert_eq!(json, r#"{"Department":"Search","Team":"c"}"#);
+        let back: Tags = serde_json::from_str(r#"{"Team":"c","Department":"Search"}"#).unwrap();
+        assert_eq!(back, tags);
     }
 
     #[test]

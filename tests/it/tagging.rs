@@ -127,3 +127,78 @@ fn delete_by_tag_reads_no_tags_one_by_one() {
     assert_eq!(w.count("GetResources"), 1);
     assert_eq!(w.count("DeleteInferenceProfile"), 100);
 }
+
+#[test]
+fn named_profiles_get_their_tags_in_bulk_and_the_same_with_the_index_lagging_or_denied() {
+    let w = world().at(INSTANTS[2]);
+    let profiles = seeded(&w);
+    // One of them is protected, so the tags decide the outcome.
+    w.run(["tag", "p001", "aipctl:protect=true"]).ok();
+    let mut args = vec![
+        "delete".to_owned(),
+        "--dry-run".to_owned(),
+        "-o".to_owned(),
+        "json".to_owned(),
+    ];
+    args.extend((0..150).map(|i| format!("p{i:03}")));
+    args.push("bare-1".to_owned());
+    let dry_run = |w: &World| {
+        w.clear_requests();
+        let run = w.run(&args).ok();
+        (run.stdout(), run.stderr())
+    };
+
+    let (complete, _) = dry_run(&w);
+    let rows: Value = serde_json::from_str(&complete).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 151);
+    let protected: Vec<&str> = rows
+        .iter()
+        .filter(|r| r["result"] == "protected")
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(protected, ["p001"]);
+    assert_eq!(w.count("GetResources"), 2, "151 ARNs, 100 a request");
+    assert_eq!(
+        w.count("ListTagsForResource"),
+        1,
+        "only the profile that never had a tag"
+    );
+
+    let missing: Vec<&str> = profiles[..10]
+        .iter()
+        .map(|p| p["arn"].as_str().unwrap())
+        .collect();
+    w.control("POST", "/_emu/tagging", Some(json!({ "missing": missing })));
+    let (lagging, _) = dry_run(&w);
+    assert_eq!(lagging, complete, "a lagging index changes nothing");
+    assert_eq!(w.count("ListTagsForResource"), 11);
+    w.control("DELETE", "/_emu/tagging", None);
+
+    w.faults(json!([{"service": "tagging", "operation": "GetResources",
+        "error": "AccessDeniedException", "status": 400,
+        "message": "User is not authorized to perform: tag:GetResources"}]));
+    let (denied, err) = dry_run(&w);
+    assert_eq!(denied, complete, "a denied index changes nothing");
+    assert_eq!(w.count("ListTagsForResource"), 151);
+    assert_eq!(
+        err.matches("`tag:GetResources` is not allowed").count(),
+        1,
+        "warned once: {err}"
+    );
+}
+
+#[test]
+fn one_named_profile_reads_its_own_tags_in_one_request() {
+    let w = world().at(INSTANTS[2]);
+    seeded(&w);
+    w.clear_requests();
+    let v = w.run(["describe", "p002", "-o", "json"]).ok().json();
+    assert_eq!(v["tags"]["Department"], "Search");
+    assert_eq!(w.count("ListTagsForResource"), 1);
+    assert_eq!(
+        w.count("GetResources"),
+        0,
+        "the index may lag; one profile costs one request either way"
+    );
+}

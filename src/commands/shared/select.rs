@@ -6,7 +6,7 @@ use futures::{StreamExt, TryStreamExt, stream};
 
 use super::accounts::{Failures, Fleet, Member};
 use crate::aws::Aws;
-use crate::aws::listing::{Listing, Query};
+use crate::aws::listing::{Listing, Query, TagRead};
 use crate::cli::{GlobalArgs, ProfileFilterArgs};
 use crate::domain::filter::ProfileFilter;
 use crate::domain::profile::{Profile, ProfileRef};
@@ -93,19 +93,21 @@ pub async fn list_fleet<F: Fn(&Profile) -> bool + Copy>(
         .into_iter()
         .map(|(i, l)| (&fleet.members()[i], l))
         .collect();
-    let index_denied = listings.iter().any(|(_, l)| l.index_denied);
-    let tag_reads: usize = listings.iter().map(|(_, l)| l.tag_reads).sum();
-    if index_denied {
-        out.warn(&format!(
-            "`tag:GetResources` is not allowed for these credentials, so each profile's tags took a request of \
-             its own ({tag_reads} requests); `aipctl policy read-only` prints a policy that allows it"
-        ));
-    } else if tag_reads > 0 {
-        out.detail(&format!(
-            "{} for profiles the tagging index does not have (new, or never tagged)",
-            plural(tag_reads, "ListTagsForResource request")
-        ));
-    }
+    report_tag_reads(
+        out,
+        TagRead {
+            index_denied: listings.iter().any(|(_, l)| l.tags.index_denied),
+            tag_reads: listings.iter().map(|(_, l)| l.tags.tag_reads).sum(),
+        },
+    );
+    // Room for every profile read, made once: the whole list is the largest thing a run holds.
+    profiles.reserve_exact(
+        listings
+            .iter()
+            .flat_map(|(_, l)| &l.regions)
+            .filter_map(|(_, listed)| listed.as_ref().ok().map(Vec::len))
+            .sum(),
+    );
     let mut failed_here = 0;
     for (m, listing) in listings {
         for (region, listed) in listing.regions {
@@ -171,20 +173,63 @@ pub async fn select(
     Ok(selection)
 }
 
+/// Says how tags were read when it cost more than the index: a warning when
+/// `tag:GetResources` was denied, the extra requests under `-v` otherwise.
+fn report_tag_reads(out: &mut Output, read: TagRead) {
+    let TagRead {
+        index_denied,
+        tag_reads,
+    } = read;
+    if index_denied {
+        out.warn(&format!(
+            "`tag:GetResources` is not allowed for these credentials, so each profile's tags took a request of \
+             its own ({tag_reads} requests); `aipctl policy read-only` prints a policy that allows it"
+        ));
+    } else if tag_reads > 0 {
+        out.detail(&format!(
+            "{} for profiles the tagging index does not have (new, or never tagged)",
+            plural(tag_reads, "ListTagsForResource request")
+        ));
+    }
+}
+
 /// Finds the one profile a PROFILE argument names, with its tags.
 ///
 /// An ARN is looked up in its own region. A name or ID is matched against
 /// the application profiles of every chosen region; a name found in two
 /// regions is an error that lists both ARNs.
+/// Its tags come from `ListTagsForResource`, which is as current as the
+/// profile (the tagging index may lag a change made a moment ago) and costs
+/// one request, as the index would.
 pub async fn resolve(aws: &Aws, regions: &[Region], reference: &ProfileRef) -> Result<Profile> {
-    let mut found = resolve_many(aws, regions, std::slice::from_ref(reference)).await?;
-    Ok(found.remove(0))
+    let mut p = find(aws, regions, std::slice::from_ref(reference))
+        .await?
+        .remove(0);
+    p.tags = aws.bedrock(&p.region).tags(&p.arn).await?;
+    Ok(p)
 }
 
 /// [`resolve`] for several references, listing each region once, whatever
 /// the number of names. Profiles come back with tags, in the order asked,
-/// without duplicates.
-pub async fn resolve_many(aws: &Aws, regions: &[Region], references: &[ProfileRef]) -> Result<Vec<Profile>> {
+/// without duplicates. Several profiles' tags come from the tagging index,
+/// 100 a request ([`Aws::fill_tags`]); one profile's as in [`resolve`].
+pub async fn resolve_many(
+    aws: &Aws,
+    regions: &[Region],
+    references: &[ProfileRef],
+    out: &mut Output,
+) -> Result<Vec<Profile>> {
+    let mut chosen = find(aws, regions, references).await?;
+    if let [one] = chosen.as_mut_slice() {
+        one.tags = aws.bedrock(&one.region).tags(&one.arn).await?;
+    } else {
+        report_tag_reads(out, aws.fill_tags(&mut chosen).await?);
+    }
+    Ok(chosen)
+}
+
+/// The profiles `references` name, without tags, in the order asked, each once.
+async fn find(aws: &Aws, regions: &[Region], references: &[ProfileRef]) -> Result<Vec<Profile>> {
     let by_name = references.iter().any(|r| matches!(r, ProfileRef::IdOrName(_)));
     let listed: Vec<Profile> = if by_name {
         let lists: Vec<Vec<Profile>> = stream::iter(regions.iter().map(|r| {
@@ -236,14 +281,7 @@ pub async fn resolve_many(aws: &Aws, regions: &[Region], references: &[ProfileRe
             }
         }
     }
-    let with_tags: Vec<Profile> = stream::iter(chosen.into_iter().map(|mut p| async move {
-        p.tags = aws.bedrock(&p.region).tags(&p.arn).await?;
-        Ok::<_, Error>(p)
-    }))
-    .buffered(aws.concurrency)
-    .try_collect()
-    .await?;
-    Ok(with_tags)
+    Ok(chosen)
 }
 
 /// A PROFILE argument in a multi-account run: an ARN in the account it
