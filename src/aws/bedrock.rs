@@ -16,7 +16,7 @@ use aws_sdk_bedrock::types::{
 
 use jiff::Timestamp;
 
-use super::{Aws, failure};
+use super::{Aws, Deleted, failure};
 use crate::domain::model::{FoundationModel, SystemProfile};
 use crate::domain::profile::{Profile, ProfileArn, ProfileStatus, ProfileType};
 use crate::domain::region::Region;
@@ -66,13 +66,6 @@ pub struct Bedrock {
     client: Client,
     pub region: Region,
     endpoint: String,
-}
-
-/// What a deletion came to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Deleted {
-    Now,
-    AlreadyGone,
 }
 
 impl Aws {

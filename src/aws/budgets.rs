@@ -22,9 +22,9 @@ use futures::{StreamExt, TryStreamExt, stream};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-use super::{Aws, failure};
+use super::{Aws, Deleted, failure};
 use crate::domain::budget::{
-    self, Comparison, Current, Desired, Filter, Notification, NotificationKind, Notified, ThresholdType,
+    self, BudgetFilter, Comparison, Current, Desired, Notification, NotificationKind, Notified, ThresholdType,
 };
 use crate::domain::notify::Recipient;
 use crate::domain::tag::DEPARTMENT;
@@ -44,13 +44,6 @@ pub struct Budgets {
     account: String,
     endpoint: String,
     concurrency: usize,
-}
-
-/// What deleting found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Deleted {
-    Now,
-    AlreadyGone,
 }
 
 impl Aws {
@@ -183,7 +176,7 @@ fn plain(options: &[MatchOption]) -> bool {
 
 /// Leaf `Tags` and `Dimensions` under at most one `And`, into `into`;
 /// anything else is `other`.
-fn read_expression(e: &Expression, top: bool, into: &mut Filter) {
+fn read_expression(e: &Expression, top: bool, into: &mut BudgetFilter) {
     let mut other = |what: &str| {
         if into.other.is_none() {
             into.other = Some(what.to_owned());
@@ -227,8 +220,8 @@ fn read_expression(e: &Expression, top: bool, into: &mut Filter) {
     deprecated,
     reason = "a budget made with the deprecated `CostFilters` is read to be rewritten with `FilterExpression`"
 )]
-fn filter_of(b: &Budget) -> Filter {
-    let mut f = Filter::default();
+fn filter_of(b: &Budget) -> BudgetFilter {
+    let mut f = BudgetFilter::default();
     if let Some(e) = b.filter_expression() {
         read_expression(e, true, &mut f);
     }
@@ -549,7 +542,7 @@ mod tests {
             notifications: vec![],
             subscribers: vec![],
         };
-        let mut f = Filter::default();
+        let mut f = BudgetFilter::default();
         read_expression(&expression(&d).unwrap(), true, &mut f);
         assert_eq!(f.department(), Some("Search"));
         assert_eq!(f.dimensions["SERVICE"], ["Amazon Bedrock"]);
@@ -558,7 +551,7 @@ mod tests {
             .or(expression(&d).unwrap())
             .or(expression(&d).unwrap())
             .build();
-        let mut f = Filter::default();
+        let mut f = BudgetFilter::default();
         read_expression(&or, true, &mut f);
         assert_eq!(f.other.as_deref(), Some("Or"));
     }

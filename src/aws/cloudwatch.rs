@@ -19,7 +19,7 @@ use futures::{StreamExt, TryStreamExt, stream};
 use super::{Aws, failure};
 use crate::domain::profile::Profile;
 use crate::domain::region::Region;
-use crate::domain::usage::{self, DIMENSION, Metric, MetricQuery, NAMESPACE, Series};
+use crate::domain::usage::{self, DIMENSION, Datapoints, Metric, MetricQuery, NAMESPACE};
 use crate::domain::window::Window;
 use crate::error::{Error, Result};
 
@@ -56,12 +56,12 @@ impl Aws {
         profiles: &[Profile],
         metrics: &[Metric],
         window: &Window,
-    ) -> Result<(Vec<BTreeMap<Metric, Series>>, usize)> {
+    ) -> Result<(Vec<BTreeMap<Metric, Datapoints>>, usize)> {
         let mut by_region: BTreeMap<&Region, Vec<usize>> = BTreeMap::new();
         for (i, p) in profiles.iter().enumerate() {
             by_region.entry(&p.region).or_default().push(i);
         }
-        let per_region: Vec<(Vec<(MetricQuery, Series)>, usize)> =
+        let per_region: Vec<(Vec<(MetricQuery, Datapoints)>, usize)> =
             stream::iter(by_region.into_iter().map(|(region, idx)| {
                 let cw = self.cloudwatch(region);
                 async move {
@@ -81,7 +81,7 @@ impl Aws {
             .try_collect()
             .await?;
 
-        let mut out = vec![BTreeMap::<Metric, Series>::new(); profiles.len()];
+        let mut out = vec![BTreeMap::<Metric, Datapoints>::new(); profiles.len()];
         let mut calls = 0;
         for (answers, n) in per_region {
             calls += n;
@@ -100,8 +100,8 @@ impl Aws {
         by_region: &[(Region, Vec<String>)],
         metrics: &[Metric],
         window: &Window,
-    ) -> Result<(Vec<Vec<BTreeMap<Metric, Series>>>, usize)> {
-        type Answers = (usize, Vec<(MetricQuery, Series)>, usize);
+    ) -> Result<(Vec<Vec<BTreeMap<Metric, Datapoints>>>, usize)> {
+        type Answers = (usize, Vec<(MetricQuery, Datapoints)>, usize);
         let per_region: Vec<Answers> =
             stream::iter(by_region.iter().enumerate().map(|(r, (region, values))| {
                 let cw = self.cloudwatch(region);
@@ -114,7 +114,7 @@ impl Aws {
             .buffer_unordered(self.concurrency)
             .try_collect()
             .await?;
-        let mut out: Vec<Vec<BTreeMap<Metric, Series>>> = by_region
+        let mut out: Vec<Vec<BTreeMap<Metric, Datapoints>>> = by_region
             .iter()
             .map(|(_, values)| vec![BTreeMap::new(); values.len()])
             .collect();
@@ -136,10 +136,10 @@ impl Aws {
         targets: &[(usize, String)],
         metrics: &[Metric],
         window: &Window,
-    ) -> Result<(Vec<(MetricQuery, Series)>, usize)> {
+    ) -> Result<(Vec<(MetricQuery, Datapoints)>, usize)> {
         let batches = usage::plan(targets, metrics, window);
         let calls = batches.len();
-        let answers: Vec<Vec<(MetricQuery, Series)>> = stream::iter(
+        let answers: Vec<Vec<(MetricQuery, Datapoints)>> = stream::iter(
             batches
                 .into_iter()
                 .map(|b| async move { cw.metric_data(b, window).await }),
@@ -194,7 +194,7 @@ impl CloudWatch {
         &self,
         batch: Vec<MetricQuery>,
         window: &Window,
-    ) -> Result<Vec<(MetricQuery, Series)>> {
+    ) -> Result<Vec<(MetricQuery, Datapoints)>> {
         let queries: Vec<MetricDataQuery> = batch
             .iter()
             .map(|q| {
@@ -221,7 +221,7 @@ impl CloudWatch {
                     .build()
             })
             .collect();
-        let mut series: HashMap<String, Series> = HashMap::new();
+        let mut series: HashMap<String, Datapoints> = HashMap::new();
         let mut pages = self
             .client
             .get_metric_data()

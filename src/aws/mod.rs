@@ -50,9 +50,16 @@ use crate::error::{Error, Result};
 
 pub use error::{CallLog, FinalConnectErrors, calls_done, failure, is_throttling};
 
+/// What a deletion came to, whatever was deleted: "already gone" counts as done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deleted {
+    Now,
+    AlreadyGone,
+}
+
 /// Whether an AWS operation changes anything, and whether IAM governs it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
+pub enum OperationKind {
     Read,
     Write,
     /// Allowed to every caller; no policy grants or denies it
@@ -68,13 +75,13 @@ pub enum Access {
 pub struct Operation {
     pub service: &'static str,
     pub name: &'static str,
-    pub access: Access,
+    pub access: OperationKind,
     /// The IAM action when it is not named after the operation.
     action: Option<&'static str>,
 }
 
 impl Operation {
-    const fn new(service: &'static str, name: &'static str, access: Access) -> Self {
+    const fn new(service: &'static str, name: &'static str, access: OperationKind) -> Self {
         Self {
             service,
             name,
@@ -84,15 +91,15 @@ impl Operation {
     }
 
     const fn read(service: &'static str, name: &'static str) -> Self {
-        Self::new(service, name, Access::Read)
+        Self::new(service, name, OperationKind::Read)
     }
 
     const fn unrestricted(service: &'static str, name: &'static str) -> Self {
-        Self::new(service, name, Access::Unrestricted)
+        Self::new(service, name, OperationKind::Unrestricted)
     }
 
     const fn write(service: &'static str, name: &'static str) -> Self {
-        Self::new(service, name, Access::Write)
+        Self::new(service, name, OperationKind::Write)
     }
 
     /// Authorized by the IAM action `action` of the same service.
@@ -170,7 +177,7 @@ pub const OPERATIONS: &[Operation] = &[
 
 /// How aipctl talks to AWS, from the global flags.
 #[derive(Debug, Clone)]
-pub struct Settings {
+pub struct ClientSettings {
     /// `--profile`: an explicit named profile, which beats credentials in
     /// the environment (as in the AWS CLI). `AWS_PROFILE` is read by the SDK.
     pub profile: Option<String>,
@@ -274,7 +281,7 @@ async fn check_profile(name: &str) -> Result<()> {
 impl Aws {
     /// Loads the AWS configuration and checks, before any AWS request, that
     /// a named profile exists and that credentials can be found.
-    pub async fn load(settings: &Settings) -> Result<Self> {
+    pub async fn load(settings: &ClientSettings) -> Result<Self> {
         let env_profile = std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty());
         let named = settings.profile.clone().or(env_profile);
         if let Some(name) = &named {

@@ -3,7 +3,7 @@
 use clap::Args;
 
 use super::parse;
-use crate::domain::budget::status::Percent;
+use crate::domain::budget::status::LimitShare;
 use crate::domain::cost::{CostMetric, Granularity, Split, TagStatus, TimeSpec};
 use crate::domain::price::ModelQuery;
 use crate::domain::tag::{Tag, TagKey};
@@ -157,6 +157,6 @@ pub struct BudgetsArgs {
     pub all: bool,
 
     /// Exit 6 when any budget shown has spent more than PCT percent of its limit
-    #[arg(long, value_name = "PCT", value_parser = parse::value::<Percent>)]
-    pub fail_over: Option<Percent>,
+    #[arg(long, value_name = "PCT", value_parser = parse::value::<LimitShare>)]
+    pub fail_over: Option<LimitShare>,
 }

@@ -21,7 +21,7 @@ use super::shared::session::{connect, connect_fleet};
 use crate::cli::{GlobalArgs, InvokePolicyArgs, PolicyArgs, PolicyCommand, StepFunctionsArgs};
 use crate::domain::account::AccountId;
 use crate::domain::filter::ProfileFilter;
-use crate::domain::iam::{self, CatalogEntry, InvokeTarget, Shipped, Source};
+use crate::domain::iam::{self, CatalogEntry, CopiedFrom, InvokeTarget, Shipped};
 use crate::domain::profile::{BedrockArn, Profile};
 use crate::domain::region::Region;
 use crate::domain::tag::TagFilter;
@@ -183,13 +183,13 @@ async fn targets(fleet: &Fleet, profiles: &[Profile], out: &mut Output) -> Resul
     for p in profiles {
         InvokeTarget::new(p, None)?;
     }
-    let sources: Vec<Source> = profiles.iter().map(iam::source_of).collect();
+    let sources: Vec<CopiedFrom> = profiles.iter().map(iam::source_of).collect();
     // System-defined profiles' ARNs name the account: each account's own catalog.
     let account_of = |p: &Profile| p.account.as_ref().map(|a| a.id.clone());
     let lookup: BTreeSet<(Option<AccountId>, &Region)> = profiles
         .iter()
         .zip(&sources)
-        .filter(|(_, s)| **s == Source::Unrecorded)
+        .filter(|(_, s)| **s == CopiedFrom::Unrecorded)
         .map(|(p, _)| (account_of(p), &p.region))
         .collect();
     let catalogs: BTreeMap<(Option<AccountId>, &Region), Vec<crate::domain::model::SystemProfile>> =
@@ -207,9 +207,9 @@ async fn targets(fleet: &Fleet, profiles: &[Profile], out: &mut Output) -> Resul
     let mut targets = Vec::with_capacity(profiles.len());
     for (p, source) in profiles.iter().zip(sources) {
         let system = match source {
-            Source::FoundationModel => None,
-            Source::SystemProfile(arn) => Some(arn),
-            Source::Unrecorded => {
+            CopiedFrom::FoundationModel => None,
+            CopiedFrom::SystemProfile(arn) => Some(arn),
+            CopiedFrom::Unrecorded => {
                 let catalog: Vec<CatalogEntry<'_>> = catalogs
                     .get(&(account_of(p), &p.region))
                     .map(|c| {

@@ -39,7 +39,7 @@ use crate::domain::profile::Profile;
 use crate::domain::prune::{self, Criteria};
 use crate::domain::region::Region;
 use crate::domain::report::{
-    self, Budgets, DepartmentUsage, Estimated, Header, Idle, Part, Report, Spend, ThisMonth,
+    self, BudgetSection, DepartmentUsage, Estimated, Header, Idle, Part, Report, Spend, ThisMonth,
 };
 use crate::domain::usage::Usage;
 use crate::domain::window::{Span, Window, utc_date};
@@ -92,7 +92,7 @@ pub async fn run(args: ReportArgs, g: &GlobalArgs, now: Timestamp, out: &mut Out
     };
     let budgets = async {
         let rows = statuses(&aws, &account, false).await?;
-        Ok(Budgets {
+        Ok(BudgetSection {
             account: account.clone(),
             rows,
         })

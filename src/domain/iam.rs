@@ -219,7 +219,7 @@ impl Shipped {
 
 /// How aipctl knows what an application profile copies.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Source {
+pub enum CopiedFrom {
     /// A foundation model: one region, no system-defined profile in the path.
     FoundationModel,
     /// This system-defined profile, as recorded in `aipctl:source`.
@@ -230,11 +230,11 @@ pub enum Source {
 }
 
 /// What the profile's tags and `models[]` say about its source.
-pub fn source_of(profile: &Profile) -> Source {
+pub fn source_of(profile: &Profile) -> CopiedFrom {
     if let Some(arn) = profile.source().and_then(BedrockArn::parse) {
         match arn.resource_type.as_str() {
-            SYSTEM_PROFILE => return Source::SystemProfile(arn.to_string()),
-            FOUNDATION_MODEL => return Source::FoundationModel,
+            SYSTEM_PROFILE => return CopiedFrom::SystemProfile(arn.to_string()),
+            FOUNDATION_MODEL => return CopiedFrom::FoundationModel,
             _ => {}
         }
     }
@@ -246,9 +246,9 @@ pub fn source_of(profile: &Profile) -> Source {
         .collect();
     let single_region = regions.len() == 1 && regions.contains(profile.region.as_str());
     if single_region {
-        Source::FoundationModel
+        CopiedFrom::FoundationModel
     } else {
-        Source::Unrecorded
+        CopiedFrom::Unrecorded
     }
 }
 
@@ -610,12 +610,12 @@ mod tests {
     #[test]
     fn the_source_comes_from_the_recorded_tag_then_from_the_routes() {
         let mut p = profile("a", "aaaaaaaaaaaa", "us-east-1", &us_sonnet());
-        assert_eq!(source_of(&p), Source::Unrecorded);
+        assert_eq!(source_of(&p), CopiedFrom::Unrecorded);
         p.tags
             .insert(SOURCE_TAG, system("us-east-1", &format!("us.{SONNET}")));
         assert_eq!(
             source_of(&p),
-            Source::SystemProfile(system("us-east-1", &format!("us.{SONNET}")))
+            CopiedFrom::SystemProfile(system("us-east-1", &format!("us.{SONNET}")))
         );
         let single = profile(
             "b",
@@ -623,14 +623,14 @@ mod tests {
             "us-east-1",
             &[fm("us-east-1", "amazon.nova-pro-v1:0")],
         );
-        assert_eq!(source_of(&single), Source::FoundationModel);
+        assert_eq!(source_of(&single), CopiedFrom::FoundationModel);
         let global = profile(
             "c",
             "cccccccccccc",
             "us-east-1",
             &[fm("", SONNET), fm("us-east-1", SONNET)],
         );
-        assert_eq!(source_of(&global), Source::Unrecorded);
+        assert_eq!(source_of(&global), CopiedFrom::Unrecorded);
     }
 
     #[test]

@@ -49,9 +49,9 @@ pub struct Report {
     /// window, from the price catalog.
     pub estimated: Option<Part<Estimated>>,
     /// Attributed, untagged and bypass traffic; `None` until a command computes it.
-    pub coverage: Option<Part<Coverage>>,
+    pub coverage: Option<Part<CoverageSection>>,
     /// The budgets aipctl manages and how far they are used.
-    pub budgets: Option<Part<Budgets>>,
+    pub budgets: Option<Part<BudgetSection>>,
 }
 
 /// What the report covers and what it cost to make.
@@ -199,12 +199,12 @@ impl Spend {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DepartmentUsage {
     /// Most tokens first; `value: None` (profiles without the tag) last.
-    pub rows: Vec<UsageRow>,
+    pub rows: Vec<UsageLine>,
     pub total: Usage,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct UsageRow {
+pub struct UsageLine {
     pub value: Option<String>,
     pub profiles: usize,
     pub usage: Usage,
@@ -218,9 +218,9 @@ pub fn total_tokens(u: &Usage) -> u64 {
 impl DepartmentUsage {
     /// Per-value usage of `profiles` (in the order of `usages`) by tag `key`.
     pub fn by_tag(profiles: &[Profile], usages: &[Usage], key: &str) -> Self {
-        let mut rows: Vec<UsageRow> = usage::by_tag(profiles.iter().zip(usages), key)
+        let mut rows: Vec<UsageLine> = usage::by_tag(profiles.iter().zip(usages), key)
             .into_iter()
-            .map(|(value, (profiles, usage))| UsageRow {
+            .map(|(value, (profiles, usage))| UsageLine {
                 value,
                 profiles,
                 usage,
@@ -443,7 +443,7 @@ pub use crate::domain::coverage::ShareBasis as CoverageBasis;
 
 /// Bedrock traffic by who owns it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Coverage {
+pub struct CoverageSection {
     pub basis: CoverageBasis,
     /// Through application profiles carrying the tag key.
     pub attributed: Decimal,
@@ -452,18 +452,18 @@ pub struct Coverage {
     /// Straight to system profiles or bare models.
     pub bypass: Decimal,
     /// The largest bypass series, largest first.
-    pub top_bypass: Vec<Bypass>,
+    pub top_bypass: Vec<BypassLine>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Bypass {
+pub struct BypassLine {
     /// The CloudWatch `ModelId`: a system profile or a foundation model.
     pub model_id: String,
     pub regions: Vec<String>,
     pub amount: Decimal,
 }
 
-impl Coverage {
+impl CoverageSection {
     pub fn total(&self) -> Decimal {
         self.attributed + self.untagged + self.bypass
     }
@@ -478,7 +478,7 @@ impl Coverage {
 /// The budgets aipctl manages, as `aipctl budgets` shows them: AWS
 /// Budgets' own actual and forecast spend this month (`CalculatedSpend`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Budgets {
+pub struct BudgetSection {
     /// The account whose budgets these are (the caller's).
     pub account: String,
     /// By name.
@@ -666,7 +666,7 @@ mod tests {
 
     #[test]
     fn departments_are_coloured_in_spend_order_then_the_rest_and_untagged_apart() {
-        let usage = |v: Option<&str>| UsageRow {
+        let usage = |v: Option<&str>| UsageLine {
             value: v.map(str::to_owned),
             profiles: 1,
             usage: Usage::default(),
@@ -708,7 +708,7 @@ mod tests {
 
     #[test]
     fn coverage_shares_are_exact() {
-        let c = Coverage {
+        let c = CoverageSection {
             basis: CoverageBasis::Tokens,
             attributed: dec("750"),
             untagged: dec("50"),

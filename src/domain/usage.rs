@@ -216,13 +216,13 @@ impl Usage {
 }
 
 /// A datapoint series as CloudWatch returns it: `(epoch seconds, value)`.
-pub type Series = Vec<(i64, f64)>;
+pub type Datapoints = Vec<(i64, f64)>;
 
 /// Folds the answers for one profile into its [`Usage`]: one daily value per
 /// UTC day of `window` (hourly datapoints add up into their day), so the
 /// daily series always sums to the total; a metric with no datapoints counts
 /// as zero.
-pub fn fold(results: &BTreeMap<Metric, Series>, window: &Window) -> Usage {
+pub fn fold(results: &BTreeMap<Metric, Datapoints>, window: &Window) -> Usage {
     let days = window.day_count();
     let total = |m: Metric| -> u64 {
         let sum: f64 = results.get(&m).map_or(0.0, |s| s.iter().map(|(_, v)| v).sum());
@@ -384,7 +384,7 @@ mod tests {
                 Metric::Invocations,
                 (0..30_i32)
                     .map(|d| (noon(i64::from(d)), 100.0 + f64::from(d)))
-                    .collect::<Series>(),
+                    .collect::<Datapoints>(),
             );
             let u = fold(&r, &window);
             assert_eq!(u.daily_invocations.len(), 31, "30 days and today so far");

@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use aipctl::aws::{Access, OPERATIONS};
+use aipctl::aws::{OPERATIONS, OperationKind};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{Value, json};
 
@@ -99,7 +99,7 @@ fn assert_only_reads(w: &World) {
             .iter()
             .find(|o| o.name == operation)
             .unwrap_or_else(|| panic!("{service}:{operation} is not an operation aipctl knows"));
-        assert_eq!(op.access, Access::Read, "{service}:{operation} writes");
+        assert_eq!(op.access, OperationKind::Read, "{service}:{operation} writes");
     }
 }
 

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use aipctl::aws::{Access, OPERATIONS, Operation};
+use aipctl::aws::{OPERATIONS, Operation, OperationKind};
 use serde_json::{Value, json};
 
 use crate::support::iam::{Kind, assert_parliament_clean, linted, parliament, shipped};
@@ -69,7 +69,7 @@ fn allowed_actions(document: &Value) -> BTreeSet<String> {
 fn the_operator_policy_allows_every_operation_aipctl_sends_and_nothing_more() {
     let governed: Vec<&Operation> = OPERATIONS
         .iter()
-        .filter(|o| o.access != Access::Unrestricted)
+        .filter(|o| o.access != OperationKind::Unrestricted)
         .collect();
     let operations: BTreeSet<(&str, &str)> = governed.iter().map(|o| (o.service, o.name)).collect();
     assert_eq!(operations.len(), governed.len(), "an operation is listed twice");
@@ -89,12 +89,12 @@ fn the_operator_policy_allows_every_operation_aipctl_sends_and_nothing_more() {
 fn the_read_only_policy_allows_every_read_and_no_write() {
     let reads: BTreeSet<String> = OPERATIONS
         .iter()
-        .filter(|o| o.access == Access::Read)
+        .filter(|o| o.access == OperationKind::Read)
         .map(Operation::iam_action)
         .collect();
     let policy = allowed_actions(&shipped("read-only.json"));
     assert_eq!(policy, reads);
-    for o in OPERATIONS.iter().filter(|o| o.access == Access::Write) {
+    for o in OPERATIONS.iter().filter(|o| o.access == OperationKind::Write) {
         assert!(
             !policy.contains(&o.iam_action()),
             "read-only.json grants {}",

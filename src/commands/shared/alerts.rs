@@ -14,8 +14,9 @@ use futures::{StreamExt, stream};
 use jiff::Timestamp;
 
 use crate::aws::Aws;
+use crate::aws::Deleted;
 use crate::aws::anomaly::Anomalies;
-use crate::aws::budgets::{Budgets, Deleted};
+use crate::aws::budgets::Budgets;
 use crate::aws::cache::{self, CacheSettings};
 use crate::domain::anomaly::{self, Monitor, Subscription};
 use crate::domain::budget::{self, Current};

@@ -5,7 +5,7 @@
 use futures::{StreamExt, stream};
 
 use crate::aws::Aws;
-use crate::aws::bedrock::Deleted;
+use crate::aws::Deleted;
 use crate::domain::outcome::Outcome;
 use crate::domain::profile::Profile;
 use crate::output::Output;

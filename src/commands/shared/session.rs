@@ -6,7 +6,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 
 use super::accounts::Fleet;
-use crate::aws::{Aws, Settings};
+use crate::aws::{Aws, ClientSettings};
 use crate::cli::GlobalArgs;
 use crate::domain::InputError;
 use crate::domain::region::Region;
@@ -181,7 +181,7 @@ pub fn enters_no_account(g: &GlobalArgs, command: &str) -> Result<()> {
 
 /// AWS settings alone, for commands whose regions come from a file.
 pub async fn load(g: &GlobalArgs) -> Result<Aws> {
-    Aws::load(&Settings {
+    Aws::load(&ClientSettings {
         profile: g.aws_profile.clone(),
         endpoint_url: g.endpoint_url.clone(),
         max_attempts: g.max_attempts,

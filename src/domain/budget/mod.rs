@@ -217,14 +217,14 @@ impl Desired {
 /// (`Or`, `Not`, cost categories, other match options, legacy `CostFilters`)
 /// is `other`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Filter {
+pub struct BudgetFilter {
     pub tags: BTreeMap<String, Vec<String>>,
     pub dimensions: BTreeMap<String, Vec<String>>,
     /// A filter aipctl does not write, said in a few words (`CostFilters`, `Or`, …).
     pub other: Option<String>,
 }
 
-impl Filter {
+impl BudgetFilter {
     /// The one `Department` value the filter keeps, if that is all its tags say.
     pub fn department(&self) -> Option<&str> {
         match (self.tags.len(), self.tags.get(DEPARTMENT)) {
@@ -246,7 +246,7 @@ pub struct Current {
     pub time_unit: String,
     pub budget_type: String,
     pub metrics: Vec<String>,
-    pub filter: Filter,
+    pub filter: BudgetFilter,
     /// In the order AWS lists them, each with its subscribers (filled in
     /// only for the budgets a command looks at closely).
     pub notifications: Vec<Notified>,
@@ -347,7 +347,7 @@ impl Change {
 
 /// A wanted name held by a budget that watches another department.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Clash {
+pub struct BudgetClash {
     pub department: String,
     pub name: String,
     pub other_department: String,
@@ -466,11 +466,11 @@ fn compare(desired: &Desired, current: &Current) -> Option<Change> {
 /// `desired`, the budgets of spec `spec`.
 ///
 /// A desired budget is matched by name. One whose filter names another
-/// department is a [`Clash`] (another spec's, e.g. spec `a-b`'s `Search`
+/// department is a [`BudgetClash`] (another spec's, e.g. spec `a-b`'s `Search`
 /// for spec `a`'s `b-Search`), and then there is no plan; one whose filter
 /// names no department is adopted and rewritten. Budgets of this spec (see
 /// [`Current::owner`]) that no desired budget matched are orphans.
-pub fn diff(spec: &str, desired: &[Desired], actual: &[Current]) -> Result<Plan, Vec<Clash>> {
+pub fn diff(spec: &str, desired: &[Desired], actual: &[Current]) -> Result<Plan, Vec<BudgetClash>> {
     let mut plan = Plan::default();
     let mut clashes = Vec::new();
     let mut matched: BTreeSet<&str> = BTreeSet::new();
@@ -481,7 +481,7 @@ pub fn diff(spec: &str, desired: &[Desired], actual: &[Current]) -> Result<Plan,
                 if let Some(other) = c.filter.department()
                     && other != d.department
                 {
-                    clashes.push(Clash {
+                    clashes.push(BudgetClash {
                         department: d.department.clone(),
                         name: d.name.clone(),
                         other_department: other.to_owned(),
@@ -588,7 +588,7 @@ mod tests {
             time_unit: TIME_UNIT.into(),
             budget_type: BUDGET_TYPE.into(),
             metrics: vec![METRIC.into()],
-            filter: Filter {
+            filter: BudgetFilter {
                 tags: BTreeMap::from([(DEPARTMENT.to_owned(), vec![d.department.clone()])]),
                 dimensions: BTreeMap::from([(
                     "SERVICE".to_owned(),

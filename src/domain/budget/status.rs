@@ -12,9 +12,9 @@ use crate::domain::InputError;
 
 /// `--fail-over PCT`: a share of a budget's limit, in percent (`90`, `90%`, `112.5`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Percent(pub Decimal);
+pub struct LimitShare(pub Decimal);
 
-impl FromStr for Percent {
+impl FromStr for LimitShare {
     type Err = InputError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -97,7 +97,7 @@ impl Status {
     }
 
     /// Whether more than `limit` percent of the budget is spent.
-    pub fn is_over(&self, limit: Percent) -> bool {
+    pub fn is_over(&self, limit: LimitShare) -> bool {
         self.limit.is_zero() && self.actual > Decimal::ZERO
             || !self.limit.is_zero() && self.actual * Decimal::ONE_HUNDRED > limit.0 * self.limit
     }
@@ -107,7 +107,7 @@ impl Status {
 mod tests {
     use std::collections::BTreeMap;
 
-    use super::super::{Comparison, Filter, ThresholdType};
+    use super::super::{BudgetFilter, Comparison, ThresholdType};
     use super::*;
 
     fn current(limit: i64, actual: &str, forecast: Option<&str>) -> Current {
@@ -129,9 +129,9 @@ mod tests {
             time_unit: "MONTHLY".into(),
             budget_type: "COST".into(),
             metrics: vec!["UnblendedCost".into()],
-            filter: Filter {
+            filter: BudgetFilter {
                 tags: BTreeMap::from([("Department".to_owned(), vec!["Search".to_owned()])]),
-                ..Filter::default()
+                ..BudgetFilter::default()
             },
             notifications: vec![
                 n(NotificationKind::Actual, 80),
@@ -168,8 +168,11 @@ mod tests {
 
     #[test]
     fn percentages_parse_with_or_without_the_sign() {
-        assert_eq!("90%".parse::<Percent>().unwrap(), Percent(Decimal::from(90)));
-        assert!("0".parse::<Percent>().is_err());
-        assert!("ninety".parse::<Percent>().is_err());
+        assert_eq!(
+            "90%".parse::<LimitShare>().unwrap(),
+            LimitShare(Decimal::from(90))
+        );
+        assert!("0".parse::<LimitShare>().is_err());
+        assert!("ninety".parse::<LimitShare>().is_err());
     }
 }

@@ -374,9 +374,9 @@ pub struct Bypass {
 impl Coverage {
     /// The report's coverage section: each class on the share basis, and the
     /// `top` largest bypass models (per account in a multi-account run).
-    pub fn summary(&self, top: usize) -> report::Coverage {
+    pub fn summary(&self, top: usize) -> report::CoverageSection {
         let class = |c: Class| self.weight(|s| s.class() == c);
-        report::Coverage {
+        report::CoverageSection {
             basis: self.basis,
             attributed: class(Class::Attributed),
             untagged: class(Class::Unattributed),
@@ -385,7 +385,7 @@ impl Coverage {
                 .bypass()
                 .into_iter()
                 .take(top)
-                .map(|b| report::Bypass {
+                .map(|b| report::BypassLine {
                     amount: match self.basis {
                         ShareBasis::Tokens => Decimal::from(b.tokens.total()),
                         ShareBasis::Cost => b.cost.map(|c| c.cost.total()).unwrap_or_default(),

@@ -108,9 +108,9 @@ impl Body {
 }
 
 /// A sentence whose `backticked` parts are code (commands, tag keys).
-pub(crate) type Rich = Vec<Span>;
+pub(crate) type Rich = Vec<Piece>;
 
-pub(crate) struct Span {
+pub(crate) struct Piece {
     text: String,
     code: bool,
 }
@@ -119,7 +119,7 @@ fn rich(text: &str) -> Rich {
     text.split('`')
         .enumerate()
         .filter(|(_, t)| !t.is_empty())
-        .map(|(i, t)| Span {
+        .map(|(i, t)| Piece {
             text: t.to_owned(),
             code: i % 2 == 1,
         })

@@ -9,8 +9,8 @@ use crate::domain::budget::status::{Status, Threshold};
 use crate::domain::cost::{CostRow, CostTable, DateRange, PaidRequests, Period};
 use crate::domain::price::{EstimateSum, KindAmounts, Unpriced};
 use crate::domain::report::{
-    Budgets, Bypass, Coverage, CoverageBasis, DepartmentUsage, EstimateRow, Estimated, Header, Idle,
-    IdleProfile, Report, Spend, ThisMonth, UnpricedProfile, UsageRow,
+    BudgetSection, BypassLine, CoverageBasis, CoverageSection, DepartmentUsage, EstimateRow, Estimated,
+    Header, Idle, IdleProfile, Report, Spend, ThisMonth, UnpricedProfile, UsageLine,
 };
 use crate::domain::usage::Usage;
 use crate::domain::window::{Span, Window};
@@ -64,12 +64,12 @@ fn usage() -> DepartmentUsage {
         ..Usage::default()
     };
     let rows = vec![
-        UsageRow {
+        UsageLine {
             value: Some("Search".into()),
             profiles: 2,
             usage: u(100, 300, 0.75),
         },
-        UsageRow {
+        UsageLine {
             value: Some(HOSTILE.into()),
             profiles: 1,
             usage: u(50, 0, 0.0),
@@ -214,18 +214,18 @@ fn report() -> Report {
             considered: 3,
         }),
         estimated: Some(Ok(estimated())),
-        coverage: Some(Ok(Coverage {
+        coverage: Some(Ok(CoverageSection {
             basis: CoverageBasis::Tokens,
             attributed: dec("700"),
             untagged: dec("100"),
             bypass: dec("200"),
-            top_bypass: vec![Bypass {
+            top_bypass: vec![BypassLine {
                 model_id: "us.anthropic.claude-sonnet-4-5-20250929-v1:0".into(),
                 regions: vec!["us-east-1".into()],
                 amount: dec("200"),
             }],
         })),
-        budgets: Some(Ok(Budgets {
+        budgets: Some(Ok(BudgetSection {
             account: "123456789012".into(),
             rows: vec![
                 status("aipctl-org-Search", "Search", "1000", "1234.5678", &[true, true]),
@@ -465,7 +465,7 @@ fn budgets_show_thresholds_crossed_and_say_when_there_are_none() {
     assert!(b.contains(">none of 2<"));
     assert!(b.contains(">1 of 2<"), "one budget over a threshold");
     let mut r = report();
-    r.budgets = Some(Ok(Budgets {
+    r.budgets = Some(Ok(BudgetSection {
         account: "123456789012".into(),
         rows: vec![],
     }));
