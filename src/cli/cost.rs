@@ -4,9 +4,10 @@ use clap::Args;
 
 use super::parse;
 use crate::domain::budget::status::LimitShare;
-use crate::domain::cost::{CostMetric, Granularity, Split, TagStatus, TimeSpec};
+use crate::domain::cost::{CacheTtl, CostMetric, Granularity, Last, Month, Split, TagStatus};
 use crate::domain::price::ModelQuery;
 use crate::domain::tag::{Tag, TagKey};
+use crate::domain::window::Day;
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
@@ -40,20 +41,20 @@ pub struct CostArgs {
 
     /// Range ending today: days, weeks or calendar months (`30d`, `12w`; `6mo` is this month and
     /// the 5 before; `m` is minutes everywhere) [default: 3mo]
-    #[arg(long, value_name = "SPAN", value_parser = parse::last, conflicts_with_all = ["month", "from", "to"])]
-    pub last: Option<TimeSpec>,
+    #[arg(long, value_name = "SPAN", value_parser = parse::value::<Last>, conflicts_with_all = ["month", "from", "to"])]
+    pub last: Option<Last>,
 
     /// One calendar month, `YYYY-MM`
-    #[arg(long, value_name = "MONTH", value_parser = parse::month, conflicts_with_all = ["from", "to"])]
-    pub month: Option<TimeSpec>,
+    #[arg(long, value_name = "MONTH", value_parser = parse::value::<Month>, conflicts_with_all = ["from", "to"])]
+    pub month: Option<Month>,
 
     /// First day (UTC, inclusive), `YYYY-MM-DD`
-    #[arg(long, value_name = "DATE", requires = "to", value_parser = parse::date)]
-    pub from: Option<jiff::civil::Date>,
+    #[arg(long, value_name = "DATE", requires = "to", value_parser = parse::value::<Day>)]
+    pub from: Option<Day>,
 
     /// Last day (UTC, inclusive), `YYYY-MM-DD`
-    #[arg(long, value_name = "DATE", requires = "from", value_parser = parse::date)]
-    pub to: Option<jiff::civil::Date>,
+    #[arg(long, value_name = "DATE", requires = "from", value_parser = parse::value::<Day>)]
+    pub to: Option<Day>,
 
     /// One column per day or per month
     #[arg(long, value_name = "GRANULARITY", default_value = "monthly", value_enum)]
@@ -85,8 +86,8 @@ pub struct CostArgs {
     pub no_cache: bool,
 
     /// How long a cached answer is reused: `30m`, `6h`, `1d` (at most 7 days)
-    #[arg(long, value_name = "TTL", default_value = "6h", value_parser = parse::ttl)]
-    pub cache_ttl: std::time::Duration,
+    #[arg(long, value_name = "TTL", default_value = "6h", value_parser = parse::value::<CacheTtl>)]
+    pub cache_ttl: CacheTtl,
 }
 
 #[derive(Debug, Args)]

@@ -7,10 +7,11 @@ use clap::Args;
 
 use super::parse;
 use super::profiles::ProfileFilterArgs;
+use crate::domain::cost::CacheTtl;
 use crate::domain::coverage::Percent;
 use crate::domain::dashboard::DashboardName;
 use crate::domain::tag::TagKey;
-use crate::domain::window::Span;
+use crate::domain::window::{Day, Span};
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
@@ -111,12 +112,12 @@ pub struct WindowArgs {
     pub since: Span,
 
     /// First day (UTC, inclusive), `YYYY-MM-DD`
-    #[arg(long, value_name = "DATE", requires = "to", value_parser = parse::date)]
-    pub from: Option<jiff::civil::Date>,
+    #[arg(long, value_name = "DATE", requires = "to", value_parser = parse::value::<Day>)]
+    pub from: Option<Day>,
 
     /// Last day (UTC, inclusive), `YYYY-MM-DD`
-    #[arg(long, value_name = "DATE", requires = "from", value_parser = parse::date)]
-    pub to: Option<jiff::civil::Date>,
+    #[arg(long, value_name = "DATE", requires = "from", value_parser = parse::value::<Day>)]
+    pub to: Option<Day>,
 }
 
 #[derive(Debug, Args)]
@@ -202,6 +203,6 @@ pub struct CoverageArgs {
     pub no_cache: bool,
 
     /// With `--billed`: how long a cached answer is reused: `30m`, `6h`, `1d` (at most 7 days)
-    #[arg(long, value_name = "TTL", default_value = "6h", value_parser = parse::ttl)]
-    pub cache_ttl: std::time::Duration,
+    #[arg(long, value_name = "TTL", default_value = "6h", value_parser = parse::value::<CacheTtl>)]
+    pub cache_ttl: CacheTtl,
 }

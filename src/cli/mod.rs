@@ -4,6 +4,7 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::domain::InputError;
 use crate::domain::account::{AccountId, AccountSel, ExternalId, RoleName, SessionName};
 use crate::domain::region::Region;
 use crate::output::Format;
@@ -64,6 +65,31 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// `--endpoint-url`: an `http://` or `https://` URL with a host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndpointUrl(pub String);
+
+impl std::str::FromStr for EndpointUrl {
+    type Err = InputError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let rest = s
+            .strip_prefix("http://")
+            .or_else(|| s.strip_prefix("https://"))
+            .ok_or_else(|| {
+                InputError::new(
+                    "--endpoint-url",
+                    s,
+                    "expected a URL starting with `http://` or `https://`",
+                )
+            })?;
+        if rest.is_empty() || rest.starts_with('/') {
+            return Err(InputError::new("--endpoint-url", s, "the URL has no host"));
+        }
+        Ok(Self(s.to_owned()))
+    }
+}
+
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
@@ -81,8 +107,8 @@ pub struct GlobalArgs {
     pub aws_profile: Option<String>,
 
     /// Send requests to this endpoint instead of AWS's (e.g. a local emulator)
-    #[arg(long, global = true, value_name = "URL", value_parser = parse::endpoint)]
-    pub endpoint_url: Option<String>,
+    #[arg(long, global = true, value_name = "URL", value_parser = parse::value::<EndpointUrl>)]
+    pub endpoint_url: Option<EndpointUrl>,
 
     /// Output format [default: `AWS_DEFAULT_OUTPUT`, else the profile's `output`, else table]
     #[arg(short, long, global = true, value_enum)]

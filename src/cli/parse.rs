@@ -1,6 +1,7 @@
-//! clap value parsers. One generic parser serves every domain type through
-//! its `FromStr`; the few below add a step the type alone cannot know
-//! (trimming a region list item, the `Department` shorthand, a writable tag).
+//! clap value parsers. One generic parser serves every value type through
+//! its `FromStr` (with an [`InputError`]); the few below add a step the type
+//! alone cannot know (trimming a region list item, the `Department`
+//! shorthand, a writable tag, a cost tag key without spaces around it).
 //!
 //! The message is the rule broken: clap already names the flag and the
 //! value, so only when the rule is about a part of the value (the key of
@@ -9,11 +10,8 @@
 use std::str::FromStr;
 
 use crate::domain::InputError;
-use crate::domain::cost::TimeSpec;
 use crate::domain::region::Region;
 use crate::domain::tag::{DEPARTMENT, Tag, TagKey};
-
-use super::NameGlob;
 
 fn message(e: &InputError, input: &str) -> String {
     if e.value == input || e.value.is_empty() {
@@ -31,18 +29,6 @@ pub fn value<T: FromStr<Err = InputError>>(s: &str) -> Result<T, String> {
 /// A `--region` list item (`us-east-1, eu-west-1` has spaces).
 pub fn region(s: &str) -> Result<Region, String> {
     value(s.trim())
-}
-
-/// `--endpoint-url`: an `http://` or `https://` URL with a host.
-pub fn endpoint(s: &str) -> Result<String, String> {
-    let rest = s
-        .strip_prefix("http://")
-        .or_else(|| s.strip_prefix("https://"))
-        .ok_or("expected a URL starting with `http://` or `https://`")?;
-    if rest.is_empty() || rest.starts_with('/') {
-        return Err("the URL has no host".into());
-    }
-    Ok(s.to_owned())
 }
 
 /// A tag to set: `K=V` whose key is not reserved (`aws:`).
@@ -69,36 +55,4 @@ pub fn cost_tag_key(s: &str) -> Result<TagKey, String> {
         return Err("a tag key has no spaces at either end".into());
     }
     value(s)
-}
-
-/// A `YYYY-MM-DD` date.
-pub fn date(s: &str) -> Result<jiff::civil::Date, String> {
-    crate::domain::window::parse_date("date", s).map_err(|e| e.rule)
-}
-
-/// `--last 30d|12w|6mo`.
-pub fn last(s: &str) -> Result<TimeSpec, String> {
-    TimeSpec::parse_last(s).map_err(|e| message(&e, s))
-}
-
-/// `--month YYYY-MM`.
-pub fn month(s: &str) -> Result<TimeSpec, String> {
-    TimeSpec::parse_month(s).map_err(|e| message(&e, s))
-}
-
-/// `--cache-ttl 30m|6h|1d`.
-pub fn ttl(s: &str) -> Result<std::time::Duration, String> {
-    crate::domain::cost::parse_ttl(s).map_err(|e| message(&e, s))
-}
-
-/// `--name GLOB`, compiled once.
-pub fn glob(s: &str) -> Result<NameGlob, String> {
-    if s.is_empty() {
-        return Err("the glob is empty".into());
-    }
-    globset::GlobBuilder::new(s)
-        .literal_separator(false)
-        .build()
-        .map(|g| NameGlob(g.compile_matcher()))
-        .map_err(|e| format!("not a valid glob: {}", e.kind()))
 }

@@ -4,6 +4,7 @@
 use clap::Args;
 
 use super::parse;
+use crate::domain::InputError;
 use crate::domain::profile::{Description, ModelRef, ProfileName, ProfileRef};
 use crate::domain::tag::{Tag, TagFilter, TagKey};
 
@@ -50,7 +51,7 @@ pub struct ProfileFilterArgs {
     pub untagged: Vec<TagKey>,
 
     /// Keep profiles whose name matches this glob (`team-*`, `*-sonnet`)
-    #[arg(long = "name", value_name = "GLOB", value_parser = parse::glob)]
+    #[arg(long = "name", value_name = "GLOB", value_parser = parse::value::<NameGlob>)]
     pub name: Option<NameGlob>,
 }
 
@@ -147,6 +148,21 @@ pub struct UntagArgs {
 /// A `--name` glob, compiled once.
 #[derive(Debug, Clone)]
 pub struct NameGlob(pub globset::GlobMatcher);
+
+impl std::str::FromStr for NameGlob {
+    type Err = InputError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.is_empty() {
+            return Err(InputError::new("--name", s, "the glob is empty"));
+        }
+        globset::GlobBuilder::new(s)
+            .literal_separator(false)
+            .build()
+            .map(|g| Self(g.compile_matcher()))
+            .map_err(|e| InputError::new("--name", s, &format!("not a valid glob: {}", e.kind())))
+    }
+}
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:

@@ -6,6 +6,7 @@ use clap::Args;
 
 use super::metrics::WindowArgs;
 use super::parse;
+use crate::domain::cost::CacheTtl;
 use crate::domain::tag::TagKey;
 use crate::domain::window::Span;
 
@@ -55,6 +56,6 @@ pub struct ReportArgs {
     pub forecast: bool,
 
     /// How long a cached Cost Explorer answer is reused: `30m`, `6h`, `1d` (at most 7 days)
-    #[arg(long, value_name = "TTL", default_value = "6h", value_parser = parse::ttl)]
-    pub cache_ttl: std::time::Duration,
+    #[arg(long, value_name = "TTL", default_value = "6h", value_parser = parse::value::<CacheTtl>)]
+    pub cache_ttl: CacheTtl,
 }

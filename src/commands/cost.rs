@@ -39,9 +39,12 @@ fn plan(args: &CostArgs, today: Date) -> Result<(CostPlan, bool)> {
         });
     }
     let spec = match (args.from, args.to, args.month, args.last) {
-        (Some(from), Some(to), _, _) => TimeSpec::Between { from, to },
-        (_, _, Some(month), _) => month,
-        (_, _, _, Some(last)) => last,
+        (Some(from), Some(to), _, _) => TimeSpec::Between {
+            from: from.0,
+            to: to.0,
+        },
+        (_, _, Some(month), _) => month.0,
+        (_, _, _, Some(last)) => last.0,
         // A reconciliation needs a closed window: last month, whole.
         _ if args.reconcile => TimeSpec::Month(
             today
@@ -93,7 +96,7 @@ pub async fn run(args: CostArgs, g: &GlobalArgs, now: Timestamp, out: &mut Outpu
     super::shared::session::enters_no_account(g, "cost")?;
     let aws = super::shared::session::load(g).await?;
     let linked = linked_accounts(&aws, g, plan.split == Some(Split::Account), out).await?;
-    let ce = spend::explorer(&aws, args.cache_ttl, args.no_cache, now);
+    let ce = spend::explorer(&aws, args.cache_ttl.0, args.no_cache, now);
     if reconciling {
         let done = reconcile::run(&plan, &ce, &aws, args.no_cache, g, now, out).await;
         for problem in ce.cache_problems() {

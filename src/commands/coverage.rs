@@ -151,7 +151,7 @@ async fn billed_view(
     out: &mut Output,
 ) -> Result<(BilledView, PaidRequests)> {
     out.stage("asking Cost Explorer");
-    let ce = spend::explorer(aws, args.cache_ttl, args.no_cache, now);
+    let ce = spend::explorer(aws, args.cache_ttl.0, args.no_cache, now);
     let result = billed_periods(&ce, &args.tag_key, scope, now, today, out).await;
     for problem in ce.cache_problems() {
         out.detail(&format!("could not write the cache: {problem}"));

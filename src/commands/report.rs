@@ -75,7 +75,7 @@ pub async fn run(args: ReportArgs, g: &GlobalArgs, now: Timestamp, out: &mut Out
     let key = args.tag_key.as_str();
 
     let linked = linked_accounts(&aws, g, false, out).await;
-    let ce = shared_cost::explorer(&aws, args.cache_ttl, args.no_cache, now);
+    let ce = shared_cost::explorer(&aws, args.cache_ttl.0, args.no_cache, now);
     let plan = cost_plan(&args, cost_range);
     out.stage("reading CloudWatch, the Price List, Cost Explorer and AWS Budgets");
     let prices = async {

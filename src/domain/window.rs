@@ -230,6 +230,18 @@ impl fmt::Display for Window {
     }
 }
 
+/// A `YYYY-MM-DD` day given on the command line (`--from`, `--to`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Day(pub Date);
+
+impl std::str::FromStr for Day {
+    type Err = InputError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        parse_date("date", s).map(Self)
+    }
+}
+
 /// Parses a `YYYY-MM-DD` date flag.
 pub fn parse_date(field: &str, s: &str) -> Result<Date, InputError> {
     s.parse::<Date>()

@@ -18,7 +18,7 @@ use crate::error::Result;
 /// The window from `--since` or `--from/--to`.
 pub fn window(args: &WindowArgs, now: Timestamp) -> Result<Window> {
     match (args.from, args.to) {
-        (Some(from), Some(to)) => Ok(Window::days(from, to, now)?),
+        (Some(from), Some(to)) => Ok(Window::days(from.0, to.0, now)?),
         _ => Ok(Window::since(args.since, now)),
     }
 }

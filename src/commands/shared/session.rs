@@ -183,7 +183,7 @@ pub fn enters_no_account(g: &GlobalArgs, command: &str) -> Result<()> {
 pub async fn load(g: &GlobalArgs) -> Result<Aws> {
     Aws::load(&ClientSettings {
         profile: g.aws_profile.clone(),
-        endpoint_url: g.endpoint_url.clone(),
+        endpoint_url: g.endpoint_url.as_ref().map(|u| u.0.clone()),
         max_attempts: g.max_attempts,
         adaptive_retry: g.retry_mode == crate::cli::RetryMode::Adaptive,
         timeout: g.timeout.map(Duration::from_secs),

@@ -32,7 +32,7 @@ use crate::domain::InputError;
 pub use choice::{CostMetric, Granularity, Grouping, Split};
 pub use filter::{Filter, bedrock_services, scope_filter, scope_filter_in, tag_filters};
 pub use paid::{PaidRequests, REQUEST_PRICE_USD, requests_cost_usd};
-pub use range::{DateRange, SpanUnit, TimeSpec, earliest_start, rest_of_month};
+pub use range::{DateRange, Last, Month, SpanUnit, TimeSpec, earliest_start, rest_of_month};
 pub use shape::{
     CostQuery, CostRow, CostTable, ForecastQuery, GroupAmount, Period, PeriodResult, group_value, shape,
     share_percent,
@@ -52,6 +52,18 @@ pub const PRODUCT_ATTRIBUTES_FROM: Date = jiff::civil::date(2026, 9, 1);
 /// What third-party and first-party Bedrock billing service names share:
 /// "Amazon Bedrock", "Claude Sonnet 4.5 (Amazon Bedrock Edition)", …
 pub const BEDROCK_SEARCH: &str = "Bedrock";
+
+/// `--cache-ttl` ([`parse_ttl`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheTtl(pub std::time::Duration);
+
+impl std::str::FromStr for CacheTtl {
+    type Err = InputError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        parse_ttl(s).map(Self)
+    }
+}
 
 /// `--cache-ttl`: a whole number of minutes, hours or days (`30m`, `6h`, `1d`), at most 7 days.
 pub fn parse_ttl(s: &str) -> Result<std::time::Duration, InputError> {

@@ -30,6 +30,30 @@ pub enum SpanUnit {
     Months,
 }
 
+/// `--last 30d|12w|6mo` ([`TimeSpec::parse_last`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Last(pub TimeSpec);
+
+impl std::str::FromStr for Last {
+    type Err = InputError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        TimeSpec::parse_last(s).map(Self)
+    }
+}
+
+/// `--month YYYY-MM` ([`TimeSpec::parse_month`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Month(pub TimeSpec);
+
+impl std::str::FromStr for Month {
+    type Err = InputError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        TimeSpec::parse_month(s).map(Self)
+    }
+}
+
 impl TimeSpec {
     /// Parses `--last`: a whole number of days, weeks or months (`30d`, `12w`, `6mo`).
     pub fn parse_last(s: &str) -> Result<Self, InputError> {
