@@ -324,3 +324,147 @@ fn usage_by_a_key_spelt_in_another_case_says_so_instead_of_showing_all_untagged(
         .stderr_has("use `--by Department`");
     assert_eq!(w.count("GetMetricData"), 0, "refused before reading metrics");
 }
+
+/// `GetMetricData` against the emulator over the JSON protocol, as the
+/// CloudWatch console sends a dashboard graph's rows.
+fn get_metric_data(w: &World, region: &str, queries: &[Value], start: &str, end: &str) -> Value {
+    let epoch = |d: &str| {
+        d.parse::<jiff::civil::Date>()
+            .unwrap()
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .unwrap()
+            .timestamp()
+            .as_second()
+    };
+    let auth = format!(
+        "AWS4-HMAC-SHA256 Credential=AKIDTEST/20261122/{region}/monitoring/aws4_request, SignedHeaders=host, Signature=0"
+    );
+    let body = json!({"MetricDataQueries": queries, "StartTime": epoch(start), "EndTime": epoch(end)});
+    ureq::post(&format!("{}/", w.url))
+        .set("Authorization", &auth)
+        .set("X-Amz-Target", "GraniteServiceVersion20100801.GetMetricData")
+        .set("Content-Type", "application/x-amz-json-1.0")
+        .send_string(&body.to_string())
+        .unwrap_or_else(|e| panic!("GetMetricData: {e}"))
+        .into_json()
+        .unwrap()
+}
+
+/// A graph's rows as the console turns them into queries, with one period
+/// over the whole range; and each expression's label by its id.
+fn console_queries(props: &Value, days: i64) -> (Vec<Value>, std::collections::BTreeMap<String, String>) {
+    let mut labels = std::collections::BTreeMap::new();
+    let queries = props["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            let row = row.as_array().unwrap();
+            let opts = row.last().unwrap();
+            let id = opts["id"].as_str().unwrap();
+            if let Some(expr) = opts["expression"].as_str() {
+                labels.insert(id.to_owned(), opts["label"].as_str().unwrap().to_owned());
+                json!({"Id": id, "Expression": expr, "ReturnData": true})
+            } else {
+                json!({"Id": id, "ReturnData": false, "MetricStat": {
+                    "Metric": {"Namespace": row[0], "MetricName": row[1],
+                               "Dimensions": [{"Name": row[2], "Value": row[3]}]},
+                    "Period": days * 86_400, "Stat": "Sum"}})
+            }
+        })
+        .collect();
+    (queries, labels)
+}
+
+/// The dashboard's cache-hit graph is metric math that CloudWatch evaluates;
+/// evaluated over the same days it must give the ratio `usage` computes.
+#[test]
+fn the_dashboards_cache_hit_math_gives_the_ratio_usage_reports() {
+    let w = world().at(INSTANTS[2]);
+    let (_, from, to) = seeded(&w);
+    let usage = w
+        .run([
+            "usage",
+            "--region",
+            "us-east-1,us-west-2",
+            "--from",
+            &from,
+            "--to",
+            &to,
+            "-o",
+            "json",
+        ])
+        .ok()
+        .json();
+    let ratio_of = |name: &str| -> f64 {
+        let row = usage["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == name)
+            .unwrap();
+        row["cache_hit_ratio"]
+            .as_f64()
+            .unwrap_or_else(|| panic!("no ratio for {name}: {row}"))
+    };
+    let printed = w
+        .run(["dashboard", "d", "--region", "us-east-1,us-west-2", "--print"])
+        .ok()
+        .json();
+    let widgets: Vec<&Value> = printed
+        .as_array()
+        .map_or_else(|| vec![&printed], |a| a.iter().collect())
+        .into_iter()
+        .flat_map(|body| body["widgets"].as_array().unwrap())
+        .filter(|w| {
+            w["properties"]["title"]
+                .as_str()
+                .is_some_and(|t| t.contains("cache hit ratio"))
+        })
+        .collect();
+    assert!(!widgets.is_empty(), "a cache-hit graph: {printed}");
+    let end = jiff::civil::Date::strptime("%Y-%m-%d", &to)
+        .unwrap()
+        .tomorrow()
+        .unwrap()
+        .to_string();
+    let days = i64::from(
+        (jiff::civil::Date::strptime("%Y-%m-%d", &end).unwrap()
+            - jiff::civil::Date::strptime("%Y-%m-%d", &from).unwrap())
+        .get_days(),
+    );
+    let mut checked = 0;
+    for widget in widgets {
+        let props = &widget["properties"];
+        let region = props["region"].as_str().unwrap();
+        let (queries, labels) = console_queries(props, days);
+        let answer = get_metric_data(&w, region, &queries, &from, &end);
+        for result in answer["MetricDataResults"].as_array().unwrap() {
+            let label = &labels[result["Id"].as_str().unwrap()];
+            let Some(name) = ["search-sonnet", "search-nova", "legal-nova", "quiet"]
+                .into_iter()
+                .find(|n| label.contains(n))
+            else {
+                panic!("a hit-ratio line names its profile: {label}");
+            };
+            let values = result["Values"].as_array().unwrap();
+            if name == "search-nova" || name == "quiet" {
+                // No cached input at all (search-nova) or no traffic (quiet): 0 or no point.
+                assert!(
+                    values.iter().all(|v| v.as_f64() == Some(0.0)),
+                    "{name}: {values:?}"
+                );
+                continue;
+            }
+            assert_eq!(values.len(), 1, "{name}: one period over the range: {result}");
+            let percent = values[0].as_f64().unwrap();
+            assert!(
+                (percent - 100.0 * ratio_of(name)).abs() < 1e-9,
+                "{name}: the dashboard says {percent}%, usage says {}",
+                ratio_of(name)
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 2, "search-sonnet and legal-nova are checked");
+}
