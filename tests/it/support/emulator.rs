@@ -1,14 +1,16 @@
-//! The emulator process, one for the test binary. It binds a port the OS
-//! assigns (`--port 0`) and prints one line on stdout once it is listening,
-//! `awsemu listening on http://127.0.0.1:PORT`; the URL is read from that
-//! line, so no port is picked here and then lost to another process before
-//! the emulator binds it. The emulator exits when this process does: it
-//! watches the stdin pipe held here.
+//! The emulator processes: one per test thread (`RUST_TEST_THREADS`, else
+//! one per core; at most eight), each serving one test at a time (`World` holds its
+//! slot). Each binds a port the OS assigns (`--port 0`) and prints one line
+//! on stdout once it is listening, `awsemu listening on
+//! http://127.0.0.1:PORT`; the URL is read from that line, so no port is
+//! picked here and then lost to another process before the emulator binds
+//! it. An emulator exits when this process does: it watches the stdin pipe
+//! held here.
 
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
@@ -26,11 +28,64 @@ struct Emulator {
     _stdin: ChildStdin,
 }
 
-static EMULATOR: OnceLock<Emulator> = OnceLock::new();
+/// How many emulators serve tests at once: one per test thread of the
+/// harness (`RUST_TEST_THREADS`, else one per core), at most eight.
+fn slots() -> usize {
+    std::env::var("RUST_TEST_THREADS")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap_or_else(|| thread::available_parallelism().map_or(1, std::num::NonZero::get))
+        .clamp(1, 8)
+}
 
-/// The emulator's URL, starting it on first use.
-pub(super) fn url() -> &'static str {
-    &EMULATOR.get_or_init(start).url
+struct Pool {
+    free: Mutex<Vec<usize>>,
+    freed: Condvar,
+    emulators: Vec<OnceLock<Emulator>>,
+}
+
+static POOL: OnceLock<Pool> = OnceLock::new();
+
+fn pool() -> &'static Pool {
+    POOL.get_or_init(|| Pool {
+        free: Mutex::new((0..slots()).rev().collect()),
+        freed: Condvar::new(),
+        emulators: (0..slots()).map(|_| OnceLock::new()).collect(),
+    })
+}
+
+/// One emulator, held by one test until dropped.
+pub(super) struct Slot(usize);
+
+impl Slot {
+    /// Waits for a free emulator, starting it on first use.
+    pub(super) fn take() -> (Self, &'static str) {
+        let pool = pool();
+        let mut free = pool.free.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let i = loop {
+            if let Some(i) = free.pop() {
+                break i;
+            }
+            free = pool
+                .freed
+                .wait(free)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        };
+        drop(free);
+        let slot = Self(i);
+        (slot, &pool.emulators[i].get_or_init(start).url)
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let pool = pool();
+        pool.free
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(self.0);
+        pool.freed.notify_one();
+    }
 }
 
 fn start() -> Emulator {

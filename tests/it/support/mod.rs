@@ -1,5 +1,5 @@
-//! The test harness: one emulator for the test binary, tests serialised
-//! against it with a reset in between (`world()`), and the real `aipctl`
+//! The test harness: a clean emulator for each test (`world()`: one of a
+//! pool, one per core, reset in between), and the real `aipctl`
 //! binary run against it (`World::run`, `World::cmd`: the `run` module).
 //! Seed data several areas share is in `fixtures`; the IAM linters the
 //! policy tests use are in `iam`.
@@ -9,7 +9,6 @@
 //! fail with the setup command to run; they never skip.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -25,17 +24,15 @@ pub use run::{Cmd, Run, bare};
 
 pub const ACCOUNT: &str = "123456789012";
 
-static SERIAL: Mutex<()> = Mutex::new(());
-
 /// The repository: the crate's manifest directory.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// A clean emulator for one test; holding it keeps other tests out.
+/// A clean emulator for one test; holding it keeps other tests off that emulator.
 pub struct World {
     pub url: String,
-    _guard: MutexGuard<'static, ()>,
+    _slot: emulator::Slot,
     home: tempfile::TempDir,
     /// The instant the emulator and aipctl both take as "now", when fixed.
     now: Option<jiff::Timestamp>,
@@ -53,10 +50,10 @@ pub const INSTANTS: [&str; 5] = [
 ];
 
 pub fn world() -> World {
-    let guard = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let (slot, url) = emulator::Slot::take();
     let w = World {
-        url: emulator::url().to_owned(),
-        _guard: guard,
+        url: url.to_owned(),
+        _slot: slot,
         home: tempfile::tempdir().unwrap(),
         now: None,
     };
