@@ -358,6 +358,23 @@ class InferenceProfile:
     tagged: bool = False  # has had at least one tag (the Tagging API lists such profiles)
     fingerprint: str | None = field(default=None, repr=False)
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Any assignment (e.g. fixtures replacing ``models``) drops the cached JSON.
+        object.__setattr__(self, name, value)
+        self.__dict__.pop("_api_json", None)
+
+    def api_json(self) -> str:
+        """``json.dumps(self.to_api())``, cached: a list page of 1,000 profiles
+        re-rendered every one (two strftime calls each, then the encoder) in
+        most of its time. The cache is dropped on any attribute assignment and
+        when ``models`` (the one mutable member) no longer equals its copy."""
+        cached = self.__dict__.get("_api_json")
+        if cached is not None and cached[0] == self.models:
+            return cached[1]
+        text = json.dumps(self.to_api())
+        self.__dict__["_api_json"] = (list(self.models), text)
+        return text
+
     def to_api(self) -> dict[str, Any]:
         out: dict[str, Any] = {"inferenceProfileName": self.name}
         if self.description is not None:
@@ -612,8 +629,13 @@ def _label(resp: Any, name: str, prefix: str) -> str:
     return resp.uri_match[name]
 
 
+class _Encoded(str):
+    """A payload already encoded as ``json.dumps`` would encode it."""
+
+
 def _answer(status: int, payload: Any) -> tuple[str, dict[str, Any]]:
-    return json.dumps(payload), {"status": status, "Content-Type": "application/json"}
+    body = str(payload) if isinstance(payload, _Encoded) else json.dumps(payload)
+    return body, {"status": status, "Content-Type": "application/json"}
 
 
 def _error_answer(err: BedrockError) -> tuple[str, dict[str, Any]]:
@@ -659,7 +681,7 @@ def get_inference_profile(self: Any) -> tuple[int, Any]:
     prof = _resolve(_be(self), ident)
     if prof is None:
         raise _not_found(f"The inference profile {ident} doesn't exist.")
-    return 200, prof.to_api()
+    return 200, _Encoded(prof.api_json())
 
 
 @_handler
@@ -691,10 +713,12 @@ def list_inference_profiles(self: Any) -> tuple[int, Any]:
         key=lambda p: p.seq,
     )
     page = items[:max_results]
-    out: dict[str, Any] = {"inferenceProfileSummaries": [p.to_api() for p in page]}
+    # json.dumps({"inferenceProfileSummaries": [...], "nextToken"?: ...}) from
+    # each profile's cached encoding.
+    body = '{"inferenceProfileSummaries": [' + ", ".join(p.api_json() for p in page) + "]"
     if len(items) > max_results:
-        out["nextToken"] = _encode_token(wanted, page[-1].seq)
-    return 200, out
+        body += ', "nextToken": ' + json.dumps(_encode_token(wanted, page[-1].seq))
+    return 200, _Encoded(body + "}")
 
 
 @_handler
