@@ -83,6 +83,7 @@ In-process helpers for other modules (cost/usage, demo seeder)::
                    created_at=None) -> InferenceProfile          # raises BedrockError
     all_application_profiles(account_id) -> Iterator[InferenceProfile]
     application_profiles(account_id, region) -> list[(InferenceProfile, tags)]
+    application_profiles_by_arn(account_id, region) -> (ARNs, profiles, tag store)  # under LOCK
     deleted_profiles(account_id, region) -> list[(InferenceProfile, tags, deleted_epoch)]
 
 ``InferenceProfile.tagged`` records that a profile has had a tag (set on a
@@ -111,6 +112,7 @@ labels from moto's botocore-model router, URL-decoded), ``self.region`` and
 from __future__ import annotations
 
 import base64
+import bisect
 import json
 import re
 import threading
@@ -130,6 +132,7 @@ DEFAULT_PAGE_SIZE = 100
 # One lock for all profile state: werkzeug serves each request on its own
 # thread and other modules call the helpers from theirs.
 _LOCK = threading.RLock()
+LOCK = _LOCK  # for modules that read the shared views (application_profiles_by_arn)
 
 # ---------------------------------------------------------------- model constraints
 # (botocore/data/bedrock/2023-04-20/service-2.json; patterns are matched whole)
@@ -404,6 +407,7 @@ def _seed(backend: Any) -> None:
     backend.emu_tokens = {}  # clientRequestToken -> (fingerprint, arn)
     backend.emu_deleted = {}  # arn -> (profile, its tags, deletion epoch); tagged profiles only
     backend.emu_seq = 0
+    backend.emu_gen = 0  # bumped whenever a profile is added or dropped (see _ordered)
     for sp in catalog.system_profiles(backend.region_name):
         backend.emu_seq += 1
         arn = _profile_arn(
@@ -425,6 +429,35 @@ def _seed(backend: Any) -> None:
         )
         backend.emu_profiles[arn] = prof
         backend.emu_ids[prof.id] = arn
+
+
+class _Order:
+    """A backend's profiles in the two orders the list operations read.
+
+    ``by_seq[type]``: that type's profiles by ``seq`` (ListInferenceProfiles);
+    ``apps_by_arn`` / ``app_arns``: the APPLICATION profiles and their ARNs in
+    ARN order (the Tagging API's GetResources). Rebuilding both on every page
+    was most of a GetResources page over 1,000 profiles; the cache is keyed on
+    ``emu_gen`` (bumped by every add and drop) and the number of profiles.
+    """
+
+    def __init__(self, key: tuple[int, int], profiles: Any) -> None:
+        self.key = key
+        self.by_seq: dict[str, list[InferenceProfile]] = {t: [] for t in PROFILE_TYPES}
+        for p in sorted(profiles, key=lambda p: p.seq):
+            self.by_seq.setdefault(p.type, []).append(p)
+        self.apps_by_arn = sorted(self.by_seq["APPLICATION"], key=lambda p: p.arn)
+        self.app_arns = [p.arn for p in self.apps_by_arn]
+
+
+def _ordered(backend: Any) -> _Order:
+    """The backend's ``_Order``, rebuilt when a profile was added or dropped. Caller holds _LOCK."""
+    key = (backend.emu_gen, len(backend.emu_profiles))
+    order = getattr(backend, "emu_order", None)
+    if order is None or order.key != key:
+        order = _Order(key, backend.emu_profiles.values())
+        backend.emu_order = order
+    return order
 
 
 def _be(resp: Any) -> Any:
@@ -574,6 +607,7 @@ def _create(backend: Any, params: dict[str, Any], created_at: datetime | None = 
     )
     backend.emu_profiles[prof.arn] = prof
     backend.emu_ids[ident] = prof.arn
+    backend.emu_gen += 1
     if pairs:
         backend.tagger.tag_resource(prof.arn, [{"Key": k, "Value": val} for k, val in pairs])
         prof.tagged = True
@@ -708,10 +742,8 @@ def list_inference_profiles(self: Any) -> tuple[int, Any]:
     # AWS returns only SYSTEM_DEFINED profiles when no type is given.
     wanted = type_filter or "SYSTEM_DEFINED"
     after = _decode_token(token, wanted) if token is not None else 0
-    items = sorted(
-        (p for p in _be(self).emu_profiles.values() if p.type == wanted and p.seq > after),
-        key=lambda p: p.seq,
-    )
+    by_seq = _ordered(_be(self)).by_seq[wanted]
+    items = by_seq[bisect.bisect_right(by_seq, after, key=lambda p: p.seq):]
     page = items[:max_results]
     # json.dumps({"inferenceProfileSummaries": [...], "nextToken"?: ...}) from
     # each profile's cached encoding.
@@ -743,6 +775,7 @@ def _drop(backend: Any, prof: InferenceProfile) -> None:
         getattr(backend, "emu_deleted", {})[prof.arn] = (prof, tags, clock.epoch())
     del backend.emu_profiles[prof.arn]
     backend.emu_ids.pop(prof.id, None)
+    backend.emu_gen += 1
     backend.tagger.delete_all_tags_for_resource(prof.arn)
     for token in [t for t, (_, arn) in backend.emu_tokens.items() if arn == prof.arn]:
         del backend.emu_tokens[token]
@@ -997,8 +1030,24 @@ def application_profiles(account_id: str, region: str) -> list[tuple[InferencePr
         be = _existing_backend(account_id, region)
         if be is None:
             return []
-        profs = sorted((p for p in be.emu_profiles.values() if p.type == "APPLICATION"), key=lambda p: p.seq)
+        profs = _ordered(be).by_seq["APPLICATION"]
         return [(p, dict(be.tagger.get_tag_dict_for_resource(p.arn))) for p in profs]
+
+
+def application_profiles_by_arn(
+    account_id: str, region: str
+) -> tuple[list[str], list[InferenceProfile], dict[str, dict[str, str]]]:
+    """The APPLICATION profiles of one (account, Region) in ARN order: (their ARNs,
+    the profiles, the backend's live tag store ``{arn: {key: value}}``).
+
+    Shared, not copied: read them only while holding ``LOCK`` and copy what
+    outlives it (``awsemu/tagging.py`` pages through them without re-sorting).
+    """
+    be = _existing_backend(account_id, region)
+    if be is None:
+        return [], [], {}
+    order = _ordered(be)
+    return order.app_arns, order.apps_by_arn, be.tagger.tags
 
 
 def deleted_profiles(account_id: str, region: str) -> list[tuple[InferenceProfile, dict[str, str], float]]:
