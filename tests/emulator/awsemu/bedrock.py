@@ -789,7 +789,8 @@ def _tag_target(self: Any, arn: str, writing: bool) -> str:
         if writing:
             raise _invalid(f"The resource {arn} is a system-defined inference profile and can't be tagged.")
         return "system"
-    if arn not in backend._list_arns():
+    # An application profile is in _list_arns(); that list is built (all ARNs) per call.
+    if prof is None and arn not in backend._list_arns():
         raise _not_found(f"The resource {arn} doesn't exist.")
     return "tagged"
 
