@@ -362,20 +362,23 @@ class InferenceProfile:
     fingerprint: str | None = field(default=None, repr=False)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        # Any assignment (e.g. fixtures replacing ``models``) drops the cached JSON.
+        # Any assignment (e.g. fixtures replacing ``models``) outdates the cached JSON.
         object.__setattr__(self, name, value)
-        self.__dict__.pop("_api_json", None)
+        self.__dict__["_version"] = self.__dict__.get("_version", 0) + 1
 
     def api_json(self) -> str:
         """``json.dumps(self.to_api())``, cached: a list page of 1,000 profiles
         re-rendered every one (two strftime calls each, then the encoder) in
-        most of its time. The cache is dropped on any attribute assignment and
-        when ``models`` (the one mutable member) no longer equals its copy."""
+        most of its time. The cache holds while no attribute was assigned
+        since (even one assigned while it was being built) and ``models`` (the
+        one mutable member) still equals its copy."""
+        version = self.__dict__.get("_version")
         cached = self.__dict__.get("_api_json")
-        if cached is not None and cached[0] == self.models:
-            return cached[1]
+        if cached is not None and cached[0] == version and cached[1] == self.models:
+            return cached[2]
+        models = list(self.models)
         text = json.dumps(self.to_api())
-        self.__dict__["_api_json"] = (list(self.models), text)
+        self.__dict__["_api_json"] = (version, models, text)
         return text
 
     def to_api(self) -> dict[str, Any]:
