@@ -461,6 +461,25 @@ def test_list_pagination_survives_deletes_between_pages(emu):
     assert [p["inferenceProfileArn"] for p in second["inferenceProfileSummaries"]] == arns[2:]
 
 
+def test_list_sees_profiles_created_and_changed_after_an_earlier_list(emu):
+    """The cached order and the cached summaries follow creates, deletes and
+    a ``models`` replacement (POST /_emu/profiles) between two lists."""
+    client = emu.client("bedrock")
+    first = create(client, "c0", fm("us-east-1", NOVA_PRO))
+    before = client.list_inference_profiles(typeEquals="APPLICATION")["inferenceProfileSummaries"]
+    assert [p["inferenceProfileArn"] for p in before] == [first]
+    second = create(client, "c1", fm("us-east-1", NOVA_PRO))
+    client.delete_inference_profile(inferenceProfileIdentifier=first)
+    (third,) = [p["arn"] for p in emu.control("POST", "/_emu/profiles", {"profiles": [
+        {"region": "us-east-1", "name": "c2", "source": NOVA_PRO, "models": ["arn:x"]},
+    ]})["profiles"]]
+    after = client.list_inference_profiles(typeEquals="APPLICATION")["inferenceProfileSummaries"]
+    assert [p["inferenceProfileArn"] for p in after] == [second, third]
+    assert after[1]["models"] == [{"modelArn": "arn:x"}]
+    got = client.get_inference_profile(inferenceProfileIdentifier=third)
+    assert got["models"] == [{"modelArn": "arn:x"}]
+
+
 def test_list_rejects_bad_arguments(emu):
     client = raw_client(emu)
     for kwargs in (
@@ -713,6 +732,14 @@ def test_in_process_helpers():
     assert {p.arn for p in bedrock.all_application_profiles(acct)} == {p1.arn, p2.arn}
     assert list(bedrock.all_application_profiles("000011112222")) == []
     assert p1.to_api()["createdAt"] == "2025-01-15T12:00:00.000Z"
+    # The cached encoding follows assignments and in-place changes of models.
+    assert p1.api_json() == json.dumps(p1.to_api())
+    p1.models.append("arn:extra")
+    assert json.loads(p1.api_json())["models"][-1] == {"modelArn": "arn:extra"}
+    p1.name = "renamed"
+    assert p1.api_json() == json.dumps(p1.to_api()) and json.loads(p1.api_json())["inferenceProfileName"] == "renamed"
+    p1.models.pop()
+    p1.name = "seeded"
     with pytest.raises(bedrock.BedrockError) as excinfo:
         bedrock.create_profile(acct, "us-east-1", "seeded", fm("us-east-1", NOVA_PRO), {})
     assert excinfo.value.code == "ConflictException"

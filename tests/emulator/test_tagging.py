@@ -227,6 +227,28 @@ def test_pages_with_tag_filters_and_small_pages(emu, many):
     assert all(len(p) == 7 for p in got[:-1]) and 1 <= len(got[-1]) <= 7
 
 
+def test_profiles_created_deleted_and_tagged_between_pages(emu, many):
+    """The cursor names the last ARN: later pages see what changed behind
+    and ahead of it (the ARN-ordered profile list is cached between pages)."""
+    client, br = tagging(emu), bedrock(emu)
+    first = client.get_resources(ResourceTypeFilters=[PROFILE_TYPE], ResourcesPerPage=100)
+    cursor = first["ResourceTagMappingList"][-1]["ResourceARN"]
+    ahead = sorted(a for a in many if a > cursor)
+    br.delete_inference_profile(inferenceProfileIdentifier=ahead[0])
+    br.untag_resource(resourceARN=ahead[1], tagKeys=["Index"])
+    new = seed(emu, [{"name": f"late-{i}", "tags": {"Department": "Late"}} for i in range(20)])
+    flat, token = [], first["PaginationToken"]
+    while token:
+        resp = client.get_resources(ResourceTypeFilters=[PROFILE_TYPE], ResourcesPerPage=100, PaginationToken=token)
+        flat += [m["ResourceARN"] for m in resp["ResourceTagMappingList"]]
+        token = resp["PaginationToken"]
+    assert flat == sorted(set(ahead[1:]) | {a for a in new if a > cursor})
+    got = client.get_resources(ResourceARNList=[ahead[1]])["ResourceTagMappingList"]
+    assert got[0]["Tags"] == [{"Key": "Department", "Value": f"D{many.index(ahead[1]) % 7}"}]
+    tf = listing(client, TagFilters=[{"Key": "Department", "Values": ["Late"]}], ResourcesPerPage=100)
+    assert set(tf) == set(new)
+
+
 def test_a_page_size_may_change_between_pages(emu, many):
     client = tagging(emu)
     first = client.get_resources(ResourcesPerPage=10)

@@ -83,6 +83,7 @@ In-process helpers for other modules (cost/usage, demo seeder)::
                    created_at=None) -> InferenceProfile          # raises BedrockError
     all_application_profiles(account_id) -> Iterator[InferenceProfile]
     application_profiles(account_id, region) -> list[(InferenceProfile, tags)]
+    application_profiles_by_arn(account_id, region) -> (ARNs, profiles, tag store)  # under LOCK
     deleted_profiles(account_id, region) -> list[(InferenceProfile, tags, deleted_epoch)]
 
 ``InferenceProfile.tagged`` records that a profile has had a tag (set on a
@@ -111,6 +112,7 @@ labels from moto's botocore-model router, URL-decoded), ``self.region`` and
 from __future__ import annotations
 
 import base64
+import bisect
 import json
 import re
 import threading
@@ -130,6 +132,7 @@ DEFAULT_PAGE_SIZE = 100
 # One lock for all profile state: werkzeug serves each request on its own
 # thread and other modules call the helpers from theirs.
 _LOCK = threading.RLock()
+LOCK = _LOCK  # for modules that read the shared views (application_profiles_by_arn)
 
 # ---------------------------------------------------------------- model constraints
 # (botocore/data/bedrock/2023-04-20/service-2.json; patterns are matched whole)
@@ -358,6 +361,26 @@ class InferenceProfile:
     tagged: bool = False  # has had at least one tag (the Tagging API lists such profiles)
     fingerprint: str | None = field(default=None, repr=False)
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Any assignment (e.g. fixtures replacing ``models``) outdates the cached JSON.
+        object.__setattr__(self, name, value)
+        self.__dict__["_version"] = self.__dict__.get("_version", 0) + 1
+
+    def api_json(self) -> str:
+        """``json.dumps(self.to_api())``, cached: a list page of 1,000 profiles
+        re-rendered every one (two strftime calls each, then the encoder) in
+        most of its time. The cache holds while no attribute was assigned
+        since (even one assigned while it was being built) and ``models`` (the
+        one mutable member) still equals its copy."""
+        version = self.__dict__.get("_version")
+        cached = self.__dict__.get("_api_json")
+        if cached is not None and cached[0] == version and cached[1] == self.models:
+            return cached[2]
+        models = list(self.models)
+        text = json.dumps(self.to_api())
+        self.__dict__["_api_json"] = (version, models, text)
+        return text
+
     def to_api(self) -> dict[str, Any]:
         out: dict[str, Any] = {"inferenceProfileName": self.name}
         if self.description is not None:
@@ -387,6 +410,7 @@ def _seed(backend: Any) -> None:
     backend.emu_tokens = {}  # clientRequestToken -> (fingerprint, arn)
     backend.emu_deleted = {}  # arn -> (profile, its tags, deletion epoch); tagged profiles only
     backend.emu_seq = 0
+    backend.emu_gen = 0  # bumped whenever a profile is added or dropped (see _ordered)
     for sp in catalog.system_profiles(backend.region_name):
         backend.emu_seq += 1
         arn = _profile_arn(
@@ -408,6 +432,35 @@ def _seed(backend: Any) -> None:
         )
         backend.emu_profiles[arn] = prof
         backend.emu_ids[prof.id] = arn
+
+
+class _Order:
+    """A backend's profiles in the two orders the list operations read.
+
+    ``by_seq[type]``: that type's profiles by ``seq`` (ListInferenceProfiles);
+    ``apps_by_arn`` / ``app_arns``: the APPLICATION profiles and their ARNs in
+    ARN order (the Tagging API's GetResources). Rebuilding both on every page
+    was most of a GetResources page over 1,000 profiles; the cache is keyed on
+    ``emu_gen`` (bumped by every add and drop) and the number of profiles.
+    """
+
+    def __init__(self, key: tuple[int, int], profiles: Any) -> None:
+        self.key = key
+        self.by_seq: dict[str, list[InferenceProfile]] = {t: [] for t in PROFILE_TYPES}
+        for p in sorted(profiles, key=lambda p: p.seq):
+            self.by_seq.setdefault(p.type, []).append(p)
+        self.apps_by_arn = sorted(self.by_seq["APPLICATION"], key=lambda p: p.arn)
+        self.app_arns = [p.arn for p in self.apps_by_arn]
+
+
+def _ordered(backend: Any) -> _Order:
+    """The backend's ``_Order``, rebuilt when a profile was added or dropped. Caller holds _LOCK."""
+    key = (backend.emu_gen, len(backend.emu_profiles))
+    order = getattr(backend, "emu_order", None)
+    if order is None or order.key != key:
+        order = _Order(key, backend.emu_profiles.values())
+        backend.emu_order = order
+    return order
 
 
 def _be(resp: Any) -> Any:
@@ -557,6 +610,7 @@ def _create(backend: Any, params: dict[str, Any], created_at: datetime | None = 
     )
     backend.emu_profiles[prof.arn] = prof
     backend.emu_ids[ident] = prof.arn
+    backend.emu_gen += 1
     if pairs:
         backend.tagger.tag_resource(prof.arn, [{"Key": k, "Value": val} for k, val in pairs])
         prof.tagged = True
@@ -612,8 +666,13 @@ def _label(resp: Any, name: str, prefix: str) -> str:
     return resp.uri_match[name]
 
 
+class _Encoded(str):
+    """A payload already encoded as ``json.dumps`` would encode it."""
+
+
 def _answer(status: int, payload: Any) -> tuple[str, dict[str, Any]]:
-    return json.dumps(payload), {"status": status, "Content-Type": "application/json"}
+    body = str(payload) if isinstance(payload, _Encoded) else json.dumps(payload)
+    return body, {"status": status, "Content-Type": "application/json"}
 
 
 def _error_answer(err: BedrockError) -> tuple[str, dict[str, Any]]:
@@ -659,7 +718,7 @@ def get_inference_profile(self: Any) -> tuple[int, Any]:
     prof = _resolve(_be(self), ident)
     if prof is None:
         raise _not_found(f"The inference profile {ident} doesn't exist.")
-    return 200, prof.to_api()
+    return 200, _Encoded(prof.api_json())
 
 
 @_handler
@@ -686,15 +745,15 @@ def list_inference_profiles(self: Any) -> tuple[int, Any]:
     # AWS returns only SYSTEM_DEFINED profiles when no type is given.
     wanted = type_filter or "SYSTEM_DEFINED"
     after = _decode_token(token, wanted) if token is not None else 0
-    items = sorted(
-        (p for p in _be(self).emu_profiles.values() if p.type == wanted and p.seq > after),
-        key=lambda p: p.seq,
-    )
+    by_seq = _ordered(_be(self)).by_seq[wanted]
+    items = by_seq[bisect.bisect_right(by_seq, after, key=lambda p: p.seq):]
     page = items[:max_results]
-    out: dict[str, Any] = {"inferenceProfileSummaries": [p.to_api() for p in page]}
+    # json.dumps({"inferenceProfileSummaries": [...], "nextToken"?: ...}) from
+    # each profile's cached encoding.
+    body = '{"inferenceProfileSummaries": [' + ", ".join(p.api_json() for p in page) + "]"
     if len(items) > max_results:
-        out["nextToken"] = _encode_token(wanted, page[-1].seq)
-    return 200, out
+        body += ', "nextToken": ' + json.dumps(_encode_token(wanted, page[-1].seq))
+    return 200, _Encoded(body + "}")
 
 
 @_handler
@@ -719,6 +778,7 @@ def _drop(backend: Any, prof: InferenceProfile) -> None:
         getattr(backend, "emu_deleted", {})[prof.arn] = (prof, tags, clock.epoch())
     del backend.emu_profiles[prof.arn]
     backend.emu_ids.pop(prof.id, None)
+    backend.emu_gen += 1
     backend.tagger.delete_all_tags_for_resource(prof.arn)
     for token in [t for t, (_, arn) in backend.emu_tokens.items() if arn == prof.arn]:
         del backend.emu_tokens[token]
@@ -732,7 +792,8 @@ def _tag_target(self: Any, arn: str, writing: bool) -> str:
         if writing:
             raise _invalid(f"The resource {arn} is a system-defined inference profile and can't be tagged.")
         return "system"
-    if arn not in backend._list_arns():
+    # An application profile is in _list_arns(); that list is built (all ARNs) per call.
+    if prof is None and arn not in backend._list_arns():
         raise _not_found(f"The resource {arn} doesn't exist.")
     return "tagged"
 
@@ -973,8 +1034,24 @@ def application_profiles(account_id: str, region: str) -> list[tuple[InferencePr
         be = _existing_backend(account_id, region)
         if be is None:
             return []
-        profs = sorted((p for p in be.emu_profiles.values() if p.type == "APPLICATION"), key=lambda p: p.seq)
+        profs = _ordered(be).by_seq["APPLICATION"]
         return [(p, dict(be.tagger.get_tag_dict_for_resource(p.arn))) for p in profs]
+
+
+def application_profiles_by_arn(
+    account_id: str, region: str
+) -> tuple[list[str], list[InferenceProfile], dict[str, dict[str, str]]]:
+    """The APPLICATION profiles of one (account, Region) in ARN order: (their ARNs,
+    the profiles, the backend's live tag store ``{arn: {key: value}}``).
+
+    Shared, not copied: read them only while holding ``LOCK`` and copy what
+    outlives it (``awsemu/tagging.py`` pages through them without re-sorting).
+    """
+    be = _existing_backend(account_id, region)
+    if be is None:
+        return [], [], {}
+    order = _ordered(be)
+    return order.app_arns, order.apps_by_arn, be.tagger.tags
 
 
 def deleted_profiles(account_id: str, region: str) -> list[tuple[InferenceProfile, dict[str, str], float]]:

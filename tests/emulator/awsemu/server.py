@@ -68,17 +68,37 @@ _CONTROL_LOCK = threading.Lock()
 
 
 def _perf_patch() -> None:
-    """moto lists its package directory twice per request; cache the list.
+    """Speed-only patches of moto; every answer stays byte-identical.
 
-    That listing is about half of moto's per-request CPU on this workload.
+    - moto lists its package directory twice per request; cache the list.
+      That listing is about half of moto's per-request CPU on this workload.
+    - ``BaseResponse._enrich_response`` runs a look-behind regex for an XML
+      ``<RequestId>`` over every body: 8 ms of the 21 ms of a 700 kB
+      ListInferenceProfiles page. A body without that text cannot match, so
+      moto's own function gets an empty body instead (it still casts the
+      status and sets the request-ID headers) and the body passes through.
     """
     import functools
 
     import moto.backends as backends
+    from moto.core.responses import BaseResponse
 
     backends.list_of_moto_modules = functools.lru_cache(maxsize=None)(
         backends.list_of_moto_modules
     )
+
+    enrich = BaseResponse._enrich_response
+    if getattr(enrich, "_awsemu", False):
+        return
+
+    def _enrich_response(headers: dict[str, str], body: Any) -> tuple[dict[str, str], Any]:
+        if isinstance(body, str) and "<RequestId>" not in body:
+            headers, _ = enrich(headers, "")
+            return headers, body
+        return enrich(headers, body)
+
+    _enrich_response._awsemu = True  # type: ignore[attr-defined]
+    BaseResponse._enrich_response = staticmethod(_enrich_response)  # type: ignore[method-assign,assignment]
 
 
 def load_modules() -> list[Any]:

@@ -143,12 +143,13 @@ HTML 500),
 from __future__ import annotations
 
 import base64
+import bisect
 import hashlib
 import json
 import re
 import threading
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from . import bedrock, clock
@@ -304,14 +305,78 @@ def _moto_resources(
                 yield res.arn, dict(res.tags)
 
 
-def _index(account: str, region: str, type_filters: list[str]) -> dict[str, dict[str, str]]:
+def _wants_moto(type_filters: list[str]) -> bool:
+    return not type_filters or any(f.split(":", 1)[0] != "bedrock" for f in type_filters)
+
+
+def _index(
+    account: str,
+    region: str,
+    type_filters: list[str],
+    moto: list[tuple[str, dict[str, str]]] | None = None,
+) -> dict[str, dict[str, str]]:
+    """ARN -> tags of everything listed; ``moto``: ``_moto_resources`` if already read."""
     found: dict[str, dict[str, str]] = {}
     if _type_matches(PROFILE_TYPE, type_filters):
         found.update(_profiles(account, region))
-    if not type_filters or any(f.split(":", 1)[0] != "bedrock" for f in type_filters):
-        for arn, tags in _moto_resources(account, region, type_filters):
+    if _wants_moto(type_filters):
+        if moto is None:
+            moto = list(_moto_resources(account, region, type_filters))
+        for arn, tags in moto:
             found.setdefault(arn, tags)
     return found
+
+
+def _paged(
+    candidates: Iterable[tuple[str, dict[str, str]]], req: _Request
+) -> tuple[list[tuple[str, dict[str, str]]], bool]:
+    """The page of ``candidates`` (ARN order, after the cursor) that match the
+    TagFilters: at most ResourcesPerPage, at most TagsPerPage tags (an untagged
+    resource counts one); and whether a match was left for the next page."""
+    limit = req.per_page or DEFAULT_PER_PAGE
+    page: list[tuple[str, dict[str, str]]] = []
+    tag_count = 0
+    for arn, tags in candidates:
+        if not _tags_match(tags, req.tag_filters):
+            continue
+        weight = max(1, len(tags))
+        if len(page) >= limit:
+            return page, True
+        if req.tags_per_page is not None and page and tag_count + weight > req.tags_per_page:
+            return page, True
+        page.append((arn, tags))
+        tag_count += weight
+    return page, False
+
+
+def _profile_page(
+    account: str, region: str, req: _Request, after: str | None
+) -> tuple[list[tuple[str, dict[str, str]]], bool]:
+    """``_paged`` over the live profiles alone, without building the index:
+    the profiles come in ARN order from bedrock's cache, the cursor is found by
+    bisection, and only the page's tags are copied. The same selection as
+    ``_profiles`` (whose docstring and tests define it)."""
+    with _LOCK:
+        lag = float(_settings["lag_seconds"])
+        missing = set(_settings["missing"])
+    now = clock.epoch()
+    with bedrock.LOCK:
+        arns, profiles, store = bedrock.application_profiles_by_arn(account, region)
+        start = bisect.bisect_right(arns, after) if after is not None else 0
+
+        def candidates() -> Iterator[tuple[str, dict[str, str]]]:
+            for i in range(start, len(profiles)):
+                prof = profiles[i]
+                tags = store.get(prof.arn) or {}
+                if (
+                    (tags or prof.tagged)
+                    and prof.arn not in missing
+                    and (lag <= 0 or now >= prof.created_at.timestamp() + lag)
+                ):
+                    yield prof.arn, tags
+
+        page, more = _paged(candidates(), req)
+        return [(arn, dict(tags)) for arn, tags in page], more
 
 
 def _tags_match(tags: dict[str, str], filters: list[tuple[str, list[str]]]) -> bool:
@@ -525,27 +590,22 @@ def get_resources(account: str, region: str, body: dict[str, Any]) -> dict[str, 
 
     fingerprint = req.fingerprint(account, region)
     after = _decode_token(req.token, fingerprint) if req.token else None
-    index = _index(account, region, req.type_filters)
-    arns = sorted(a for a, tags in index.items() if _tags_match(tags, req.tag_filters))
+    page: list[tuple[str, dict[str, str]]] = []
+    more = False
     if req.exclude_compliant:
-        arns = []  # no tag policy: every resource is compliant
-    if after is not None:
-        arns = [a for a in arns if a > after]
-    limit = req.per_page or DEFAULT_PER_PAGE
-    page: list[str] = []
-    tag_count = 0
-    for arn in arns:
-        weight = max(1, len(index[arn]))
-        if len(page) >= limit:
-            break
-        if req.tags_per_page is not None and page and tag_count + weight > req.tags_per_page:
-            break
-        page.append(arn)
-        tag_count += weight
-    more = len(page) < len(arns)
+        pass  # no tag policy: every resource is compliant
+    else:
+        moto = list(_moto_resources(account, region, req.type_filters)) if _wants_moto(req.type_filters) else []
+        with _LOCK:
+            stale = float(_settings["deleted_lag_seconds"]) > 0
+        if _type_matches(PROFILE_TYPE, req.type_filters) and not moto and not stale:
+            page, more = _profile_page(account, region, req, after)
+        else:
+            index = _index(account, region, req.type_filters, moto)
+            page, more = _paged(((a, index[a]) for a in sorted(index) if after is None or a > after), req)
     return {
-        "PaginationToken": _encode_token(fingerprint, page[-1]) if more else "",
-        "ResourceTagMappingList": [_mapping(a, index[a], req.include_compliance) for a in page],
+        "PaginationToken": _encode_token(fingerprint, page[-1][0]) if more else "",
+        "ResourceTagMappingList": [_mapping(a, tags, req.include_compliance) for a, tags in page],
     }
 
 
