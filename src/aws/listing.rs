@@ -50,6 +50,41 @@ impl Query<'static, fn(&Profile) -> bool> {
 /// One region's profiles as listed (no tags yet) and its tagging index.
 type RegionRead = (Vec<Profile>, Indexed);
 
+/// One region's profiles and what the index says of them. With `--tag`
+/// filters the index is asked page after page (AWS filters, so the pages
+/// are only the matches). Without, its first page comes beside the listing,
+/// and when there is more, the rest is asked by ARN, 100 a call, all the
+/// calls at once: a region of 1,000 profiles takes two round trips and a
+/// round of parallel calls instead of ten pages in a row, for the same
+/// number of calls.
+async fn read_region<F: Fn(&Profile) -> bool>(
+    b: &super::bedrock::Bedrock,
+    t: &super::tagging::Tagging,
+    query: &Query<'_, F>,
+) -> Result<RegionRead> {
+    if !query.tags.is_empty() {
+        let (listed, indexed) = tokio::join!(b.list_profiles(), t.profile_tags(query.tags));
+        return Ok((listed?, indexed?));
+    }
+    let (listed, first) = tokio::join!(b.list_profiles(), t.first_page());
+    let (listed, (indexed, more)) = (listed?, first?);
+    let Indexed::Tags(mut index) = indexed else {
+        return Ok((listed, Indexed::Denied));
+    };
+    if more {
+        let rest: Vec<&str> = listed
+            .iter()
+            .filter(|p| (query.keep_untagged)(p) && !index.contains_key(p.arn.as_str()))
+            .map(|p| p.arn.as_str())
+            .collect();
+        match t.tags_of(&rest).await? {
+            Indexed::Tags(found) => index.extend(found),
+            Indexed::Denied => return Ok((listed, Indexed::Denied)),
+        }
+    }
+    Ok((listed, Indexed::Tags(index)))
+}
+
 /// Each region's profiles (or its error), and how their tags were read.
 pub struct Listing {
     pub regions: Vec<(Region, Result<Vec<Profile>>)>,
@@ -136,12 +171,10 @@ impl Aws {
         regions: &[Region],
         query: Query<'_, F>,
     ) -> Listing {
+        let q = &query;
         let read: Vec<(Region, Result<RegionRead>)> = stream::iter(regions.iter().map(|r| {
             let (b, t) = (self.bedrock(r), self.tagging(r));
-            async move {
-                let (listed, indexed) = tokio::join!(b.list_profiles(), t.profile_tags(query.tags));
-                (r.clone(), listed.and_then(|l| indexed.map(|i| (l, i))))
-            }
+            async move { (r.clone(), read_region(&b, &t, q).await) }
         }))
         .buffered(regions.len().max(1))
         .collect()

@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use aws_sdk_resourcegroupstagging::Client;
 use aws_sdk_resourcegroupstagging::error::ProvideErrorMetadata;
 use aws_sdk_resourcegroupstagging::types::TagFilter as SdkTagFilter;
+use futures::{StreamExt, stream};
 
 use super::{Aws, failure};
 use crate::domain::region::Region;
@@ -31,6 +32,7 @@ pub struct Tagging {
     client: Client,
     region: Region,
     endpoint: String,
+    concurrency: usize,
 }
 
 /// What the index answered for a region.
@@ -50,6 +52,7 @@ impl Aws {
             client,
             endpoint: self.endpoint("tagging", region),
             region: region.clone(),
+            concurrency: self.concurrency,
         }
     }
 }
@@ -101,18 +104,56 @@ impl Tagging {
         Ok(Indexed::Tags(out))
     }
 
+    /// The first page of the index (every application profile, no tag
+    /// filter), and whether more pages follow. When they do, the caller
+    /// asks for the rest by ARN ([`Tagging::tags_of`]), all at once, instead
+    /// of page after page.
+    pub async fn first_page(&self) -> Result<(Indexed, bool)> {
+        let answer = self
+            .client
+            .get_resources()
+            .resource_type_filters(PROFILE_RESOURCE_TYPE)
+            .resources_per_page(PAGE_SIZE)
+            .send()
+            .await;
+        match answer {
+            Ok(page) => {
+                let tags = page
+                    .resource_tag_mapping_list()
+                    .iter()
+                    .filter_map(|m| Some((m.resource_arn()?.to_owned(), tags_of_mapping(m))))
+                    .collect();
+                let more = page.pagination_token().is_some_and(|t| !t.is_empty());
+                Ok((Indexed::Tags(tags), more))
+            }
+            Err(e) if e.code() == Some("AccessDeniedException") => Ok((Indexed::Denied, false)),
+            Err(e) => Err(failure(
+                SERVICE,
+                "GetResources",
+                self.region.as_str(),
+                &self.endpoint,
+                &e,
+            )),
+        }
+    }
+
     /// The tags of these profiles (ARNs of this region) that the index has,
     /// 100 a call (`ResourceARNList`, which AWS answers in one page and
-    /// without error for ARNs it does not have: those are left out).
+    /// without error for ARNs it does not have: those are left out), the
+    /// calls side by side within the concurrency budget.
     pub async fn tags_of(&self, arns: &[&str]) -> Result<Indexed> {
-        let mut out: HashMap<String, Tags> = HashMap::with_capacity(arns.len());
-        for chunk in arns.chunks(usize::try_from(PAGE_SIZE).expect("a small constant")) {
-            let answer = self
-                .client
+        let chunks = arns.chunks(usize::try_from(PAGE_SIZE).expect("a small constant"));
+        let answers: Vec<_> = stream::iter(chunks.map(|chunk| {
+            self.client
                 .get_resources()
                 .set_resource_arn_list(Some(chunk.iter().map(|&a| a.to_owned()).collect()))
                 .send()
-                .await;
+        }))
+        .buffer_unordered(self.concurrency.max(1))
+        .collect()
+        .await;
+        let mut out: HashMap<String, Tags> = HashMap::with_capacity(arns.len());
+        for answer in answers {
             match answer {
                 Ok(page) => {
                     for mapping in page.resource_tag_mapping_list() {

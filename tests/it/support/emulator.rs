@@ -61,7 +61,10 @@ impl Slot {
     /// Waits for a free emulator, starting it on first use.
     pub(super) fn take() -> (Self, &'static str) {
         let pool = pool();
-        let mut free = pool.free.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut free = pool
+            .free
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let i = loop {
             if let Some(i) = free.pop() {
                 break i;
