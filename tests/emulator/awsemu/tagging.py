@@ -379,6 +379,33 @@ def _profile_page(
         return [(arn, dict(tags)) for arn, tags in page], more
 
 
+def _profiles_among(account: str, region: str, arns: list[str]) -> dict[str, dict[str, str]]:
+    """The live application profiles among ``arns`` that the index shows, with
+    a copy of their tags: ``_index`` restricted to ``arns`` without building
+    it (the same selection as ``_profile_page``), for a ResourceARNList of
+    profile ARNs."""
+    with _LOCK:
+        lag = float(_settings["lag_seconds"])
+        missing = set(_settings["missing"])
+    now = clock.epoch()
+    found: dict[str, dict[str, str]] = {}
+    with bedrock.LOCK:
+        ordered, profiles, store = bedrock.application_profiles_by_arn(account, region)
+        for arn in arns:
+            i = bisect.bisect_left(ordered, arn)
+            if i == len(ordered) or ordered[i] != arn:
+                continue
+            prof = profiles[i]
+            tags = store.get(arn) or {}
+            if (
+                (tags or prof.tagged)
+                and arn not in missing
+                and (lag <= 0 or now >= prof.created_at.timestamp() + lag)
+            ):
+                found[arn] = dict(tags)
+    return found
+
+
 def _tags_match(tags: dict[str, str], filters: list[tuple[str, list[str]]]) -> bool:
     for key, values in filters:
         if key not in tags:
@@ -579,7 +606,12 @@ def get_resources(account: str, region: str, body: dict[str, Any]) -> dict[str, 
         partition = get_partition(region)
         for arn in req.arns:
             _check_arn(arn, partition)
-        index = _index(account, region, [])
+        with _LOCK:
+            stale = float(_settings["deleted_lag_seconds"]) > 0
+        if not stale and all(":application-inference-profile/" in arn for arn in req.arns):
+            index = _profiles_among(account, region, req.arns)
+        else:
+            index = _index(account, region, [])
         page = [arn for arn in dict.fromkeys(req.arns) if arn in index]
         if req.exclude_compliant:
             page = []
