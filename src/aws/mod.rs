@@ -459,3 +459,46 @@ async fn check_credentials(sdk: &SdkConfig, profile: Option<&str>) -> Result<()>
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use super::*;
+
+    fn bare() -> Aws {
+        Aws {
+            sdk: SdkConfig::builder().build(),
+            concurrency: 1,
+            scope: String::new(),
+            extra_regions: Vec::new(),
+            clients: Arc::default(),
+            account: None,
+        }
+    }
+
+    #[test]
+    fn a_client_is_built_once_per_account_service_and_region() {
+        let aws = bare();
+        let builds = Cell::new(0);
+        let client = |aws: &Aws, service: &'static str, region: &str| -> String {
+            aws.client(service, &region.parse().unwrap(), |cfg| {
+                builds.set(builds.get() + 1);
+                format!("{service} {}", cfg.region().unwrap())
+            })
+        };
+        assert_eq!(client(&aws, "bedrock", "us-east-1"), "bedrock us-east-1");
+        assert_eq!(client(&aws, "bedrock", "us-east-1"), "bedrock us-east-1");
+        assert_eq!(builds.get(), 1, "the second call reuses the first client");
+        client(&aws, "bedrock", "eu-west-1");
+        client(&aws, "tagging", "us-east-1");
+        assert_eq!(builds.get(), 3, "another region or service is another client");
+        // A clone shares the cache; another account's configuration has its own entries.
+        client(&aws.clone(), "bedrock", "us-east-1");
+        assert_eq!(builds.get(), 3);
+        let member = aws.in_account(SdkConfig::builder().build(), "234567890123".parse().unwrap());
+        client(&member, "bedrock", "us-east-1");
+        client(&member, "bedrock", "us-east-1");
+        assert_eq!(builds.get(), 4);
+    }
+}
