@@ -12,8 +12,10 @@
 use std::collections::HashMap;
 
 use aws_sdk_resourcegroupstagging::Client;
-use aws_sdk_resourcegroupstagging::error::ProvideErrorMetadata;
+use aws_sdk_resourcegroupstagging::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_resourcegroupstagging::operation::get_resources::{GetResourcesError, GetResourcesOutput};
 use aws_sdk_resourcegroupstagging::types::TagFilter as SdkTagFilter;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use futures::{StreamExt, stream};
 
 use super::{Aws, failure};
@@ -58,6 +60,25 @@ impl Aws {
 }
 
 impl Tagging {
+    /// A `GetResources` answer: the page, `None` when the call is denied
+    /// (the caller falls back to per-profile reads), or the failure.
+    fn answer(
+        &self,
+        answer: Result<GetResourcesOutput, SdkError<GetResourcesError, HttpResponse>>,
+    ) -> Result<Option<GetResourcesOutput>> {
+        match answer {
+            Ok(page) => Ok(Some(page)),
+            Err(e) if e.code() == Some("AccessDeniedException") => Ok(None),
+            Err(e) => Err(failure(
+                SERVICE,
+                "GetResources",
+                self.region.as_str(),
+                &self.endpoint,
+                &e,
+            )),
+        }
+    }
+
     /// The application profiles of this region in the tagging index, with
     /// their tags, every page. `filters` (`K=V`, `K`) are applied by AWS:
     /// values of one key are alternatives, keys must all match.
@@ -78,28 +99,11 @@ impl Tagging {
             .into_paginator()
             .send();
         let mut out: HashMap<String, Tags> = HashMap::new();
-        loop {
-            match pages.next().await {
-                None => break,
-                Some(Ok(page)) => {
-                    for mapping in page.resource_tag_mapping_list() {
-                        let Some(arn) = mapping.resource_arn() else {
-                            continue;
-                        };
-                        out.insert(arn.to_owned(), tags_of_mapping(mapping));
-                    }
-                }
-                Some(Err(e)) if e.code() == Some("AccessDeniedException") => return Ok(Indexed::Denied),
-                Some(Err(e)) => {
-                    return Err(failure(
-                        SERVICE,
-                        "GetResources",
-                        self.region.as_str(),
-                        &self.endpoint,
-                        &e,
-                    ));
-                }
-            }
+        while let Some(answer) = pages.next().await {
+            let Some(page) = self.answer(answer)? else {
+                return Ok(Indexed::Denied);
+            };
+            out.extend(mappings(&page));
         }
         Ok(Indexed::Tags(out))
     }
@@ -116,25 +120,13 @@ impl Tagging {
             .resources_per_page(PAGE_SIZE)
             .send()
             .await;
-        match answer {
-            Ok(page) => {
-                let tags = page
-                    .resource_tag_mapping_list()
-                    .iter()
-                    .filter_map(|m| Some((m.resource_arn()?.to_owned(), tags_of_mapping(m))))
-                    .collect();
+        Ok(match self.answer(answer)? {
+            Some(page) => {
                 let more = page.pagination_token().is_some_and(|t| !t.is_empty());
-                Ok((Indexed::Tags(tags), more))
+                (Indexed::Tags(mappings(&page).collect()), more)
             }
-            Err(e) if e.code() == Some("AccessDeniedException") => Ok((Indexed::Denied, false)),
-            Err(e) => Err(failure(
-                SERVICE,
-                "GetResources",
-                self.region.as_str(),
-                &self.endpoint,
-                &e,
-            )),
-        }
+            None => (Indexed::Denied, false),
+        })
     }
 
     /// The tags of these profiles (ARNs of this region) that the index has,
@@ -154,28 +146,20 @@ impl Tagging {
         .await;
         let mut out: HashMap<String, Tags> = HashMap::with_capacity(arns.len());
         for answer in answers {
-            match answer {
-                Ok(page) => {
-                    for mapping in page.resource_tag_mapping_list() {
-                        if let Some(arn) = mapping.resource_arn() {
-                            out.insert(arn.to_owned(), tags_of_mapping(mapping));
-                        }
-                    }
-                }
-                Err(e) if e.code() == Some("AccessDeniedException") => return Ok(Indexed::Denied),
-                Err(e) => {
-                    return Err(failure(
-                        SERVICE,
-                        "GetResources",
-                        self.region.as_str(),
-                        &self.endpoint,
-                        &e,
-                    ));
-                }
-            }
+            let Some(page) = self.answer(answer)? else {
+                return Ok(Indexed::Denied);
+            };
+            out.extend(mappings(&page));
         }
         Ok(Indexed::Tags(out))
     }
+}
+
+/// The tags of every mapping of a `GetResources` page, by ARN.
+fn mappings(page: &GetResourcesOutput) -> impl Iterator<Item = (String, Tags)> + '_ {
+    page.resource_tag_mapping_list()
+        .iter()
+        .filter_map(|m| Some((m.resource_arn()?.to_owned(), tags_of_mapping(m))))
 }
 
 fn tags_of_mapping(mapping: &aws_sdk_resourcegroupstagging::types::ResourceTagMapping) -> Tags {

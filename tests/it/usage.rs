@@ -32,25 +32,29 @@ fn seeded(w: &World) -> (Vec<Value>, String, String) {
     (profiles, day(8), day(2))
 }
 
+/// `usage -o json` over the seeded regions from `from` to `to`.
+fn usage_between(w: &World, from: &str, to: &str) -> Value {
+    w.run([
+        "usage",
+        "--region",
+        "us-east-1,us-west-2",
+        "--from",
+        from,
+        "--to",
+        to,
+        "-o",
+        "json",
+    ])
+    .ok()
+    .json()
+}
+
 #[test]
 fn usage_per_profile_equals_the_seeded_numbers_with_zeros_for_silent_profiles() {
     let w = world().at(INSTANTS[2]);
     let (_, from, to) = seeded(&w);
     w.clear_requests();
-    let v = w
-        .run([
-            "usage",
-            "--region",
-            "us-east-1,us-west-2",
-            "--from",
-            &from,
-            "--to",
-            &to,
-            "-o",
-            "json",
-        ])
-        .ok()
-        .json();
+    let v = usage_between(&w, &from, &to);
     let rows = v["rows"].as_array().unwrap();
     let row = |name: &str| {
         rows.iter()
@@ -382,20 +386,7 @@ fn console_queries(props: &Value, days: i64) -> (Vec<Value>, std::collections::B
 fn the_dashboards_cache_hit_math_gives_the_ratio_usage_reports() {
     let w = world().at(INSTANTS[2]);
     let (_, from, to) = seeded(&w);
-    let usage = w
-        .run([
-            "usage",
-            "--region",
-            "us-east-1,us-west-2",
-            "--from",
-            &from,
-            "--to",
-            &to,
-            "-o",
-            "json",
-        ])
-        .ok()
-        .json();
+    let usage = usage_between(&w, &from, &to);
     let ratio_of = |name: &str| -> f64 {
         let row = usage["rows"]
             .as_array()
