@@ -1,9 +1,11 @@
 //! Profiles with their tags, region by region: `ListInferenceProfiles` and
-//! the tagging index (`tag:GetResources`) side by side, then
-//! `ListTagsForResource` only for the profiles the index does not have (new
-//! ones it has not caught up with, and ones that never had a tag). When
+//! the tagging index (`tag:GetResources`) side by side (the index's first
+//! page, then the rest by ARN all at once; with `--tag`, its filtered pages),
+//! then `ListTagsForResource` only for the profiles the index does not have
+//! (new ones it has not caught up with, and ones that never had a tag). When
 //! `tag:GetResources` is denied, every profile's tags are read one by one.
-//! One region's failure does not hide the others.
+//! One region's failure does not hide the others. Profiles named on the
+//! command line get their tags the same way ([`Aws::fill_tags`]).
 
 use std::collections::HashMap;
 
