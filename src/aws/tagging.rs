@@ -135,17 +135,16 @@ impl Tagging {
     /// calls side by side within the concurrency budget.
     pub async fn tags_of(&self, arns: &[&str]) -> Result<Indexed> {
         let chunks = arns.chunks(usize::try_from(PAGE_SIZE).expect("a small constant"));
-        let answers: Vec<_> = stream::iter(chunks.map(|chunk| {
+        let mut answers = stream::iter(chunks.map(|chunk| {
             self.client
                 .get_resources()
                 .set_resource_arn_list(Some(chunk.iter().map(|&a| a.to_owned()).collect()))
                 .send()
         }))
-        .buffer_unordered(self.concurrency.max(1))
-        .collect()
-        .await;
+        .buffer_unordered(self.concurrency.max(1));
         let mut out: HashMap<String, Tags> = HashMap::with_capacity(arns.len());
-        for answer in answers {
+        // Each answer is read as it comes, so no more than the calls in flight are held.
+        while let Some(answer) = answers.next().await {
             let Some(page) = self.answer(answer)? else {
                 return Ok(Indexed::Denied);
             };
