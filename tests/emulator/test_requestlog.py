@@ -154,6 +154,21 @@ def test_clear_and_reset_restart_the_sequence(log):
     assert log.requests() == []
 
 
+def test_a_request_that_started_before_a_clear_is_not_logged_after_it(log):
+    # A client that gave up on a slow call (a test's `--timeout`) must not leave an entry in
+    # the log of whatever runs next on this emulator.
+    log.control("POST", "/_emu/faults", {"rules": [{"service": "bedrock", "delay_ms": 600}]})
+    slow = threading.Thread(target=lambda: log.client("bedrock", retries=0).list_foundation_models())
+    slow.start()
+    threading.Event().wait(0.2)
+    log.control("DELETE", "/_emu/requests")
+    slow.join(timeout=30)
+    assert log.requests() == []
+    log.control("DELETE", "/_emu/faults")
+    log.client("bedrock", retries=0).list_foundation_models()
+    assert [(e["operation"], e["seq"]) for e in log.requests()] == [("ListFoundationModels", 1)]
+
+
 def test_concurrent_requests_are_each_logged_once(log):
     errors = []
 

@@ -91,11 +91,18 @@ _CREDENTIAL = re.compile(r"Credential=([^/]+)/\d{8}/([^/]+)/([^/]+)/aws4_request
 _ACCESS_KEY = re.compile(r"Credential=([^/,\s]+)/")
 
 
+#: Bumped by every clear: a request that started before a clear is not
+#: logged after it (a client that gave up on a delayed call must not leave
+#: an entry in the next test's log).
+_generation = 0
+
+
 def reset() -> None:
-    global _seq
+    global _seq, _generation
     with _LOCK:
         _entries.clear()
         _seq = 0
+        _generation += 1
 
 
 # ---------------------------------------------------------------- control routes
@@ -190,6 +197,8 @@ class RequestLog:
             return self.app(environ, start_response)
         started_wall = time.time()
         started = time.perf_counter()
+        with _LOCK:
+            generation = _generation
         _current.op = None
         _current.account = None
         seen: dict[str, Any] = {}
@@ -209,13 +218,13 @@ class RequestLog:
                 if close is not None:
                     close()
         except BaseException:
-            self._log(environ, "500", started_wall, started)
+            self._log(environ, "500", started_wall, started, generation)
             raise
-        self._log(environ, seen.get("status", "500"), started_wall, started)
+        self._log(environ, seen.get("status", "500"), started_wall, started, generation)
         return body
 
     @staticmethod
-    def _log(environ: dict[str, Any], status: str, started_wall: float, started: float) -> None:
+    def _log(environ: dict[str, Any], status: str, started_wall: float, started: float, generation: int) -> None:
         global _seq
         region, signing, access_key = _scope(environ)
         service, operation = _resolve(environ, signing)
@@ -236,6 +245,8 @@ class RequestLog:
             "access_key": access_key,
         }
         with _LOCK:
+            if generation != _generation:
+                return  # started before the log was cleared
             _seq += 1
             entries_seq = _seq
             _entries.append({"seq": entries_seq, **entry})
