@@ -15,7 +15,7 @@ use std::path::Path;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{Value, json};
 
-use crate::support::{self, NOVA_PRO, Priced, SONNET_US, World, snapshot};
+use crate::support::{self, NOVA_PRO, Priced, Run, SONNET_US, World, snapshot};
 
 /// 2026-11-22 13:00 UTC: `--since 30d` is Oct 23 → Nov 22, so the cost part is October and November.
 const NOW: &str = support::INSTANTS[2];
@@ -285,10 +285,19 @@ fn key(cell: &str) -> Option<String> {
     (cell != "(untagged)").then(|| cell.to_owned())
 }
 
+/// `report --out OUT --region REGIONS` with `extra` flags.
+fn run_report(w: &World, out: &Path, extra: &[&str]) -> Run {
+    w.run(
+        [
+            &["report", "--out", out.to_str().unwrap(), "--region", REGIONS][..],
+            extra,
+        ]
+        .concat(),
+    )
+}
+
 fn report(w: &World, out: &Path) -> String {
-    w.run(["report", "--out", out.to_str().unwrap(), "--region", REGIONS])
-        .ok()
-        .stdout_has("wrote ");
+    run_report(w, out, &[]).ok().stdout_has("wrote ");
     std::fs::read_to_string(out).unwrap()
 }
 
@@ -296,16 +305,7 @@ fn report(w: &World, out: &Path) -> String {
 /// stderr; the JSON summary and the page written anyway.
 fn report_with_one_failure(w: &World) -> (Value, String) {
     let out = w.home().join("report.html");
-    let summary = w
-        .run([
-            "report",
-            "--out",
-            out.to_str().unwrap(),
-            "--region",
-            REGIONS,
-            "-o",
-            "json",
-        ])
+    let summary = run_report(w, &out, &["-o", "json"])
         .code(1)
         .stderr_has("1 of 7 report sections failed")
         .json();
@@ -483,20 +483,12 @@ fn a_second_report_is_served_from_the_cache_and_pays_nothing() {
         )),
         "the header says so"
     );
-    w.run([
-        "report",
-        "--out",
-        out.to_str().unwrap(),
-        "--region",
-        REGIONS,
-        "-o",
-        "json",
-    ])
-    .ok()
-    .json()
-    .get("paid_requests")
-    .filter(|n| *n == &Value::from(0))
-    .expect("JSON says 0 paid requests");
+    run_report(&w, &out, &["-o", "json"])
+        .ok()
+        .json()
+        .get("paid_requests")
+        .filter(|n| *n == &Value::from(0))
+        .expect("JSON says 0 paid requests");
 }
 
 #[test]
@@ -524,16 +516,7 @@ fn a_coverage_that_cannot_be_read_is_named_in_its_section_and_the_rest_is_writte
     seeded(&w);
     // The other CloudWatch reads list each region's metrics first; coverage lists after them.
     let out = w.home().join("before.html");
-    w.run([
-        "report",
-        "--out",
-        out.to_str().unwrap(),
-        "--region",
-        REGIONS,
-        "-o",
-        "json",
-    ])
-    .ok();
+    run_report(&w, &out, &["-o", "json"]).ok();
     let before_coverage = w.count("ListMetrics") - 2;
     w.clear_requests();
     w.faults(
@@ -560,7 +543,7 @@ fn a_report_that_fails_before_the_end_leaves_the_earlier_file_whole() {
         json!([{"service": "bedrock", "operation": "ListInferenceProfiles",
                      "error": "AccessDeniedException", "status": 403}]),
     );
-    w.run(["report", "--out", out.to_str().unwrap(), "--region", REGIONS])
+    run_report(&w, &out, &[])
         .code(1)
         .stderr_has("AccessDeniedException");
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "the earlier report");
@@ -918,18 +901,7 @@ fn forecast_asks_cost_explorer_once_per_department_and_adds_a_column() {
     let w = world();
     seeded(&w);
     let out = w.home().join("report.html");
-    let run = w
-        .run([
-            "report",
-            "--out",
-            out.to_str().unwrap(),
-            "--region",
-            REGIONS,
-            "--forecast",
-            "-o",
-            "json",
-        ])
-        .ok();
+    let run = run_report(&w, &out, &["--forecast", "-o", "json"]).ok();
     let page = std::fs::read_to_string(&out).unwrap();
     let forecasts = w.count("ce:GetCostForecast");
     assert_eq!(
